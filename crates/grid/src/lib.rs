@@ -1,0 +1,151 @@
+//! The Grid: the one shape every input format is read into.
+//!
+//! Readers know formats, not forms. A reader turns its input into [`Grid`]s: rows of
+//! [`Cell`]s, each with its text, its row/column span and where it came from. A merged range
+//! is one cell with a span, and the slots it covers are [`Cell::covered`] cells; a Markdown
+//! line outside a table is a one-cell [`RowKind::Text`] row. The recognizer reads Grids and
+//! knows nothing of formats.
+//!
+//! ```
+//! use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
+//! let mut grid = Grid::new(Some("a.md".into()), None);
+//! grid.rows.push(Row::new(RowKind::Table, vec![
+//!     Cell::new("预算单位", Pos::Line { line: 3, column: 1 }),
+//!     Cell::new("和硕县民政局", Pos::Line { line: 3, column: 6 }),
+//! ]));
+//! assert_eq!(grid.rows[0].cells[1].text, "和硕县民政局");
+//! assert_eq!(Pos::Sheet { row: 6, col: 2 }.a1(), Some("C7".to_string()));
+//! ```
+
+pub mod text;
+
+/// Where a cell came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pos {
+    /// A text input: 1-based line and column (in characters).
+    Line {
+        /// 1-based line.
+        line: u32,
+        /// 1-based column, in characters.
+        column: u32,
+    },
+    /// A worksheet: 0-based row and column, shown as `C7`.
+    Sheet {
+        /// 0-based row.
+        row: u32,
+        /// 0-based column.
+        col: u32,
+    },
+}
+
+impl Pos {
+    /// The cell in A1 notation, for sheet positions.
+    pub fn a1(&self) -> Option<String> {
+        match *self {
+            Pos::Sheet { row, col } => Some(format!("{}{}", column_name(col), row + 1)),
+            Pos::Line { .. } => None,
+        }
+    }
+}
+
+/// `0` → `A`, `25` → `Z`, `26` → `AA`.
+pub fn column_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut name = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        name.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// Which slot of a merged range a covered cell is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Covered {
+    /// Covered by a range that starts in a row above (a vertical merge): "same as above".
+    Above,
+    /// Covered by a range that starts in the same row to the left (a horizontal merge).
+    Left,
+}
+
+/// One cell (or one slot of a merged range).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The text as the clerk sees it; line breaks inside a cell are `\n`.
+    pub text: String,
+    /// Rows spanned (1 for an unmerged cell).
+    pub row_span: u32,
+    /// Columns spanned (1 for an unmerged cell).
+    pub col_span: u32,
+    /// For a slot inside a merged range other than its first: how it is covered.
+    pub covered: Option<Covered>,
+    /// Where it came from.
+    pub pos: Pos,
+}
+
+impl Cell {
+    /// A plain cell.
+    pub fn new(text: impl Into<String>, pos: Pos) -> Self {
+        Cell { text: text.into(), row_span: 1, col_span: 1, covered: None, pos }
+    }
+
+    /// A slot covered by a merged range.
+    pub fn covered(how: Covered, pos: Pos) -> Self {
+        Cell { text: String::new(), row_span: 1, col_span: 1, covered: Some(how), pos }
+    }
+
+    /// True when the cell holds no visible text.
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// What a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A table row.
+    Table,
+    /// A line of text outside any table (a title, a heading), as a one-cell row.
+    Text,
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Table row or text line.
+    pub kind: RowKind,
+    /// The cells, one per column slot.
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// A new row.
+    pub fn new(kind: RowKind, cells: Vec<Cell>) -> Self {
+        Row { kind, cells }
+    }
+
+    /// True when no cell holds text.
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(Cell::is_blank)
+    }
+}
+
+/// The rows read from one input (a text file, a sheet, an HTML page).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Grid {
+    /// The file as the user named it.
+    pub file: Option<String>,
+    /// The sheet, for workbooks.
+    pub sheet: Option<String>,
+    /// The rows in order.
+    pub rows: Vec<Row>,
+}
+
+impl Grid {
+    /// An empty grid.
+    pub fn new(file: Option<String>, sheet: Option<String>) -> Self {
+        Grid { file, sheet, rows: Vec::new() }
+    }
+}

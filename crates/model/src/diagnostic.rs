@@ -1,0 +1,143 @@
+//! Diagnostics: every repair, guess, skipped cell and failed rule, with where it happened.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something the user may want to know (a sheet skipped, an amount converted).
+    Info,
+    /// A repair or a guess, or a likely mistake in the table.
+    Warning,
+    /// Something is wrong or could not be read.
+    Error,
+}
+
+impl Severity {
+    /// The word used in human-readable output (Chinese, the users' language).
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "提示",
+            Severity::Warning => "警告",
+            Severity::Error => "错误",
+        }
+    }
+}
+
+/// Where something came from: a file, and a line (text inputs) or a sheet and cell (workbooks).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Location {
+    /// The input file as named by the user.
+    pub file: Option<String>,
+    /// The worksheet, for workbook inputs.
+    pub sheet: Option<String>,
+    /// The cell in A1 notation, for workbook inputs.
+    pub cell: Option<String>,
+    /// The 1-based line, for text inputs.
+    pub line: Option<u32>,
+    /// The 1-based column (in characters) on that line, for text inputs.
+    #[serde(default)]
+    pub column: Option<u32>,
+}
+
+impl Location {
+    /// A location in a text file.
+    pub fn line(file: Option<&str>, line: u32, column: u32) -> Self {
+        Location {
+            file: file.map(str::to_string),
+            sheet: None,
+            cell: None,
+            line: Some(line),
+            column: Some(column),
+        }
+    }
+
+    /// A location in a workbook.
+    pub fn cell(file: Option<&str>, sheet: &str, cell: &str) -> Self {
+        Location {
+            file: file.map(str::to_string),
+            sheet: Some(sheet.to_string()),
+            cell: Some(cell.to_string()),
+            line: None,
+            column: None,
+        }
+    }
+
+    /// A location naming only a file.
+    pub fn file(file: &str) -> Self {
+        Location { file: Some(file.to_string()), ..Location::default() }
+    }
+
+    /// True when it says nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Location::default()
+    }
+}
+
+/// `heshuo.md:57` or `budget.xlsx:Sheet1!C7`, the form compilers use.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(file) = &self.file {
+            parts.push(file.clone());
+        }
+        match (&self.sheet, &self.cell) {
+            (Some(s), Some(c)) => parts.push(format!("{s}!{c}")),
+            (Some(s), None) => parts.push(s.clone()),
+            (None, Some(c)) => parts.push(c.clone()),
+            (None, None) => {}
+        }
+        if let Some(line) = self.line {
+            parts.push(line.to_string());
+        }
+        write!(f, "{}", parts.join(":"))
+    }
+}
+
+/// A finding with a stable code: R1xx recognize, C2xx check, I3xx input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// The stable code, e.g. `R101`.
+    pub code: String,
+    /// What happened, in Chinese, for the clerk who must act on it.
+    pub message: String,
+    /// Where it happened.
+    pub location: Location,
+}
+
+impl Diagnostic {
+    /// A new diagnostic.
+    pub fn new(severity: Severity, code: &str, message: impl Into<String>, location: Location) -> Self {
+        Diagnostic { severity, code: code.to_string(), message: message.into(), location }
+    }
+
+    /// An info diagnostic.
+    pub fn info(code: &str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(Severity::Info, code, message, location)
+    }
+
+    /// A warning diagnostic.
+    pub fn warning(code: &str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(Severity::Warning, code, message, location)
+    }
+
+    /// An error diagnostic.
+    pub fn error(code: &str, message: impl Into<String>, location: Location) -> Self {
+        Self::new(Severity::Error, code, message, location)
+    }
+}
+
+/// `heshuo.md:57: 警告[R102]: …`
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.location.is_empty() {
+            write!(f, "{}: ", self.location)?;
+        }
+        write!(f, "{}[{}]: {}", self.severity.label(), self.code, self.message)
+    }
+}

@@ -1,0 +1,152 @@
+//! The intermediate representation (IR) of performance target tables.
+//!
+//! Every input format is read into a [`Document`]; every writer reads only a [`Document`].
+//! The serde derives here *are* the JSON contract `jixiao/1` (see `DESIGN.md` and the
+//! `jixiao-json` crate): field names are fixed, new fields may be added.
+//!
+//! Numbers are [`Decimal`]s that keep the digits of their source: `3.90` stays `3.90`.
+//!
+//! ```
+//! use jixiao_model::{Value, Op};
+//! let v = Value::parse("≥12212人");
+//! assert_eq!(v.op, Some(Op::Ge));
+//! assert_eq!(v.number.unwrap().to_string(), "12212");
+//! assert_eq!(v.unit.as_deref(), Some("人"));
+//! assert_eq!(v.raw, "≥12212人");
+//! ```
+
+pub mod diagnostic;
+pub mod framework;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, Location, Severity};
+pub use rust_decimal::Decimal;
+pub use value::{Op, Value};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The schema identifier written into every JSON document.
+pub const SCHEMA: &str = "jixiao/1";
+
+/// A converted input: an optional county summary table, the project tables, and everything
+/// that was repaired, guessed or found wrong on the way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Document {
+    /// Always [`SCHEMA`].
+    pub schema: String,
+    /// The summary table (重大政策和重点项目绩效目标汇总表), `null` where the input has none.
+    pub summary: Option<Summary>,
+    /// The project tables (项目支出绩效目标表) in input order.
+    pub projects: Vec<Project>,
+    /// Diagnostics from reading, recognizing and checking.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Document { schema: SCHEMA.to_string(), summary: None, projects: Vec::new(), diagnostics: Vec::new() }
+    }
+}
+
+/// The county summary table 重大政策和重点项目绩效目标汇总表.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// The title as written, e.g. `2022年度和硕县重大政策和重点项目绩效目标汇总表`.
+    pub title: Option<String>,
+    /// The budget year from the title.
+    pub year: Option<i32>,
+    /// The region from the title, e.g. `和硕县`.
+    pub region: Option<String>,
+    /// One row per project.
+    pub rows: Vec<SummaryRow>,
+    /// The 合计 as written; `null` when blank or absent.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[schemars(with = "Option<f64>")]
+    pub total: Option<Decimal>,
+    /// Where the summary table starts.
+    #[serde(default)]
+    pub location: Location,
+    /// Where the 合计 row is, if there is one.
+    #[serde(default)]
+    pub total_location: Option<Location>,
+}
+
+/// One row of the summary table.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryRow {
+    /// 序号 as written, if it is a number.
+    pub seq: Option<u32>,
+    /// 部门单位, as written (often with a region prefix such as `新疆巴州和硕县`).
+    pub department: String,
+    /// 项目名称.
+    pub project_name: String,
+    /// 年度资金总额 (万元) where the summary has such a column.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[schemars(with = "Option<f64>")]
+    pub funds_total: Option<Decimal>,
+    /// Where the row is.
+    #[serde(default)]
+    pub location: Location,
+}
+
+/// One project table 项目支出绩效目标表.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Project {
+    /// The budget year, from the `(2022年)` line above the table.
+    pub year: Option<i32>,
+    /// 预算单位 (or 主管部门 / 实施单位 where the form names it so).
+    pub budget_unit: String,
+    /// 项目名称.
+    pub project_name: String,
+    /// 项目资金 in 万元.
+    pub funds: Funds,
+    /// 项目总体目标 (or 年度目标), whole, as written.
+    pub goal: String,
+    /// The goal split at `目标1:`, `目标2:` …; one element when it is not numbered.
+    pub goals: Vec<String>,
+    /// The performance indicators in table order.
+    pub indicators: Vec<Indicator>,
+    /// Where the project table starts.
+    #[serde(default)]
+    pub location: Location,
+    /// Where the goal text is.
+    #[serde(default)]
+    pub goal_location: Option<Location>,
+}
+
+/// 项目资金 in 万元, each amount as written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Funds {
+    /// 年度资金总额.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[schemars(with = "Option<f64>")]
+    pub total: Option<Decimal>,
+    /// 其中：财政拨款.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[schemars(with = "Option<f64>")]
+    pub fiscal: Option<Decimal>,
+    /// 其他资金.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[schemars(with = "Option<f64>")]
+    pub other: Option<Decimal>,
+    /// Where the funds row is.
+    #[serde(default)]
+    pub location: Option<Location>,
+}
+
+/// One performance indicator: 一级指标 / 二级指标 / 三级指标 / 指标值.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Indicator {
+    /// 一级指标 as written, e.g. `产出指标`.
+    pub level1: String,
+    /// 二级指标 as written, e.g. `数量指标`.
+    pub level2: String,
+    /// 三级指标: free text.
+    pub level3: String,
+    /// 指标值.
+    pub value: Value,
+    /// Where the indicator row is.
+    #[serde(default)]
+    pub location: Location,
+}

@@ -1,0 +1,628 @@
+//! Grid → IR: label-driven recognition of performance target tables.
+//!
+//! The recognizer is the only place that knows the *form*. It walks the rows of the grids in
+//! order and finds, wherever they are, the summary table (序号 / 部门单位 / 项目名称 / 合计),
+//! the title lines (`2022年度和硕县…汇总表`, `(2022年)`), the header block of each project
+//! (预算单位, 项目名称, 项目资金, 项目总体目标 — labels in any column, with their value in the
+//! next cell or after a colon in the same cell), and the indicator table under its
+//! 一级指标–二级指标–三级指标–指标值 header.
+//!
+//! OCR damage is repaired and reported, never silently: a row whose cells sit off by a column
+//! is realigned by content (R101), and a blank level-1/level-2 cell is given to the group above
+//! or — when the merged label was printed on a later row — the group below (R102), decided by
+//! the indicator framework in `templates/framework.toml`. Text that fits nowhere is reported
+//! (R108), never dropped.
+//!
+//! ```
+//! use jixiao_recognize::{recognize, Options};
+//! let text = "预算单位\t和硕县民政局\t项目名称\t城市低保\n\
+//!             一级指标\t二级指标\t三级指标\t指标值\n\
+//!             产出指标\t数量指标\t城市低保救助发放人数\t≥221人\n";
+//! let grid = jixiao_markdown::read(text, Some("a.md"));
+//! let doc = recognize(&[grid], &Options::default());
+//! assert_eq!(doc.projects[0].project_name, "城市低保");
+//! assert_eq!(doc.projects[0].indicators[0].value.raw, "≥221人");
+//! ```
+
+mod indicators;
+pub mod labels;
+
+use indicators::{Header, RawIndicator};
+use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
+use jixiao_model::framework::Framework;
+use jixiao_model::{Decimal, Diagnostic, Document, Funds, Indicator, Location, Project, Summary, SummaryRow, Value};
+use labels::{Label, SummaryColumn, Title};
+use std::str::FromStr;
+
+/// Settings for recognition.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The indicator framework (names, aliases, level-3 classes).
+    pub framework: &'a Framework,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options { framework: Framework::standard() }
+    }
+}
+
+/// Recognizes the tables in `grids` (in order) as one document. Never fails: what cannot be
+/// read becomes a diagnostic; a document with neither summary nor project carries an R100 error.
+pub fn recognize(grids: &[Grid], options: &Options) -> Document {
+    let mut r = Recognizer::new(options.framework);
+    for grid in grids {
+        r.grid(grid);
+    }
+    r.finish(grids)
+}
+
+/// Where a cell is, as an IR location.
+pub fn location(grid: &Grid, pos: &Pos) -> Location {
+    match *pos {
+        Pos::Line { line, column } => Location::line(grid.file.as_deref(), line, column),
+        Pos::Sheet { .. } => Location::cell(
+            grid.file.as_deref(),
+            grid.sheet.as_deref().unwrap_or(""),
+            &pos.a1().unwrap_or_default(),
+        ),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    None,
+    Summary,
+    Indicators,
+}
+
+struct SummaryCols {
+    seq: Option<usize>,
+    department: Option<usize>,
+    project_name: Option<usize>,
+    funds: Option<usize>,
+}
+
+/// A project being read.
+#[derive(Default)]
+struct Builder {
+    project: Project,
+    yuan: bool,
+    header: Option<(Header, usize)>,
+    raw: Vec<RawIndicator>,
+    has_unit: bool,
+    has_name: bool,
+}
+
+struct Recognizer<'a> {
+    fw: &'a Framework,
+    doc: Document,
+    diags: Vec<Diagnostic>,
+    mode: Mode,
+    current: Option<Builder>,
+    year: Option<i32>,
+    yuan: bool,
+    summary_cols: Option<SummaryCols>,
+}
+
+impl<'a> Recognizer<'a> {
+    fn new(fw: &'a Framework) -> Self {
+        Recognizer {
+            fw,
+            doc: Document::default(),
+            diags: Vec::new(),
+            mode: Mode::None,
+            current: None,
+            year: None,
+            yuan: false,
+            summary_cols: None,
+        }
+    }
+
+    fn grid(&mut self, grid: &Grid) {
+        let mut r = 0;
+        while r < grid.rows.len() {
+            r += self.row(grid, r).max(1);
+        }
+        // A sheet ends whatever table was open; a project can still continue on the next
+        // sheet only through its labels.
+        self.mode = Mode::None;
+    }
+
+    /// Handles row `r`; returns how many rows it consumed.
+    fn row(&mut self, grid: &Grid, r: usize) -> usize {
+        let row = &grid.rows[r];
+        if row.is_blank() {
+            return 1;
+        }
+        let first = first_text_cell(row);
+        let loc = first.map(|c| location(grid, &c.pos)).unwrap_or_default();
+
+        if let Some(header) = Header::from_row(row) {
+            self.indicator_header(header, row, loc);
+            return 1;
+        }
+        if let Some((cols, used)) = summary_header(grid, r) {
+            self.summary_start(grid, r, cols);
+            return used;
+        }
+        if let Some(pairs) = label_pairs(row) {
+            self.labels(grid, row, pairs);
+            return 1;
+        }
+        if let Some(cell) = single_text_cell(row) {
+            if let Some(title) = labels::title(&cell.text) {
+                self.title(title, &cell.text, loc);
+                return 1;
+            }
+        }
+        let handled = match self.mode {
+            Mode::Summary => self.summary_row(grid, row),
+            Mode::Indicators if row.kind == RowKind::Table => self.indicator_row(grid, row, loc.clone()),
+            _ => false,
+        };
+        if !handled {
+            self.unplaced(grid, row);
+        }
+        1
+    }
+
+    fn unplaced(&mut self, grid: &Grid, row: &Row) {
+        for cell in row.cells.iter().filter(|c| c.covered.is_none() && !c.is_blank()) {
+            self.diags.push(Diagnostic::info(
+                "R108",
+                format!("无法归入表格的内容，已跳过：“{}”", cell.text.trim()),
+                location(grid, &cell.pos),
+            ));
+        }
+    }
+
+    fn title(&mut self, title: Title, text: &str, loc: Location) {
+        match title {
+            Title::Summary => {
+                self.finish_project();
+                let summary = self.doc.summary.get_or_insert_with(Summary::default);
+                summary.title = Some(text.trim().to_string());
+                summary.year = labels::year_in(&jixiao_model::framework::normalize_label(text));
+                summary.region = labels::region_in(text);
+                summary.location = loc;
+                self.mode = Mode::None;
+            }
+            Title::Project(year) => {
+                self.finish_project();
+                self.year = year.or(self.year);
+                self.yuan = false;
+                self.mode = Mode::None;
+            }
+            Title::Year(year) => {
+                self.year = Some(year);
+                if let Some(b) = self.current.as_mut().filter(|b| b.raw.is_empty()) {
+                    b.project.year = Some(year);
+                }
+            }
+            Title::Unit { yuan } => {
+                self.yuan = yuan;
+                if let Some(b) = self.current.as_mut().filter(|b| b.raw.is_empty()) {
+                    b.yuan = yuan;
+                }
+            }
+        }
+    }
+
+    /// The project labels apply to: the current one, or a new one when the current one is
+    /// complete (it has indicators, or already has this field).
+    fn project_for(&mut self, label: Label, loc: &Location) -> &mut Builder {
+        let complete = match &self.current {
+            None => true,
+            Some(b) => {
+                !b.raw.is_empty()
+                    || b.header.is_some()
+                    || (label == Label::BudgetUnit && b.has_unit)
+                    || (label == Label::ProjectName && b.has_name)
+            }
+        };
+        if complete {
+            self.finish_project();
+            let project = Project { year: self.year, location: loc.clone(), ..Project::default() };
+            self.current = Some(Builder { project, yuan: self.yuan, ..Builder::default() });
+        }
+        self.current.get_or_insert_with(Builder::default)
+    }
+
+    fn labels(&mut self, grid: &Grid, row: &Row, pairs: Vec<Pair>) {
+        self.mode = Mode::None;
+        for pair in pairs {
+            let label_loc = location(grid, &row.cells[pair.label_cell].pos);
+            let value_cell = pair.value_cell.map(|i| &row.cells[i]);
+            let value_loc = value_cell.map_or(label_loc.clone(), |c| location(grid, &c.pos));
+            let value = pair.value.clone();
+            let mut amount_diags = Vec::new();
+            let b = self.project_for(pair.label, &label_loc);
+            match pair.label {
+                Label::BudgetUnit => {
+                    b.project.budget_unit = value;
+                    b.has_unit = true;
+                }
+                Label::ProjectName => {
+                    b.project.project_name = value;
+                    b.has_name = true;
+                }
+                Label::Funds { yuan } => {
+                    b.yuan = yuan;
+                    b.project.funds.location.get_or_insert(label_loc.clone());
+                }
+                Label::FundsTotal | Label::FundsFiscal | Label::FundsOther => {
+                    let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
+                    let funds: &mut Funds = &mut b.project.funds;
+                    funds.location.get_or_insert(label_loc.clone());
+                    match pair.label {
+                        Label::FundsTotal => funds.total = amount,
+                        Label::FundsFiscal => funds.fiscal = amount,
+                        _ => funds.other = amount,
+                    }
+                }
+                Label::Goal => {
+                    b.project.goals = split_goals(&value);
+                    b.project.goal = value;
+                    b.project.goal_location = Some(value_loc.clone());
+                }
+            }
+            self.diags.extend(amount_diags);
+        }
+        for i in leftover_label_cells(row) {
+            let cell = &row.cells[i];
+            self.diags.push(Diagnostic::info(
+                "R108",
+                format!("表头中无法归入任何项目的内容，已跳过：“{}”", cell.text.trim()),
+                location(grid, &cell.pos),
+            ));
+        }
+    }
+
+    fn indicator_header(&mut self, header: Header, row: &Row, loc: Location) {
+        if header.value.is_none() {
+            self.diags.push(Diagnostic::error(
+                "R106",
+                "指标表头缺少“指标值”列，无法读出指标值".to_string(),
+                loc.clone(),
+            ));
+        }
+        let b = match self.current.as_mut().filter(|b| b.raw.is_empty() && b.header.is_none()) {
+            Some(b) => b,
+            None => {
+                if self.current.is_some() {
+                    self.finish_project();
+                }
+                self.diags.push(Diagnostic::warning(
+                    "R110",
+                    "指标表前没有“预算单位/项目名称”等表头，项目信息为空".to_string(),
+                    loc.clone(),
+                ));
+                let project = Project { year: self.year, location: loc, ..Project::default() };
+                self.current.insert(Builder { project, yuan: self.yuan, ..Builder::default() })
+            }
+        };
+        b.header = Some((header, row.cells.len()));
+        self.mode = Mode::Indicators;
+    }
+
+    fn indicator_row(&mut self, grid: &Grid, row: &Row, loc: Location) -> bool {
+        let Some(b) = self.current.as_mut() else { return false };
+        let Some((header, width)) = b.header.clone() else { return false };
+        let raw = indicators::read_row(self.fw, row, &header, width, loc, &mut self.diags);
+        for (col, text) in indicators::leftover_cells(row, &header, width) {
+            self.diags.push(Diagnostic::info(
+                "R108",
+                format!("指标行中不属于任何指标列的内容，已跳过：“{text}”"),
+                location(grid, &row.cells[col].pos),
+            ));
+        }
+        b.raw.push(raw);
+        true
+    }
+
+    fn summary_start(&mut self, grid: &Grid, r: usize, cols: SummaryCols) {
+        self.finish_project();
+        let loc = first_text_cell(&grid.rows[r]).map(|c| location(grid, &c.pos)).unwrap_or_default();
+        let summary = self.doc.summary.get_or_insert_with(Summary::default);
+        if summary.location.is_empty() {
+            summary.location = loc;
+        }
+        self.summary_cols = Some(cols);
+        self.mode = Mode::Summary;
+    }
+
+    fn summary_row(&mut self, grid: &Grid, row: &Row) -> bool {
+        let Some(cols) = &self.summary_cols else { return false };
+        let get = |c: Option<usize>| -> String { c.and_then(|i| row.cells.get(i)).map_or(String::new(), |c| c.text.trim().to_string()) };
+        let cell_loc = |c: Option<usize>| c.and_then(|i| row.cells.get(i)).map(|c| location(grid, &c.pos));
+        let loc = first_text_cell(row).map(|c| location(grid, &c.pos)).unwrap_or_default();
+        let is_total = row.cells.iter().take(3).any(|c| matches!(jixiao_model::framework::normalize_label(&c.text).as_str(), "合计" | "总计"));
+        let mut diags = Vec::new();
+        let summary = self.doc.summary.get_or_insert_with(Summary::default);
+        if is_total {
+            let funds = get(cols.funds);
+            summary.total = parse_amount(&funds, self.yuan, &cell_loc(cols.funds).unwrap_or(loc.clone()), &mut diags);
+            summary.total_location = Some(cell_loc(cols.funds).unwrap_or(loc));
+            self.diags.extend(diags);
+            return true;
+        }
+        let seq_text = get(cols.seq);
+        let department = get(cols.department);
+        let project_name = get(cols.project_name);
+        if department.is_empty() && project_name.is_empty() {
+            return false;
+        }
+        let seq = u32::from_str(&jixiao_model::value::fold_width(&seq_text)).ok();
+        if seq.is_none() && !seq_text.is_empty() {
+            diags.push(Diagnostic::warning("R111", format!("序号“{seq_text}”不是数字"), cell_loc(cols.seq).unwrap_or(loc.clone())));
+        }
+        let funds_total = parse_amount(&get(cols.funds), self.yuan, &cell_loc(cols.funds).unwrap_or(loc.clone()), &mut diags);
+        summary.rows.push(SummaryRow { seq, department, project_name, funds_total, location: loc });
+        self.diags.extend(diags);
+        true
+    }
+
+    fn finish_project(&mut self) {
+        let Some(b) = self.current.take() else { return };
+        let mut project = b.project;
+        if b.header.is_none() && b.raw.is_empty() {
+            self.diags.push(Diagnostic::warning(
+                "R107",
+                format!("项目“{}”没有指标表（缺少“一级指标/二级指标/三级指标/指标值”表头）", project.project_name),
+                project.location.clone(),
+            ));
+        } else if b.raw.is_empty() {
+            self.diags.push(Diagnostic::warning(
+                "R107",
+                format!("项目“{}”的指标表是空的", project.project_name),
+                project.location.clone(),
+            ));
+        }
+        let value_column = b.header.as_ref().is_some_and(|(h, _)| h.value.is_some());
+        for r in indicators::resolve(self.fw, b.raw, &mut self.diags) {
+            if r.raw.level3.is_empty() {
+                self.diags.push(Diagnostic::warning("R105", "三级指标为空".to_string(), r.raw.location.clone()));
+            }
+            if value_column && r.raw.value.is_empty() {
+                self.diags.push(Diagnostic::warning(
+                    "R104",
+                    format!("指标“{}”的指标值为空", r.raw.level3),
+                    r.raw.location.clone(),
+                ));
+            }
+            project.indicators.push(Indicator {
+                level1: r.level1,
+                level2: r.level2,
+                level3: r.raw.level3,
+                value: Value::parse(&r.raw.value),
+                location: r.raw.location,
+            });
+        }
+        if project.project_name.is_empty() {
+            self.diags.push(Diagnostic::warning("R109", "项目缺少“项目名称”".to_string(), project.location.clone()));
+        }
+        self.doc.projects.push(project);
+        self.mode = Mode::None;
+    }
+
+    fn finish(mut self, grids: &[Grid]) -> Document {
+        self.finish_project();
+        if self.doc.projects.is_empty() && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty()) {
+            let loc = grids.first().and_then(|g| g.file.as_deref()).map(Location::file).unwrap_or_default();
+            self.diags.push(Diagnostic::error(
+                "R100",
+                "未找到绩效目标表：没有“预算单位/项目名称”等标签，也没有“一级指标/二级指标/三级指标/指标值”表头或汇总表".to_string(),
+                loc,
+            ));
+        }
+        self.doc.diagnostics = self.diags;
+        self.doc
+    }
+}
+
+fn first_text_cell(row: &Row) -> Option<&Cell> {
+    row.cells.iter().find(|c| !c.is_blank() && c.covered.is_none()).or(row.cells.first())
+}
+
+/// The one cell with text, when a row has exactly one (a title line, even in a table).
+fn single_text_cell(row: &Row) -> Option<&Cell> {
+    let mut with_text = row.cells.iter().filter(|c| !c.is_blank() && c.covered.is_none());
+    let one = with_text.next()?;
+    with_text.next().is_none().then_some(one)
+}
+
+/// A label and its value in a header-block row.
+#[derive(Debug, Clone)]
+struct Pair {
+    label: Label,
+    label_cell: usize,
+    value_cell: Option<usize>,
+    value: String,
+}
+
+/// The label/value pairs of a header-block row: each label takes the next non-blank cell to
+/// its right that is not itself a label, or the text after its colon. `None` if the row has
+/// no label.
+fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
+    let cells = &row.cells;
+    let mut pairs = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if cell.covered.is_some() {
+            continue;
+        }
+        if let Some(label) = labels::label(&cell.text) {
+            let next = cells
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .find(|(_, c)| !c.is_blank() && c.covered.is_none());
+            let (value_cell, value) = match next {
+                Some((j, c)) if labels::label(&c.text).is_none() && labels::label_with_value(&c.text).is_none() => {
+                    (Some(j), c.text.trim().to_string())
+                }
+                _ => (None, String::new()),
+            };
+            pairs.push(Pair { label, label_cell: i, value_cell, value });
+        } else if let Some((label, value)) = labels::label_with_value(&cell.text) {
+            pairs.push(Pair { label, label_cell: i, value_cell: Some(i), value });
+        }
+    }
+    (!pairs.is_empty()).then_some(pairs)
+}
+
+/// Cells of a label row that are neither labels nor the values of labels.
+fn leftover_label_cells(row: &Row) -> Vec<usize> {
+    let pairs = label_pairs(row).unwrap_or_default();
+    (0..row.cells.len())
+        .filter(|&i| {
+            let c = &row.cells[i];
+            c.covered.is_none()
+                && !c.is_blank()
+                && !pairs.iter().any(|p| p.label_cell == i || p.value_cell == Some(i))
+        })
+        .collect()
+}
+
+/// A summary header: a row with 序号 and, on it or the next two rows, 部门单位 / 项目名称.
+/// Returns the columns and how many header rows there are.
+fn summary_header(grid: &Grid, r: usize) -> Option<(SummaryCols, usize)> {
+    let row = &grid.rows[r];
+    let seq = row.cells.iter().position(|c| labels::summary_column(&c.text) == Some(SummaryColumn::Seq))?;
+    let mut cols = SummaryCols { seq: Some(seq), department: None, project_name: None, funds: None };
+    let mut used = 0;
+    for (k, row) in grid.rows.iter().enumerate().skip(r).take(3) {
+        let mut any = false;
+        for (i, cell) in row.cells.iter().enumerate() {
+            let slot = match labels::summary_column(&cell.text) {
+                Some(SummaryColumn::Department) => &mut cols.department,
+                Some(SummaryColumn::ProjectName) => &mut cols.project_name,
+                Some(SummaryColumn::Funds) => &mut cols.funds,
+                Some(SummaryColumn::Seq) => {
+                    any = true;
+                    continue;
+                }
+                None => continue,
+            };
+            slot.get_or_insert(i);
+            any = true;
+        }
+        if any {
+            used = k - r + 1;
+        } else if k > r {
+            break;
+        }
+    }
+    (cols.project_name.is_some() && cols.department.is_some()).then_some((cols, used))
+}
+
+/// An amount as written (`91.59`, `0.00`, `1,200`, `91.59万元`), in 万元. Amounts in 元 are
+/// converted and the conversion is reported. Text that is no amount is reported and dropped.
+fn parse_amount(text: &str, yuan: bool, loc: &Location, diags: &mut Vec<Diagnostic>) -> Option<Decimal> {
+    let folded = jixiao_model::value::fold_width(text);
+    let t = folded.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let (digits, yuan) = match t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
+        Some(rest) => (rest, false),
+        None => match t.strip_suffix('元') {
+            Some(rest) => (rest, true),
+            None => (t, yuan),
+        },
+    };
+    let digits: String = digits.chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+    match Decimal::from_str(&digits) {
+        Ok(v) if yuan => {
+            let wan = (v / Decimal::from(10_000)).normalize();
+            diags.push(Diagnostic::info("R112", format!("金额“{t}”以元为单位，已换算为 {wan} 万元"), loc.clone()));
+            Some(wan)
+        }
+        Ok(v) => Some(v),
+        Err(_) => {
+            diags.push(Diagnostic::warning("R113", format!("金额“{t}”不是数字，未能读取"), loc.clone()));
+            None
+        }
+    }
+}
+
+/// Splits a goal at `目标1:`, `目标2:` …; an unnumbered goal is one part. Separators between
+/// parts (`;`, `,`) are dropped; the text of each part is kept.
+pub fn split_goals(goal: &str) -> Vec<String> {
+    let chars: Vec<(usize, char)> = goal.char_indices().collect();
+    let mut marks: Vec<(usize, usize)> = Vec::new(); // (start of marker, start of text)
+    let mut k = 0;
+    while k + 1 < chars.len() {
+        if chars[k].1 == '目' && chars[k + 1].1 == '标' {
+            let mut m = k + 2;
+            while m < chars.len() && chars[m].1.is_whitespace() {
+                m += 1;
+            }
+            let digits_start = m;
+            while m < chars.len() && (chars[m].1.is_ascii_digit() || ('０'..='９').contains(&chars[m].1)) {
+                m += 1;
+            }
+            let has_digits = m > digits_start;
+            while m < chars.len() && chars[m].1.is_whitespace() {
+                m += 1;
+            }
+            if has_digits && m < chars.len() && matches!(chars[m].1, ':' | '：' | '、' | '.' | '．') {
+                let text_start = chars.get(m + 1).map_or(goal.len(), |c| c.0);
+                marks.push((chars[k].0, text_start));
+                k = m + 1;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    let clean = |s: &str| s.trim().trim_end_matches([';', '；', ',', '，', '、']).trim().to_string();
+    if marks.is_empty() {
+        let g = clean(goal);
+        return if g.is_empty() { Vec::new() } else { vec![g] };
+    }
+    let mut parts = Vec::new();
+    let preamble = clean(&goal[..marks[0].0]);
+    if !preamble.is_empty() {
+        parts.push(preamble);
+    }
+    for (n, &(_, text_start)) in marks.iter().enumerate() {
+        let end = marks.get(n + 1).map_or(goal.len(), |m| m.0);
+        let part = clean(&goal[text_start..end]);
+        if !part.is_empty() {
+            parts.push(part);
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goals() {
+        assert_eq!(
+            split_goals("目标1: 我县2022年预计城乡养老参保人数12212人。目标2: 逐步满足参保群众待遇预期, 助力精准脱贫。"),
+            vec!["我县2022年预计城乡养老参保人数12212人。", "逐步满足参保群众待遇预期, 助力精准脱贫。"]
+        );
+        assert_eq!(split_goals("目标1: 甲; 目标2：乙"), vec!["甲", "乙"]);
+        assert_eq!(split_goals("建立实施城乡低保制度。"), vec!["建立实施城乡低保制度。"]);
+        assert_eq!(split_goals(""), Vec::<String>::new());
+        assert_eq!(split_goals("总体：目标1、甲。目标 2 ：乙"), vec!["总体：", "甲。", "乙"]);
+    }
+
+    #[test]
+    fn amounts() {
+        let mut d = Vec::new();
+        let loc = Location::default();
+        assert_eq!(parse_amount("91.59", false, &loc, &mut d).unwrap().to_string(), "91.59");
+        assert_eq!(parse_amount("0.00", false, &loc, &mut d).unwrap().to_string(), "0.00");
+        assert_eq!(parse_amount("1,200.5", false, &loc, &mut d).unwrap().to_string(), "1200.5");
+        assert!(d.is_empty());
+        assert_eq!(parse_amount("915900", true, &loc, &mut d).unwrap().to_string(), "91.59");
+        assert_eq!(d[0].code, "R112");
+        assert_eq!(parse_amount("", false, &loc, &mut d), None);
+        assert_eq!(parse_amount("待定", false, &loc, &mut d), None);
+        assert_eq!(d.last().unwrap().code, "R113");
+    }
+}
