@@ -13,8 +13,8 @@
 //! assert!(!jixiao::failed(&doc));
 //! ```
 
-use jixiao_grid::text::{DecodeError, decode};
 use jixiao_grid::Grid;
+use jixiao_grid::text::{DecodeError, decode};
 use jixiao_model::framework::Framework;
 use jixiao_model::{Diagnostic, Document, Location, Severity};
 
@@ -73,7 +73,9 @@ pub struct Options<'a> {
 
 impl Default for Options<'_> {
     fn default() -> Self {
-        Options { framework: Framework::standard() }
+        Options {
+            framework: Framework::standard(),
+        }
     }
 }
 
@@ -100,12 +102,19 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
         Format::Zip | Format::Cfb => Err(ReadError::Unsupported(
             "这是 Excel/ODS 工作簿或其他压缩包；本版本尚不能读取工作簿，请先另存为文本或 HTML",
         )),
-        Format::Pdf => Err(ReadError::Unsupported("这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本")),
+        Format::Pdf => Err(ReadError::Unsupported(
+            "这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本",
+        )),
     }
 }
 
 fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> Document {
-    let mut doc = jixiao_recognize::recognize(grids, &jixiao_recognize::Options { framework: options.framework });
+    let mut doc = jixiao_recognize::recognize(
+        grids,
+        &jixiao_recognize::Options {
+            framework: options.framework,
+        },
+    );
     diags.append(&mut doc.diagnostics);
     doc.diagnostics = diags;
     doc
@@ -114,9 +123,9 @@ fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> D
 /// True when reading lost data: an error from the reader or recognizer (I…/R… codes), such as
 /// "no table found" or "no 指标值 column". Review findings (C…) do not count.
 pub fn failed(doc: &Document) -> bool {
-    doc.diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error && (d.code.starts_with('R') || d.code.starts_with('I')))
+    doc.diagnostics.iter().any(|d| {
+        d.severity == Severity::Error && (d.code.starts_with('R') || d.code.starts_with('I'))
+    })
 }
 
 /// True when the document holds no table at all.

@@ -1,0 +1,739 @@
+//! The standard form layout, shared by the XLSX and PDF writers so that both draw the same
+//! form cell for cell.
+//!
+//! The layout is data: `templates/form.toml` (compiled in; [`Template::from_dir`] reads another)
+//! says which columns the project table and the summary table have, their widths, the label
+//! cells, which document field goes where, and which columns merge vertically. [`project`] and
+//! [`summary`] apply it to the IR and give a [`Table`]: rows of cells with their column, spans,
+//! content and alignment. Writers only draw tables; they know nothing of the form.
+//!
+//! ```
+//! use jixiao_layout::{project, Template, Content};
+//! use jixiao_model::{Indicator, Project, Value};
+//! let mut p = Project { project_name: "城市低保".into(), year: Some(2022), ..Project::default() };
+//! for (l2, l3) in [("数量指标", "人数"), ("数量指标", "次数"), ("质量指标", "覆盖率")] {
+//!     p.indicators.push(Indicator { level1: "产出指标".into(), level2: l2.into(), level3: l3.into(),
+//!                                   value: Value::parse("=1次"), ..Indicator::default() });
+//! }
+//! let t = project(&p, Template::standard());
+//! assert_eq!(t.title, "项目支出绩效目标表");
+//! assert_eq!(t.subtitle.as_deref(), Some("（2022年）"));
+//! let first = &t.rows[t.header_row.unwrap() + 1];
+//! assert_eq!(first.cells[0].content, Content::Text("产出指标".into()));
+//! assert_eq!(first.cells[0].row_span, 3); // 产出指标 merged over its group
+//! assert_eq!(first.cells[1].row_span, 2); // 数量指标 over its two rows
+//! ```
+
+use jixiao_model::framework::normalize_label;
+use jixiao_model::{Decimal, Document, Project};
+use serde::Deserialize;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The form layout shipped in `templates/form.toml`.
+pub const STANDARD_TOML: &str = include_str!("../../../../templates/form.toml");
+
+/// Why a template could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The file could not be read.
+    #[error("无法读取模板 {path}：{source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed.
+    #[error("模板格式有误：{0}")]
+    Toml(#[from] toml::de::Error),
+    /// The layout is inconsistent (a row wider than the table, an unknown field).
+    #[error("模板有误：{0}")]
+    Invalid(String),
+}
+
+/// The whole template.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Template {
+    /// Paper and margins.
+    pub page: Page,
+    /// Font name and sizes.
+    pub font: Font,
+    /// The project table 项目支出绩效目标表.
+    pub project: ProjectForm,
+    /// The summary table 重大政策和重点项目绩效目标汇总表.
+    pub summary: SummaryForm,
+}
+
+/// Paper and margins.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Page {
+    /// `A4`.
+    pub paper: String,
+    /// `portrait` or `landscape`.
+    pub orientation: String,
+    /// Top margin in mm.
+    pub margin_top_mm: f32,
+    /// Bottom margin in mm.
+    pub margin_bottom_mm: f32,
+    /// Left margin in mm.
+    pub margin_left_mm: f32,
+    /// Right margin in mm.
+    pub margin_right_mm: f32,
+    /// Footer text; `{page}` and `{pages}` are the page number and count.
+    pub footer: String,
+}
+
+/// Font name and sizes (points).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Font {
+    /// The face the form names (宋体).
+    pub name: String,
+    /// Title size.
+    pub title_size: f32,
+    /// Subtitle (year line) size.
+    pub subtitle_size: f32,
+    /// Table text size.
+    pub body_size: f32,
+    /// Line height as a multiple of the size.
+    pub line_spacing: f32,
+}
+
+/// How a cell is aligned horizontally (all cells are centred vertically).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Align {
+    /// Centred (labels, short values).
+    #[default]
+    Center,
+    /// Left-aligned (long text).
+    Left,
+}
+
+/// One cell of a row specification.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CellSpec {
+    /// Fixed text.
+    pub label: Option<String>,
+    /// The document field shown.
+    pub field: Option<String>,
+    /// Columns covered.
+    #[serde(default = "one")]
+    pub span: usize,
+    /// `down`: equal values of consecutive rows merge vertically.
+    pub merge: Option<String>,
+    /// Horizontal alignment.
+    #[serde(default)]
+    pub align: Align,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// A row of cells.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RowSpec {
+    /// The cells, left to right.
+    pub cells: Vec<CellSpec>,
+}
+
+/// The indicator part of the project table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorSpec {
+    /// The header row (一级指标 …), repeated on every printed page.
+    pub header: Vec<CellSpec>,
+    /// One row per indicator.
+    pub row: Vec<CellSpec>,
+}
+
+/// The project table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectForm {
+    /// The title.
+    pub title: String,
+    /// The year line; `{year}` is the year.
+    pub year_line: String,
+    /// Column widths in character units.
+    pub columns: Vec<f32>,
+    /// The header block rows.
+    pub rows: Vec<RowSpec>,
+    /// The indicator table.
+    pub indicators: IndicatorSpec,
+}
+
+/// The summary table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummaryForm {
+    /// The title; `{year}` and `{region}` are replaced.
+    pub title: String,
+    /// Column widths in character units.
+    pub columns: Vec<f32>,
+    /// The header row.
+    pub header: Vec<CellSpec>,
+    /// One row per project.
+    pub row: Vec<CellSpec>,
+    /// The 合计 row.
+    pub total: Vec<CellSpec>,
+}
+
+const PROJECT_FIELDS: &[&str] = &[
+    "budget_unit",
+    "project_name",
+    "funds.total",
+    "funds.fiscal",
+    "funds.other",
+    "goal",
+    "year",
+];
+const INDICATOR_FIELDS: &[&str] = &["level1", "level2", "level3", "value"];
+const SUMMARY_FIELDS: &[&str] = &["seq", "department", "project_name", "funds_total"];
+const TOTAL_FIELDS: &[&str] = &["total"];
+
+impl Template {
+    /// The template compiled into the program.
+    pub fn standard() -> &'static Template {
+        static T: OnceLock<Template> = OnceLock::new();
+        T.get_or_init(|| Template::from_toml(STANDARD_TOML).expect("templates/form.toml is valid"))
+    }
+
+    /// Reads `DIR/form.toml`.
+    pub fn from_dir(dir: &Path) -> Result<Template, TemplateError> {
+        let path = dir.join("form.toml");
+        let text = std::fs::read_to_string(&path).map_err(|source| TemplateError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Template::from_toml(&text)
+    }
+
+    /// Reads a template from TOML text and checks it.
+    pub fn from_toml(text: &str) -> Result<Template, TemplateError> {
+        let t: Template = toml::from_str(text)?;
+        let check = |what: &str,
+                     width: usize,
+                     cells: &[CellSpec],
+                     fields: &[&str]|
+         -> Result<(), TemplateError> {
+            let used: usize = cells.iter().map(|c| c.span).sum();
+            if used > width {
+                return Err(TemplateError::Invalid(format!(
+                    "{what} 占 {used} 列，超过表格的 {width} 列"
+                )));
+            }
+            for c in cells {
+                match (&c.label, &c.field) {
+                    (Some(_), None) => {}
+                    (None, Some(f)) if fields.contains(&f.as_str()) => {}
+                    (None, Some(f)) => {
+                        return Err(TemplateError::Invalid(format!(
+                            "{what} 中的字段 “{f}” 不存在"
+                        )));
+                    }
+                    _ => {
+                        return Err(TemplateError::Invalid(format!(
+                            "{what} 的单元格须有 label 或 field 之一"
+                        )));
+                    }
+                }
+                if c.span == 0 {
+                    return Err(TemplateError::Invalid(format!(
+                        "{what} 的单元格 span 不能为 0"
+                    )));
+                }
+            }
+            Ok(())
+        };
+        let pw = t.project.columns.len();
+        for (i, row) in t.project.rows.iter().enumerate() {
+            check(
+                &format!("project.rows[{i}]"),
+                pw,
+                &row.cells,
+                PROJECT_FIELDS,
+            )?;
+        }
+        check(
+            "project.indicators.header",
+            pw,
+            &t.project.indicators.header,
+            &[],
+        )?;
+        check(
+            "project.indicators.row",
+            pw,
+            &t.project.indicators.row,
+            INDICATOR_FIELDS,
+        )?;
+        let sw = t.summary.columns.len();
+        check("summary.header", sw, &t.summary.header, &[])?;
+        check("summary.row", sw, &t.summary.row, SUMMARY_FIELDS)?;
+        check("summary.total", sw, &t.summary.total, TOTAL_FIELDS)?;
+        Ok(t)
+    }
+}
+
+/// What a cell shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Text as written.
+    Text(String),
+    /// A number with the digits of its source (an amount, a 序号).
+    Number(Decimal),
+    /// The sum of the numbers in this column over `rows` (table row indices, inclusive),
+    /// with its computed value.
+    Sum {
+        /// The computed sum.
+        value: Decimal,
+        /// First and last row summed.
+        rows: (usize, usize),
+    },
+    /// Nothing.
+    Empty,
+}
+
+impl Content {
+    /// The text a reader sees (numbers with their source digits).
+    pub fn text(&self) -> String {
+        match self {
+            Content::Text(t) => t.clone(),
+            Content::Number(n) | Content::Sum { value: n, .. } => n.to_string(),
+            Content::Empty => String::new(),
+        }
+    }
+}
+
+/// Whether a cell is a fixed label of the form or a value from the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A label of the form (预算单位, 一级指标 …).
+    Label,
+    /// A value from the document.
+    Value,
+}
+
+/// One cell of a laid-out table; slots covered by its spans have no cell of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// First column.
+    pub col: usize,
+    /// Columns covered.
+    pub col_span: usize,
+    /// Rows covered (vertical merges of level-1/level-2 groups).
+    pub row_span: usize,
+    /// What it shows.
+    pub content: Content,
+    /// Label or value.
+    pub role: Role,
+    /// Horizontal alignment.
+    pub align: Align,
+}
+
+/// What a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// A header-block row (预算单位 …) of a project table.
+    Block,
+    /// A column header row (一级指标 … / 序号 …): repeated on every printed page.
+    Header,
+    /// An indicator row.
+    Indicator,
+    /// A summary row.
+    Item,
+    /// The 合计 row.
+    Total,
+}
+
+/// A row of a laid-out table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// What it is.
+    pub kind: RowKind,
+    /// Its cells (only those whose top-left slot is in this row).
+    pub cells: Vec<Cell>,
+}
+
+/// A form laid out: title lines, column widths, rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The title.
+    pub title: String,
+    /// The line under the title (the year), if any.
+    pub subtitle: Option<String>,
+    /// Column widths in character units (a CJK character is 2).
+    pub columns: Vec<f32>,
+    /// The rows.
+    pub rows: Vec<Row>,
+    /// The column header row, repeated at the top of every printed page.
+    pub header_row: Option<usize>,
+}
+
+fn cells_for(specs: &[CellSpec], value: &dyn Fn(&str) -> Content) -> Vec<Cell> {
+    let mut col = 0;
+    specs
+        .iter()
+        .map(|s| {
+            let (content, role) = match (&s.label, &s.field) {
+                (Some(l), _) => (Content::Text(l.clone()), Role::Label),
+                (None, Some(f)) => (value(f), Role::Value),
+                (None, None) => (Content::Empty, Role::Value),
+            };
+            let cell = Cell {
+                col,
+                col_span: s.span,
+                row_span: 1,
+                content,
+                role,
+                align: s.align,
+            };
+            col += s.span;
+            cell
+        })
+        .collect()
+}
+
+fn text(s: &str) -> Content {
+    if s.is_empty() {
+        Content::Empty
+    } else {
+        Content::Text(s.to_string())
+    }
+}
+
+fn number(n: Option<Decimal>) -> Content {
+    n.map_or(Content::Empty, Content::Number)
+}
+
+/// Lays out one project table.
+pub fn project(p: &Project, t: &Template) -> Table {
+    let form = &t.project;
+    let mut rows = Vec::new();
+    for spec in &form.rows {
+        let value = |f: &str| match f {
+            "budget_unit" => text(&p.budget_unit),
+            "project_name" => text(&p.project_name),
+            "funds.total" => number(p.funds.total),
+            "funds.fiscal" => number(p.funds.fiscal),
+            "funds.other" => number(p.funds.other),
+            "goal" => text(&p.goal),
+            "year" => p
+                .year
+                .map_or(Content::Empty, |y| Content::Text(y.to_string())),
+            _ => Content::Empty,
+        };
+        rows.push(Row {
+            kind: RowKind::Block,
+            cells: cells_for(&spec.cells, &value),
+        });
+    }
+    let header_row = rows.len();
+    rows.push(Row {
+        kind: RowKind::Header,
+        cells: cells_for(&form.indicators.header, &|_| Content::Empty),
+    });
+    let first = rows.len();
+    for ind in &p.indicators {
+        let value = |f: &str| match f {
+            "level1" => text(&ind.level1),
+            "level2" => text(&ind.level2),
+            "level3" => text(&ind.level3),
+            "value" => text(&ind.value.raw),
+            _ => Content::Empty,
+        };
+        rows.push(Row {
+            kind: RowKind::Indicator,
+            cells: cells_for(&form.indicators.row, &value),
+        });
+    }
+    merge_down(&mut rows[first..], &form.indicators.row);
+    Table {
+        title: form.title.clone(),
+        subtitle: p
+            .year
+            .map(|y| form.year_line.replace("{year}", &y.to_string())),
+        columns: form.columns.clone(),
+        rows,
+        header_row: Some(header_row),
+    }
+}
+
+/// Merges equal consecutive values in the `merge = "down"` columns; a later merge column's
+/// groups never cross the boundaries of an earlier one (a level-2 group stays in its level 1).
+fn merge_down(rows: &mut [Row], specs: &[CellSpec]) {
+    let n = rows.len();
+    let mut boundary = vec![false; n + 1];
+    boundary[0] = true;
+    boundary[n] = true;
+    for (k, spec) in specs.iter().enumerate() {
+        if spec.merge.as_deref() != Some("down") {
+            continue;
+        }
+        let mut start = 0;
+        for i in 1..=n {
+            let same = i < n
+                && !boundary[i]
+                && !rows[i].cells[k].content.text().is_empty()
+                && rows[i].cells[k].content == rows[start].cells[k].content;
+            if !same {
+                rows[start].cells[k].row_span = i - start;
+                boundary[i] = true;
+                start = i;
+            }
+        }
+    }
+    // Remove the cells now covered by a span above them.
+    let mut covered = vec![vec![false; specs.len()]; n];
+    for i in 0..n {
+        for k in 0..specs.len() {
+            let span = rows[i].cells.get(k).map_or(1, |c| c.row_span);
+            if !covered[i][k] {
+                for row in covered.iter_mut().take(i + span).skip(i + 1) {
+                    row[k] = true;
+                }
+            }
+        }
+    }
+    for (row, cov) in rows.iter_mut().zip(covered) {
+        let mut k = 0;
+        row.cells.retain(|_| {
+            let keep = !cov[k];
+            k += 1;
+            keep
+        });
+    }
+}
+
+/// One line of the summary table, with the amount taken from the project table when the
+/// summary has none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryLine {
+    /// 序号.
+    pub seq: Option<u32>,
+    /// 部门单位.
+    pub department: String,
+    /// 项目名称.
+    pub project_name: String,
+    /// 年度资金总额.
+    pub funds_total: Option<Decimal>,
+}
+
+/// The summary lines of a document: its summary table's rows (amounts filled from the
+/// matching project tables), or one line per project when it has no summary.
+pub fn summary_lines(doc: &Document) -> Vec<SummaryLine> {
+    let find = |name: &str| {
+        let key = normalize_label(name);
+        doc.projects
+            .iter()
+            .find(|p| normalize_label(&p.project_name) == key)
+    };
+    match &doc.summary {
+        Some(s) if !s.rows.is_empty() => s
+            .rows
+            .iter()
+            .map(|r| SummaryLine {
+                seq: r.seq,
+                department: r.department.clone(),
+                project_name: r.project_name.clone(),
+                funds_total: r
+                    .funds_total
+                    .or_else(|| find(&r.project_name).and_then(|p| p.funds.total)),
+            })
+            .collect(),
+        _ => doc
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| SummaryLine {
+                seq: Some(i as u32 + 1),
+                department: p.budget_unit.clone(),
+                project_name: p.project_name.clone(),
+                funds_total: p.funds.total,
+            })
+            .collect(),
+    }
+}
+
+/// Lays out the summary table, when the document has a summary or more than one project.
+pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
+    if doc.summary.is_none() && doc.projects.len() < 2 {
+        return None;
+    }
+    let form = &t.summary;
+    let lines = summary_lines(doc);
+    let year = doc
+        .summary
+        .as_ref()
+        .and_then(|s| s.year)
+        .or_else(|| doc.projects.iter().find_map(|p| p.year));
+    let region = doc.summary.as_ref().and_then(|s| s.region.clone());
+    let title = match (
+        &year,
+        &region,
+        doc.summary.as_ref().and_then(|s| s.title.clone()),
+    ) {
+        (Some(y), Some(r), _) => form
+            .title
+            .replace("{year}", &y.to_string())
+            .replace("{region}", r),
+        (_, _, Some(written)) => written,
+        (y, r, None) => form
+            .title
+            .replace(
+                "{year}年度",
+                &y.map(|y| format!("{y}年度")).unwrap_or_default(),
+            )
+            .replace("{region}", r.as_deref().unwrap_or("")),
+    };
+    let mut rows = vec![Row {
+        kind: RowKind::Header,
+        cells: cells_for(&form.header, &|_| Content::Empty),
+    }];
+    for line in &lines {
+        let value = |f: &str| match f {
+            "seq" => line
+                .seq
+                .map_or(Content::Empty, |s| Content::Number(Decimal::from(s))),
+            "department" => text(&line.department),
+            "project_name" => text(&line.project_name),
+            "funds_total" => number(line.funds_total),
+            _ => Content::Empty,
+        };
+        rows.push(Row {
+            kind: RowKind::Item,
+            cells: cells_for(&form.row, &value),
+        });
+    }
+    let sum: Decimal = lines.iter().filter_map(|l| l.funds_total).sum();
+    let last = rows.len() - 1;
+    let total = |_: &str| {
+        if lines.is_empty() {
+            Content::Empty
+        } else {
+            Content::Sum {
+                value: sum,
+                rows: (1, last),
+            }
+        }
+    };
+    rows.push(Row {
+        kind: RowKind::Total,
+        cells: cells_for(&form.total, &total),
+    });
+    Some(Table {
+        title,
+        subtitle: None,
+        columns: form.columns.clone(),
+        rows,
+        header_row: Some(0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_model::{Indicator, Summary, SummaryRow, Value};
+    use std::str::FromStr;
+
+    fn ind(l1: &str, l2: &str) -> Indicator {
+        Indicator {
+            level1: l1.into(),
+            level2: l2.into(),
+            level3: "x".into(),
+            value: Value::parse("1"),
+            ..Indicator::default()
+        }
+    }
+
+    #[test]
+    fn level2_groups_stay_inside_level1() {
+        let p = Project {
+            indicators: vec![
+                ind("产出指标", "数量指标"),
+                ind("产出指标", "满意度指标"),
+                ind("满意度指标", "满意度指标"),
+                ind("满意度指标", "满意度指标"),
+            ],
+            ..Project::default()
+        };
+        let t = project(&p, Template::standard());
+        let h = t.header_row.unwrap();
+        let spans: Vec<Vec<(usize, usize)>> = t.rows[h + 1..]
+            .iter()
+            .map(|r| r.cells.iter().map(|c| (c.col, c.row_span)).collect())
+            .collect();
+        assert_eq!(spans[0], vec![(0, 2), (1, 1), (2, 1), (5, 1)]);
+        assert_eq!(spans[1], vec![(1, 1), (2, 1), (5, 1)]);
+        assert_eq!(spans[2], vec![(0, 2), (1, 2), (2, 1), (5, 1)]);
+        assert_eq!(spans[3], vec![(2, 1), (5, 1)]);
+    }
+
+    #[test]
+    fn summary_takes_amounts_from_projects_and_sums() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let mut doc = Document {
+            summary: Some(Summary {
+                year: Some(2022),
+                region: Some("和硕县".into()),
+                rows: vec![
+                    SummaryRow {
+                        seq: Some(1),
+                        department: "新疆巴州和硕县民政局".into(),
+                        project_name: "城市低保".into(),
+                        ..SummaryRow::default()
+                    },
+                    SummaryRow {
+                        seq: Some(2),
+                        department: "新疆巴州和硕县民政局".into(),
+                        project_name: "农村低保".into(),
+                        ..SummaryRow::default()
+                    },
+                ],
+                ..Summary::default()
+            }),
+            ..Document::default()
+        };
+        for (name, total) in [("城市低保", "35.88"), ("农村低保", "188.42")] {
+            let mut p = Project {
+                project_name: name.into(),
+                ..Project::default()
+            };
+            p.funds.total = Some(d(total));
+            doc.projects.push(p);
+        }
+        let t = summary(&doc, Template::standard()).unwrap();
+        assert_eq!(t.title, "2022年度和硕县重大政策和重点项目绩效目标汇总表");
+        assert_eq!(t.rows[1].cells[3].content, Content::Number(d("35.88")));
+        let total = &t.rows[3];
+        assert_eq!(total.kind, RowKind::Total);
+        assert_eq!(total.cells[0].col_span, 3);
+        assert_eq!(
+            total.cells[1].content,
+            Content::Sum {
+                value: d("224.30"),
+                rows: (1, 2)
+            }
+        );
+        assert_eq!(total.cells[1].content.text(), "224.30");
+    }
+
+    #[test]
+    fn bad_templates_are_refused() {
+        let wide = STANDARD_TOML.replace(
+            "{ field = \"goal\", span = 6, align = \"left\" }",
+            "{ field = \"goal\", span = 9 }",
+        );
+        assert!(matches!(
+            Template::from_toml(&wide),
+            Err(TemplateError::Invalid(_))
+        ));
+        let unknown = STANDARD_TOML.replace("field = \"budget_unit\"", "field = \"nope\"");
+        assert!(matches!(
+            Template::from_toml(&unknown),
+            Err(TemplateError::Invalid(_))
+        ));
+        assert!(matches!(
+            Template::from_toml("x = "),
+            Err(TemplateError::Toml(_))
+        ));
+    }
+}
