@@ -183,15 +183,25 @@ pub fn read_row(
     };
     if shift != 0 {
         let dir = if shift > 0 { "左" } else { "右" };
+        let mut parts = Vec::new();
+        for (name, col) in [
+            ("一级指标", Some(header.level1)),
+            ("二级指标", Some(header.level2)),
+            ("三级指标", Some(header.level3)),
+            ("指标值", header.value),
+        ] {
+            match col.map(|c| at(c).0) {
+                Some(t) if !t.is_empty() => parts.push(format!("{name}“{t}”")),
+                Some(_) => parts.push(format!("{name}空白（沿用所在分组）")),
+                None => {}
+            }
+        }
         diags.push(Diagnostic::warning(
             "R101",
             format!(
-                "该行单元格整体向{dir}错位{}列（OCR 丢失或多出了空单元格），已按内容复原：一级指标“{}”，二级指标“{}”，三级指标“{}”，指标值“{}”",
+                "该行单元格整体向{dir}错位{}列（OCR 丢失或多出了空单元格），已按内容复原为：{}",
                 shift.abs(),
-                at(header.level1).0,
-                at(header.level2).0,
-                at(header.level3).0,
-                header.value.map_or("", |v| at(v).0),
+                parts.join("，")
             ),
             location.clone(),
         ));

@@ -189,10 +189,13 @@ pub enum Title {
 /// The kind of title line a one-cell row is.
 pub fn title(text: &str) -> Option<Title> {
     let n = normalize_label(text);
-    if n.contains("汇总表") {
+    // A title is the form's name, possibly with a year in brackets after it; a sentence that
+    // merely mentions the form (`请报送项目支出绩效目标表。`) is not one.
+    let name = strip_year_suffix(&n);
+    if name.ends_with("汇总表") {
         return Some(Title::Summary);
     }
-    if n.contains("绩效目标表") || n.contains("绩效目标申报表") {
+    if name.ends_with("绩效目标表") || name.ends_with("绩效目标申报表") {
         return Some(Title::Project(year_in(&n)));
     }
     let bare = n.trim_matches(|c| c == '(' || c == ')');
@@ -209,6 +212,17 @@ pub fn title(text: &str) -> Option<Title> {
         "单位:元" | "金额单位:元" => Some(Title::Unit { yuan: true }),
         _ => None,
     }
+}
+
+/// `项目支出绩效目标表(2022年)` → `项目支出绩效目标表`.
+fn strip_year_suffix(n: &str) -> &str {
+    if let Some(open) = n.rfind('(')
+        && n.ends_with(')')
+        && year_in(&n[open..]).is_some()
+    {
+        return &n[..open];
+    }
+    n
 }
 
 /// The first four-digit year followed by 年 in a text.
@@ -289,6 +303,8 @@ mod tests {
         assert_eq!(title("2022年"), Some(Title::Year(2022)));
         assert_eq!(title("单位：万元"), Some(Title::Unit { yuan: false }));
         assert_eq!(title("我县2022年预计参保"), None);
+        assert_eq!(title("请于3月31日前报送项目支出绩效目标表。"), None);
+        assert_eq!(title("关于报送绩效目标汇总表的说明"), None);
         assert_eq!(
             region_in("2022年度和硕县重大政策和重点项目绩效目标汇总表").as_deref(),
             Some("和硕县")
