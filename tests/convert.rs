@@ -10,7 +10,11 @@ const SEED: &str = "fixtures/heshuo-2022.md";
 
 fn stdout(args: &[&str]) -> String {
     let out = jixiao().args(args).output().expect("run jixiao");
-    assert!(out.status.success(), "jixiao {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "jixiao {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
@@ -20,23 +24,53 @@ fn seed_document() -> Document {
 
 #[test]
 fn seed_json_matches_the_golden_file() {
-    golden("fixtures/heshuo-2022.expected.json", &stdout(&["convert", SEED, "-o", "-"]));
+    golden(
+        "fixtures/heshuo-2022.expected.json",
+        &stdout(&["convert", SEED, "-o", "-"]),
+    );
 }
 
 #[test]
 fn seed_has_the_summary_and_all_55_indicators() {
     let doc = seed_document();
     let summary = doc.summary.as_ref().expect("summary");
-    assert_eq!(summary.title.as_deref(), Some("2022年度和硕县重大政策和重点项目绩效目标汇总表"));
-    assert_eq!((summary.year, summary.region.as_deref()), (Some(2022), Some("和硕县")));
+    assert_eq!(
+        summary.title.as_deref(),
+        Some("2022年度和硕县重大政策和重点项目绩效目标汇总表")
+    );
+    assert_eq!(
+        (summary.year, summary.region.as_deref()),
+        (Some(2022), Some("和硕县"))
+    );
     assert_eq!(summary.rows.len(), 5);
     assert_eq!(summary.total, None);
-    let names: Vec<&str> = doc.projects.iter().map(|p| p.project_name.as_str()).collect();
-    assert_eq!(names, ["城乡居民社会养老保险基金县级配套项目", "城乡养老保险待遇发放财政补贴项目", "城乡居民医疗保险县级配套", "城市低保", "农村低保"]);
+    let names: Vec<&str> = doc
+        .projects
+        .iter()
+        .map(|p| p.project_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "城乡居民社会养老保险基金县级配套项目",
+            "城乡养老保险待遇发放财政补贴项目",
+            "城乡居民医疗保险县级配套",
+            "城市低保",
+            "农村低保"
+        ]
+    );
     let counts: Vec<usize> = doc.projects.iter().map(|p| p.indicators.len()).collect();
     assert_eq!(counts, [7, 22, 7, 9, 10]);
-    let funds: Vec<String> = doc.projects.iter().map(|p| format!("{:?}", (p.funds.total, p.funds.fiscal, p.funds.other))).collect();
-    assert!(funds[3].contains("35.88") && funds[3].ends_with("Some(0.00))"), "{}", funds[3]);
+    let funds: Vec<String> = doc
+        .projects
+        .iter()
+        .map(|p| format!("{:?}", (p.funds.total, p.funds.fiscal, p.funds.other)))
+        .collect();
+    assert!(
+        funds[3].contains("35.88") && funds[3].ends_with("Some(0.00))"),
+        "{}",
+        funds[3]
+    );
     assert!(doc.projects.iter().all(|p| p.year == Some(2022)));
 }
 
@@ -52,30 +86,76 @@ fn numbers_keep_their_source_digits_in_json() {
 #[test]
 fn both_ocr_repairs_are_reported_with_their_lines() {
     let doc = seed_document();
-    let find = |code: &str| doc.diagnostics.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("{code} missing"));
+    let find = |code: &str| {
+        doc.diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{code} missing"))
+    };
     assert_eq!(find("R101").location.line, Some(51));
     assert_eq!(find("R102").location.line, Some(99));
-    let shifted = doc.projects[1].indicators.iter().find(|i| i.level3 == "人均丧葬补贴发放资金数").unwrap();
-    assert_eq!((shifted.level1.as_str(), shifted.level2.as_str(), shifted.value.raw.as_str()), ("产出指标", "成本指标", "=720元"));
-    let cover = doc.projects[4].indicators.iter().find(|i| i.level3 == "农村低保救助补助覆盖率").unwrap();
-    assert_eq!((cover.level1.as_str(), cover.level2.as_str()), ("产出指标", "质量指标"));
-    let recognizer: Vec<&str> = doc.diagnostics.iter().filter(|d| d.code.starts_with('R')).map(|d| d.code.as_str()).collect();
-    assert_eq!(recognizer, ["R101", "R102"], "no other recognizer diagnostics on the seed");
+    let shifted = doc.projects[1]
+        .indicators
+        .iter()
+        .find(|i| i.level3 == "人均丧葬补贴发放资金数")
+        .unwrap();
+    assert_eq!(
+        (
+            shifted.level1.as_str(),
+            shifted.level2.as_str(),
+            shifted.value.raw.as_str()
+        ),
+        ("产出指标", "成本指标", "=720元")
+    );
+    let cover = doc.projects[4]
+        .indicators
+        .iter()
+        .find(|i| i.level3 == "农村低保救助补助覆盖率")
+        .unwrap();
+    assert_eq!(
+        (cover.level1.as_str(), cover.level2.as_str()),
+        ("产出指标", "质量指标")
+    );
+    let recognizer: Vec<&str> = doc
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with('R'))
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(
+        recognizer,
+        ["R101", "R102"],
+        "no other recognizer diagnostics on the seed"
+    );
 }
 
 #[test]
 fn human_diagnostics_name_file_and_line_in_chinese() {
     let out = jixiao().args(["check", SEED]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("fixtures/heshuo-2022.md:51: 警告[R101]: "), "{text}");
-    assert!(text.contains("fixtures/heshuo-2022.md:99: 警告[R102]: "), "{text}");
+    assert!(
+        text.contains("fixtures/heshuo-2022.md:51: 警告[R101]: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("fixtures/heshuo-2022.md:99: 警告[R102]: "),
+        "{text}"
+    );
 }
 
 #[test]
 fn diagnostics_as_json_carry_codes_and_locations() {
-    let out = jixiao().args(["check", SEED, "--diagnostics", "json"]).output().unwrap();
+    let out = jixiao()
+        .args(["check", SEED, "--diagnostics", "json"])
+        .output()
+        .unwrap();
     let diags: Json = serde_json::from_slice(&out.stdout).expect("JSON diagnostics");
-    let r101 = diags.as_array().unwrap().iter().find(|d| d["code"] == "R101").expect("R101");
+    let r101 = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "R101")
+        .expect("R101");
     assert_eq!(r101["severity"], "warning");
     assert_eq!(r101["location"]["line"], 51);
     assert_eq!(r101["location"]["file"], SEED);
@@ -85,12 +165,22 @@ fn diagnostics_as_json_carry_codes_and_locations() {
 #[test]
 fn gb18030_copy_gives_the_same_document() {
     let utf8 = seed_document();
-    let gb = jixiao_json::from_str(&stdout(&["convert", "fixtures/heshuo-2022.gb18030.txt", "-o", "-"])).unwrap();
+    let gb = jixiao_json::from_str(&stdout(&[
+        "convert",
+        "fixtures/heshuo-2022.gb18030.txt",
+        "-o",
+        "-",
+    ]))
+    .unwrap();
     let strip = |mut d: Document| {
         d.diagnostics.retain(|x| x.code != "I303");
         jixiao_json::to_string(&d).replace("fixtures/heshuo-2022.gb18030.txt", SEED)
     };
-    assert!(gb.diagnostics.iter().any(|d| d.code == "I303" && d.message.contains("gb18030")));
+    assert!(
+        gb.diagnostics
+            .iter()
+            .any(|d| d.code == "I303" && d.message.contains("gb18030"))
+    );
     assert_eq!(strip(gb), strip(utf8));
 }
 
@@ -107,11 +197,23 @@ fn json_round_trip_gives_the_same_document() {
 fn convert_writes_into_the_output_folder_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    jixiao().args(["convert", SEED, "-o", out]).assert().success();
+    jixiao()
+        .args(["convert", SEED, "-o", out])
+        .assert()
+        .success();
     let first = std::fs::read(dir.path().join("heshuo-2022.json")).unwrap();
-    jixiao().args(["convert", SEED, "-o", out]).assert().success();
-    assert_eq!(first, std::fs::read(dir.path().join("heshuo-2022.json")).unwrap());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    jixiao()
+        .args(["convert", SEED, "-o", out])
+        .assert()
+        .success();
+    assert_eq!(
+        first,
+        std::fs::read(dir.path().join("heshuo-2022.json")).unwrap()
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
 }
 
@@ -126,7 +228,13 @@ fn two_inputs_with_the_same_name_both_survive() {
     }
     let out = dir.path().join("out");
     jixiao()
-        .args(["convert", a.join("table.md").to_str().unwrap(), b.join("table.md").to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args([
+            "convert",
+            a.join("table.md").to_str().unwrap(),
+            b.join("table.md").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .assert()
         .success();
     assert!(out.join("table.json").exists() && out.join("table-2.json").exists());
@@ -138,7 +246,15 @@ fn an_output_never_overwrites_an_input() {
     let input = dir.path().join("seed.json");
     std::fs::write(&input, stdout(&["convert", SEED, "-o", "-"])).unwrap();
     let before = std::fs::read(&input).unwrap();
-    let out = jixiao().args(["convert", input.to_str().unwrap(), "-o", dir.path().to_str().unwrap()]).output().unwrap();
+    let out = jixiao()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            dir.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("覆盖输入文件"));
     assert_eq!(std::fs::read(&input).unwrap(), before);
@@ -148,13 +264,28 @@ fn an_output_never_overwrites_an_input() {
 #[test]
 fn bad_inputs_fail_clearly() {
     for (file, expect) in [
-        ("fixtures/bad/empty.md", "fixtures/bad/empty.md: 错误: 文件为空"),
-        ("fixtures/bad/garbage.bin", "fixtures/bad/garbage.bin: 错误: 不是文本文件"),
-        ("fixtures/bad/no-table.md", "fixtures/bad/no-table.md: 错误[R100]: 未找到绩效目标表"),
-        ("fixtures/bad/no-value-column.md", "fixtures/bad/no-value-column.md:7: 错误[R106]: 指标表头缺少“指标值”列"),
+        (
+            "fixtures/bad/empty.md",
+            "fixtures/bad/empty.md: 错误: 文件为空",
+        ),
+        (
+            "fixtures/bad/garbage.bin",
+            "fixtures/bad/garbage.bin: 错误: 不是文本文件",
+        ),
+        (
+            "fixtures/bad/no-table.md",
+            "fixtures/bad/no-table.md: 错误[R100]: 未找到绩效目标表",
+        ),
+        (
+            "fixtures/bad/no-value-column.md",
+            "fixtures/bad/no-value-column.md:7: 错误[R106]: 指标表头缺少“指标值”列",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let out = jixiao().args(["convert", file, "-o", dir.path().to_str().unwrap()]).output().unwrap();
+        let out = jixiao()
+            .args(["convert", file, "-o", dir.path().to_str().unwrap()])
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
         assert!(stderr.contains(expect), "{file}: {stderr}");
@@ -164,10 +295,17 @@ fn bad_inputs_fail_clearly() {
 
 #[test]
 fn a_truncated_table_converts_what_is_there_and_says_where_it_stops() {
-    let out = jixiao().args(["convert", "fixtures/bad/truncated.md", "-o", "-"]).output().unwrap();
+    let out = jixiao()
+        .args(["convert", "fixtures/bad/truncated.md", "-o", "-"])
+        .output()
+        .unwrap();
     let doc = jixiao_json::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
     assert_eq!(doc.projects.len(), 2);
-    let last = doc.diagnostics.iter().find(|d| d.code == "R104").expect("empty value reported");
+    let last = doc
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "R104")
+        .expect("empty value reported");
     assert_eq!(last.location.line, Some(43));
 }
 
@@ -176,7 +314,10 @@ fn workbooks_and_pdfs_are_named_not_misread() {
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("scan.md");
     std::fs::write(&pdf, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n").unwrap();
-    let out = jixiao().args(["convert", pdf.to_str().unwrap(), "-o", "-"]).output().unwrap();
+    let out = jixiao()
+        .args(["convert", pdf.to_str().unwrap(), "-o", "-"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("PDF"));
 }
@@ -184,14 +325,22 @@ fn workbooks_and_pdfs_are_named_not_misread() {
 #[test]
 fn usage_errors_exit_2() {
     jixiao().args(["convert"]).assert().code(2);
-    jixiao().args(["convert", SEED, "--to", "docx"]).assert().code(2);
+    jixiao()
+        .args(["convert", SEED, "--to", "docx"])
+        .assert()
+        .code(2);
     jixiao().args(["frobnicate"]).assert().code(2);
 }
 
 #[test]
 fn schema_is_json_schema_for_the_contract() {
     let schema: Json = serde_json::from_str(&stdout(&["schema"])).unwrap();
-    assert!(schema["$schema"].as_str().unwrap().contains("json-schema.org"));
+    assert!(
+        schema["$schema"]
+            .as_str()
+            .unwrap()
+            .contains("json-schema.org")
+    );
     assert_eq!(schema["title"], "Document");
     assert!(schema["properties"]["projects"].is_object());
 }

@@ -12,8 +12,12 @@ pub fn golden(path: &str, actual: &str) {
         std::fs::write(&path, actual).expect("write golden file");
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("golden file {} missing ({e}); run with JIXIAO_BLESS=1", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "golden file {} missing ({e}); run with JIXIAO_BLESS=1",
+            path.display()
+        )
+    });
     if expected != actual {
         let diff_line = expected
             .lines()

@@ -5,7 +5,21 @@ use jixiao_model::{Decimal, Op, Value};
 use proptest::prelude::*;
 use std::str::FromStr;
 
-const UNITS: &[&str] = &["", "人", "次", "%", "万元", "元", "万人", "个工作日", "元/人", "人次", "天", "户", "km"];
+const UNITS: &[&str] = &[
+    "",
+    "人",
+    "次",
+    "%",
+    "万元",
+    "元",
+    "万人",
+    "个工作日",
+    "元/人",
+    "人次",
+    "天",
+    "户",
+    "km",
+];
 const SIGNS: &[(&str, Option<Op>)] = &[
     ("", None),
     ("≥", Some(Op::Ge)),
