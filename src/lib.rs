@@ -20,6 +20,48 @@ use jixiao_model::{Diagnostic, Document, Location, Severity};
 
 pub use jixiao_model as model;
 
+pub mod batch;
+pub mod fsutil;
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutputFormat {
+    /// The JSON contract `jixiao/1`.
+    Json,
+}
+
+impl OutputFormat {
+    /// Every output format, in the order outputs are written.
+    pub const ALL: &[OutputFormat] = &[OutputFormat::Json];
+
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Json => "json",
+        }
+    }
+}
+
+/// Why an output could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The writer failed.
+    #[error("{0}")]
+    Writer(String),
+}
+
+/// Renders a document in one output format. Diagnostics from the writer (a sheet name
+/// shortened, a character missing from the font) are appended to `diagnostics`.
+pub fn render(
+    doc: &Document,
+    format: OutputFormat,
+    _diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>, RenderError> {
+    match format {
+        OutputFormat::Json => Ok(jixiao_json::to_string(doc).into_bytes()),
+    }
+}
+
 /// The input formats, detected from the bytes (never from the file name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

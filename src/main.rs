@@ -41,6 +41,30 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Convert every file under a folder (a year's submissions), in parallel, with a report.
+    Batch {
+        /// The folder of submissions (searched recursively).
+        input: PathBuf,
+        /// The output folder (outputs mirror the input folders; report.json, report.csv and
+        /// the consolidated 全县汇总 files go here).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Output formats, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "json")]
+        to: Vec<OutputFormat>,
+        /// Worker threads (default: one per core).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// No progress display.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Warnings count as failures for the exit code.
+        #[arg(long)]
+        strict: bool,
+        /// A folder with another `framework.toml` (indicator framework) to use.
+        #[arg(long, value_name = "DIR")]
+        template: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the jixiao/1 contract.
     Schema,
 }
@@ -60,10 +84,10 @@ enum OutputFormat {
     Json,
 }
 
-impl OutputFormat {
-    fn extension(self) -> &'static str {
-        match self {
-            OutputFormat::Json => "json",
+impl From<OutputFormat> for jixiao::OutputFormat {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Json => jixiao::OutputFormat::Json,
         }
     }
 }
@@ -98,7 +122,63 @@ fn run(cli: Cli) -> Result<ExitCode> {
             common,
         } => convert(&inputs, &to, &output, &common),
         Command::Check { inputs, common } => check(&inputs, &common),
+        Command::Batch {
+            input,
+            output,
+            to,
+            jobs,
+            quiet,
+            strict,
+            template,
+        } => {
+            let common = Common {
+                diagnostics: DiagnosticsFormat::Human,
+                template,
+            };
+            batch(&input, &output, &to, jobs, quiet, strict, &common)
+        }
     }
+}
+
+fn batch(
+    input: &Path,
+    output: &Path,
+    to: &[OutputFormat],
+    jobs: Option<usize>,
+    quiet: bool,
+    strict: bool,
+    common: &Common,
+) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let framework = load_framework(common)?;
+    let mut formats: Vec<jixiao::OutputFormat> = to.iter().map(|&f| f.into()).collect();
+    formats.sort();
+    formats.dedup();
+    let progress = if quiet {
+        jixiao::batch::Progress::Quiet
+    } else if std::io::stderr().is_terminal() {
+        jixiao::batch::Progress::Bar
+    } else {
+        jixiao::batch::Progress::Lines
+    };
+    let options = jixiao::batch::BatchOptions {
+        formats,
+        jobs,
+        read: jixiao::Options { framework },
+        progress,
+    };
+    let report = jixiao::batch::run(input, output, &options)?;
+    eprint!("{}", report.summary());
+    eprintln!(
+        "报告：{}、{}",
+        output.join("report.json").display(),
+        output.join("report.csv").display()
+    );
+    Ok(if report.failed(strict) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn load_framework(common: &Common) -> Result<&'static Framework> {
@@ -180,10 +260,23 @@ fn convert(
         if jixiao::is_empty(&doc) {
             continue;
         }
-        for format in to {
-            let bytes = match format {
-                OutputFormat::Json => jixiao_json::to_string(&doc).into_bytes(),
+        for &format in to {
+            let format = jixiao::OutputFormat::from(format);
+            let mut writer_diags = Vec::new();
+            let bytes = match jixiao::render(&doc, format, &mut writer_diags) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    writeln!(
+                        stderr,
+                        "{}: 错误: 无法生成 {}：{e}",
+                        input.display(),
+                        format.extension()
+                    )?;
+                    failed = true;
+                    continue;
+                }
             };
+            print_diagnostics(&mut stderr, common.diagnostics, &writer_diags)?;
             if to_stdout {
                 std::io::stdout().lock().write_all(&bytes)?;
                 continue;
@@ -201,7 +294,7 @@ fn convert(
                 failed = true;
                 continue;
             }
-            write_atomic(&target, &bytes)
+            jixiao::fsutil::write_atomic(&target, &bytes)
                 .with_context(|| format!("无法写入 {}", target.display()))?;
             writeln!(stderr, "已写入 {}", target.display())?;
         }
@@ -235,21 +328,6 @@ fn output_path(dir: &Path, input: &Path, ext: &str, used: &mut HashSet<PathBuf>)
         }
         n += 1;
     }
-}
-
-/// Writes through a temporary file in the same folder and renames it into place, so a
-/// reader never sees half a file.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode> {

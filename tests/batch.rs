@@ -1,0 +1,260 @@
+//! End-to-end tests of `jixiao batch`: a folder of good and bad submissions.
+
+mod common;
+
+use common::jixiao;
+use serde_json::Value as Json;
+use std::path::Path;
+
+const SEED: &str = "fixtures/heshuo-2022.md";
+
+fn root(p: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// A year's submissions: good files in two formats and two folders, and bad ones.
+fn submissions(dir: &Path) {
+    std::fs::create_dir_all(dir.join("人社局")).unwrap();
+    std::fs::create_dir_all(dir.join("民政局/补报")).unwrap();
+    std::fs::copy(root(SEED), dir.join("人社局/表1.md")).unwrap();
+    std::fs::copy(
+        root("fixtures/heshuo-2022.gb18030.txt"),
+        dir.join("人社局/表1.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root("fixtures/bad/truncated.md"),
+        dir.join("民政局/补报/截断.md"),
+    )
+    .unwrap();
+    std::fs::copy(root("fixtures/bad/empty.md"), dir.join("民政局/空文件.md")).unwrap();
+    std::fs::copy(
+        root("fixtures/bad/no-value-column.md"),
+        dir.join("民政局/缺指标值.md"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("民政局/名单.xlsx"), "序号,姓名\n1,张三\n").unwrap();
+    std::fs::write(
+        dir.join("照片.jpg"),
+        [
+            0xFFu8, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1,
+        ],
+    )
+    .unwrap();
+    std::fs::write(dir.join("人社局/~$表1.xlsx"), b"lock").unwrap();
+}
+
+fn report(out: &Path) -> Json {
+    serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
+}
+
+fn status_of<'a>(report: &'a Json, file: &str) -> &'a str {
+    report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == file)
+        .unwrap_or_else(|| panic!("{file} not in report"))["status"]
+        .as_str()
+        .unwrap()
+}
+
+#[test]
+fn a_mixed_folder_converts_every_good_file_and_reports_every_bad_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    submissions(&input);
+    let run = jixiao()
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "a failed file makes the batch exit 1"
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("共 8 个文件：成功 0，有警告 3，失败 3，跳过 2"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("失败：民政局/空文件.md：文件为空"),
+        "{stderr}"
+    );
+
+    let r = report(&out);
+    assert_eq!(status_of(&r, "人社局/表1.md"), "warnings");
+    assert_eq!(status_of(&r, "人社局/表1.txt"), "warnings");
+    assert_eq!(status_of(&r, "民政局/补报/截断.md"), "warnings");
+    assert_eq!(status_of(&r, "民政局/空文件.md"), "error");
+    assert_eq!(status_of(&r, "民政局/缺指标值.md"), "error");
+    assert_eq!(
+        status_of(&r, "民政局/名单.xlsx"),
+        "error",
+        "a CSV named .xlsx is a bad workbook, not a skipped file"
+    );
+    assert_eq!(status_of(&r, "照片.jpg"), "skipped");
+    assert_eq!(status_of(&r, "人社局/~$表1.xlsx"), "skipped");
+    assert_eq!(r["totals"]["projects"], 13);
+    assert_eq!(r["totals"]["indicators"], 135);
+
+    // Outputs mirror the input folders; same-stem inputs both survive.
+    assert!(out.join("人社局/表1.md.json").is_file());
+    assert!(out.join("人社局/表1.txt.json").is_file());
+    assert!(out.join("民政局/补报/截断.json").is_file());
+    // The county document holds every project of every converted file.
+    let county =
+        jixiao_json::from_str(&std::fs::read_to_string(out.join("全县汇总.json")).unwrap())
+            .unwrap();
+    assert_eq!(county.projects.len(), 13);
+    assert_eq!(county.summary.unwrap().year, Some(2022));
+    // Projects found in several files are reported.
+    let dups = r["duplicates"].as_array().unwrap();
+    assert!(
+        dups.iter()
+            .any(|d| d["project_name"] == "农村低保" && d["files"].as_array().unwrap().len() == 2)
+    );
+
+    let csv = std::fs::read_to_string(out.join("report.csv")).unwrap();
+    assert!(csv.starts_with("文件,状态,项目数,指标数,错误,警告,提示,说明,输出\n"));
+    assert!(csv.contains("民政局/空文件.md,error,0,0,1,0,0,文件为空,"));
+}
+
+#[test]
+fn good_files_only_exit_0_and_strict_fails_on_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(root(SEED), input.join("a.md")).unwrap();
+    jixiao()
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .assert()
+        .success();
+    jixiao()
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "--strict",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn an_output_folder_inside_the_input_folder_is_not_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().to_path_buf();
+    std::fs::copy(root(SEED), input.join("a.md")).unwrap();
+    let out = input.join("out");
+    for _ in 0..2 {
+        jixiao()
+            .args([
+                "batch",
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "-q",
+            ])
+            .assert()
+            .success();
+        let r = report(&out);
+        assert_eq!(
+            r["totals"]["files"], 1,
+            "the outputs of the first run are not inputs of the second"
+        );
+    }
+    // Nothing was written next to the input.
+    let mut names: Vec<_> = std::fs::read_dir(&input)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.md", "out"]);
+}
+
+#[test]
+fn output_folder_equal_to_input_folder_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(root(SEED), tmp.path().join("a.md")).unwrap();
+    let run = jixiao()
+        .args([
+            "batch",
+            tmp.path().to_str().unwrap(),
+            "-o",
+            tmp.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("输出目录不能与输入目录相同"));
+}
+
+#[test]
+fn a_failed_write_leaves_no_partial_file_and_the_batch_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(root(SEED), input.join("a.md")).unwrap();
+    std::fs::copy(root(SEED), input.join("b.md")).unwrap();
+    // `a.json` is taken by a folder, so writing it fails; b.md must still convert.
+    std::fs::create_dir_all(out.join("a.json/occupied")).unwrap();
+    let run = jixiao()
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let r = report(&out);
+    assert_eq!(status_of(&r, "a.md"), "error");
+    assert_eq!(status_of(&r, "b.md"), "warnings");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn batch_outputs_are_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    submissions(&input);
+    let run = |out: &Path| {
+        jixiao()
+            .args([
+                "batch",
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "-q",
+                "-j",
+                "2",
+            ])
+            .output()
+            .unwrap();
+        std::fs::read(out.join("全县汇总.json")).unwrap()
+    };
+    assert_eq!(run(&tmp.path().join("o1")), run(&tmp.path().join("o2")));
+}
