@@ -138,7 +138,12 @@ fn allowed(scheme: &Scheme, level1: &str) -> String {
 
 fn empty(ind: &Indicator, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
     if ind.level3.trim().is_empty() && !reported(earlier, &ind.location, &["R105"]) {
-        out.push(Diagnostic::warning(CELL_EMPTY, "三级指标为空".to_string(), ind.location.clone()));
+        let under = [ind.level1.trim(), ind.level2.trim()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/");
+        out.push(Diagnostic::warning(
+            CELL_EMPTY,
+            format!("三级指标为空（{under}下指标值为“{}”的一行），请填写指标名称", ind.value.raw.trim()),
+            ind.location.clone(),
+        ));
     }
     if ind.value.raw.trim().is_empty() && !reported(earlier, &ind.location, &["R104", "R106"]) {
         out.push(Diagnostic::warning(CELL_EMPTY, format!("指标“{}”的指标值为空", ind.level3.trim()), ind.location.clone()));

@@ -40,7 +40,10 @@ pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>)
     let pairs = pair_rows(&summary.rows, projects);
 
     for (row, pair) in summary.rows.iter().zip(&pairs) {
-        let what = format!("汇总表第 {} 行“{}”", row.seq.map_or_else(|| "?".to_string(), |s| s.to_string()), row.project_name.trim());
+        let what = match row.seq {
+            Some(seq) => format!("汇总表序号 {seq}“{}”", row.project_name.trim()),
+            None => format!("汇总表中的“{}”", row.project_name.trim()),
+        };
         if let Some(amount) = row.funds_total.filter(|a| a.is_sign_negative() && !a.is_zero()) {
             out.push(Diagnostic::error(FUNDS_NEGATIVE, format!("{what}的金额为负数（{amount} 万元）"), row.location.clone()));
         }
@@ -101,7 +104,7 @@ fn total(summary: &Summary, projects: &[Project], pairs: &[Option<usize>], out: 
     match (summary.total, missing.is_empty()) {
         (Some(written), true) if differ(written, sum) => out.push(Diagnostic::error(
             TOTAL_MISMATCH,
-            format!("汇总表合计 {} 万元不等于{source}之和 {} 万元{shown}（相差 {} 万元）", wan(written), wan(sum), wan((written - sum).abs())),
+            format!("汇总表合计 {} 万元不等于{source}之和 {} 万元{shown}，相差 {} 万元", wan(written), wan(sum), wan((written - sum).abs())),
             loc,
         )),
         (Some(_), _) => {}
