@@ -96,7 +96,12 @@ pub fn load(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
 /// replaced, so reviewing twice reports each finding once.
 pub fn review(doc: &mut Document, options: &Options) {
     doc.diagnostics.retain(|d| !d.code.starts_with('C'));
-    let found = jixiao_check::check(doc, &jixiao_check::CheckOptions { framework: options.framework });
+    let found = jixiao_check::check(
+        doc,
+        &jixiao_check::CheckOptions {
+            framework: options.framework,
+        },
+    );
     doc.diagnostics.extend(found);
 }
 

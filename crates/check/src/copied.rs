@@ -33,12 +33,21 @@ pub struct Contrast {
 
 /// For each project, its contrasts with every sibling.
 pub fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
-    let keys: Vec<Vec<char>> = projects.iter().map(|p| name_key(&p.project_name).chars().collect()).collect();
+    let keys: Vec<Vec<char>> = projects
+        .iter()
+        .map(|p| name_key(&p.project_name).chars().collect())
+        .collect();
     (0..projects.len())
         .map(|i| {
             (0..projects.len())
                 .filter(|&j| j != i)
-                .filter_map(|j| contrast(&keys[i], &keys[j]).map(|(own, other)| Contrast { own, other, sibling: j }))
+                .filter_map(|j| {
+                    contrast(&keys[i], &keys[j]).map(|(own, other)| Contrast {
+                        own,
+                        other,
+                        sibling: j,
+                    })
+                })
                 .collect()
         })
         .collect()
@@ -48,7 +57,13 @@ pub fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
 fn contrast(a: &[char], b: &[char]) -> Option<(String, String)> {
     let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let max_suffix = a.len().min(b.len()) - prefix;
-    let suffix = a.iter().rev().zip(b.iter().rev()).take(max_suffix).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
     let own = &a[prefix..a.len() - suffix];
     let other = &b[prefix..b.len() - suffix];
     let fits = |p: &[char]| (MIN_PART..=MAX_PART).contains(&p.len());
@@ -69,10 +84,17 @@ fn betrayed<'c>(text: &str, own_name: &str, contrasts: &'c [Contrast]) -> Option
 
 /// Sentences of a goal: split at full stops, semicolons and question/exclamation marks.
 fn sentences(goal: &str) -> impl Iterator<Item = &str> {
-    goal.split(['。', '；', ';', '！', '!', '？', '?', '\n']).map(str::trim).filter(|s| !s.is_empty())
+    goal.split(['。', '；', ';', '！', '!', '？', '?', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
-pub fn check(project: &Project, projects: &[Project], contrasts: &[Contrast], out: &mut Vec<Diagnostic>) {
+pub fn check(
+    project: &Project,
+    projects: &[Project],
+    contrasts: &[Contrast],
+    out: &mut Vec<Diagnostic>,
+) {
     if contrasts.is_empty() {
         return;
     }
@@ -80,8 +102,13 @@ pub fn check(project: &Project, projects: &[Project], contrasts: &[Contrast], ou
     let name = project_label(project);
     let sibling = |c: &Contrast| project_label(&projects[c.sibling]);
 
-    if let Some((sentence, c)) = sentences(&project.goal).find_map(|s| betrayed(s, &own_name, contrasts).map(|c| (s, c))) {
-        let loc = project.goal_location.clone().unwrap_or_else(|| project.location.clone());
+    if let Some((sentence, c)) =
+        sentences(&project.goal).find_map(|s| betrayed(s, &own_name, contrasts).map(|c| (s, c)))
+    {
+        let loc = project
+            .goal_location
+            .clone()
+            .unwrap_or_else(|| project.location.clone());
         out.push(Diagnostic::warning(
             COPIED,
             format!(
@@ -115,7 +142,8 @@ mod tests {
     use super::*;
 
     fn c(a: &str, b: &str) -> Option<(String, String)> {
-        let (a, b): (Vec<char>, Vec<char>) = (name_key(a).chars().collect(), name_key(b).chars().collect());
+        let (a, b): (Vec<char>, Vec<char>) =
+            (name_key(a).chars().collect(), name_key(b).chars().collect());
         contrast(&a, &b)
     }
 
@@ -127,18 +155,37 @@ mod tests {
     fn contrasts_from_names() {
         assert_eq!(c("城市低保", "农村低保"), pair("城市", "农村"));
         assert_eq!(c("城市低保项目", "农村低保"), pair("城市", "农村"));
-        assert_eq!(c("2022年小学营养餐补助", "2022年初中营养餐补助"), pair("小学", "初中"));
+        assert_eq!(
+            c("2022年小学营养餐补助", "2022年初中营养餐补助"),
+            pair("小学", "初中")
+        );
         assert_eq!(c("一期工程", "二期工程"), None); // one character
         assert_eq!(c("城市低保", "城市低保"), None);
-        assert_eq!(c("城乡居民社会养老保险基金县级配套项目", "城乡养老保险待遇发放财政补贴项目"), None);
-        assert_eq!(c("城乡居民社会养老保险基金县级配套项目", "城乡居民医疗保险县级配套"), None);
+        assert_eq!(
+            c(
+                "城乡居民社会养老保险基金县级配套项目",
+                "城乡养老保险待遇发放财政补贴项目"
+            ),
+            None
+        );
+        assert_eq!(
+            c(
+                "城乡居民社会养老保险基金县级配套项目",
+                "城乡居民医疗保险县级配套"
+            ),
+            None
+        );
         assert_eq!(c("城市低保", "城乡居民医疗保险县级配套"), None);
         assert_eq!(c("低保", "农村低保"), None);
     }
 
     #[test]
     fn text_naming_the_sibling() {
-        let cs = [Contrast { own: "农村".into(), other: "城市".into(), sibling: 0 }];
+        let cs = [Contrast {
+            own: "农村".into(),
+            other: "城市".into(),
+            sibling: 0,
+        }];
         assert!(betrayed("城市低保政策知晓率", "农村低保", &cs).is_some());
         assert!(betrayed("农村低保政策知晓率", "农村低保", &cs).is_none());
         assert!(betrayed("城市和农村低保对象", "农村低保", &cs).is_none());

@@ -18,11 +18,23 @@ use jixiao_model::framework::normalize_label;
 use jixiao_model::{Decimal, Diagnostic, Indicator, Project};
 
 /// Words that make an amount per head or per area rather than per payment.
-const PER_UNIT_WORDS: &[&str] = &["人均", "每人", "户均", "每户", "亩均", "每亩", "生均", "每生", "人次均"];
+const PER_UNIT_WORDS: &[&str] = &[
+    "人均",
+    "每人",
+    "户均",
+    "每户",
+    "亩均",
+    "每亩",
+    "生均",
+    "每生",
+    "人次均",
+];
 
 /// The measure `每X` names in a level-3 name, for each X that some count indicator uses.
 fn per_measure<'a>(name: &str, measures: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    measures.filter(|m| name.contains(&format!("每{m}"))).collect()
+    measures
+        .filter(|m| name.contains(&format!("每{m}")))
+        .collect()
 }
 
 /// How many characters two names share (a crude relatedness for choosing among counts).
@@ -31,14 +43,23 @@ fn shared_chars(a: &str, b: &str) -> usize {
 }
 
 pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
-    let Some(total) = project.funds.total.filter(|t| *t > Decimal::ZERO) else { return };
+    let Some(total) = project.funds.total.filter(|t| *t > Decimal::ZERO) else {
+        return;
+    };
     // Count indicators: a positive whole number with a one-character measure as unit.
     let counts: Vec<(&Indicator, Decimal, &str)> = project
         .indicators
         .iter()
         .filter_map(|ind| {
-            let n = ind.value.number.filter(|n| *n > Decimal::ZERO && n.fract().is_zero())?;
-            let unit = ind.value.unit.as_deref().filter(|u| u.chars().count() == 1)?;
+            let n = ind
+                .value
+                .number
+                .filter(|n| *n > Decimal::ZERO && n.fract().is_zero())?;
+            let unit = ind
+                .value
+                .unit
+                .as_deref()
+                .filter(|u| u.chars().count() == 1)?;
             Some((ind, n, unit))
         })
         .collect();
@@ -50,7 +71,10 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         if PER_UNIT_WORDS.iter().any(|w| name.contains(w)) {
             continue;
         }
-        let Some((amount, digit)) = money_in_wan(&ind.value).filter(|(a, _)| *a > Decimal::ZERO) else { continue };
+        let Some((amount, digit)) = money_in_wan(&ind.value).filter(|(a, _)| *a > Decimal::ZERO)
+        else {
+            continue;
+        };
         let measures = per_measure(&name, counts.iter().map(|(_, _, u)| *u));
         let Some(&(count_ind, n, unit)) = counts
             .iter()
@@ -97,7 +121,10 @@ mod tests {
     fn project(total: &str, rows: &[(&str, &str)]) -> Project {
         Project {
             project_name: "p".into(),
-            funds: Funds { total: Decimal::from_str(total).ok(), ..Funds::default() },
+            funds: Funds {
+                total: Decimal::from_str(total).ok(),
+                ..Funds::default()
+            },
             indicators: rows
                 .iter()
                 .enumerate()
@@ -120,14 +147,48 @@ mod tests {
 
     #[test]
     fn seed_cases() {
-        let bad = run(&project("91.59", &[("发放次数", "=1次"), ("每次发放资金数", "≤7.63万元")]));
+        let bad = run(&project(
+            "91.59",
+            &[("发放次数", "=1次"), ("每次发放资金数", "≤7.63万元")],
+        ));
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].location.line, Some(1));
-        assert!(bad[0].message.contains("约为 12.0 次"), "{}", bad[0].message);
-        assert!(run(&project("35.88", &[("城市低保救助发放次数", "=9次"), ("每次发放城市低保资金数", "≤3.99万元")])).is_empty());
-        assert!(run(&project("188.42", &[("农村低保救助发放次数", "=9次"), ("每次发放农村低保资金数", "≤20.94万元")])).is_empty());
+        assert!(
+            bad[0].message.contains("约为 12.0 次"),
+            "{}",
+            bad[0].message
+        );
+        assert!(
+            run(&project(
+                "35.88",
+                &[
+                    ("城市低保救助发放次数", "=9次"),
+                    ("每次发放城市低保资金数", "≤3.99万元")
+                ]
+            ))
+            .is_empty()
+        );
+        assert!(
+            run(&project(
+                "188.42",
+                &[
+                    ("农村低保救助发放次数", "=9次"),
+                    ("每次发放农村低保资金数", "≤20.94万元")
+                ]
+            ))
+            .is_empty()
+        );
         // Per-capita amounts are not per-payment amounts.
-        assert!(run(&project("281.37", &[("发放次数", "=12次"), ("每次基本养老金人均成本", "=66.48元")])).is_empty());
+        assert!(
+            run(&project(
+                "281.37",
+                &[
+                    ("发放次数", "=12次"),
+                    ("每次基本养老金人均成本", "=66.48元")
+                ]
+            ))
+            .is_empty()
+        );
     }
 
     #[test]
@@ -139,15 +200,40 @@ mod tests {
         assert_eq!(run(&p("35.81")).len(), 1);
         assert_eq!(run(&p("36.01")).len(), 1);
         // Amounts in 元.
-        assert!(run(&project("3.6", &[("发放期数", "12期"), ("每期补助", "3000元")])).is_empty());
-        assert_eq!(run(&project("3.6", &[("发放期数", "10期"), ("每期补助", "3000元")])).len(), 1);
+        assert!(
+            run(&project(
+                "3.6",
+                &[("发放期数", "12期"), ("每期补助", "3000元")]
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            run(&project(
+                "3.6",
+                &[("发放期数", "10期"), ("每期补助", "3000元")]
+            ))
+            .len(),
+            1
+        );
     }
 
     #[test]
     fn nothing_to_compare() {
         assert!(run(&project("91.59", &[("每次发放资金数", "≤7.63万元")])).is_empty());
         assert!(run(&project("91.59", &[("发放次数", "=1次")])).is_empty());
-        assert!(run(&project("", &[("发放次数", "=1次"), ("每次发放资金数", "≤7.63万元")])).is_empty());
-        assert!(run(&project("91.59", &[("发放次数", "=0次"), ("每次发放资金数", "0万元")])).is_empty());
+        assert!(
+            run(&project(
+                "",
+                &[("发放次数", "=1次"), ("每次发放资金数", "≤7.63万元")]
+            ))
+            .is_empty()
+        );
+        assert!(
+            run(&project(
+                "91.59",
+                &[("发放次数", "=0次"), ("每次发放资金数", "0万元")]
+            ))
+            .is_empty()
+        );
     }
 }

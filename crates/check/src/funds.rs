@@ -6,20 +6,35 @@ use jixiao_model::{Decimal, Diagnostic, Project};
 
 pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let funds = &project.funds;
-    let loc = funds.location.clone().unwrap_or_else(|| project.location.clone());
+    let loc = funds
+        .location
+        .clone()
+        .unwrap_or_else(|| project.location.clone());
     let name = project_label(project);
 
     let mut negative = false;
-    for (label, amount) in [("年度资金总额", funds.total), ("财政拨款", funds.fiscal), ("其他资金", funds.other)] {
+    for (label, amount) in [
+        ("年度资金总额", funds.total),
+        ("财政拨款", funds.fiscal),
+        ("其他资金", funds.other),
+    ] {
         if let Some(a) = amount.filter(|a| a.is_sign_negative() && !a.is_zero()) {
             negative = true;
-            out.push(Diagnostic::error(FUNDS_NEGATIVE, format!("项目{name}的{label}为负数（{a} 万元），金额不能小于 0"), loc.clone()));
+            out.push(Diagnostic::error(
+                FUNDS_NEGATIVE,
+                format!("项目{name}的{label}为负数（{a} 万元），金额不能小于 0"),
+                loc.clone(),
+            ));
         }
     }
 
     match (funds.total, funds.fiscal, funds.other) {
         (None, None, None) => {
-            out.push(Diagnostic::warning(FUNDS_BLANK, format!("项目{name}没有填写项目资金（年度资金总额、财政拨款、其他资金）"), loc));
+            out.push(Diagnostic::warning(
+                FUNDS_BLANK,
+                format!("项目{name}没有填写项目资金（年度资金总额、财政拨款、其他资金）"),
+                loc,
+            ));
         }
         (None, fiscal, other) => {
             let parts = fiscal.unwrap_or(Decimal::ZERO) + other.unwrap_or(Decimal::ZERO);
@@ -28,7 +43,11 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             } else {
                 String::new()
             };
-            out.push(Diagnostic::warning(FUNDS_BLANK, format!("项目{name}的年度资金总额空白{hint}"), loc));
+            out.push(Diagnostic::warning(
+                FUNDS_BLANK,
+                format!("项目{name}的年度资金总额空白{hint}"),
+                loc,
+            ));
         }
         (Some(total), None, None) => {
             out.push(Diagnostic::warning(

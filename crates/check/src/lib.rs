@@ -46,7 +46,9 @@ pub struct CheckOptions<'a> {
 
 impl Default for CheckOptions<'_> {
     fn default() -> Self {
-        CheckOptions { framework: Framework::standard() }
+        CheckOptions {
+            framework: Framework::standard(),
+        }
     }
 }
 
@@ -296,7 +298,12 @@ mod tests {
         assert!(RULES.windows(2).all(|w| w[0].code < w[1].code));
         for r in RULES {
             assert!(r.code.starts_with('C') && r.code.len() == 4, "{}", r.code);
-            assert!(!r.title.is_empty() && !r.what.is_empty() && !r.why.is_empty() && !r.example.is_empty());
+            assert!(
+                !r.title.is_empty()
+                    && !r.what.is_empty()
+                    && !r.why.is_empty()
+                    && !r.example.is_empty()
+            );
         }
     }
 }

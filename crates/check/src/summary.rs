@@ -3,8 +3,8 @@
 
 use crate::text::{differ, name_key, same_unit, wan};
 use crate::{
-    FUNDS_NEGATIVE, ROW_FUNDS_MISMATCH, ROW_WITHOUT_TABLE, TABLE_WITHOUT_ROW, TOTAL_BLANK, TOTAL_MISMATCH, UNIT_MISMATCH,
-    project_label,
+    FUNDS_NEGATIVE, ROW_FUNDS_MISMATCH, ROW_WITHOUT_TABLE, TABLE_WITHOUT_ROW, TOTAL_BLANK,
+    TOTAL_MISMATCH, UNIT_MISMATCH, project_label,
 };
 use jixiao_model::{Decimal, Diagnostic, Project, Summary, SummaryRow};
 
@@ -18,8 +18,9 @@ fn pair_rows(rows: &[SummaryRow], projects: &[Project]) -> Vec<Option<usize>> {
     rows.iter()
         .map(|row| {
             let key = name_key(&row.project_name);
-            let candidates: Vec<usize> =
-                (0..projects.len()).filter(|&i| !used[i] && name_key(&projects[i].project_name) == key).collect();
+            let candidates: Vec<usize> = (0..projects.len())
+                .filter(|&i| !used[i] && name_key(&projects[i].project_name) == key)
+                .collect();
             let chosen = candidates
                 .iter()
                 .copied()
@@ -44,18 +45,33 @@ pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>)
             Some(seq) => format!("汇总表序号 {seq}“{}”", row.project_name.trim()),
             None => format!("汇总表中的“{}”", row.project_name.trim()),
         };
-        if let Some(amount) = row.funds_total.filter(|a| a.is_sign_negative() && !a.is_zero()) {
-            out.push(Diagnostic::error(FUNDS_NEGATIVE, format!("{what}的金额为负数（{amount} 万元）"), row.location.clone()));
+        if let Some(amount) = row
+            .funds_total
+            .filter(|a| a.is_sign_negative() && !a.is_zero())
+        {
+            out.push(Diagnostic::error(
+                FUNDS_NEGATIVE,
+                format!("{what}的金额为负数（{amount} 万元）"),
+                row.location.clone(),
+            ));
         }
         let Some(i) = *pair else {
-            out.push(Diagnostic::warning(ROW_WITHOUT_TABLE, format!("{what}没有对应的项目支出绩效目标表"), row.location.clone()));
+            out.push(Diagnostic::warning(
+                ROW_WITHOUT_TABLE,
+                format!("{what}没有对应的项目支出绩效目标表"),
+                row.location.clone(),
+            ));
             continue;
         };
         let project = &projects[i];
         if !same_unit(&row.department, &project.budget_unit) {
             out.push(Diagnostic::warning(
                 UNIT_MISMATCH,
-                format!("{what}的部门单位“{}”与项目表的预算单位“{}”不一致", row.department.trim(), project.budget_unit.trim()),
+                format!(
+                    "{what}的部门单位“{}”与项目表的预算单位“{}”不一致",
+                    row.department.trim(),
+                    project.budget_unit.trim()
+                ),
                 row.location.clone(),
             ));
         }
@@ -64,7 +80,12 @@ pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>)
         {
             out.push(Diagnostic::error(
                 ROW_FUNDS_MISMATCH,
-                format!("{what}的金额 {} 万元与项目表的年度资金总额 {} 万元不符（相差 {} 万元）", wan(a), wan(b), wan((a - b).abs())),
+                format!(
+                    "{what}的金额 {} 万元与项目表的年度资金总额 {} 万元不符（相差 {} 万元）",
+                    wan(a),
+                    wan(b),
+                    wan((a - b).abs())
+                ),
                 row.location.clone(),
             ));
         }
@@ -73,7 +94,11 @@ pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>)
         if !pairs.contains(&Some(i)) {
             out.push(Diagnostic::warning(
                 TABLE_WITHOUT_ROW,
-                format!("项目表{}（{}）没有列入汇总表", project_label(project), project.budget_unit.trim()),
+                format!(
+                    "项目表{}（{}）没有列入汇总表",
+                    project_label(project),
+                    project.budget_unit.trim()
+                ),
                 project.location.clone(),
             ));
         }
@@ -82,14 +107,29 @@ pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>)
 }
 
 /// The 合计: equal to the rows (or, without an amount column, the project tables).
-fn total(summary: &Summary, projects: &[Project], pairs: &[Option<usize>], out: &mut Vec<Diagnostic>) {
-    let Some(loc) = summary.total_location.clone() else { return };
+fn total(
+    summary: &Summary,
+    projects: &[Project],
+    pairs: &[Option<usize>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(loc) = summary.total_location.clone() else {
+        return;
+    };
     let has_column = summary.rows.iter().any(|r| r.funds_total.is_some());
-    let source = if has_column { "汇总表各行金额" } else { "各项目表的年度资金总额" };
+    let source = if has_column {
+        "汇总表各行金额"
+    } else {
+        "各项目表的年度资金总额"
+    };
     let mut terms = Vec::new();
     let mut missing = Vec::new();
     for (row, pair) in summary.rows.iter().zip(pairs) {
-        let amount = if has_column { row.funds_total } else { pair.and_then(|i| projects[i].funds.total) };
+        let amount = if has_column {
+            row.funds_total
+        } else {
+            pair.and_then(|i| projects[i].funds.total)
+        };
         match amount {
             Some(a) => terms.push(a),
             None => missing.push(row.project_name.trim().to_string()),
@@ -97,20 +137,35 @@ fn total(summary: &Summary, projects: &[Project], pairs: &[Option<usize>], out: 
     }
     let sum: Decimal = terms.iter().copied().sum();
     let shown = if terms.len() > 1 && terms.len() <= MAX_TERMS_SHOWN {
-        format!("（{}）", terms.iter().map(|t| wan(*t)).collect::<Vec<_>>().join(" + "))
+        format!(
+            "（{}）",
+            terms
+                .iter()
+                .map(|t| wan(*t))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        )
     } else {
         String::new()
     };
     match (summary.total, missing.is_empty()) {
         (Some(written), true) if differ(written, sum) => out.push(Diagnostic::error(
             TOTAL_MISMATCH,
-            format!("汇总表合计 {} 万元不等于{source}之和 {} 万元{shown}，相差 {} 万元", wan(written), wan(sum), wan((written - sum).abs())),
+            format!(
+                "汇总表合计 {} 万元不等于{source}之和 {} 万元{shown}，相差 {} 万元",
+                wan(written),
+                wan(sum),
+                wan((written - sum).abs())
+            ),
             loc,
         )),
         (Some(_), _) => {}
         (None, true) => out.push(Diagnostic::warning(
             TOTAL_BLANK,
-            format!("汇总表合计空白；按{source}计算应为 {} 万元{shown}", wan(sum)),
+            format!(
+                "汇总表合计空白；按{source}计算应为 {} 万元{shown}",
+                wan(sum)
+            ),
             loc,
         )),
         (None, false) => out.push(Diagnostic::warning(

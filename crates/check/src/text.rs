@@ -47,7 +47,10 @@ pub fn money_in_wan(value: &Value) -> Option<(Decimal, Decimal)> {
         _ => return None,
     };
     let last_digit = Decimal::new(1, number.scale());
-    Some(((number * factor).normalize(), (last_digit * factor).normalize()))
+    Some((
+        (number * factor).normalize(),
+        (last_digit * factor).normalize(),
+    ))
 }
 
 /// Chinese numerals, which count as a number when a measure word follows (`三个工作日`).
@@ -62,13 +65,20 @@ pub fn has_numeral(text: &str) -> bool {
     chars.iter().enumerate().any(|(i, &c)| {
         c.is_ascii_digit()
             || ('０'..='９').contains(&c)
-            || (CHINESE_DIGITS.contains(c) && chars.get(i + 1).is_some_and(|n| MEASURES.contains(*n) || CHINESE_DIGITS.contains(*n)))
+            || (CHINESE_DIGITS.contains(c)
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|n| MEASURES.contains(*n) || CHINESE_DIGITS.contains(*n)))
     })
 }
 
 /// An amount for messages: as written, `0` for zero.
 pub fn wan(d: Decimal) -> String {
-    if d.is_zero() { "0".to_string() } else { d.to_string() }
+    if d.is_zero() {
+        "0".to_string()
+    } else {
+        d.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -77,7 +87,8 @@ mod tests {
 
     #[test]
     fn money() {
-        let m = |s: &str| money_in_wan(&Value::parse(s)).map(|(a, u)| (a.to_string(), u.to_string()));
+        let m =
+            |s: &str| money_in_wan(&Value::parse(s)).map(|(a, u)| (a.to_string(), u.to_string()));
         assert_eq!(m("≤7.63万元"), Some(("7.63".into(), "0.01".into())));
         assert_eq!(m("=720元"), Some(("0.072".into(), "0.0001".into())));
         assert_eq!(m("≥12212人"), None);
@@ -86,7 +97,13 @@ mod tests {
 
     #[test]
     fn numerals() {
-        for s in ["2022年12月底前", "三个工作日内", "≥95%，≤100%", "７０－７９周岁", "十二次"] {
+        for s in [
+            "2022年12月底前",
+            "三个工作日内",
+            "≥95%，≤100%",
+            "７０－７９周岁",
+            "十二次",
+        ] {
             assert!(has_numeral(s), "{s}");
         }
         for s in ["及时", "有效提高", "一般", "统一标准", ""] {
@@ -99,7 +116,10 @@ mod tests {
         assert!(same_unit("新疆巴州和硕县民政局", "和硕县民政局"));
         assert!(same_unit("和硕县民政局", "新疆巴州和硕县民政局"));
         assert!(!same_unit("和硕县民政局", "和硕县医疗保障局"));
-        assert_eq!(name_key("城乡居民医疗保险县级配套 项目"), "城乡居民医疗保险县级配套");
+        assert_eq!(
+            name_key("城乡居民医疗保险县级配套 项目"),
+            "城乡居民医疗保险县级配套"
+        );
         assert_eq!(name_key("项目"), "项目");
         assert!(!differ(Decimal::new(3588, 2), Decimal::new(35880, 3)));
         assert!(differ(Decimal::new(3588, 2), Decimal::new(3589, 2)));

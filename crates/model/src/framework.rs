@@ -174,8 +174,13 @@ impl Framework {
 
     /// True when `scheme` allows level 2 `l2` under level 1 `l1` (names may be aliases).
     pub fn allows_in(&self, scheme: &Scheme, l1: &str, l2: &str) -> bool {
-        let (Some(l1), Some(l2)) = (self.level1(l1), self.level2(l2)) else { return false };
-        scheme.level1.iter().any(|g| g.name == l1 && g.level2.iter().any(|n| n == l2))
+        let (Some(l1), Some(l2)) = (self.level1(l1), self.level2(l2)) else {
+            return false;
+        };
+        scheme
+            .level1
+            .iter()
+            .any(|g| g.name == l1 && g.level2.iter().any(|n| n == l2))
     }
 
     /// The scheme (88号 or 101号) that a table's level-1/level-2 pairs fit best. `None` only
@@ -192,9 +197,13 @@ impl Framework {
     pub fn fit<'a>(&'a self, pairs: &[(&str, &str)]) -> Option<Fit<'a>> {
         let mut best: Option<Fit<'a>> = None;
         for scheme in &self.scheme {
-            let misfits: Vec<usize> =
-                (0..pairs.len()).filter(|&i| !self.allows_in(scheme, pairs[i].0, pairs[i].1)).collect();
-            if best.as_ref().is_none_or(|b| misfits.len() < b.misfits.len()) {
+            let misfits: Vec<usize> = (0..pairs.len())
+                .filter(|&i| !self.allows_in(scheme, pairs[i].0, pairs[i].1))
+                .collect();
+            if best
+                .as_ref()
+                .is_none_or(|b| misfits.len() < b.misfits.len())
+            {
                 best = Some(Fit { scheme, misfits });
             }
         }
@@ -203,7 +212,8 @@ impl Framework {
 
     /// True when targets under this level 2 (name or alias) must be quantified.
     pub fn is_quantified(&self, level2: &str) -> bool {
-        self.level2(level2).is_some_and(|l2| self.quantified.iter().any(|q| q == l2))
+        self.level2(level2)
+            .is_some_and(|l2| self.quantified.iter().any(|q| q == l2))
     }
 
     /// The level 2 a level-3 name fits, from its keywords (the one ending last wins), else
@@ -262,12 +272,23 @@ mod tests {
     #[test]
     fn schemes() {
         let fw = Framework::standard();
-        let pairs88 = [("产出指标", "成本指标"), ("效益指标", "社会效益指标"), ("满意度指标", "满意度指标")];
+        let pairs88 = [
+            ("产出指标", "成本指标"),
+            ("效益指标", "社会效益指标"),
+            ("满意度指标", "满意度指标"),
+        ];
         let fit = fw.fit(&pairs88).unwrap();
         assert_eq!((fit.scheme.id.as_str(), fit.misfits.len()), ("88号", 0));
         // Without any 成本 indicator both fit: the first listed (88号) is chosen.
-        assert_eq!(fw.fit(&[("产出指标", "数量指标")]).unwrap().scheme.id, "88号");
-        let pairs101 = [("成本指标", "经济成本指标"), ("产出指标", "数量指标"), ("满意度", "服务对象满意度")];
+        assert_eq!(
+            fw.fit(&[("产出指标", "数量指标")]).unwrap().scheme.id,
+            "88号"
+        );
+        let pairs101 = [
+            ("成本指标", "经济成本指标"),
+            ("产出指标", "数量指标"),
+            ("满意度", "服务对象满意度"),
+        ];
         let fit = fw.fit(&pairs101).unwrap();
         assert_eq!((fit.scheme.id.as_str(), fit.misfits.len()), ("101号", 0));
         assert_eq!(fw.fit(&[("产出指标", "乱写")]).unwrap().misfits, vec![0]);
