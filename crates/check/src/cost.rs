@@ -83,13 +83,18 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        let product = amount * n;
-        let tolerance = digit * n;
-        let diff = (product - total).abs();
+        let (Some(product), Some(tolerance)) = (amount.checked_mul(n), digit.checked_mul(n)) else {
+            continue;
+        };
+        let Some(diff) = product.checked_sub(total).map(|d| d.abs()) else {
+            continue;
+        };
         if diff <= tolerance {
             continue;
         }
-        let implied = (total / amount).round_dp(1);
+        let implied = total
+            .checked_div(amount)
+            .map_or_else(String::new, |q| q.round_dp(1).to_string());
         out.push(Diagnostic::warning(
             COST_COUNT,
             format!(

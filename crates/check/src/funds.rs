@@ -1,8 +1,8 @@
 //! 项目资金: 年度资金总额 = 财政拨款 + 其他资金, no negative amounts.
 
-use crate::text::{differ, wan};
+use crate::text::{differ, gap, sum, wan};
 use crate::{FUNDS_BLANK, FUNDS_NEGATIVE, FUNDS_SUM, project_label};
-use jixiao_model::{Decimal, Diagnostic, Project};
+use jixiao_model::{Diagnostic, Project};
 
 pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let funds = &project.funds;
@@ -37,11 +37,11 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             ));
         }
         (None, fiscal, other) => {
-            let parts = fiscal.unwrap_or(Decimal::ZERO) + other.unwrap_or(Decimal::ZERO);
-            let hint = if fiscal.is_some() || other.is_some() {
-                format!("；按财政拨款与其他资金计算应为 {} 万元", wan(parts))
-            } else {
-                String::new()
+            let hint = match sum(fiscal.into_iter().chain(other)) {
+                Some(parts) if fiscal.is_some() || other.is_some() => {
+                    format!("；按财政拨款与其他资金计算应为 {} 万元", wan(parts))
+                }
+                _ => String::new(),
             };
             out.push(Diagnostic::warning(
                 FUNDS_BLANK,
@@ -57,7 +57,9 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             ));
         }
         (Some(total), fiscal, other) => {
-            let parts = fiscal.unwrap_or(Decimal::ZERO) + other.unwrap_or(Decimal::ZERO);
+            let Some(parts) = sum(fiscal.into_iter().chain(other)) else {
+                return;
+            };
             if differ(total, parts) && !negative {
                 out.push(Diagnostic::error(
                     FUNDS_SUM,
@@ -67,7 +69,7 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                         fiscal.map_or("（空白）".to_string(), wan),
                         other.map_or("（空白）".to_string(), wan),
                         wan(parts),
-                        wan((total - parts).abs()),
+                        gap(total, parts),
                     ),
                     loc,
                 ));

@@ -1,12 +1,12 @@
 //! The county summary against the project tables: every row has its table and every table
 //! its row, units agree, amounts agree, and the 合计 is the sum.
 
-use crate::text::{differ, name_key, same_unit, wan};
+use crate::text::{differ, gap, name_key, same_unit, sum, wan};
 use crate::{
     FUNDS_NEGATIVE, ROW_FUNDS_MISMATCH, ROW_WITHOUT_TABLE, TABLE_WITHOUT_ROW, TOTAL_BLANK,
     TOTAL_MISMATCH, UNIT_MISMATCH, project_label,
 };
-use jixiao_model::{Decimal, Diagnostic, Project, Summary, SummaryRow};
+use jixiao_model::{Diagnostic, Project, Summary, SummaryRow};
 
 /// Rows whose terms are listed in a computed-total message, at most.
 const MAX_TERMS_SHOWN: usize = 12;
@@ -84,7 +84,7 @@ pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>)
                     "{what}的金额 {} 万元与项目表的年度资金总额 {} 万元不符（相差 {} 万元）",
                     wan(a),
                     wan(b),
-                    wan((a - b).abs())
+                    gap(a, b)
                 ),
                 row.location.clone(),
             ));
@@ -135,7 +135,9 @@ fn total(
             None => missing.push(row.project_name.trim().to_string()),
         }
     }
-    let sum: Decimal = terms.iter().copied().sum();
+    let Some(sum) = sum(terms.iter().copied()) else {
+        return;
+    };
     let shown = if terms.len() > 1 && terms.len() <= MAX_TERMS_SHOWN {
         format!(
             "（{}）",
@@ -155,7 +157,7 @@ fn total(
                 "汇总表合计 {} 万元不等于{source}之和 {} 万元{shown}，相差 {} 万元",
                 wan(written),
                 wan(sum),
-                wan((written - sum).abs())
+                gap(written, sum)
             ),
             loc,
         )),

@@ -10,9 +10,23 @@ pub fn half_cent() -> Decimal {
     Decimal::new(5, 3)
 }
 
-/// True when `a` and `b` differ by a cent of a 万元 or more.
+/// True when `a` and `b` differ by a cent of a 万元 or more (or by more than a number can
+/// hold).
 pub fn differ(a: Decimal, b: Decimal) -> bool {
-    (a - b).abs() >= half_cent()
+    a.checked_sub(b).is_none_or(|d| d.abs() >= half_cent())
+}
+
+/// `|a - b|` for messages.
+pub fn gap(a: Decimal, b: Decimal) -> String {
+    a.checked_sub(b)
+        .map_or_else(|| "（数值过大）".to_string(), |d| wan(d.abs()))
+}
+
+/// Sum of amounts; `None` when it overflows (absurd input, never a real table).
+pub fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    amounts
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(a))
 }
 
 /// A name for comparison: no whitespace, ASCII width, no trailing `项目`.
@@ -48,8 +62,8 @@ pub fn money_in_wan(value: &Value) -> Option<(Decimal, Decimal)> {
     };
     let last_digit = Decimal::new(1, number.scale());
     Some((
-        (number * factor).normalize(),
-        (last_digit * factor).normalize(),
+        number.checked_mul(factor)?.normalize(),
+        last_digit.checked_mul(factor)?.normalize(),
     ))
 }
 
