@@ -482,7 +482,7 @@ fn convert_one(
     let ext = extension(&job.path);
     let promised = TABLE_EXTENSIONS.contains(&ext.as_str());
     let read = catch_unwind(AssertUnwindSafe(|| {
-        crate::read(&job.rel, &bytes, &options.read)
+        crate::load(&job.rel, &bytes, &options.read)
     }));
     let mut doc = match read {
         Err(panic) => {

@@ -2,14 +2,18 @@
 //! submitted in and the forms they are filed in.
 //!
 //! This crate is the pipeline's front door: it detects an input's format from its bytes, hands
-//! it to the reader for that format (which produces [`Grid`]s), and runs the recognizer (which
-//! produces the IR, a [`Document`]). Writers take it from there.
+//! it to the reader for that format (which produces [`Grid`]s), runs the recognizer (which
+//! produces the IR, a [`Document`]) and the review checks (`C2xx` findings). Writers take it
+//! from there. [`load`] does all of it; [`read`] and [`review`] are its two halves.
 //!
 //! ```
 //! let bytes = "预算单位\t和硕县民政局\t项目名称\t城市低保\n一级指标\t二级指标\t三级指标\t指标值\n\
 //!              产出指标\t数量指标\t城市低保救助发放人数\t≥221人\n".as_bytes();
-//! let doc = jixiao::read("a.md", bytes, &jixiao::Options::default()).unwrap();
+//! let doc = jixiao::load("a.md", bytes, &jixiao::Options::default()).unwrap();
 //! assert_eq!(doc.projects[0].indicators.len(), 1);
+//! // The review found no 效益 or 满意度 indicators (C206) and no 项目资金 (C202) …
+//! assert!(doc.diagnostics.iter().any(|d| d.code == "C206"));
+//! // … which are findings about the table, not a failure to read it.
 //! assert!(!jixiao::failed(&doc));
 //! ```
 
@@ -18,6 +22,7 @@ use jixiao_grid::text::{DecodeError, decode};
 use jixiao_model::framework::Framework;
 use jixiao_model::{Diagnostic, Document, Location, Severity};
 
+pub use jixiao_check as check;
 pub use jixiao_model as model;
 
 pub mod batch;
@@ -121,6 +126,27 @@ impl Default for Options<'_> {
     }
 }
 
+/// Reads one input and reviews it: [`read`], then [`review`].
+pub fn load(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
+    let mut doc = read(name, bytes, options)?;
+    review(&mut doc, options);
+    Ok(doc)
+}
+
+/// Runs the review checks and appends their findings to the document's diagnostics. Findings
+/// of an earlier review (`C…` codes, e.g. in a JSON document written by `convert`) are
+/// replaced, so reviewing twice reports each finding once.
+pub fn review(doc: &mut Document, options: &Options) {
+    doc.diagnostics.retain(|d| !d.code.starts_with('C'));
+    let found = jixiao_check::check(
+        doc,
+        &jixiao_check::CheckOptions {
+            framework: options.framework,
+        },
+    );
+    doc.diagnostics.extend(found);
+}
+
 /// Reads one input. `name` is how the user named the file; it goes into every location.
 pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
     match detect(bytes) {
@@ -173,4 +199,26 @@ pub fn failed(doc: &Document) -> bool {
 /// True when the document holds no table at all.
 pub fn is_empty(doc: &Document) -> bool {
     doc.projects.is_empty() && doc.summary.is_none()
+}
+
+/// The review rules as `jixiao rules` prints them: code, severity and title, then what each
+/// checks, why, and an example, in Chinese.
+///
+/// ```
+/// assert!(jixiao::rules_text().starts_with("C201  错误  项目资金合计不符\n"));
+/// ```
+pub fn rules_text() -> String {
+    let mut text = String::new();
+    for rule in jixiao_check::rules() {
+        text.push_str(&format!(
+            "{}  {}  {}\n      检查：{}\n      原因：{}\n      示例：{}\n\n",
+            rule.code,
+            rule.severity.label(),
+            rule.title,
+            rule.what,
+            rule.why,
+            rule.example
+        ));
+    }
+    text
 }

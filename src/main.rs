@@ -65,6 +65,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
     },
+    /// List the review rules (C2xx): what each checks, why, and an example.
+    Rules,
     /// Print the JSON Schema of the jixiao/1 contract.
     Schema,
 }
@@ -137,6 +139,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             batch(&input, &output, &to, jobs, quiet, strict, &common)
         }
+        Command::Rules => {
+            print!("{}", jixiao::rules_text());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -198,7 +204,7 @@ fn read_input(path: &Path, framework: &Framework) -> Result<Document, String> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: 错误: 无法读取文件：{e}"))?;
     let options = jixiao::Options { framework };
-    jixiao::read(&name, &bytes, &options).map_err(|e| format!("{name}: 错误: {e}"))
+    jixiao::load(&name, &bytes, &options).map_err(|e| format!("{name}: 错误: {e}"))
 }
 
 fn print_diagnostics(

@@ -63,6 +63,19 @@ pub struct Framework {
     /// Level-3 classification keywords.
     #[serde(default)]
     pub classify: Vec<Class>,
+    /// Canonical level-2 names whose targets must be quantified (数量/质量/时效/成本 …).
+    #[serde(default)]
+    pub quantified: Vec<String>,
+}
+
+/// Which scheme a table follows, and the indicators that do not fit it.
+#[derive(Debug, Clone)]
+pub struct Fit<'a> {
+    /// The scheme that fits best (fewest misplaced indicators; the first listed on a tie).
+    pub scheme: &'a Scheme,
+    /// Indexes (into the pairs given to [`Framework::fit`]) of the level-1/level-2 pairs
+    /// that this scheme does not allow.
+    pub misfits: Vec<usize>,
 }
 
 /// Removes whitespace, folds full-width ASCII and brackets, and drops a trailing colon, so
@@ -159,6 +172,50 @@ impl Framework {
             .any(|g| g.name == l1 && g.level2.iter().any(|n| n == l2))
     }
 
+    /// True when `scheme` allows level 2 `l2` under level 1 `l1` (names may be aliases).
+    pub fn allows_in(&self, scheme: &Scheme, l1: &str, l2: &str) -> bool {
+        let (Some(l1), Some(l2)) = (self.level1(l1), self.level2(l2)) else {
+            return false;
+        };
+        scheme
+            .level1
+            .iter()
+            .any(|g| g.name == l1 && g.level2.iter().any(|n| n == l2))
+    }
+
+    /// The scheme (88号 or 101号) that a table's level-1/level-2 pairs fit best. `None` only
+    /// when the framework has no scheme.
+    ///
+    /// ```
+    /// use jixiao_model::framework::Framework;
+    /// let fw = Framework::standard();
+    /// let fit = fw.fit(&[("成本指标", "经济成本指标"), ("产出指标", "数量指标")]).unwrap();
+    /// assert_eq!(fit.scheme.id, "101号");
+    /// let fit = fw.fit(&[("产出指标", "成本指标"), ("成本指标", "经济成本指标")]).unwrap();
+    /// assert_eq!(fit.misfits.len(), 1); // the two schemes are mixed
+    /// ```
+    pub fn fit<'a>(&'a self, pairs: &[(&str, &str)]) -> Option<Fit<'a>> {
+        let mut best: Option<Fit<'a>> = None;
+        for scheme in &self.scheme {
+            let misfits: Vec<usize> = (0..pairs.len())
+                .filter(|&i| !self.allows_in(scheme, pairs[i].0, pairs[i].1))
+                .collect();
+            if best
+                .as_ref()
+                .is_none_or(|b| misfits.len() < b.misfits.len())
+            {
+                best = Some(Fit { scheme, misfits });
+            }
+        }
+        best
+    }
+
+    /// True when targets under this level 2 (name or alias) must be quantified.
+    pub fn is_quantified(&self, level2: &str) -> bool {
+        self.level2(level2)
+            .is_some_and(|l2| self.quantified.iter().any(|q| q == l2))
+    }
+
     /// The level 2 a level-3 name fits, from its keywords (the one ending last wins), else
     /// from the value's unit.
     pub fn classify(&self, level3: &str, unit: Option<&str>) -> Option<&str> {
@@ -210,6 +267,34 @@ mod tests {
         assert!(fw.allows("满意度指标", "满意度指标"));
         assert!(fw.allows("成本指标", "经济成本指标"));
         assert!(!fw.allows("效益指标", "成本指标"));
+    }
+
+    #[test]
+    fn schemes() {
+        let fw = Framework::standard();
+        let pairs88 = [
+            ("产出指标", "成本指标"),
+            ("效益指标", "社会效益指标"),
+            ("满意度指标", "满意度指标"),
+        ];
+        let fit = fw.fit(&pairs88).unwrap();
+        assert_eq!((fit.scheme.id.as_str(), fit.misfits.len()), ("88号", 0));
+        // Without any 成本 indicator both fit: the first listed (88号) is chosen.
+        assert_eq!(
+            fw.fit(&[("产出指标", "数量指标")]).unwrap().scheme.id,
+            "88号"
+        );
+        let pairs101 = [
+            ("成本指标", "经济成本指标"),
+            ("产出指标", "数量指标"),
+            ("满意度", "服务对象满意度"),
+        ];
+        let fit = fw.fit(&pairs101).unwrap();
+        assert_eq!((fit.scheme.id.as_str(), fit.misfits.len()), ("101号", 0));
+        assert_eq!(fw.fit(&[("产出指标", "乱写")]).unwrap().misfits, vec![0]);
+        assert!(fw.is_quantified("数量指标"));
+        assert!(fw.is_quantified("数量指标（或建筑规模指标）"));
+        assert!(!fw.is_quantified("社会效益指标"));
     }
 
     #[test]

@@ -1,0 +1,244 @@
+//! Cost consistency: a per-payment amount times the number of payments should be the
+//! project's 年度资金总额.
+//!
+//! A per-payment amount is a money indicator whose name says `每` + a measure (`每次发放资金数`,
+//! `每期补助金额`); its count is a quantified indicator whose unit is that measure (`发放次数
+//! =9次`). Per-capita amounts (`人均`, `每人`, `户均` …) are left out: they need a head count,
+//! not a payment count.
+//!
+//! Tolerance: the per-payment amount is a rounded figure — 35.88 万元 over 9 payments is
+//! 3.9867, written 3.99. Whether the writer rounded, rounded up or cut off, the written amount
+//! is within one unit of its last digit of the true one, so the product is within
+//! `count × that unit` of the funds (9 × 0.01 = 0.09 万元 for 3.99). A larger difference is
+//! reported.
+
+use crate::text::{money_in_wan, wan};
+use crate::{COST_COUNT, project_label};
+use jixiao_model::framework::normalize_label;
+use jixiao_model::{Decimal, Diagnostic, Indicator, Project};
+
+/// Words that make an amount per head or per area rather than per payment.
+const PER_UNIT_WORDS: &[&str] = &[
+    "人均",
+    "每人",
+    "户均",
+    "每户",
+    "亩均",
+    "每亩",
+    "生均",
+    "每生",
+    "人次均",
+];
+
+/// The measure `每X` names in a level-3 name, for each X that some count indicator uses.
+fn per_measure<'a>(name: &str, measures: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    measures
+        .filter(|m| name.contains(&format!("每{m}")))
+        .collect()
+}
+
+/// How many characters two names share (a crude relatedness for choosing among counts).
+fn shared_chars(a: &str, b: &str) -> usize {
+    a.chars().filter(|c| b.contains(*c)).count()
+}
+
+pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+    let Some(total) = project.funds.total.filter(|t| *t > Decimal::ZERO) else {
+        return;
+    };
+    // Count indicators: a positive whole number with a one-character measure as unit.
+    let counts: Vec<(&Indicator, Decimal, &str)> = project
+        .indicators
+        .iter()
+        .filter_map(|ind| {
+            let n = ind
+                .value
+                .number
+                .filter(|n| *n > Decimal::ZERO && n.fract().is_zero())?;
+            let unit = ind
+                .value
+                .unit
+                .as_deref()
+                .filter(|u| u.chars().count() == 1)?;
+            Some((ind, n, unit))
+        })
+        .collect();
+    if counts.is_empty() {
+        return;
+    }
+    for ind in &project.indicators {
+        let name = normalize_label(&ind.level3);
+        if PER_UNIT_WORDS.iter().any(|w| name.contains(w)) {
+            continue;
+        }
+        let Some((amount, digit)) = money_in_wan(&ind.value).filter(|(a, _)| *a > Decimal::ZERO)
+        else {
+            continue;
+        };
+        let measures = per_measure(&name, counts.iter().map(|(_, _, u)| *u));
+        let Some(&(count_ind, n, unit)) = counts
+            .iter()
+            .filter(|(_, _, u)| measures.contains(u))
+            .max_by_key(|(c, _, _)| shared_chars(&normalize_label(&c.level3), &name))
+        else {
+            continue;
+        };
+        let (Some(product), Some(tolerance)) = (amount.checked_mul(n), digit.checked_mul(n)) else {
+            continue;
+        };
+        let Some(diff) = product.checked_sub(total).map(|d| d.abs()) else {
+            continue;
+        };
+        if diff <= tolerance {
+            continue;
+        }
+        let implied = total
+            .checked_div(amount)
+            .map_or_else(String::new, |q| q.round_dp(1).to_string());
+        out.push(Diagnostic::warning(
+            COST_COUNT,
+            format!(
+                "项目{}：{}“{}”× {}“{}” = {} 万元，与年度资金总额 {} 万元不符（相差 {} 万元，允许误差 {} 万元）；按每{unit} {} 万元计，{} 万元约为 {implied} {unit}，请核对{}或每{unit}金额",
+                project_label(project),
+                count_ind.level3.trim(),
+                count_ind.value.raw.trim(),
+                ind.level3.trim(),
+                ind.value.raw.trim(),
+                wan(product.normalize()),
+                wan(total),
+                wan(diff.normalize()),
+                wan(tolerance),
+                wan(amount),
+                wan(total),
+                count_ind.level3.trim(),
+            ),
+            count_ind.location.clone(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_model::{Funds, Location, Value};
+    use std::str::FromStr;
+
+    fn project(total: &str, rows: &[(&str, &str)]) -> Project {
+        Project {
+            project_name: "p".into(),
+            funds: Funds {
+                total: Decimal::from_str(total).ok(),
+                ..Funds::default()
+            },
+            indicators: rows
+                .iter()
+                .enumerate()
+                .map(|(i, (l3, v))| Indicator {
+                    level3: l3.to_string(),
+                    value: Value::parse(v),
+                    location: Location::line(None, i as u32 + 1, 1),
+                    ..Indicator::default()
+                })
+                .collect(),
+            ..Project::default()
+        }
+    }
+
+    fn run(p: &Project) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        check(p, &mut out);
+        out
+    }
+
+    #[test]
+    fn seed_cases() {
+        let bad = run(&project(
+            "91.59",
+            &[("发放次数", "=1次"), ("每次发放资金数", "≤7.63万元")],
+        ));
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].location.line, Some(1));
+        assert!(
+            bad[0].message.contains("约为 12.0 次"),
+            "{}",
+            bad[0].message
+        );
+        assert!(
+            run(&project(
+                "35.88",
+                &[
+                    ("城市低保救助发放次数", "=9次"),
+                    ("每次发放城市低保资金数", "≤3.99万元")
+                ]
+            ))
+            .is_empty()
+        );
+        assert!(
+            run(&project(
+                "188.42",
+                &[
+                    ("农村低保救助发放次数", "=9次"),
+                    ("每次发放农村低保资金数", "≤20.94万元")
+                ]
+            ))
+            .is_empty()
+        );
+        // Per-capita amounts are not per-payment amounts.
+        assert!(
+            run(&project(
+                "281.37",
+                &[
+                    ("发放次数", "=12次"),
+                    ("每次基本养老金人均成本", "=66.48元")
+                ]
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn tolerance_is_count_times_last_digit() {
+        // 3.99 × 9 = 35.91: within 0.09 of 35.82..36.00, outside beyond.
+        let p = |t: &str| project(t, &[("发放次数", "=9次"), ("每次发放资金", "3.99万元")]);
+        assert!(run(&p("35.82")).is_empty());
+        assert!(run(&p("36.00")).is_empty());
+        assert_eq!(run(&p("35.81")).len(), 1);
+        assert_eq!(run(&p("36.01")).len(), 1);
+        // Amounts in 元.
+        assert!(
+            run(&project(
+                "3.6",
+                &[("发放期数", "12期"), ("每期补助", "3000元")]
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            run(&project(
+                "3.6",
+                &[("发放期数", "10期"), ("每期补助", "3000元")]
+            ))
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn nothing_to_compare() {
+        assert!(run(&project("91.59", &[("每次发放资金数", "≤7.63万元")])).is_empty());
+        assert!(run(&project("91.59", &[("发放次数", "=1次")])).is_empty());
+        assert!(
+            run(&project(
+                "",
+                &[("发放次数", "=1次"), ("每次发放资金数", "≤7.63万元")]
+            ))
+            .is_empty()
+        );
+        assert!(
+            run(&project(
+                "91.59",
+                &[("发放次数", "=0次"), ("每次发放资金数", "0万元")]
+            ))
+            .is_empty()
+        );
+    }
+}

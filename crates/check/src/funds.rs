@@ -1,0 +1,79 @@
+//! 项目资金: 年度资金总额 = 财政拨款 + 其他资金, no negative amounts.
+
+use crate::text::{differ, gap, sum, wan};
+use crate::{FUNDS_BLANK, FUNDS_NEGATIVE, FUNDS_SUM, project_label};
+use jixiao_model::{Diagnostic, Project};
+
+pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+    let funds = &project.funds;
+    let loc = funds
+        .location
+        .clone()
+        .unwrap_or_else(|| project.location.clone());
+    let name = project_label(project);
+
+    let mut negative = false;
+    for (label, amount) in [
+        ("年度资金总额", funds.total),
+        ("财政拨款", funds.fiscal),
+        ("其他资金", funds.other),
+    ] {
+        if let Some(a) = amount.filter(|a| a.is_sign_negative() && !a.is_zero()) {
+            negative = true;
+            out.push(Diagnostic::error(
+                FUNDS_NEGATIVE,
+                format!("项目{name}的{label}为负数（{a} 万元），金额不能小于 0"),
+                loc.clone(),
+            ));
+        }
+    }
+
+    match (funds.total, funds.fiscal, funds.other) {
+        (None, None, None) => {
+            out.push(Diagnostic::warning(
+                FUNDS_BLANK,
+                format!("项目{name}没有填写项目资金（年度资金总额、财政拨款、其他资金）"),
+                loc,
+            ));
+        }
+        (None, fiscal, other) => {
+            let hint = match sum(fiscal.into_iter().chain(other)) {
+                Some(parts) if fiscal.is_some() || other.is_some() => {
+                    format!("；按财政拨款与其他资金计算应为 {} 万元", wan(parts))
+                }
+                _ => String::new(),
+            };
+            out.push(Diagnostic::warning(
+                FUNDS_BLANK,
+                format!("项目{name}的年度资金总额空白{hint}"),
+                loc,
+            ));
+        }
+        (Some(total), None, None) => {
+            out.push(Diagnostic::warning(
+                FUNDS_BLANK,
+                format!("项目{name}的年度资金总额为 {} 万元，但财政拨款和其他资金都空白，请写明资金来源", wan(total)),
+                loc,
+            ));
+        }
+        (Some(total), fiscal, other) => {
+            let Some(parts) = sum(fiscal.into_iter().chain(other)) else {
+                return;
+            };
+            if differ(total, parts) && !negative {
+                out.push(Diagnostic::error(
+                    FUNDS_SUM,
+                    format!(
+                        "项目{name}的年度资金总额 {} 万元不等于财政拨款 {} 万元 + 其他资金 {} 万元 = {} 万元（相差 {} 万元）",
+                        wan(total),
+                        fiscal.map_or("（空白）".to_string(), wan),
+                        other.map_or("（空白）".to_string(), wan),
+                        wan(parts),
+                        gap(total, parts),
+                    ),
+                    loc,
+                ));
+            }
+        }
+    }
+}

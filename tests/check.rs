@@ -1,0 +1,163 @@
+//! End-to-end tests of the review checks: the seed's exact `jixiao check` output, one fixture
+//! per rule that triggers it and one that does not, and the CLI wiring (`--diagnostics json`,
+//! `convert`, `rules`).
+//!
+//! Golden files are compared exactly; `JIXIAO_BLESS=1 cargo test` rewrites them.
+
+mod common;
+
+use common::{golden, jixiao};
+use std::path::PathBuf;
+
+#[test]
+fn seed_check_output_is_golden() {
+    let out = jixiao()
+        .args(["check", "fixtures/heshuo-2022.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "only warnings: exit 0");
+    let text = String::from_utf8(out.stdout).unwrap();
+    golden("fixtures/heshuo-2022.check.txt", &text);
+}
+
+#[test]
+fn seed_json_diagnostics_have_the_codes() {
+    let out = jixiao()
+        .args(["check", "--diagnostics", "json", "fixtures/heshuo-2022.md"])
+        .output()
+        .unwrap();
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64)> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, u64)> = [
+        ("R101", 51),
+        ("R102", 99),
+        ("C219", 7),
+        ("C212", 22),
+        ("C213", 79),
+        ("C213", 103),
+        ("C213", 106),
+    ]
+    .iter()
+    .map(|(c, l)| (c.to_string(), *l))
+    .collect();
+    assert_eq!(found, expected);
+}
+
+/// Every fixture in `fixtures/check`: its exact output is golden; a `Cxxx-…-bad` fixture
+/// reports `Cxxx`; an `…-ok` fixture reports nothing at all.
+#[test]
+fn rule_fixtures() {
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir("fixtures/check")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "json")))
+        .collect();
+    inputs.sort();
+    let mut triggered = Vec::new();
+    for input in &inputs {
+        let name = input.to_str().unwrap();
+        let bytes = std::fs::read(input).unwrap();
+        let doc = jixiao::load(name, &bytes, &jixiao::Options::default()).unwrap();
+        let text: String = doc.diagnostics.iter().map(|d| format!("{d}\n")).collect();
+        golden(input.with_extension("check.txt").to_str().unwrap(), &text);
+        let stem = input.file_stem().unwrap().to_str().unwrap();
+        if stem.ends_with("-ok") {
+            assert!(
+                doc.diagnostics.is_empty(),
+                "{name} should be clean:\n{text}"
+            );
+        } else {
+            assert!(
+                stem.ends_with("-bad"),
+                "{name}: fixtures are named …-bad or …-ok"
+            );
+            let code = &stem[..4];
+            assert!(
+                doc.diagnostics.iter().any(|d| d.code == code),
+                "{name} should report {code}:\n{text}"
+            );
+            assert!(
+                !jixiao::failed(&doc),
+                "{name}: review findings are not read failures"
+            );
+            triggered.push(code.to_string());
+        }
+    }
+    for rule in jixiao::check::rules() {
+        assert!(
+            triggered.contains(&rule.code.to_string()),
+            "no fixture triggers {}",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn convert_puts_findings_in_the_json_and_still_succeeds() {
+    // C201 is an error, but a review finding: convert writes the JSON and exits 0.
+    let out = jixiao()
+        .args(["convert", "fixtures/check/C201-funds-sum-bad.md", "-o", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["C201"]);
+    // `check` does report the error in its exit code.
+    let out = jixiao()
+        .args(["check", "fixtures/check/C201-funds-sum-bad.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn reviewing_converted_json_does_not_repeat_findings() {
+    let out = jixiao()
+        .args(["convert", "fixtures/heshuo-2022.md", "-o", "-"])
+        .output()
+        .unwrap();
+    let json = String::from_utf8(out.stdout).unwrap();
+    let doc = jixiao::load("heshuo.json", json.as_bytes(), &jixiao::Options::default()).unwrap();
+    let checks = doc
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with('C'))
+        .count();
+    assert_eq!(checks, 5);
+}
+
+#[test]
+fn rules_lists_every_rule_in_chinese() {
+    let out = jixiao().arg("rules").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for rule in jixiao::check::rules() {
+        assert!(
+            text.contains(&format!(
+                "{}  {}  {}",
+                rule.code,
+                rule.severity.label(),
+                rule.title
+            )),
+            "{}",
+            rule.code
+        );
+    }
+    assert!(text.contains("检查：") && text.contains("原因：") && text.contains("示例："));
+}
