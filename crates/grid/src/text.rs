@@ -114,12 +114,9 @@ fn encoding_name(encoding: &'static Encoding) -> &'static str {
         e if e == UTF_8 => "UTF-8",
         e if e == UTF_16LE => "UTF-16LE",
         e if e == UTF_16BE => "UTF-16BE",
-        _ => "gb18030",
-    };
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: name,
-    })
+        e if e == GB18030 => "gb18030",
+        e => e.name(),
+    }
 }
 
 /// UTF-16 without a BOM shows as every other byte zero in ASCII-heavy text.
@@ -185,6 +182,52 @@ mod tests {
                 text: s.into(),
                 encoding: "gb18030"
             }
+        );
+    }
+
+    #[test]
+    fn declared_labels() {
+        let s = "<meta charset=gbk><td>≥95%</td>";
+        let (gb, _, _) = GB18030.encode(s);
+        for label in ["gb2312", "GBK", " gb18030 ", "x-gbk"] {
+            let want = Decoded {
+                text: s.into(),
+                encoding: "gb18030",
+            };
+            assert_eq!(decode_with_label(&gb, Some(label)).unwrap(), want);
+        }
+        // Unknown or UTF-16 labels fall back to detection; so does valid UTF-8.
+        assert_eq!(
+            decode_with_label(&gb, Some("no-such")).unwrap().encoding,
+            "gb18030"
+        );
+        assert_eq!(
+            decode_with_label(s.as_bytes(), Some("utf-16"))
+                .unwrap()
+                .encoding,
+            "UTF-8"
+        );
+        let want = Decoded {
+            text: s.into(),
+            encoding: "UTF-8",
+        };
+        assert_eq!(
+            decode_with_label(s.as_bytes(), Some("gb2312")).unwrap(),
+            want
+        );
+        let (big5, _, _) = encoding_rs::BIG5.encode("預算單位");
+        let want = Decoded {
+            text: "預算單位".into(),
+            encoding: "Big5",
+        };
+        assert_eq!(decode_with_label(&big5, Some("big5")).unwrap(), want);
+        assert_eq!(
+            decode_with_label(b"", Some("utf-8")),
+            Err(DecodeError::Empty)
+        );
+        assert_eq!(
+            decode_with_label(b"  ", Some("gbk")),
+            Err(DecodeError::Blank)
         );
     }
 
