@@ -507,12 +507,11 @@ impl<'a> Reader<'a> {
                 Edge::Close(node) => {
                     if skip == Some(node.id()) {
                         skip = None;
-                    } else if skip.is_none() {
-                        if let Node::Element(e) = node.value() {
-                            if is_block(e.name()) {
-                                lines.soft_break();
-                            }
-                        }
+                    } else if skip.is_none()
+                        && let Node::Element(e) = node.value()
+                        && is_block(e.name())
+                    {
+                        lines.soft_break();
                     }
                 }
             }
@@ -694,12 +693,11 @@ impl<'a> Reader<'a> {
                 Edge::Close(node) if node.id() != el.id() => {
                     if skip == Some(node.id()) {
                         skip = None;
-                    } else if skip.is_none() {
-                        if let Node::Element(e) = node.value() {
-                            if is_block(e.name()) {
-                                lines.soft_break();
-                            }
-                        }
+                    } else if skip.is_none()
+                        && let Node::Element(e) = node.value()
+                        && is_block(e.name())
+                    {
+                        lines.soft_break();
                     }
                 }
                 _ => {}

@@ -185,10 +185,10 @@ fn scan(text: &str) -> (Vec<(usize, String)>, Vec<usize>) {
             if RAW_TEXT.contains(&name.as_str()) {
                 let close = format!("</{name}");
                 let content_end = find_ascii_ci(bytes, i, close.as_bytes()).unwrap_or(bytes.len());
-                if matches!(name.as_str(), "textarea" | "title") {
-                    if let Some(k) = (i..content_end).find(|&k| !bytes[k].is_ascii_whitespace()) {
-                        runs.push(k);
-                    }
+                if matches!(name.as_str(), "textarea" | "title")
+                    && let Some(k) = (i..content_end).find(|&k| !bytes[k].is_ascii_whitespace())
+                {
+                    runs.push(k);
                 }
                 i = content_end;
             }
