@@ -72,8 +72,11 @@ pub fn render(
 pub enum Format {
     /// Our own JSON (`jixiao/1`).
     Json,
-    /// Markdown or plain text as OCR produces it.
+    /// Markdown or plain text as OCR produces it (embedded `<table>` blocks included).
     Markdown,
+    /// An HTML page: the content starts (after BOM, whitespace, comments) with `<!DOCTYPE html`,
+    /// `<html`, `<table` and the like.
+    Html,
     /// A zip container: xlsx, ods, or some other zip.
     Zip,
     /// A Compound File (OLE2) container: xls, or an encrypted xlsx.
@@ -92,6 +95,8 @@ pub fn detect(bytes: &[u8]) -> Format {
         Format::Pdf
     } else if jixiao_json::sniff(bytes) {
         Format::Json
+    } else if jixiao_html::looks_like_html(bytes) {
+        Format::Html
     } else {
         Format::Markdown
     }
@@ -156,16 +161,22 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
         }
         Format::Markdown => {
             let decoded = decode(bytes)?;
-            let grid = jixiao_markdown::read(&decoded.text, Some(name));
-            let mut diags = Vec::new();
-            if decoded.encoding != "UTF-8" {
-                diags.push(Diagnostic::info(
-                    "I303",
-                    format!("文件编码为 {}，已转换为 UTF-8 读取", decoded.encoding),
-                    Location::file(name),
-                ));
-            }
-            Ok(recognize(&[grid], diags, options))
+            let page = jixiao_markdown::read_page(&decoded.text, Some(name));
+            let mut diags = encoding_note(name, decoded.encoding);
+            diags.extend(page.diagnostics);
+            Ok(recognize(&[page.grid], diags, options))
+        }
+        Format::Html => {
+            let (decoded, charset_diags) = jixiao_html::decode(bytes, Some(name))?;
+            let html_options = jixiao_html::Options {
+                file: Some(name),
+                ..jixiao_html::Options::default()
+            };
+            let page = jixiao_html::read(&decoded.text, &html_options);
+            let mut diags = encoding_note(name, decoded.encoding);
+            diags.extend(charset_diags);
+            diags.extend(page.diagnostics);
+            Ok(recognize(&[page.grid], diags, options))
         }
         Format::Zip | Format::Cfb => Err(ReadError::Unsupported(
             "这是 Excel/ODS 工作簿或其他压缩包；本版本尚不能读取工作簿，请先另存为文本或 HTML",
@@ -174,6 +185,18 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             "这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本",
         )),
     }
+}
+
+/// I303: the text was not UTF-8.
+fn encoding_note(name: &str, encoding: &str) -> Vec<Diagnostic> {
+    if encoding == "UTF-8" {
+        return Vec::new();
+    }
+    vec![Diagnostic::info(
+        "I303",
+        format!("文件编码为 {encoding}，已转换为 UTF-8 读取"),
+        Location::file(name),
+    )]
 }
 
 fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> Document {

@@ -60,16 +60,63 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if text.trim().is_empty() {
         return Err(DecodeError::Blank);
     }
-    let name = match encoding {
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: encoding_name(encoding),
+    })
+}
+
+/// Decodes a text file whose producer declared an encoding (an HTML `<meta charset>`, an XML
+/// declaration). A BOM still wins; a declared GB2312/GBK/GB18030 is read as GB18030 (its
+/// superset); a declared UTF-16 (which a `<meta>` cannot honestly declare) or an unknown label is
+/// ignored. Bytes that are valid UTF-8, or not valid in the declared encoding, are read by
+/// [`decode`]'s detection instead — compare [`Decoded::encoding`] with the label to tell.
+///
+/// ```
+/// use jixiao_grid::text::decode_with_label;
+/// let (gbk, _, _) = encoding_rs::GB18030.encode("<p>预算单位</p>");
+/// let page = decode_with_label(&gbk, Some("gb2312")).unwrap();
+/// assert_eq!((page.text.as_str(), page.encoding), ("<p>预算单位</p>", "gb18030"));
+/// // Declared UTF-8 but really GBK: detection reads it anyway.
+/// assert_eq!(decode_with_label(&gbk, Some("utf-8")).unwrap().encoding, "gb18030");
+/// ```
+pub fn decode_with_label(bytes: &[u8], label: Option<&str>) -> Result<Decoded, DecodeError> {
+    let declared = label.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
+    let encoding = match declared {
+        Some(enc) if enc == UTF_16LE || enc == UTF_16BE => return decode(bytes),
+        Some(enc) if enc == encoding_rs::GBK || enc == GB18030 => GB18030,
+        Some(enc) => enc,
+        None => return decode(bytes),
+    };
+    // Valid UTF-8 is almost never GBK text by accident, but a page re-saved as UTF-8 often
+    // keeps its old `charset=gb2312`.
+    if bytes.is_empty() || Encoding::for_bom(bytes).is_some() || std::str::from_utf8(bytes).is_ok()
+    {
+        return decode(bytes);
+    }
+    let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) else {
+        return decode(bytes);
+    };
+    if looks_binary(&text) {
+        return Err(DecodeError::Binary);
+    }
+    if text.trim().is_empty() {
+        return Err(DecodeError::Blank);
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: encoding_name(encoding),
+    })
+}
+
+fn encoding_name(encoding: &'static Encoding) -> &'static str {
+    match encoding {
         e if e == UTF_8 => "UTF-8",
         e if e == UTF_16LE => "UTF-16LE",
         e if e == UTF_16BE => "UTF-16BE",
-        _ => "gb18030",
-    };
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: name,
-    })
+        e if e == GB18030 => "gb18030",
+        e => e.name(),
+    }
 }
 
 /// UTF-16 without a BOM shows as every other byte zero in ASCII-heavy text.
@@ -135,6 +182,52 @@ mod tests {
                 text: s.into(),
                 encoding: "gb18030"
             }
+        );
+    }
+
+    #[test]
+    fn declared_labels() {
+        let s = "<meta charset=gbk><td>≥95%</td>";
+        let (gb, _, _) = GB18030.encode(s);
+        for label in ["gb2312", "GBK", " gb18030 ", "x-gbk"] {
+            let want = Decoded {
+                text: s.into(),
+                encoding: "gb18030",
+            };
+            assert_eq!(decode_with_label(&gb, Some(label)).unwrap(), want);
+        }
+        // Unknown or UTF-16 labels fall back to detection; so does valid UTF-8.
+        assert_eq!(
+            decode_with_label(&gb, Some("no-such")).unwrap().encoding,
+            "gb18030"
+        );
+        assert_eq!(
+            decode_with_label(s.as_bytes(), Some("utf-16"))
+                .unwrap()
+                .encoding,
+            "UTF-8"
+        );
+        let want = Decoded {
+            text: s.into(),
+            encoding: "UTF-8",
+        };
+        assert_eq!(
+            decode_with_label(s.as_bytes(), Some("gb2312")).unwrap(),
+            want
+        );
+        let (big5, _, _) = encoding_rs::BIG5.encode("預算單位");
+        let want = Decoded {
+            text: "預算單位".into(),
+            encoding: "Big5",
+        };
+        assert_eq!(decode_with_label(&big5, Some("big5")).unwrap(), want);
+        assert_eq!(
+            decode_with_label(b"", Some("utf-8")),
+            Err(DecodeError::Empty)
+        );
+        assert_eq!(
+            decode_with_label(b"  ", Some("gbk")),
+            Err(DecodeError::Blank)
         );
     }
 

@@ -13,6 +13,13 @@
 //! Inline HTML in cells (`<b>`, `<br>`, `&ge;`) is reduced to its text with scraper. Every
 //! cell keeps its line and column. A `.txt` file of the same content reads the same way.
 //!
+//! A `<table>` block, as MinerU and similar OCR tools emit it (often one long line, possibly
+//! over several lines and with nested tables), goes through the HTML reader
+//! ([`jixiao_html::read`]): the block runs from the first line with a `<table` tag to the line
+//! where its `</table>` tags balance (or to the end of the file), its rows are spliced in at
+//! that place and keep the file's lines and columns. Text on those lines outside the table
+//! becomes text rows as HTML text does (Markdown syntax in it is not interpreted).
+//!
 //! ```
 //! use jixiao_markdown::read;
 //! let grid = read("# 标题\n\n<b>预算单位</b>\t和硕县民政局\t\n", Some("a.md"));
@@ -23,11 +30,32 @@
 //! ```
 
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
+pub use jixiao_html::Page;
 use pulldown_cmark::{Event, Parser, Tag};
 
-/// Reads Markdown/OCR text into one grid. Never fails: text that is not a table becomes text rows.
+/// Reads Markdown/OCR text into one grid. Never fails: text that is not a table becomes text
+/// rows. The HTML reader's diagnostics for embedded `<table>` blocks are dropped here: use
+/// [`read_page`] to keep them.
 pub fn read(text: &str, file: Option<&str>) -> Grid {
+    read_page(text, file).grid
+}
+
+/// Reads Markdown/OCR text into one grid, with the diagnostics of embedded `<table>` blocks
+/// (I3xx, see [`jixiao_html`]).
+///
+/// ```
+/// let md = "# 标题\n\n<table><tr><td rowspan=\"2\">产出指标</td><td>数量指标</td></tr><tr><td>质量指标</td></tr></table>\n\n说明\n";
+/// let page = jixiao_markdown::read_page(md, Some("mineru.md"));
+/// let rows = &page.grid.rows;
+/// assert_eq!(rows[1].cells[0].row_span, 2);
+/// assert_eq!(rows[2].cells[1].text, "质量指标");
+/// assert_eq!(rows[2].cells[1].pos, jixiao_grid::Pos::Line { line: 3, column: 59 });
+/// assert_eq!(rows[3].cells[0].text, "说明");
+/// assert!(page.diagnostics.is_empty());
+/// ```
+pub fn read_page(text: &str, file: Option<&str>) -> Page {
     let mut grid = Grid::new(file.map(str::to_string), None);
+    let mut diagnostics = Vec::new();
     let lines: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
@@ -37,6 +65,18 @@ pub fn read(text: &str, file: Option<&str>) -> Grid {
         let line = lines[i];
         if line.trim().is_empty() {
             i += 1;
+        } else if table_tags(line).0 > 0 {
+            let end = html_block_end(&lines, i);
+            let block = lines[i..end].join("\n");
+            let options = jixiao_html::Options {
+                file,
+                first_line: i as u32 + 1,
+                first_column: 1,
+            };
+            let mut page = jixiao_html::read(&block, &options);
+            grid.rows.append(&mut page.grid.rows);
+            diagnostics.append(&mut page.diagnostics);
+            i = end;
         } else if line.contains('\t') {
             grid.rows
                 .push(Row::new(RowKind::Table, split_row(line, '\t', i)));
@@ -55,13 +95,45 @@ pub fn read(text: &str, file: Option<&str>) -> Grid {
                 && !lines[i].trim().is_empty()
                 && !lines[i].contains('\t')
                 && !is_pipe_row(lines[i])
+                && table_tags(lines[i]).0 == 0
             {
                 i += 1;
             }
             grid.rows.extend(prose_rows(&lines[start..i], start));
         }
     }
-    grid
+    Page { grid, diagnostics }
+}
+
+/// How many `<table` and `</table` tags a line holds (any case).
+fn table_tags(line: &str) -> (usize, usize) {
+    let lower = line.to_ascii_lowercase();
+    let count = |tag: &str| {
+        lower
+            .match_indices(tag)
+            .filter(|(at, _)| {
+                lower[at + tag.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_whitespace() || c == '>' || c == '/')
+            })
+            .count()
+    };
+    (count("<table"), count("</table"))
+}
+
+/// The line after the one on which the `<table>` block starting at `start` closes: where as
+/// many `</table>` as `<table>` tags have been seen, or the end of the text.
+fn html_block_end(lines: &[&str], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, line) in lines.iter().enumerate().skip(start) {
+        let (open, close) = table_tags(line);
+        depth = (depth + open).saturating_sub(close);
+        if depth == 0 {
+            return k + 1;
+        }
+    }
+    lines.len()
 }
 
 /// Splits a line on `sep`; each field becomes a cell positioned at its first character.
@@ -297,6 +369,56 @@ mod tests {
             all.contains(&"1. 第一条".to_string()) && all.contains(&"2. 第二条".to_string()),
             "{all:?}"
         );
+    }
+
+    #[test]
+    fn embedded_tables_span_lines_and_keep_positions() {
+        let md = "# 项目支出绩效目标表\n\n前言<TABLE border=1>\n<tr><td colspan=2>预算单位</td></tr>\n<tr><td>一</td><td><table><tr><td>内</td></tr></table></td></tr>\n</table>后记\n\n一级指标\t二级指标\n| a | b |\n";
+        let page = read_page(md, Some("m.md"));
+        assert_eq!(
+            texts(&page.grid),
+            vec![
+                vec!["项目支出绩效目标表"],
+                vec!["前言"],
+                vec!["预算单位", ""],
+                vec!["一", ""],
+                vec!["内"],
+                vec!["后记"],
+                vec!["一级指标", "二级指标"],
+                vec!["a", "b"]
+            ]
+        );
+        let g = &page.grid;
+        assert_eq!(g.rows[1].cells[0].pos, Pos::Line { line: 3, column: 1 });
+        assert_eq!(g.rows[2].cells[0].pos, Pos::Line { line: 4, column: 5 });
+        assert_eq!(g.rows[2].cells[0].col_span, 2);
+        assert_eq!(
+            g.rows[3].cells[1].pos,
+            Pos::Line {
+                line: 5,
+                column: 15
+            }
+        );
+        assert_eq!(
+            g.rows[4].cells[0].pos,
+            Pos::Line {
+                line: 5,
+                column: 30
+            }
+        );
+        assert_eq!(g.rows[5].cells[0].pos, Pos::Line { line: 6, column: 9 });
+        assert_eq!(g.rows[6].cells[1].pos, Pos::Line { line: 8, column: 6 });
+        let codes: Vec<&str> = page.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["I323"]);
+        assert_eq!(page.diagnostics[0].location.file.as_deref(), Some("m.md"));
+    }
+
+    #[test]
+    fn unclosed_embedded_table_runs_to_the_end() {
+        let page = read_page("<table><tr><td rowspan=\"x\">甲\n\n乙\t丙\n", None);
+        assert_eq!(texts(&page.grid), vec![vec!["甲 乙 丙"]]);
+        assert_eq!(page.diagnostics[0].code, "I320");
+        assert_eq!(page.diagnostics[0].location.line, Some(1));
     }
 
     #[test]
