@@ -13,8 +13,8 @@
 //! assert!(!jixiao::failed(&doc));
 //! ```
 
-use jixiao_grid::text::{DecodeError, decode};
 use jixiao_grid::Grid;
+use jixiao_grid::text::{DecodeError, decode};
 use jixiao_model::framework::Framework;
 use jixiao_model::{Diagnostic, Document, Location, Severity};
 
@@ -59,6 +59,9 @@ pub enum ReadError {
     /// The JSON is not a `jixiao/1` document.
     #[error("{0}")]
     Json(#[from] jixiao_json::JsonError),
+    /// A workbook that cannot be read (corrupt, encrypted, empty, not a workbook).
+    #[error("{0}")]
+    Excel(#[from] jixiao_excel::ExcelError),
     /// A format this version cannot read.
     #[error("{0}")]
     Unsupported(&'static str),
@@ -73,13 +76,23 @@ pub struct Options<'a> {
 
 impl Default for Options<'_> {
     fn default() -> Self {
-        Options { framework: Framework::standard() }
+        Options {
+            framework: Framework::standard(),
+        }
     }
 }
 
 /// Reads one input. `name` is how the user named the file; it goes into every location.
+///
+/// The format comes from the bytes. The name is only consulted to give a better message when
+/// a file named like a workbook (`.xlsx`, `.xls`, `.ods`) holds something else, such as a CSV.
 pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
-    match detect(bytes) {
+    let format = detect(bytes);
+    if named_like_workbook(name) && !matches!(format, Format::Zip | Format::Cfb) {
+        // jixiao_excel::detect names what the bytes are instead.
+        jixiao_excel::detect(bytes)?;
+    }
+    match format {
         Format::Json => {
             let text = decode(bytes)?;
             Ok(jixiao_json::from_str(&text.text)?)
@@ -97,15 +110,31 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             }
             Ok(recognize(&[grid], diags, options))
         }
-        Format::Zip | Format::Cfb => Err(ReadError::Unsupported(
-            "这是 Excel/ODS 工作簿或其他压缩包；本版本尚不能读取工作簿，请先另存为文本或 HTML",
+        Format::Zip | Format::Cfb => {
+            let book = jixiao_excel::read(bytes, Some(name))?;
+            Ok(recognize(&book.grids, book.diagnostics, options))
+        }
+        Format::Pdf => Err(ReadError::Unsupported(
+            "这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本",
         )),
-        Format::Pdf => Err(ReadError::Unsupported("这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本")),
     }
 }
 
+/// True when the file name has a workbook extension.
+fn named_like_workbook(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".ods", ".et"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
 fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> Document {
-    let mut doc = jixiao_recognize::recognize(grids, &jixiao_recognize::Options { framework: options.framework });
+    let mut doc = jixiao_recognize::recognize(
+        grids,
+        &jixiao_recognize::Options {
+            framework: options.framework,
+        },
+    );
     diags.append(&mut doc.diagnostics);
     doc.diagnostics = diags;
     doc
@@ -114,9 +143,9 @@ fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> D
 /// True when reading lost data: an error from the reader or recognizer (I…/R… codes), such as
 /// "no table found" or "no 指标值 column". Review findings (C…) do not count.
 pub fn failed(doc: &Document) -> bool {
-    doc.diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error && (d.code.starts_with('R') || d.code.starts_with('I')))
+    doc.diagnostics.iter().any(|d| {
+        d.severity == Severity::Error && (d.code.starts_with('R') || d.code.starts_with('I'))
+    })
 }
 
 /// True when the document holds no table at all.

@@ -91,16 +91,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", jixiao_json::schema());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Convert { inputs, to, output, common } => convert(&inputs, &to, &output, &common),
+        Command::Convert {
+            inputs,
+            to,
+            output,
+            common,
+        } => convert(&inputs, &to, &output, &common),
         Command::Check { inputs, common } => check(&inputs, &common),
     }
 }
 
 fn load_framework(common: &Common) -> Result<&'static Framework> {
-    let Some(dir) = &common.template else { return Ok(Framework::standard()) };
+    let Some(dir) = &common.template else {
+        return Ok(Framework::standard());
+    };
     let path = dir.join("framework.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("无法读取模板 {}", path.display()))?;
-    let fw = Framework::from_toml(&text).map_err(|e| anyhow::anyhow!("模板 {} 有误：{e}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("无法读取模板 {}", path.display()))?;
+    let fw = Framework::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("模板 {} 有误：{e}", path.display()))?;
     Ok(Box::leak(Box::new(fw)))
 }
 
@@ -112,7 +121,11 @@ fn read_input(path: &Path, framework: &Framework) -> Result<Document, String> {
     jixiao::read(&name, &bytes, &options).map_err(|e| format!("{name}: 错误: {e}"))
 }
 
-fn print_diagnostics(out: &mut dyn Write, format: DiagnosticsFormat, diags: &[Diagnostic]) -> Result<()> {
+fn print_diagnostics(
+    out: &mut dyn Write,
+    format: DiagnosticsFormat,
+    diags: &[Diagnostic],
+) -> Result<()> {
     match format {
         DiagnosticsFormat::Human => {
             for d in diags {
@@ -126,16 +139,25 @@ fn print_diagnostics(out: &mut dyn Write, format: DiagnosticsFormat, diags: &[Di
     Ok(())
 }
 
-fn convert(inputs: &[PathBuf], to: &[OutputFormat], output: &Path, common: &Common) -> Result<ExitCode> {
+fn convert(
+    inputs: &[PathBuf],
+    to: &[OutputFormat],
+    output: &Path,
+    common: &Common,
+) -> Result<ExitCode> {
     let framework = load_framework(common)?;
     let to_stdout = output == Path::new("-");
     if to_stdout && (inputs.len() != 1 || to != [OutputFormat::Json]) {
         bail!("`-o -` 只能用于一个输入、输出 JSON");
     }
     if !to_stdout {
-        std::fs::create_dir_all(output).with_context(|| format!("无法创建输出目录 {}", output.display()))?;
+        std::fs::create_dir_all(output)
+            .with_context(|| format!("无法创建输出目录 {}", output.display()))?;
     }
-    let input_paths: HashSet<PathBuf> = inputs.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let input_paths: HashSet<PathBuf> = inputs
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     let mut used_names = HashSet::new();
     let mut all_diags = Vec::new();
     let mut failed = false;
@@ -167,28 +189,46 @@ fn convert(inputs: &[PathBuf], to: &[OutputFormat], output: &Path, common: &Comm
                 continue;
             }
             let target = output_path(output, input, format.extension(), &mut used_names);
-            if target.canonicalize().is_ok_and(|t| input_paths.contains(&t)) {
-                writeln!(stderr, "{}: 错误: 输出文件会覆盖输入文件，已跳过", target.display())?;
+            if target
+                .canonicalize()
+                .is_ok_and(|t| input_paths.contains(&t))
+            {
+                writeln!(
+                    stderr,
+                    "{}: 错误: 输出文件会覆盖输入文件，已跳过",
+                    target.display()
+                )?;
                 failed = true;
                 continue;
             }
-            write_atomic(&target, &bytes).with_context(|| format!("无法写入 {}", target.display()))?;
+            write_atomic(&target, &bytes)
+                .with_context(|| format!("无法写入 {}", target.display()))?;
             writeln!(stderr, "已写入 {}", target.display())?;
         }
     }
     if common.diagnostics == DiagnosticsFormat::Json {
         print_diagnostics(&mut stderr, common.diagnostics, &all_diags)?;
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `DIR/stem.ext`, made unique within this run (`stem-2.ext`) so two inputs never overwrite
 /// each other's output.
 fn output_path(dir: &Path, input: &Path, ext: &str, used: &mut HashSet<PathBuf>) -> PathBuf {
-    let stem = input.file_stem().map_or_else(|| "output".into(), |s| s.to_string_lossy().into_owned());
+    let stem = input
+        .file_stem()
+        .map_or_else(|| "output".into(), |s| s.to_string_lossy().into_owned());
     let mut n = 1;
     loop {
-        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem}-{n}.{ext}") };
+        let name = if n == 1 {
+            format!("{stem}.{ext}")
+        } else {
+            format!("{stem}-{n}.{ext}")
+        };
         let path = dir.join(name);
         if used.insert(path.clone()) {
             return path;
@@ -201,7 +241,9 @@ fn output_path(dir: &Path, input: &Path, ext: &str, used: &mut HashSet<PathBuf>)
 /// reader never sees half a file.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
@@ -218,14 +260,21 @@ fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode> {
     for input in inputs {
         match read_input(input, framework) {
             Ok(doc) => {
-                failed |= doc.diagnostics.iter().any(|d| d.severity == jixiao::model::Severity::Error);
+                failed |= doc
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.severity == jixiao::model::Severity::Error);
                 all.extend(doc.diagnostics);
             }
             Err(message) => {
                 failed = true;
                 match common.diagnostics {
                     DiagnosticsFormat::Human => writeln!(stdout, "{message}")?,
-                    DiagnosticsFormat::Json => all.push(Diagnostic::error("I300", message, jixiao::model::Location::file(&input.display().to_string()))),
+                    DiagnosticsFormat::Json => all.push(Diagnostic::error(
+                        "I300",
+                        message,
+                        jixiao::model::Location::file(&input.display().to_string()),
+                    )),
                 }
             }
         }
@@ -237,5 +286,9 @@ fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode> {
     if common.diagnostics == DiagnosticsFormat::Json {
         print_diagnostics(&mut stdout, common.diagnostics, &all)?;
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

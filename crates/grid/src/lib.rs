@@ -88,12 +88,24 @@ pub struct Cell {
 impl Cell {
     /// A plain cell.
     pub fn new(text: impl Into<String>, pos: Pos) -> Self {
-        Cell { text: text.into(), row_span: 1, col_span: 1, covered: None, pos }
+        Cell {
+            text: text.into(),
+            row_span: 1,
+            col_span: 1,
+            covered: None,
+            pos,
+        }
     }
 
     /// A slot covered by a merged range.
     pub fn covered(how: Covered, pos: Pos) -> Self {
-        Cell { text: String::new(), row_span: 1, col_span: 1, covered: Some(how), pos }
+        Cell {
+            text: String::new(),
+            row_span: 1,
+            col_span: 1,
+            covered: Some(how),
+            pos,
+        }
     }
 
     /// True when the cell holds no visible text.
@@ -146,6 +158,10 @@ pub struct Grid {
 impl Grid {
     /// An empty grid.
     pub fn new(file: Option<String>, sheet: Option<String>) -> Self {
-        Grid { file, sheet, rows: Vec::new() }
+        Grid {
+            file,
+            sheet,
+            rows: Vec::new(),
+        }
     }
 }

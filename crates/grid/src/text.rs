@@ -51,7 +51,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         }
     };
     let body = &bytes[bom_len..];
-    let text = encoding.decode_without_bom_handling_and_without_replacement(body).ok_or(DecodeError::Binary)?;
+    let text = encoding
+        .decode_without_bom_handling_and_without_replacement(body)
+        .ok_or(DecodeError::Binary)?;
     if looks_binary(&text) {
         return Err(DecodeError::Binary);
     }
@@ -64,7 +66,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         e if e == UTF_16BE => "UTF-16BE",
         _ => "gb18030",
     };
-    Ok(Decoded { text: text.into_owned(), encoding: name })
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: name,
+    })
 }
 
 /// UTF-16 without a BOM shows as every other byte zero in ASCII-heavy text.
@@ -113,19 +118,39 @@ mod tests {
         assert_eq!(decode(&bom).unwrap().text, s);
         let mut le = vec![0xFF, 0xFE];
         le.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(decode(&le).unwrap(), Decoded { text: s.into(), encoding: "UTF-16LE" });
+        assert_eq!(
+            decode(&le).unwrap(),
+            Decoded {
+                text: s.into(),
+                encoding: "UTF-16LE"
+            }
+        );
         let mut be = vec![0xFE, 0xFF];
         be.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
         assert_eq!(decode(&be).unwrap().text, s);
         let (gb, _, _) = GB18030.encode(s);
-        assert_eq!(decode(&gb).unwrap(), Decoded { text: s.into(), encoding: "gb18030" });
+        assert_eq!(
+            decode(&gb).unwrap(),
+            Decoded {
+                text: s.into(),
+                encoding: "gb18030"
+            }
+        );
     }
 
     #[test]
     fn bad_inputs() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
         assert_eq!(decode(b" \n\t\n"), Err(DecodeError::Blank));
-        assert_eq!(decode(b"PK\x03\x04\x14\x00\x00\x00\x08\x00"), Err(DecodeError::Binary));
-        assert_eq!(decode(&[0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Err(DecodeError::Binary));
+        assert_eq!(
+            decode(b"PK\x03\x04\x14\x00\x00\x00\x08\x00"),
+            Err(DecodeError::Binary)
+        );
+        assert_eq!(
+            decode(&[
+                0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d
+            ]),
+            Err(DecodeError::Binary)
+        );
     }
 }

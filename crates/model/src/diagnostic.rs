@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Something the user may want to know (a sheet skipped, an amount converted).
@@ -68,7 +70,10 @@ impl Location {
 
     /// A location naming only a file.
     pub fn file(file: &str) -> Self {
-        Location { file: Some(file.to_string()), ..Location::default() }
+        Location {
+            file: Some(file.to_string()),
+            ..Location::default()
+        }
     }
 
     /// True when it says nothing.
@@ -112,8 +117,18 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A new diagnostic.
-    pub fn new(severity: Severity, code: &str, message: impl Into<String>, location: Location) -> Self {
-        Diagnostic { severity, code: code.to_string(), message: message.into(), location }
+    pub fn new(
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code: code.to_string(),
+            message: message.into(),
+            location,
+        }
     }
 
     /// An info diagnostic.
@@ -138,6 +153,12 @@ impl fmt::Display for Diagnostic {
         if !self.location.is_empty() {
             write!(f, "{}: ", self.location)?;
         }
-        write!(f, "{}[{}]: {}", self.severity.label(), self.code, self.message)
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.label(),
+            self.code,
+            self.message
+        )
     }
 }

@@ -87,7 +87,9 @@ impl Framework {
     /// The framework compiled into the program.
     pub fn standard() -> &'static Framework {
         static FW: OnceLock<Framework> = OnceLock::new();
-        FW.get_or_init(|| Framework::from_toml(STANDARD_TOML).expect("templates/framework.toml is valid"))
+        FW.get_or_init(|| {
+            Framework::from_toml(STANDARD_TOML).expect("templates/framework.toml is valid")
+        })
     }
 
     /// Reads a framework from TOML text.
@@ -117,15 +119,23 @@ impl Framework {
         self.scheme
             .iter()
             .flat_map(|s| s.level1.iter())
-            .flat_map(|l1| std::iter::once(l1.name.as_str()).chain(l1.level2.iter().map(String::as_str)))
+            .flat_map(|l1| {
+                std::iter::once(l1.name.as_str()).chain(l1.level2.iter().map(String::as_str))
+            })
     }
 
     fn is_level1(&self, name: &str) -> bool {
-        self.scheme.iter().flat_map(|s| &s.level1).any(|l1| l1.name == name)
+        self.scheme
+            .iter()
+            .flat_map(|s| &s.level1)
+            .any(|l1| l1.name == name)
     }
 
     fn is_level2(&self, name: &str) -> bool {
-        self.scheme.iter().flat_map(|s| &s.level1).any(|l1| l1.level2.iter().any(|n| n == name))
+        self.scheme
+            .iter()
+            .flat_map(|s| &s.level1)
+            .any(|l1| l1.level2.iter().any(|n| n == name))
     }
 
     /// The canonical level-1 name for `name`, if it is one (`产出` → `产出指标`).
@@ -140,7 +150,9 @@ impl Framework {
 
     /// True when some scheme allows level 2 `l2` under level 1 `l1` (names may be aliases).
     pub fn allows(&self, l1: &str, l2: &str) -> bool {
-        let (Some(l1), Some(l2)) = (self.level1(l1), self.level2(l2)) else { return false };
+        let (Some(l1), Some(l2)) = (self.level1(l1), self.level2(l2)) else {
+            return false;
+        };
         self.scheme
             .iter()
             .flat_map(|s| &s.level1)
@@ -166,7 +178,10 @@ impl Framework {
             return Some(l2);
         }
         let unit = unit?;
-        self.classify.iter().find(|c| c.units.iter().any(|u| u == unit)).map(|c| c.level2.as_str())
+        self.classify
+            .iter()
+            .find(|c| c.units.iter().any(|u| u == unit))
+            .map(|c| c.level2.as_str())
     }
 }
 

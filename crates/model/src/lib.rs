@@ -45,7 +45,12 @@ pub struct Document {
 
 impl Default for Document {
     fn default() -> Self {
-        Document { schema: SCHEMA.to_string(), summary: None, projects: Vec::new(), diagnostics: Vec::new() }
+        Document {
+            schema: SCHEMA.to_string(),
+            summary: None,
+            projects: Vec::new(),
+            diagnostics: Vec::new(),
+        }
     }
 }
 

@@ -134,7 +134,10 @@ impl Value {
     /// assert_eq!(Value::parse("有效提高").op, None);
     /// ```
     pub fn parse(raw: &str) -> Value {
-        let mut value = Value { raw: raw.to_string(), ..Value::default() };
+        let mut value = Value {
+            raw: raw.to_string(),
+            ..Value::default()
+        };
         if let Some((op, number, unit)) = parse_parts(raw) {
             value.op = op;
             value.number = Some(number);
@@ -145,7 +148,12 @@ impl Value {
 
     /// A quantified value built from its parts, with `raw` in the standard form.
     pub fn quantified(op: Option<Op>, number: Decimal, unit: Option<&str>) -> Value {
-        let mut v = Value { raw: String::new(), op, number: Some(number), unit: unit.map(str::to_string) };
+        let mut v = Value {
+            raw: String::new(),
+            op,
+            number: Some(number),
+            unit: unit.map(str::to_string),
+        };
         v.raw = v.to_string();
         v
     }
@@ -219,8 +227,11 @@ fn parse_parts(raw: &str) -> Option<(Option<Op>, Decimal, Option<String>)> {
     };
     if let Some(u) = unit {
         let bad = u.chars().count() > MAX_UNIT_CHARS
-            || u.chars().any(|c| c.is_ascii_digit() || "，。；;,!！?？:：=<>≥≤".contains(c))
-            || PREFIX_OPS.iter().any(|(w, _)| u.contains(w) && w.chars().all(|c| !c.is_alphanumeric()));
+            || u.chars()
+                .any(|c| c.is_ascii_digit() || "，。；;,!！?？:：=<>≥≤".contains(c))
+            || PREFIX_OPS
+                .iter()
+                .any(|(w, _)| u.contains(w) && w.chars().all(|c| !c.is_alphanumeric()));
         if bad {
             return None;
         }
@@ -260,7 +271,11 @@ mod tests {
         (v.op.map(Op::ascii), v.number.map(|n| n.to_string()), v.unit)
     }
 
-    fn q(op: Option<&'static str>, n: &str, unit: Option<&str>) -> (Option<&'static str>, Option<String>, Option<String>) {
+    fn q(
+        op: Option<&'static str>,
+        n: &str,
+        unit: Option<&str>,
+    ) -> (Option<&'static str>, Option<String>, Option<String>) {
         (op, Some(n.to_string()), unit.map(str::to_string))
     }
 
@@ -307,7 +322,16 @@ mod tests {
 
     #[test]
     fn text_that_is_not_one_quantity_stays_qualitative() {
-        for s in ["70-79周岁", "2022年12月底前", "≥95%，≤100%", "每人100元", "", "   ", "达到预期目标", "±3%以内"] {
+        for s in [
+            "70-79周岁",
+            "2022年12月底前",
+            "≥95%，≤100%",
+            "每人100元",
+            "",
+            "   ",
+            "达到预期目标",
+            "±3%以内",
+        ] {
             assert_eq!(parts(s), (None, None, None), "{s}");
             assert_eq!(Value::parse(s).raw, s);
         }

@@ -37,7 +37,12 @@ impl Header {
         let (Some(level1), Some(level2), Some(level3)) = (found[0], found[1], found[2]) else {
             return None;
         };
-        (known >= 3 && level1 < level2 && level2 < level3).then_some(Header { level1, level2, level3, value: found[3] })
+        (known >= 3 && level1 < level2 && level2 < level3).then_some(Header {
+            level1,
+            level2,
+            level3,
+            value: found[3],
+        })
     }
 
     /// The columns after 三级指标 that still belong to it (a flattened merged cell).
@@ -82,10 +87,20 @@ fn cell_text(cell: Option<&Cell>) -> &str {
 }
 
 /// How well a row fits the header when every cell is moved `shift` columns to the right.
-fn alignment_score(fw: &Framework, texts: &[&str], header: &Header, width: usize, shift: isize) -> i32 {
+fn alignment_score(
+    fw: &Framework,
+    texts: &[&str],
+    header: &Header,
+    width: usize,
+    shift: isize,
+) -> i32 {
     let at = |col: usize| -> &str {
         let src = col as isize - shift;
-        if src < 0 { "" } else { texts.get(src as usize).copied().unwrap_or("") }
+        if src < 0 {
+            ""
+        } else {
+            texts.get(src as usize).copied().unwrap_or("")
+        }
     };
     let mut score = 0;
     let l1 = at(header.level1);
@@ -125,7 +140,9 @@ fn alignment_score(fw: &Framework, texts: &[&str], header: &Header, width: usize
         };
     }
     // Text that lands in no column, or falls off the row, is what a wrong shift costs most.
-    let mapped = |c: usize| c == header.level1 || c == header.level2 || c == header.level3 || Some(c) == header.value;
+    let mapped = |c: usize| {
+        c == header.level1 || c == header.level2 || c == header.level3 || Some(c) == header.value
+    };
     for (src, text) in texts.iter().enumerate() {
         if text.is_empty() {
             continue;
@@ -184,7 +201,10 @@ pub fn read_row(
         (_, Some(c)) if c.covered == Some(Covered::Above) => Slot::Above,
         _ => Slot::Blank,
     };
-    let level3: Vec<&str> = (header.level3..header.level3_end(width)).map(|c| at(c).0).filter(|t| !t.is_empty()).collect();
+    let level3: Vec<&str> = (header.level3..header.level3_end(width))
+        .map(|c| at(c).0)
+        .filter(|t| !t.is_empty())
+        .collect();
     RawIndicator {
         level1: slot(header.level1),
         level2: slot(header.level2),
@@ -202,7 +222,10 @@ pub fn leftover_cells(row: &Row, header: &Header, header_width: usize) -> Vec<(u
         .iter()
         .enumerate()
         .filter(|(i, c)| {
-            let used = *i == header.level1 || *i == header.level2 || (header.level3..end).contains(i) || Some(*i) == header.value;
+            let used = *i == header.level1
+                || *i == header.level2
+                || (header.level3..end).contains(i)
+                || Some(*i) == header.value;
             !used && c.covered.is_none() && !c.is_blank()
         })
         .map(|(i, c)| (i, c.text.trim().to_string()))
@@ -228,7 +251,11 @@ pub struct Resolved {
 /// rows, the split between "above" and "below" is chosen where the rows fit their group best:
 /// level-3 names fit a level 2 (覆盖率 → 质量指标), level 2 fits a level 1 (成本指标 → 产出指标).
 /// Ties keep the usual reading (above). Every row given to the group below is reported.
-pub fn resolve(fw: &Framework, rows: Vec<RawIndicator>, diags: &mut Vec<Diagnostic>) -> Vec<Resolved> {
+pub fn resolve(
+    fw: &Framework,
+    rows: Vec<RawIndicator>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Resolved> {
     let n = rows.len();
     // The level 2 each row's level-3 name fits, for both levels' decisions.
     let class: Vec<Option<&str>> = rows
@@ -246,7 +273,11 @@ pub fn resolve(fw: &Framework, rows: Vec<RawIndicator>, diags: &mut Vec<Diagnost
         };
         match (l2, fw.level1(label)) {
             (Some(l2), Some(_)) => {
-                if fw.allows(label, l2) { 1 } else { -1 }
+                if fw.allows(label, l2) {
+                    1
+                } else {
+                    -1
+                }
             }
             _ => 0,
         }
@@ -259,7 +290,11 @@ pub fn resolve(fw: &Framework, rows: Vec<RawIndicator>, diags: &mut Vec<Diagnost
     let l2_fit = |i: usize, label: &str| -> i32 {
         match (class[i], fw.level2(label)) {
             (Some(c), Some(l)) => {
-                if c == l { 1 } else { -1 }
+                if c == l {
+                    1
+                } else {
+                    -1
+                }
             }
             _ => 0,
         }
@@ -268,7 +303,11 @@ pub fn resolve(fw: &Framework, rows: Vec<RawIndicator>, diags: &mut Vec<Diagnost
 
     (0..n)
         .zip(rows)
-        .map(|(i, raw)| Resolved { level1: level1[i].clone(), level2: level2[i].clone(), raw })
+        .map(|(i, raw)| Resolved {
+            level1: level1[i].clone(),
+            level2: level2[i].clone(),
+            raw,
+        })
         .collect()
 }
 
@@ -285,7 +324,13 @@ fn fill(
     let n = slots.len();
     let mut out: Vec<String> = slots
         .iter()
-        .map(|s| if let Slot::Text(t) = s { t.clone() } else { String::new() })
+        .map(|s| {
+            if let Slot::Text(t) = s {
+                t.clone()
+            } else {
+                String::new()
+            }
+        })
         .collect();
     let mut i = 0;
     while i < n {
@@ -298,14 +343,25 @@ fn fill(
         while j < n && !matches!(slots[j], Slot::Text(_)) && joinable(j - 1, j) {
             j += 1;
         }
-        let above = (i > 0 && joinable(i - 1, i)).then(|| out[i - 1].clone()).filter(|s| !s.is_empty());
-        let below = (j < n && matches!(slots[j], Slot::Text(_)) && joinable(j - 1, j)).then(|| out[j].clone());
+        let above = (i > 0 && joinable(i - 1, i))
+            .then(|| out[i - 1].clone())
+            .filter(|s| !s.is_empty());
+        let below = (j < n && matches!(slots[j], Slot::Text(_)) && joinable(j - 1, j))
+            .then(|| out[j].clone());
         // Rows covered by a real merge continue the group above, so the split comes after them.
-        let min_split = (i..j).rev().find(|&k| slots[k] == Slot::Above).map_or(i, |k| k + 1);
+        let min_split = (i..j)
+            .rev()
+            .find(|&k| slots[k] == Slot::Above)
+            .map_or(i, |k| k + 1);
         let split = match (&above, &below) {
             (Some(a), Some(b)) => {
-                let score = |s: usize| -> i32 { (i..s).map(|k| fit(k, a)).sum::<i32>() + (s..j).map(|k| fit(k, b)).sum::<i32>() };
-                (min_split..=j).rev().max_by_key(|&s| (score(s), s)).unwrap_or(j)
+                let score = |s: usize| -> i32 {
+                    (i..s).map(|k| fit(k, a)).sum::<i32>() + (s..j).map(|k| fit(k, b)).sum::<i32>()
+                };
+                (min_split..=j)
+                    .rev()
+                    .max_by_key(|&s| (score(s), s))
+                    .unwrap_or(j)
             }
             (Some(_), None) => j,
             (None, Some(_)) => i,
@@ -332,7 +388,11 @@ fn fill(
         }
         if above.is_none() && below.is_none() {
             for row in &rows[i..j] {
-                diags.push(Diagnostic::warning("R103", format!("{what}空白，表中也没有可归入的分组"), row.location.clone()));
+                diags.push(Diagnostic::warning(
+                    "R103",
+                    format!("{what}空白，表中也没有可归入的分组"),
+                    row.location.clone(),
+                ));
             }
         }
         i = j;

@@ -26,12 +26,41 @@ pub enum Label {
     Goal,
 }
 
-const BUDGET_UNIT: &[&str] = &["预算单位", "预算单位名称", "单位名称", "主管部门", "主管部门及代码", "实施单位", "部门名称", "部门(单位)名称"];
+const BUDGET_UNIT: &[&str] = &[
+    "预算单位",
+    "预算单位名称",
+    "单位名称",
+    "主管部门",
+    "主管部门及代码",
+    "实施单位",
+    "部门名称",
+    "部门(单位)名称",
+];
 const PROJECT_NAME: &[&str] = &["项目名称"];
-const FUNDS_TOTAL: &[&str] = &["年度资金总额", "资金总额", "年度资金总额(万元)", "年度资金总额(元)"];
-const FUNDS_FISCAL: &[&str] = &["其中:财政拨款", "其中财政拨款", "财政拨款", "其中:财政资金", "财政资金"];
+const FUNDS_TOTAL: &[&str] = &[
+    "年度资金总额",
+    "资金总额",
+    "年度资金总额(万元)",
+    "年度资金总额(元)",
+];
+const FUNDS_FISCAL: &[&str] = &[
+    "其中:财政拨款",
+    "其中财政拨款",
+    "财政拨款",
+    "其中:财政资金",
+    "财政资金",
+];
 const FUNDS_OTHER: &[&str] = &["其他资金", "其中:其他资金"];
-const GOAL: &[&str] = &["项目总体目标", "总体目标", "年度目标", "年度绩效目标", "项目年度目标", "年度总体目标", "项目绩效目标", "绩效目标"];
+const GOAL: &[&str] = &[
+    "项目总体目标",
+    "总体目标",
+    "年度目标",
+    "年度绩效目标",
+    "项目年度目标",
+    "年度总体目标",
+    "项目绩效目标",
+    "绩效目标",
+];
 
 /// The label a whole cell is, if any.
 pub fn label(text: &str) -> Option<Label> {
@@ -92,8 +121,14 @@ pub fn column(text: &str) -> Option<Column> {
     match n.as_str() {
         "一级指标" | "一级绩效指标" => Some(Column::Level1),
         "二级指标" | "二级绩效指标" => Some(Column::Level2),
-        "三级指标" | "三级绩效指标" | "三级指标名称" | "指标名称" | "指标内容" => Some(Column::Level3),
-        _ if n.starts_with("指标值") || n.starts_with("年度指标值") || n == "目标值" || n == "年度目标值" => {
+        "三级指标" | "三级绩效指标" | "三级指标名称" | "指标名称" | "指标内容" => {
+            Some(Column::Level3)
+        }
+        _ if n.starts_with("指标值")
+            || n.starts_with("年度指标值")
+            || n == "目标值"
+            || n == "年度目标值" =>
+        {
             Some(Column::Value)
         }
         _ => None,
@@ -118,9 +153,17 @@ pub fn summary_column(text: &str) -> Option<SummaryColumn> {
     let n = normalize_label(text);
     match n.as_str() {
         "序号" => Some(SummaryColumn::Seq),
-        "部门单位" | "部门" | "单位" | "单位名称" | "预算单位" | "部门名称" | "主管部门" => Some(SummaryColumn::Department),
-        "项目名称" | "政策和项目名称" | "重点项目名称" => Some(SummaryColumn::ProjectName),
-        _ if n.starts_with("年度资金总额") || n.starts_with("资金总额") || n.starts_with("金额") || n.starts_with("预算金额") => {
+        "部门单位" | "部门" | "单位" | "单位名称" | "预算单位" | "部门名称" | "主管部门" => {
+            Some(SummaryColumn::Department)
+        }
+        "项目名称" | "政策和项目名称" | "重点项目名称" => {
+            Some(SummaryColumn::ProjectName)
+        }
+        _ if n.starts_with("年度资金总额")
+            || n.starts_with("资金总额")
+            || n.starts_with("金额")
+            || n.starts_with("预算金额") =>
+        {
             Some(SummaryColumn::Funds)
         }
         _ => None,
@@ -153,7 +196,12 @@ pub fn title(text: &str) -> Option<Title> {
         return Some(Title::Project(year_in(&n)));
     }
     let bare = n.trim_matches(|c| c == '(' || c == ')');
-    if let Some(y) = year_in(bare).filter(|_| bare.trim_end_matches('度').trim_end_matches('年').chars().all(|c| c.is_ascii_digit())) {
+    if let Some(y) = year_in(bare).filter(|_| {
+        bare.trim_end_matches('度')
+            .trim_end_matches('年')
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    }) {
         return Some(Title::Year(y));
     }
     match n.as_str() {
@@ -169,7 +217,8 @@ pub fn year_in(text: &str) -> Option<i32> {
     (0..chars.len().saturating_sub(4)).find_map(|i| {
         let digits: String = chars[i..i + 4].iter().collect();
         let before_ok = i == 0 || !chars[i - 1].is_ascii_digit();
-        (before_ok && digits.chars().all(|c| c.is_ascii_digit()) && chars[i + 4] == '年').then(|| digits.parse().ok())?
+        (before_ok && digits.chars().all(|c| c.is_ascii_digit()) && chars[i + 4] == '年')
+            .then(|| digits.parse().ok())?
     })
 }
 
@@ -179,11 +228,18 @@ pub fn region_in(title: &str) -> Option<String> {
     let year = year_in(&n)?;
     let after = &n[n.find(&format!("{year}年"))? + format!("{year}年").len()..];
     let after = after.strip_prefix('度').unwrap_or(after);
-    let end = ["重大政策", "重点项目", "项目支出", "部门", "绩效目标", "汇总表"]
-        .iter()
-        .filter_map(|k| after.find(k))
-        .min()
-        .unwrap_or(after.len());
+    let end = [
+        "重大政策",
+        "重点项目",
+        "项目支出",
+        "部门",
+        "绩效目标",
+        "汇总表",
+    ]
+    .iter()
+    .filter_map(|k| after.find(k))
+    .min()
+    .unwrap_or(after.len());
     let region = after[..end].trim();
     (!region.is_empty()).then(|| region.to_string())
 }
@@ -202,7 +258,10 @@ mod tests {
         assert_eq!(label("其中：财政拨款"), Some(Label::FundsFiscal));
         assert_eq!(label("年度资金总额:"), Some(Label::FundsTotal));
         assert_eq!(label("和硕县民政局"), None);
-        assert_eq!(label_with_value("预算单位：和硕县民政局"), Some((Label::BudgetUnit, "和硕县民政局".into())));
+        assert_eq!(
+            label_with_value("预算单位：和硕县民政局"),
+            Some((Label::BudgetUnit, "和硕县民政局".into()))
+        );
         assert_eq!(label_with_value("其中:财政拨款"), None);
     }
 
@@ -216,14 +275,23 @@ mod tests {
 
     #[test]
     fn titles() {
-        assert_eq!(title("2022年度和硕县重大政策和重点项目绩效目标汇总表"), Some(Title::Summary));
+        assert_eq!(
+            title("2022年度和硕县重大政策和重点项目绩效目标汇总表"),
+            Some(Title::Summary)
+        );
         assert_eq!(title("项目支出绩效目标表"), Some(Title::Project(None)));
-        assert_eq!(title("项目支出绩效目标表 (2022年)"), Some(Title::Project(Some(2022))));
+        assert_eq!(
+            title("项目支出绩效目标表 (2022年)"),
+            Some(Title::Project(Some(2022)))
+        );
         assert_eq!(title("(2022年)"), Some(Title::Year(2022)));
         assert_eq!(title("（2022年度）"), Some(Title::Year(2022)));
         assert_eq!(title("2022年"), Some(Title::Year(2022)));
         assert_eq!(title("单位：万元"), Some(Title::Unit { yuan: false }));
         assert_eq!(title("我县2022年预计参保"), None);
-        assert_eq!(region_in("2022年度和硕县重大政策和重点项目绩效目标汇总表").as_deref(), Some("和硕县"));
+        assert_eq!(
+            region_in("2022年度和硕县重大政策和重点项目绩效目标汇总表").as_deref(),
+            Some("和硕县")
+        );
     }
 }

@@ -30,7 +30,9 @@ pub mod labels;
 use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
 use jixiao_model::framework::Framework;
-use jixiao_model::{Decimal, Diagnostic, Document, Funds, Indicator, Location, Project, Summary, SummaryRow, Value};
+use jixiao_model::{
+    Decimal, Diagnostic, Document, Funds, Indicator, Location, Project, Summary, SummaryRow, Value,
+};
 use labels::{Label, SummaryColumn, Title};
 use std::str::FromStr;
 
@@ -43,7 +45,9 @@ pub struct Options<'a> {
 
 impl Default for Options<'_> {
     fn default() -> Self {
-        Options { framework: Framework::standard() }
+        Options {
+            framework: Framework::standard(),
+        }
     }
 }
 
@@ -158,7 +162,9 @@ impl<'a> Recognizer<'a> {
         }
         let handled = match self.mode {
             Mode::Summary => self.summary_row(grid, row),
-            Mode::Indicators if row.kind == RowKind::Table => self.indicator_row(grid, row, loc.clone()),
+            Mode::Indicators if row.kind == RowKind::Table => {
+                self.indicator_row(grid, row, loc.clone())
+            }
             _ => false,
         };
         if !handled {
@@ -168,7 +174,11 @@ impl<'a> Recognizer<'a> {
     }
 
     fn unplaced(&mut self, grid: &Grid, row: &Row) {
-        for cell in row.cells.iter().filter(|c| c.covered.is_none() && !c.is_blank()) {
+        for cell in row
+            .cells
+            .iter()
+            .filter(|c| c.covered.is_none() && !c.is_blank())
+        {
             self.diags.push(Diagnostic::info(
                 "R108",
                 format!("无法归入表格的内容，已跳过：“{}”", cell.text.trim()),
@@ -223,8 +233,16 @@ impl<'a> Recognizer<'a> {
         };
         if complete {
             self.finish_project();
-            let project = Project { year: self.year, location: loc.clone(), ..Project::default() };
-            self.current = Some(Builder { project, yuan: self.yuan, ..Builder::default() });
+            let project = Project {
+                year: self.year,
+                location: loc.clone(),
+                ..Project::default()
+            };
+            self.current = Some(Builder {
+                project,
+                yuan: self.yuan,
+                ..Builder::default()
+            });
         }
         self.current.get_or_insert_with(Builder::default)
     }
@@ -273,7 +291,10 @@ impl<'a> Recognizer<'a> {
             let cell = &row.cells[i];
             self.diags.push(Diagnostic::info(
                 "R108",
-                format!("表头中无法归入任何项目的内容，已跳过：“{}”", cell.text.trim()),
+                format!(
+                    "表头中无法归入任何项目的内容，已跳过：“{}”",
+                    cell.text.trim()
+                ),
                 location(grid, &cell.pos),
             ));
         }
@@ -287,7 +308,11 @@ impl<'a> Recognizer<'a> {
                 loc.clone(),
             ));
         }
-        let b = match self.current.as_mut().filter(|b| b.raw.is_empty() && b.header.is_none()) {
+        let b = match self
+            .current
+            .as_mut()
+            .filter(|b| b.raw.is_empty() && b.header.is_none())
+        {
             Some(b) => b,
             None => {
                 if self.current.is_some() {
@@ -298,8 +323,16 @@ impl<'a> Recognizer<'a> {
                     "指标表前没有“预算单位/项目名称”等表头，项目信息为空".to_string(),
                     loc.clone(),
                 ));
-                let project = Project { year: self.year, location: loc, ..Project::default() };
-                self.current.insert(Builder { project, yuan: self.yuan, ..Builder::default() })
+                let project = Project {
+                    year: self.year,
+                    location: loc,
+                    ..Project::default()
+                };
+                self.current.insert(Builder {
+                    project,
+                    yuan: self.yuan,
+                    ..Builder::default()
+                })
             }
         };
         b.header = Some((header, row.cells.len()));
@@ -307,8 +340,12 @@ impl<'a> Recognizer<'a> {
     }
 
     fn indicator_row(&mut self, grid: &Grid, row: &Row, loc: Location) -> bool {
-        let Some(b) = self.current.as_mut() else { return false };
-        let Some((header, width)) = b.header.clone() else { return false };
+        let Some(b) = self.current.as_mut() else {
+            return false;
+        };
+        let Some((header, width)) = b.header.clone() else {
+            return false;
+        };
         let raw = indicators::read_row(self.fw, row, &header, width, loc, &mut self.diags);
         for (col, text) in indicators::leftover_cells(row, &header, width) {
             self.diags.push(Diagnostic::info(
@@ -323,7 +360,9 @@ impl<'a> Recognizer<'a> {
 
     fn summary_start(&mut self, grid: &Grid, r: usize, cols: SummaryCols) {
         self.finish_project();
-        let loc = first_text_cell(&grid.rows[r]).map(|c| location(grid, &c.pos)).unwrap_or_default();
+        let loc = first_text_cell(&grid.rows[r])
+            .map(|c| location(grid, &c.pos))
+            .unwrap_or_default();
         let summary = self.doc.summary.get_or_insert_with(Summary::default);
         if summary.location.is_empty() {
             summary.location = loc;
@@ -333,16 +372,36 @@ impl<'a> Recognizer<'a> {
     }
 
     fn summary_row(&mut self, grid: &Grid, row: &Row) -> bool {
-        let Some(cols) = &self.summary_cols else { return false };
-        let get = |c: Option<usize>| -> String { c.and_then(|i| row.cells.get(i)).map_or(String::new(), |c| c.text.trim().to_string()) };
-        let cell_loc = |c: Option<usize>| c.and_then(|i| row.cells.get(i)).map(|c| location(grid, &c.pos));
-        let loc = first_text_cell(row).map(|c| location(grid, &c.pos)).unwrap_or_default();
-        let is_total = row.cells.iter().take(3).any(|c| matches!(jixiao_model::framework::normalize_label(&c.text).as_str(), "合计" | "总计"));
+        let Some(cols) = &self.summary_cols else {
+            return false;
+        };
+        let get = |c: Option<usize>| -> String {
+            c.and_then(|i| row.cells.get(i))
+                .map_or(String::new(), |c| c.text.trim().to_string())
+        };
+        let cell_loc = |c: Option<usize>| {
+            c.and_then(|i| row.cells.get(i))
+                .map(|c| location(grid, &c.pos))
+        };
+        let loc = first_text_cell(row)
+            .map(|c| location(grid, &c.pos))
+            .unwrap_or_default();
+        let is_total = row.cells.iter().take(3).any(|c| {
+            matches!(
+                jixiao_model::framework::normalize_label(&c.text).as_str(),
+                "合计" | "总计"
+            )
+        });
         let mut diags = Vec::new();
         let summary = self.doc.summary.get_or_insert_with(Summary::default);
         if is_total {
             let funds = get(cols.funds);
-            summary.total = parse_amount(&funds, self.yuan, &cell_loc(cols.funds).unwrap_or(loc.clone()), &mut diags);
+            summary.total = parse_amount(
+                &funds,
+                self.yuan,
+                &cell_loc(cols.funds).unwrap_or(loc.clone()),
+                &mut diags,
+            );
             summary.total_location = Some(cell_loc(cols.funds).unwrap_or(loc));
             self.diags.extend(diags);
             return true;
@@ -355,10 +414,25 @@ impl<'a> Recognizer<'a> {
         }
         let seq = u32::from_str(&jixiao_model::value::fold_width(&seq_text)).ok();
         if seq.is_none() && !seq_text.is_empty() {
-            diags.push(Diagnostic::warning("R111", format!("序号“{seq_text}”不是数字"), cell_loc(cols.seq).unwrap_or(loc.clone())));
+            diags.push(Diagnostic::warning(
+                "R111",
+                format!("序号“{seq_text}”不是数字"),
+                cell_loc(cols.seq).unwrap_or(loc.clone()),
+            ));
         }
-        let funds_total = parse_amount(&get(cols.funds), self.yuan, &cell_loc(cols.funds).unwrap_or(loc.clone()), &mut diags);
-        summary.rows.push(SummaryRow { seq, department, project_name, funds_total, location: loc });
+        let funds_total = parse_amount(
+            &get(cols.funds),
+            self.yuan,
+            &cell_loc(cols.funds).unwrap_or(loc.clone()),
+            &mut diags,
+        );
+        summary.rows.push(SummaryRow {
+            seq,
+            department,
+            project_name,
+            funds_total,
+            location: loc,
+        });
         self.diags.extend(diags);
         true
     }
@@ -369,7 +443,10 @@ impl<'a> Recognizer<'a> {
         if b.header.is_none() && b.raw.is_empty() {
             self.diags.push(Diagnostic::warning(
                 "R107",
-                format!("项目“{}”没有指标表（缺少“一级指标/二级指标/三级指标/指标值”表头）", project.project_name),
+                format!(
+                    "项目“{}”没有指标表（缺少“一级指标/二级指标/三级指标/指标值”表头）",
+                    project.project_name
+                ),
                 project.location.clone(),
             ));
         } else if b.raw.is_empty() {
@@ -382,7 +459,11 @@ impl<'a> Recognizer<'a> {
         let value_column = b.header.as_ref().is_some_and(|(h, _)| h.value.is_some());
         for r in indicators::resolve(self.fw, b.raw, &mut self.diags) {
             if r.raw.level3.is_empty() {
-                self.diags.push(Diagnostic::warning("R105", "三级指标为空".to_string(), r.raw.location.clone()));
+                self.diags.push(Diagnostic::warning(
+                    "R105",
+                    "三级指标为空".to_string(),
+                    r.raw.location.clone(),
+                ));
             }
             if value_column && r.raw.value.is_empty() {
                 self.diags.push(Diagnostic::warning(
@@ -400,7 +481,11 @@ impl<'a> Recognizer<'a> {
             });
         }
         if project.project_name.is_empty() {
-            self.diags.push(Diagnostic::warning("R109", "项目缺少“项目名称”".to_string(), project.location.clone()));
+            self.diags.push(Diagnostic::warning(
+                "R109",
+                "项目缺少“项目名称”".to_string(),
+                project.location.clone(),
+            ));
         }
         self.doc.projects.push(project);
         self.mode = Mode::None;
@@ -408,8 +493,14 @@ impl<'a> Recognizer<'a> {
 
     fn finish(mut self, grids: &[Grid]) -> Document {
         self.finish_project();
-        if self.doc.projects.is_empty() && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty()) {
-            let loc = grids.first().and_then(|g| g.file.as_deref()).map(Location::file).unwrap_or_default();
+        if self.doc.projects.is_empty()
+            && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())
+        {
+            let loc = grids
+                .first()
+                .and_then(|g| g.file.as_deref())
+                .map(Location::file)
+                .unwrap_or_default();
             self.diags.push(Diagnostic::error(
                 "R100",
                 "未找到绩效目标表：没有“预算单位/项目名称”等标签，也没有“一级指标/二级指标/三级指标/指标值”表头或汇总表".to_string(),
@@ -422,12 +513,18 @@ impl<'a> Recognizer<'a> {
 }
 
 fn first_text_cell(row: &Row) -> Option<&Cell> {
-    row.cells.iter().find(|c| !c.is_blank() && c.covered.is_none()).or(row.cells.first())
+    row.cells
+        .iter()
+        .find(|c| !c.is_blank() && c.covered.is_none())
+        .or(row.cells.first())
 }
 
 /// The one cell with text, when a row has exactly one (a title line, even in a table).
 fn single_text_cell(row: &Row) -> Option<&Cell> {
-    let mut with_text = row.cells.iter().filter(|c| !c.is_blank() && c.covered.is_none());
+    let mut with_text = row
+        .cells
+        .iter()
+        .filter(|c| !c.is_blank() && c.covered.is_none());
     let one = with_text.next()?;
     with_text.next().is_none().then_some(one)
 }
@@ -458,14 +555,27 @@ fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
                 .skip(i + 1)
                 .find(|(_, c)| !c.is_blank() && c.covered.is_none());
             let (value_cell, value) = match next {
-                Some((j, c)) if labels::label(&c.text).is_none() && labels::label_with_value(&c.text).is_none() => {
+                Some((j, c))
+                    if labels::label(&c.text).is_none()
+                        && labels::label_with_value(&c.text).is_none() =>
+                {
                     (Some(j), c.text.trim().to_string())
                 }
                 _ => (None, String::new()),
             };
-            pairs.push(Pair { label, label_cell: i, value_cell, value });
+            pairs.push(Pair {
+                label,
+                label_cell: i,
+                value_cell,
+                value,
+            });
         } else if let Some((label, value)) = labels::label_with_value(&cell.text) {
-            pairs.push(Pair { label, label_cell: i, value_cell: Some(i), value });
+            pairs.push(Pair {
+                label,
+                label_cell: i,
+                value_cell: Some(i),
+                value,
+            });
         }
     }
     (!pairs.is_empty()).then_some(pairs)
@@ -479,7 +589,9 @@ fn leftover_label_cells(row: &Row) -> Vec<usize> {
             let c = &row.cells[i];
             c.covered.is_none()
                 && !c.is_blank()
-                && !pairs.iter().any(|p| p.label_cell == i || p.value_cell == Some(i))
+                && !pairs
+                    .iter()
+                    .any(|p| p.label_cell == i || p.value_cell == Some(i))
         })
         .collect()
 }
@@ -488,8 +600,16 @@ fn leftover_label_cells(row: &Row) -> Vec<usize> {
 /// Returns the columns and how many header rows there are.
 fn summary_header(grid: &Grid, r: usize) -> Option<(SummaryCols, usize)> {
     let row = &grid.rows[r];
-    let seq = row.cells.iter().position(|c| labels::summary_column(&c.text) == Some(SummaryColumn::Seq))?;
-    let mut cols = SummaryCols { seq: Some(seq), department: None, project_name: None, funds: None };
+    let seq = row
+        .cells
+        .iter()
+        .position(|c| labels::summary_column(&c.text) == Some(SummaryColumn::Seq))?;
+    let mut cols = SummaryCols {
+        seq: Some(seq),
+        department: None,
+        project_name: None,
+        funds: None,
+    };
     let mut used = 0;
     for (k, row) in grid.rows.iter().enumerate().skip(r).take(3) {
         let mut any = false;
@@ -518,7 +638,12 @@ fn summary_header(grid: &Grid, r: usize) -> Option<(SummaryCols, usize)> {
 
 /// An amount as written (`91.59`, `0.00`, `1,200`, `91.59万元`), in 万元. Amounts in 元 are
 /// converted and the conversion is reported. Text that is no amount is reported and dropped.
-fn parse_amount(text: &str, yuan: bool, loc: &Location, diags: &mut Vec<Diagnostic>) -> Option<Decimal> {
+fn parse_amount(
+    text: &str,
+    yuan: bool,
+    loc: &Location,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Decimal> {
     let folded = jixiao_model::value::fold_width(text);
     let t = folded.trim();
     if t.is_empty() {
@@ -531,16 +656,27 @@ fn parse_amount(text: &str, yuan: bool, loc: &Location, diags: &mut Vec<Diagnost
             None => (t, yuan),
         },
     };
-    let digits: String = digits.chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+    let digits: String = digits
+        .chars()
+        .filter(|c| *c != ',' && !c.is_whitespace())
+        .collect();
     match Decimal::from_str(&digits) {
         Ok(v) if yuan => {
             let wan = (v / Decimal::from(10_000)).normalize();
-            diags.push(Diagnostic::info("R112", format!("金额“{t}”以元为单位，已换算为 {wan} 万元"), loc.clone()));
+            diags.push(Diagnostic::info(
+                "R112",
+                format!("金额“{t}”以元为单位，已换算为 {wan} 万元"),
+                loc.clone(),
+            ));
             Some(wan)
         }
         Ok(v) => Some(v),
         Err(_) => {
-            diags.push(Diagnostic::warning("R113", format!("金额“{t}”不是数字，未能读取"), loc.clone()));
+            diags.push(Diagnostic::warning(
+                "R113",
+                format!("金额“{t}”不是数字，未能读取"),
+                loc.clone(),
+            ));
             None
         }
     }
@@ -559,14 +695,17 @@ pub fn split_goals(goal: &str) -> Vec<String> {
                 m += 1;
             }
             let digits_start = m;
-            while m < chars.len() && (chars[m].1.is_ascii_digit() || ('０'..='９').contains(&chars[m].1)) {
+            while m < chars.len()
+                && (chars[m].1.is_ascii_digit() || ('０'..='９').contains(&chars[m].1))
+            {
                 m += 1;
             }
             let has_digits = m > digits_start;
             while m < chars.len() && chars[m].1.is_whitespace() {
                 m += 1;
             }
-            if has_digits && m < chars.len() && matches!(chars[m].1, ':' | '：' | '、' | '.' | '．') {
+            if has_digits && m < chars.len() && matches!(chars[m].1, ':' | '：' | '、' | '.' | '．')
+            {
                 let text_start = chars.get(m + 1).map_or(goal.len(), |c| c.0);
                 marks.push((chars[k].0, text_start));
                 k = m + 1;
@@ -575,7 +714,12 @@ pub fn split_goals(goal: &str) -> Vec<String> {
         }
         k += 1;
     }
-    let clean = |s: &str| s.trim().trim_end_matches([';', '；', ',', '，', '、']).trim().to_string();
+    let clean = |s: &str| {
+        s.trim()
+            .trim_end_matches([';', '；', ',', '，', '、'])
+            .trim()
+            .to_string()
+    };
     if marks.is_empty() {
         let g = clean(goal);
         return if g.is_empty() { Vec::new() } else { vec![g] };
@@ -602,24 +746,55 @@ mod tests {
     #[test]
     fn goals() {
         assert_eq!(
-            split_goals("目标1: 我县2022年预计城乡养老参保人数12212人。目标2: 逐步满足参保群众待遇预期, 助力精准脱贫。"),
-            vec!["我县2022年预计城乡养老参保人数12212人。", "逐步满足参保群众待遇预期, 助力精准脱贫。"]
+            split_goals(
+                "目标1: 我县2022年预计城乡养老参保人数12212人。目标2: 逐步满足参保群众待遇预期, 助力精准脱贫。"
+            ),
+            vec![
+                "我县2022年预计城乡养老参保人数12212人。",
+                "逐步满足参保群众待遇预期, 助力精准脱贫。"
+            ]
         );
         assert_eq!(split_goals("目标1: 甲; 目标2：乙"), vec!["甲", "乙"]);
-        assert_eq!(split_goals("建立实施城乡低保制度。"), vec!["建立实施城乡低保制度。"]);
+        assert_eq!(
+            split_goals("建立实施城乡低保制度。"),
+            vec!["建立实施城乡低保制度。"]
+        );
         assert_eq!(split_goals(""), Vec::<String>::new());
-        assert_eq!(split_goals("总体：目标1、甲。目标 2 ：乙"), vec!["总体：", "甲。", "乙"]);
+        assert_eq!(
+            split_goals("总体：目标1、甲。目标 2 ：乙"),
+            vec!["总体：", "甲。", "乙"]
+        );
     }
 
     #[test]
     fn amounts() {
         let mut d = Vec::new();
         let loc = Location::default();
-        assert_eq!(parse_amount("91.59", false, &loc, &mut d).unwrap().to_string(), "91.59");
-        assert_eq!(parse_amount("0.00", false, &loc, &mut d).unwrap().to_string(), "0.00");
-        assert_eq!(parse_amount("1,200.5", false, &loc, &mut d).unwrap().to_string(), "1200.5");
+        assert_eq!(
+            parse_amount("91.59", false, &loc, &mut d)
+                .unwrap()
+                .to_string(),
+            "91.59"
+        );
+        assert_eq!(
+            parse_amount("0.00", false, &loc, &mut d)
+                .unwrap()
+                .to_string(),
+            "0.00"
+        );
+        assert_eq!(
+            parse_amount("1,200.5", false, &loc, &mut d)
+                .unwrap()
+                .to_string(),
+            "1200.5"
+        );
         assert!(d.is_empty());
-        assert_eq!(parse_amount("915900", true, &loc, &mut d).unwrap().to_string(), "91.59");
+        assert_eq!(
+            parse_amount("915900", true, &loc, &mut d)
+                .unwrap()
+                .to_string(),
+            "91.59"
+        );
         assert_eq!(d[0].code, "R112");
         assert_eq!(parse_amount("", false, &loc, &mut d), None);
         assert_eq!(parse_amount("待定", false, &loc, &mut d), None);

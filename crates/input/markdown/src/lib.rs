@@ -28,14 +28,18 @@ use pulldown_cmark::{Event, Parser, Tag};
 /// Reads Markdown/OCR text into one grid. Never fails: text that is not a table becomes text rows.
 pub fn read(text: &str, file: Option<&str>) -> Grid {
     let mut grid = Grid::new(file.map(str::to_string), None);
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
         if line.trim().is_empty() {
             i += 1;
         } else if line.contains('\t') {
-            grid.rows.push(Row::new(RowKind::Table, split_row(line, '\t', i)));
+            grid.rows
+                .push(Row::new(RowKind::Table, split_row(line, '\t', i)));
             i += 1;
         } else if is_pipe_row(line) {
             while i < lines.len() && is_pipe_row(lines[i]) {
@@ -47,7 +51,11 @@ pub fn read(text: &str, file: Option<&str>) -> Grid {
             }
         } else {
             let start = i;
-            while i < lines.len() && !lines[i].trim().is_empty() && !lines[i].contains('\t') && !is_pipe_row(lines[i]) {
+            while i < lines.len()
+                && !lines[i].trim().is_empty()
+                && !lines[i].contains('\t')
+                && !is_pipe_row(lines[i])
+            {
                 i += 1;
             }
             grid.rows.extend(prose_rows(&lines[start..i], start));
@@ -61,7 +69,13 @@ fn split_row(line: &str, sep: char, index: usize) -> Vec<Cell> {
     let mut cells = Vec::new();
     let mut column = 1u32;
     for field in line.split(sep) {
-        cells.push(Cell::new(clean_inline(field), Pos::Line { line: index as u32 + 1, column }));
+        cells.push(Cell::new(
+            clean_inline(field),
+            Pos::Line {
+                line: index as u32 + 1,
+                column,
+            },
+        ));
         column += field.chars().count() as u32 + 1;
     }
     cells
@@ -93,14 +107,26 @@ fn split_pipe_row(line: &str, index: usize) -> Vec<Cell> {
             chars.next();
             column += 1;
         } else if c == '|' {
-            cells.push(Cell::new(clean_inline(&field), Pos::Line { line: index as u32 + 1, column: field_col }));
+            cells.push(Cell::new(
+                clean_inline(&field),
+                Pos::Line {
+                    line: index as u32 + 1,
+                    column: field_col,
+                },
+            ));
             field.clear();
             field_col = column;
         } else {
             field.push(c);
         }
     }
-    cells.push(Cell::new(clean_inline(&field), Pos::Line { line: index as u32 + 1, column: field_col }));
+    cells.push(Cell::new(
+        clean_inline(&field),
+        Pos::Line {
+            line: index as u32 + 1,
+            column: field_col,
+        },
+    ));
     cells
 }
 
@@ -112,7 +138,11 @@ fn is_delimiter_cell(s: &str) -> bool {
 /// Text of a cell: inline HTML reduced to text (`<br>` → newline, entities decoded), `**`
 /// emphasis removed, outer whitespace trimmed.
 pub fn clean_inline(s: &str) -> String {
-    let text = if s.contains('<') || s.contains('&') { html_text(s) } else { s.to_string() };
+    let text = if s.contains('<') || s.contains('&') {
+        html_text(s)
+    } else {
+        s.to_string()
+    };
     let text = text.replace("**", "");
     text.trim_matches(|c: char| c.is_whitespace()).to_string()
 }
@@ -124,7 +154,9 @@ fn html_text(s: &str) -> String {
     for node in fragment.root_element().descendants() {
         match node.value() {
             scraper::Node::Text(t) => out.push_str(t),
-            scraper::Node::Element(e) if matches!(e.name(), "br" | "p" | "div") && !out.is_empty() => {
+            scraper::Node::Element(e)
+                if matches!(e.name(), "br" | "p" | "div") && !out.is_empty() =>
+            {
                 out.push('\n')
             }
             _ => {}
@@ -169,7 +201,10 @@ fn prose_rows(lines: &[&str], first: usize) -> Vec<Row> {
                 return None;
             }
             let column = lines[k].chars().take_while(|c| c.is_whitespace()).count() as u32 + 1;
-            let pos = Pos::Line { line: (first + k) as u32 + 1, column };
+            let pos = Pos::Line {
+                line: (first + k) as u32 + 1,
+                column,
+            };
             Some(Row::new(RowKind::Text, vec![Cell::new(t, pos)]))
         })
         .collect()
@@ -189,20 +224,37 @@ mod tests {
     use super::*;
 
     fn texts(grid: &Grid) -> Vec<Vec<&str>> {
-        grid.rows.iter().map(|r| r.cells.iter().map(|c| c.text.as_str()).collect()).collect()
+        grid.rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+            .collect()
     }
 
     #[test]
     fn tab_rows_keep_empty_cells_and_leading_tabs() {
         let g = read("\t数量指标\t发放次数\t\t\t=1次\t\n", None);
-        assert_eq!(texts(&g), vec![vec!["", "数量指标", "发放次数", "", "", "=1次", ""]]);
+        assert_eq!(
+            texts(&g),
+            vec![vec!["", "数量指标", "发放次数", "", "", "=1次", ""]]
+        );
         assert_eq!(g.rows[0].kind, RowKind::Table);
     }
 
     #[test]
     fn prose_lines_become_text_rows_with_their_lines() {
-        let g = read("\n\n# 2022年度汇总表\n\n**项目支出绩效目标表**  \n(2022年)\n\n## (2022年)\n", Some("x.md"));
-        assert_eq!(texts(&g), vec![vec!["2022年度汇总表"], vec!["项目支出绩效目标表"], vec!["(2022年)"], vec!["(2022年)"]]);
+        let g = read(
+            "\n\n# 2022年度汇总表\n\n**项目支出绩效目标表**  \n(2022年)\n\n## (2022年)\n",
+            Some("x.md"),
+        );
+        assert_eq!(
+            texts(&g),
+            vec![
+                vec!["2022年度汇总表"],
+                vec!["项目支出绩效目标表"],
+                vec!["(2022年)"],
+                vec!["(2022年)"]
+            ]
+        );
         let lines: Vec<_> = g.rows.iter().map(|r| r.cells[0].pos).collect();
         assert_eq!(lines[0], Pos::Line { line: 3, column: 1 });
         assert_eq!(lines[2], Pos::Line { line: 6, column: 1 });
@@ -222,17 +274,29 @@ mod tests {
 
     #[test]
     fn pipe_tables() {
-        let g = read("| 一级指标 | 二级指标 |\n|---|:---:|\n| 产出指标 | a\\|b |\n", None);
-        assert_eq!(texts(&g), vec![vec!["一级指标", "二级指标"], vec!["产出指标", "a|b"]]);
+        let g = read(
+            "| 一级指标 | 二级指标 |\n|---|:---:|\n| 产出指标 | a\\|b |\n",
+            None,
+        );
+        assert_eq!(
+            texts(&g),
+            vec![vec!["一级指标", "二级指标"], vec!["产出指标", "a|b"]]
+        );
         assert_eq!(g.rows[1].cells[1].pos, Pos::Line { line: 3, column: 9 });
     }
 
     #[test]
     fn lone_b_tag_and_ordered_lists_keep_text() {
-        let g = read("<b>\n项目支出绩效目标表\n</b>\n\n1. 第一条\n2. 第二条\n", None);
+        let g = read(
+            "<b>\n项目支出绩效目标表\n</b>\n\n1. 第一条\n2. 第二条\n",
+            None,
+        );
         let all: Vec<String> = g.rows.iter().map(|r| r.cells[0].text.clone()).collect();
         assert!(all.contains(&"项目支出绩效目标表".to_string()), "{all:?}");
-        assert!(all.contains(&"1. 第一条".to_string()) && all.contains(&"2. 第二条".to_string()), "{all:?}");
+        assert!(
+            all.contains(&"1. 第一条".to_string()) && all.contains(&"2. 第二条".to_string()),
+            "{all:?}"
+        );
     }
 
     #[test]

@@ -61,7 +61,10 @@ pub fn sniff(bytes: &[u8]) -> bool {
 /// The JSON Schema of the contract, generated from the IR types.
 pub fn schema() -> String {
     let mut schema = schemars::schema_for!(Document);
-    schema.insert("$id".into(), serde_json::Value::String(format!("https://jixiao.invalid/schema/{SCHEMA}")));
+    schema.insert(
+        "$id".into(),
+        serde_json::Value::String(format!("https://jixiao.invalid/schema/{SCHEMA}")),
+    );
     let mut text = serde_json::to_string_pretty(&schema).expect("schema serializes");
     text.push('\n');
     text
@@ -82,7 +85,14 @@ mod tests {
     #[test]
     fn schema_names_the_contract_fields() {
         let s = schema();
-        for field in ["\"summary\"", "\"projects\"", "\"funds_total\"", "\"level3\"", "\"op\"", "\"diagnostics\""] {
+        for field in [
+            "\"summary\"",
+            "\"projects\"",
+            "\"funds_total\"",
+            "\"level3\"",
+            "\"op\"",
+            "\"diagnostics\"",
+        ] {
             assert!(s.contains(field), "{field}");
         }
     }
