@@ -67,6 +67,19 @@ fn without_locations(value: &mut serde_json::Value) {
     }
 }
 
+/// Numbers compared by value, not by their digits.
+fn numbers_by_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            let v: f64 = n.to_string().parse().expect("number");
+            *value = serde_json::Value::String(v.to_string());
+        }
+        serde_json::Value::Object(map) => map.values_mut().for_each(numbers_by_value),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(numbers_by_value),
+        _ => {}
+    }
+}
+
 fn content(doc: &jixiao::model::Document) -> serde_json::Value {
     let mut v: serde_json::Value =
         serde_json::from_str(&jixiao_json::to_string(doc)).expect("json");
@@ -80,15 +93,20 @@ fn content(doc: &jixiao::model::Document) -> serde_json::Value {
 #[test]
 fn seed_workbook_equals_seed_markdown() {
     let md = convert("fixtures/heshuo-2022.md").expect("seed");
+    let xlsx = convert("fixtures/excel/heshuo-2022.xlsx").expect("workbook");
+    assert_eq!(content(&xlsx), content(&md));
+    // .xls and .ods keep no number formats (I312) and .ods no merges (I315): the same IR but
+    // for the digits of amounts (`0.00` reads as `0`).
     for rel in [
         "fixtures/excel/heshuo-2022.xlsx",
         "fixtures/excel/heshuo-2022.xls",
+        "fixtures/excel/heshuo-2022.ods",
     ] {
-        if !root().join(rel).exists() {
-            continue;
-        }
         let xlsx = convert(rel).expect("workbook");
-        assert_eq!(content(&xlsx), content(&md), "{rel}");
+        let (mut a, mut b) = (content(&xlsx), content(&md));
+        numbers_by_value(&mut a);
+        numbers_by_value(&mut b);
+        assert_eq!(a, b, "{rel}");
         assert!(
             xlsx.diagnostics
                 .iter()

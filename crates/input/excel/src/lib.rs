@@ -204,13 +204,17 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// ```
 pub fn read(bytes: &[u8], file: Option<&str>) -> Result<Workbook, ExcelError> {
     let kind = detect(bytes)?;
-    match guarded(|| read_kind(kind, bytes, file)) {
-        Some(result) => result,
-        None => Err(ExcelError::Corrupt {
+    read_kind(kind, bytes, file)
+}
+
+/// Runs one call into calamine; a panic inside it means a damaged file.
+fn calamine<T>(kind: Kind, f: impl FnOnce() -> Result<T, ExcelError>) -> Result<T, ExcelError> {
+    guarded(f).unwrap_or_else(|| {
+        Err(ExcelError::Corrupt {
             kind,
-            detail: "解析时发生内部错误".into(),
-        }),
-    }
+            detail: "文件结构异常，解析器无法处理".into(),
+        })
+    })
 }
 
 fn corrupt(kind: Kind, detail: impl std::fmt::Display) -> ExcelError {
@@ -245,8 +249,8 @@ fn open(kind: Kind, bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, ExcelError> {
 }
 
 fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, ExcelError> {
-    let mut book = open(kind, bytes)?;
-    let sheets = book.sheets_metadata().to_vec();
+    let mut book = calamine(kind, || open(kind, bytes))?;
+    let sheets = calamine(kind, || Ok(book.sheets_metadata().to_vec()))?;
     let mut grids = Vec::new();
     let mut diagnostics = Vec::new();
     let mut skipped = Vec::new();
@@ -274,38 +278,35 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             skipped.push(format!("“{}”（图表页）", sheet.name));
             continue;
         }
-        let range = match book.worksheet_range(&sheet.name) {
-            Ok(r) => r,
-            Err(e) => {
-                let err = match e {
-                    calamine::Error::Xlsx(calamine::XlsxError::Password)
-                    | calamine::Error::Xls(calamine::XlsError::Password) => {
-                        return Err(ExcelError::Encrypted);
-                    }
-                    e => e,
-                };
-                return Err(corrupt(
-                    kind,
-                    format!("工作表“{}”无法读取（{err}）", sheet.name),
-                ));
-            }
-        };
-        let (merges, styles) = match &mut book {
-            Sheets::Xlsx(x) => (
-                x.merge_cells_by_sheet_name(&sheet.name)
-                    .map_err(|e| corrupt(kind, e))?,
-                Some(
-                    x.worksheet_style(&sheet.name)
+        let range = calamine(kind, || match book.worksheet_range(&sheet.name) {
+            Ok(r) => Ok(r),
+            Err(
+                calamine::Error::Xlsx(calamine::XlsxError::Password)
+                | calamine::Error::Xls(calamine::XlsError::Password),
+            ) => Err(ExcelError::Encrypted),
+            Err(e) => Err(corrupt(
+                kind,
+                format!("工作表“{}”无法读取（{e}）", sheet.name),
+            )),
+        })?;
+        let (merges, styles) = calamine(kind, || {
+            Ok(match &mut book {
+                Sheets::Xlsx(x) => (
+                    x.merge_cells_by_sheet_name(&sheet.name)
                         .map_err(|e| corrupt(kind, e))?,
+                    Some(
+                        x.worksheet_style(&sheet.name)
+                            .map_err(|e| corrupt(kind, e))?,
+                    ),
                 ),
-            ),
-            Sheets::Xls(x) => (
-                x.merge_cells_by_sheet_name(&sheet.name)
-                    .map_err(|e| corrupt(kind, e))?,
-                None,
-            ),
-            _ => (Vec::new(), None),
-        };
+                Sheets::Xls(x) => (
+                    x.merge_cells_by_sheet_name(&sheet.name)
+                        .map_err(|e| corrupt(kind, e))?,
+                    None,
+                ),
+                _ => (Vec::new(), None),
+            })
+        })?;
         let grid = sheet_grid(
             kind,
             file,
