@@ -248,9 +248,7 @@ fn number_len(s: &str) -> usize {
     while i < b.len() {
         let c = b[i];
         let next_is_digit = b.get(i + 1).is_some_and(u8::is_ascii_digit);
-        if c.is_ascii_digit() {
-            i += 1;
-        } else if c == b',' && !seen_point && next_is_digit && i > 0 {
+        if c.is_ascii_digit() || (c == b',' && !seen_point && next_is_digit && i > 0) {
             i += 1;
         } else if c == b'.' && !seen_point && next_is_digit {
             seen_point = true;

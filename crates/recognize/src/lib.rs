@@ -186,11 +186,11 @@ impl<'a> Recognizer<'a> {
             // 填表人：… 审核人：… under the table: the indicator table has ended.
             self.mode = Mode::None;
         }
-        if let Some(cell) = single_text_cell(row) {
-            if let Some(title) = labels::title(&cell.text) {
-                self.title(title, &cell.text, loc);
-                return 1;
-            }
+        if let Some(cell) = single_text_cell(row)
+            && let Some(title) = labels::title(&cell.text)
+        {
+            self.title(title, &cell.text, loc);
+            return 1;
         }
         let handled = match self.mode {
             Mode::Summary => self.summary_row(grid, row),

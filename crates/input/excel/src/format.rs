@@ -211,7 +211,7 @@ fn group_thousands(int_part: &str) -> String {
     let chars: Vec<char> = int_part.chars().collect();
     let mut out = String::new();
     for (i, c) in chars.iter().enumerate() {
-        if i > 0 && (chars.len() - i) % 3 == 0 {
+        if i > 0 && (chars.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
@@ -352,10 +352,10 @@ pub fn date(dt: &ExcelDateTime, code: Option<&str>) -> String {
         let total = dt.as_f64() * 24.0;
         return format!("{}:{mi:02}:{s:02}", total.trunc() as i64);
     }
-    if let Some(code) = code.filter(|c| !c.eq_ignore_ascii_case("general")) {
-        if let Some(text) = render_date(code, (y, mo, d, h, mi, s)) {
-            return text;
-        }
+    if let Some(code) = code.filter(|c| !c.eq_ignore_ascii_case("general"))
+        && let Some(text) = render_date(code, (y, mo, d, h, mi, s))
+    {
+        return text;
     }
     if dt.as_f64().fract() == 0.0 {
         format!("{y:04}-{mo:02}-{d:02}")
@@ -521,7 +521,10 @@ mod tests {
         assert_eq!(number(91.59, "#,##0.00").as_deref(), Some("91.59"));
         assert_eq!(number(1200.0, "#,##0").as_deref(), Some("1,200"));
         assert_eq!(number(0.98, "0%").as_deref(), Some("98%"));
-        assert_eq!(number(7.0000000000000009, "0.00").as_deref(), Some("7.00"));
+        assert_eq!(
+            number(7.000_000_000_000_001, "0.00").as_deref(),
+            Some("7.00")
+        );
         assert_eq!(number(9.999, "0.00").as_deref(), Some("10.00"));
         assert_eq!(number(12.5, "0.0#").as_deref(), Some("12.5"));
         assert_eq!(number(12.0, "0.0#").as_deref(), Some("12.0"));
