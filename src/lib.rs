@@ -111,6 +111,9 @@ pub enum ReadError {
     /// The JSON is not a `jixiao/1` document.
     #[error("{0}")]
     Json(#[from] jixiao_json::JsonError),
+    /// A workbook that cannot be read (corrupt, encrypted, empty, not a workbook).
+    #[error("{0}")]
+    Excel(#[from] jixiao_excel::ExcelError),
     /// A format this version cannot read.
     #[error("{0}")]
     Unsupported(&'static str),
@@ -153,8 +156,16 @@ pub fn review(doc: &mut Document, options: &Options) {
 }
 
 /// Reads one input. `name` is how the user named the file; it goes into every location.
+///
+/// The format comes from the bytes. The name is only consulted to give a better message when
+/// a file named like a workbook (`.xlsx`, `.xls`, `.ods`) holds something else, such as a CSV.
 pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
-    match detect(bytes) {
+    let format = detect(bytes);
+    if named_like_workbook(name) && !matches!(format, Format::Zip | Format::Cfb) {
+        // jixiao_excel::detect names what the bytes are instead.
+        jixiao_excel::detect(bytes)?;
+    }
+    match format {
         Format::Json => {
             let text = decode(bytes)?;
             Ok(jixiao_json::from_str(&text.text)?)
@@ -178,9 +189,10 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             diags.extend(page.diagnostics);
             Ok(recognize(&[page.grid], diags, options))
         }
-        Format::Zip | Format::Cfb => Err(ReadError::Unsupported(
-            "这是 Excel/ODS 工作簿或其他压缩包；本版本尚不能读取工作簿，请先另存为文本或 HTML",
-        )),
+        Format::Zip | Format::Cfb => {
+            let book = jixiao_excel::read(bytes, Some(name))?;
+            Ok(recognize(&book.grids, book.diagnostics, options))
+        }
         Format::Pdf => Err(ReadError::Unsupported(
             "这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本",
         )),
@@ -197,6 +209,14 @@ fn encoding_note(name: &str, encoding: &str) -> Vec<Diagnostic> {
         format!("文件编码为 {encoding}，已转换为 UTF-8 读取"),
         Location::file(name),
     )]
+}
+
+/// True when the file name has a workbook extension.
+fn named_like_workbook(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".ods", ".et"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> Document {

@@ -54,8 +54,18 @@ fn html_seed_gives_the_same_document_as_the_markdown_seed() {
     let mut md: Json = serde_json::from_str(&md).unwrap();
     // The Markdown is OCR output and needs two repairs (a row shifted left, a merged label on
     // the second row of its group); the HTML has real merged cells and needs none.
-    let reading = |doc: &Json| codes(doc).into_iter().filter(|c| !c.starts_with('C')).collect::<Vec<_>>();
-    let review = |doc: &Json| codes(doc).into_iter().filter(|c| c.starts_with('C')).collect::<Vec<_>>();
+    let reading = |doc: &Json| {
+        codes(doc)
+            .into_iter()
+            .filter(|c| !c.starts_with('C'))
+            .collect::<Vec<_>>()
+    };
+    let review = |doc: &Json| {
+        codes(doc)
+            .into_iter()
+            .filter(|c| c.starts_with('C'))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(reading(&md), ["R101", "R102"]);
     assert_eq!(reading(&html), Vec::<String>::new());
     // The review finds the same problems in both.

@@ -104,7 +104,10 @@ pub struct Project {
     pub budget_unit: String,
     /// 项目名称.
     pub project_name: String,
-    /// 项目资金 in 万元.
+    /// 实施单位, where the form names one beside 主管部门/预算单位 (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implementing_unit: Option<String>,
+    /// 项目资金 in 万元 (the 年度 amounts where the form also has 中期 ones).
     pub funds: Funds,
     /// 项目总体目标 (or 年度目标), whole, as written.
     pub goal: String,
@@ -118,6 +121,15 @@ pub struct Project {
     /// Where the goal text is.
     #[serde(default)]
     pub goal_location: Option<Location>,
+    /// 中期资金 of the 88号 template (中期资金总额 / 财政拨款 / 其他资金); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub midterm_funds: Option<Funds>,
+    /// 中期目标 of the 88号 template, whole, as written; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub midterm_goal: Option<String>,
+    /// 中期绩效指标 of the 88号 template, in table order; absent when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub midterm_indicators: Vec<Indicator>,
 }
 
 /// 项目资金 in 万元, each amount as written.

@@ -3,7 +3,7 @@
 
 use crate::labels::{Column, column};
 use jixiao_grid::{Cell, Covered, Row};
-use jixiao_model::framework::Framework;
+use jixiao_model::framework::{Framework, normalize_label};
 use jixiao_model::{Diagnostic, Location, Value};
 
 /// Where the indicator columns are, from the header row.
@@ -17,37 +17,105 @@ pub struct Header {
     pub level3: usize,
     /// 指标值 column, if the header has one.
     pub value: Option<usize>,
+    /// 计量单位 column, whose text is appended to the value.
+    pub unit: Option<usize>,
+    /// 指标性质 column, whose sign is put before the value.
+    pub sign: Option<usize>,
+    /// Other named columns (序号, 分值, 备注 …): their header text. Their cells are not part
+    /// of the IR; they are counted and reported once per column.
+    pub extra: Vec<(usize, String)>,
+    /// The columns this group reads (all of them unless 中期 and 年度 stand side by side).
+    pub span: std::ops::Range<usize>,
 }
 
 impl Header {
-    /// Reads a header row: 一级指标, 二级指标, 三级指标 and 指标值 in any columns.
-    pub fn from_row(row: &Row) -> Option<Header> {
-        let mut found: [Option<usize>; 4] = [None; 4];
-        for (i, cell) in row.cells.iter().enumerate() {
-            let slot = match column(&cell.text) {
-                Some(Column::Level1) => 0,
-                Some(Column::Level2) => 1,
-                Some(Column::Level3) => 2,
-                Some(Column::Value) => 3,
-                None => continue,
+    /// The column groups of a header row: one for an ordinary table, two where 中期 and 年度
+    /// indicators stand side by side (88号). Each group's columns are relative to the row.
+    pub fn groups(row: &Row) -> Option<Vec<Header>> {
+        let cols: Vec<Option<Column>> = row
+            .cells
+            .iter()
+            .map(|c| {
+                if c.covered.is_some() {
+                    None
+                } else {
+                    column(&c.text)
+                }
+            })
+            .collect();
+        let mut groups = Vec::new();
+        let mut start = 0;
+        while start < cols.len() {
+            // A group runs from a 一级指标 (or the row start) to the next 一级指标 after its value.
+            let Some(level1) = (start..cols.len()).find(|&i| cols[i] == Some(Column::Level1))
+            else {
+                break;
             };
-            found[slot].get_or_insert(i);
+            let next_l1 = (level1 + 1..cols.len())
+                .find(|&i| cols[i] == Some(Column::Level1))
+                .unwrap_or(cols.len());
+            let find = |want: Column| (level1..next_l1).find(|&i| cols[i] == Some(want));
+            let (Some(level2), Some(level3)) = (find(Column::Level2), find(Column::Level3)) else {
+                break;
+            };
+            if !(level1 < level2 && level2 < level3) {
+                break;
+            }
+            let mut header = Header {
+                level1,
+                level2,
+                level3,
+                value: find(Column::Value),
+                unit: find(Column::Unit),
+                sign: find(Column::Sign),
+                extra: Vec::new(),
+                span: 0..usize::MAX,
+            };
+            let end = if next_l1 < cols.len() {
+                next_l1
+            } else {
+                cols.len()
+            };
+            let group_start = if groups.is_empty() { 0 } else { start };
+            header.span = group_start..if next_l1 < cols.len() {
+                next_l1
+            } else {
+                usize::MAX
+            };
+            for (i, cell) in row.cells.iter().enumerate().take(end).skip(group_start) {
+                if cell.covered.is_none() && !cell.is_blank() && !header.uses(i, row.cells.len()) {
+                    header.extra.push((i, cell.text.trim().to_string()));
+                }
+            }
+            groups.push(header);
+            start = next_l1;
         }
-        let known = found.iter().filter(|f| f.is_some()).count();
-        let (Some(level1), Some(level2), Some(level3)) = (found[0], found[1], found[2]) else {
-            return None;
-        };
-        (known >= 3 && level1 < level2 && level2 < level3).then_some(Header {
-            level1,
-            level2,
-            level3,
-            value: found[3],
-        })
+        (!groups.is_empty()).then_some(groups)
+    }
+
+    /// True when column `i` belongs to one of the indicator columns.
+    fn uses(&self, i: usize, width: usize) -> bool {
+        i == self.level1
+            || i == self.level2
+            || (self.level3..self.level3_end(width)).contains(&i)
+            || Some(i) == self.value
+            || Some(i) == self.unit
+            || Some(i) == self.sign
     }
 
     /// The columns after 三级指标 that still belong to it (a flattened merged cell).
     fn level3_end(&self, width: usize) -> usize {
-        self.value.unwrap_or(width).max(self.level3 + 1)
+        let next = [self.value, self.unit, self.sign]
+            .into_iter()
+            .flatten()
+            .filter(|&c| c > self.level3)
+            .min();
+        next.unwrap_or(width).max(self.level3 + 1)
+    }
+
+    /// True when column `i` is one this header knows (indicator or extra column).
+    fn known(&self, i: usize, width: usize) -> bool {
+        self.uses(i, width) || self.extra.iter().any(|(c, _)| *c == i)
     }
 }
 
@@ -140,9 +208,7 @@ fn alignment_score(
         };
     }
     // Text that lands in no column, or falls off the row, is what a wrong shift costs most.
-    let mapped = |c: usize| {
-        c == header.level1 || c == header.level2 || c == header.level3 || Some(c) == header.value
-    };
+    let mapped = |c: usize| header.known(c, width);
     for (src, text) in texts.iter().enumerate() {
         if text.is_empty() {
             continue;
@@ -167,7 +233,18 @@ pub fn read_row(
     location: Location,
     diags: &mut Vec<Diagnostic>,
 ) -> RawIndicator {
-    let texts: Vec<&str> = row.cells.iter().map(|c| cell_text(Some(c))).collect();
+    let texts: Vec<&str> = row
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if header.span.contains(&i) {
+                cell_text(Some(c))
+            } else {
+                ""
+            }
+        })
+        .collect();
     let width = header_width.max(row.cells.len());
     let shift = (-2isize..=2)
         .map(|s| (alignment_score(fw, &texts, header, width, s), s))
@@ -175,7 +252,7 @@ pub fn read_row(
         .map_or(0, |(_, s)| s);
     let at = |col: usize| -> (&str, Option<&Cell>) {
         let src = col as isize - shift;
-        if src < 0 {
+        if src < 0 || !header.span.contains(&(src as usize)) {
             return ("", None);
         }
         let cell = row.cells.get(src as usize);
@@ -215,28 +292,90 @@ pub fn read_row(
         .map(|c| at(c).0)
         .filter(|t| !t.is_empty())
         .collect();
+    let value = header.value.map_or("", |v| at(v).0);
+    let sign = header.sign.map_or("", |c| at(c).0);
+    let unit = header.unit.map_or("", |c| at(c).0);
     RawIndicator {
         level1: slot(header.level1),
         level2: slot(header.level2),
         level3: level3.join(""),
-        value: header.value.map_or(String::new(), |v| at(v).0.to_string()),
+        value: compose_value(sign, value, unit, &location, diags),
         location,
     }
+}
+
+/// The columns of `header.extra` that hold text in this row.
+pub fn extra_cells(row: &Row, header: &Header) -> Vec<usize> {
+    header
+        .extra
+        .iter()
+        .filter(|(c, _)| {
+            row.cells
+                .get(*c)
+                .is_some_and(|cell| cell.covered.is_none() && !cell.is_blank())
+        })
+        .map(|(c, _)| *c)
+        .collect()
+}
+
+/// The value as the clerk would write it in one cell, from separate 指标性质 (sign), 指标值
+/// and 计量单位 columns: `≥` `221` `人` → `≥221人`, so that `raw` reads as on the standard
+/// form and `op`/`number`/`unit` are parsed from it. A sign of 定性 (qualitative) adds
+/// nothing; a sign already written in the value, or a unit already at its end, is not
+/// repeated; a unit is only added to a value with a number. Anything left out is reported.
+pub fn compose_value(
+    sign: &str,
+    value: &str,
+    unit: &str,
+    location: &Location,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let mut out = String::new();
+    let folded_sign = jixiao_model::value::fold_width(sign);
+    let sign_is_op = !sign.is_empty()
+        && Value::parse(&format!("{folded_sign}1")).op.is_some()
+        && folded_sign.chars().all(|c| !c.is_ascii_digit());
+    let has_op = Value::parse(value).op.is_some();
+    if sign_is_op && !has_op && !value.is_empty() {
+        out.push_str(sign);
+    } else if !sign.is_empty()
+        && !sign_is_op
+        && !matches!(normalize_label(sign).as_str(), "定性" | "定性指标")
+    {
+        diags.push(Diagnostic::warning(
+            "R119",
+            format!("指标性质“{sign}”不是比较符号（≥、≤、＝、＞、＜）也不是“定性”，未并入指标值“{value}”"),
+            location.clone(),
+        ));
+    }
+    out.push_str(value);
+    if !unit.is_empty() && !value.ends_with(unit) {
+        if Value::parse(value).number.is_some() && Value::parse(value).unit.is_none() {
+            out.push_str(unit);
+        } else {
+            diags.push(Diagnostic::warning(
+                "R119",
+                format!(
+                    "计量单位“{unit}”无法并入指标值“{value}”（指标值不是数字或已有单位），未并入"
+                ),
+                location.clone(),
+            ));
+        }
+    }
+    out
 }
 
 /// The text of the cells of a row that no indicator column took, for reporting.
 pub fn leftover_cells(row: &Row, header: &Header, header_width: usize) -> Vec<(usize, String)> {
     let width = header_width.max(row.cells.len());
-    let end = header.level3_end(width);
     row.cells
         .iter()
         .enumerate()
         .filter(|(i, c)| {
-            let used = *i == header.level1
-                || *i == header.level2
-                || (header.level3..end).contains(i)
-                || Some(*i) == header.value;
-            !used && c.covered.is_none() && !c.is_blank()
+            header.span.contains(i)
+                && !header.known(*i, width)
+                && c.covered.is_none()
+                && !c.is_blank()
         })
         .map(|(i, c)| (i, c.text.trim().to_string()))
         .collect()

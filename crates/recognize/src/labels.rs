@@ -7,8 +7,10 @@ use jixiao_model::framework::normalize_label;
 /// A label of the project header block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Label {
-    /// 预算单位 / 主管部门 / 实施单位 / 单位名称.
+    /// 预算单位 / 主管部门 / 单位名称.
     BudgetUnit,
+    /// 实施单位: the budget unit when the form names no other, else kept beside it.
+    ImplementingUnit,
     /// 项目名称.
     ProjectName,
     /// 项目资金 (万元) — a group label.
@@ -18,12 +20,16 @@ pub enum Label {
     },
     /// 年度资金总额.
     FundsTotal,
+    /// 中期资金总额 (88号 template).
+    MidFundsTotal,
     /// 其中：财政拨款.
     FundsFiscal,
     /// 其他资金.
     FundsOther,
     /// 项目总体目标 / 年度目标.
     Goal,
+    /// 中期目标 (88号 template), often with its period: `中期目标（2022年—2024年）`.
+    MidGoal,
 }
 
 const BUDGET_UNIT: &[&str] = &[
@@ -32,10 +38,11 @@ const BUDGET_UNIT: &[&str] = &[
     "单位名称",
     "主管部门",
     "主管部门及代码",
-    "实施单位",
     "部门名称",
     "部门(单位)名称",
 ];
+const IMPLEMENTING_UNIT: &[&str] = &["实施单位", "项目实施单位"];
+const MID_FUNDS_TOTAL: &[&str] = &["中期资金总额", "中期资金总额(万元)", "中期资金总额(元)"];
 const PROJECT_NAME: &[&str] = &["项目名称"];
 const FUNDS_TOTAL: &[&str] = &[
     "年度资金总额",
@@ -71,6 +78,12 @@ pub fn label(text: &str) -> Option<Label> {
     let is = |names: &[&str]| names.contains(&n.as_str());
     if is(BUDGET_UNIT) {
         Some(Label::BudgetUnit)
+    } else if is(IMPLEMENTING_UNIT) {
+        Some(Label::ImplementingUnit)
+    } else if is(MID_FUNDS_TOTAL) {
+        Some(Label::MidFundsTotal)
+    } else if n.starts_with("中期目标") {
+        Some(Label::MidGoal)
     } else if is(PROJECT_NAME) {
         Some(Label::ProjectName)
     } else if let Some(rest) = n.strip_prefix("项目资金") {
@@ -113,6 +126,10 @@ pub enum Column {
     Level3,
     /// 指标值 and its variants.
     Value,
+    /// 计量单位 / 度量单位: the unit of the value, in a column of its own.
+    Unit,
+    /// 指标性质 / 计算符号: the comparison sign (≥, ＝, 定性) in a column of its own.
+    Sign,
 }
 
 /// The indicator-table column a header cell names.
@@ -124,8 +141,11 @@ pub fn column(text: &str) -> Option<Column> {
         "三级指标" | "三级绩效指标" | "三级指标名称" | "指标名称" | "指标内容" => {
             Some(Column::Level3)
         }
+        "计量单位" | "度量单位" | "指标单位" | "单位" => Some(Column::Unit),
+        "指标性质" | "计算符号" | "指标符号" | "符号" => Some(Column::Sign),
         _ if n.starts_with("指标值")
             || n.starts_with("年度指标值")
+            || n.starts_with("中期指标值")
             || n == "目标值"
             || n == "年度目标值" =>
         {
@@ -277,6 +297,9 @@ mod tests {
             Some((Label::BudgetUnit, "和硕县民政局".into()))
         );
         assert_eq!(label_with_value("其中:财政拨款"), None);
+        assert_eq!(label("实施单位"), Some(Label::ImplementingUnit));
+        assert_eq!(label("中期资金总额："), Some(Label::MidFundsTotal));
+        assert_eq!(label("中期目标（2022年—2024年）"), Some(Label::MidGoal));
     }
 
     #[test]
@@ -285,6 +308,8 @@ mod tests {
         assert_eq!(column("指标值 (包含数字及文字描述)"), Some(Column::Value));
         assert_eq!(column("年度指标值"), Some(Column::Value));
         assert_eq!(column("指标值及单位"), Some(Column::Value));
+        assert_eq!(column("度量单位"), Some(Column::Unit));
+        assert_eq!(column("指标性质"), Some(Column::Sign));
     }
 
     #[test]
@@ -302,9 +327,9 @@ mod tests {
         assert_eq!(title("（2022年度）"), Some(Title::Year(2022)));
         assert_eq!(title("2022年"), Some(Title::Year(2022)));
         assert_eq!(title("单位：万元"), Some(Title::Unit { yuan: false }));
-        assert_eq!(title("我县2022年预计参保"), None);
         assert_eq!(title("请于3月31日前报送项目支出绩效目标表。"), None);
         assert_eq!(title("关于报送绩效目标汇总表的说明"), None);
+        assert_eq!(title("我县2022年预计参保"), None);
         assert_eq!(
             region_in("2022年度和硕县重大政策和重点项目绩效目标汇总表").as_deref(),
             Some("和硕县")

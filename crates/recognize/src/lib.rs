@@ -94,8 +94,18 @@ struct Builder {
     yuan: bool,
     header: Option<(Header, usize)>,
     raw: Vec<RawIndicator>,
+    /// The 中期 column group of an 88号 table.
+    mid_header: Option<Header>,
+    mid_raw: Vec<RawIndicator>,
+    /// Extra indicator columns (序号, 分值 …): column, header text, header location, cells with text.
+    extra: Vec<(usize, String, Location, usize)>,
     has_unit: bool,
     has_name: bool,
+    /// The budget unit came from 实施单位 (a 主管部门 or 预算单位 label takes precedence).
+    unit_from_implementing: bool,
+    /// Columns of the 中期资金总额 and 年度资金总额 labels, to tell whose 财政拨款 a cell is.
+    mid_funds_col: Option<usize>,
+    annual_funds_col: Option<usize>,
 }
 
 struct Recognizer<'a> {
@@ -107,6 +117,8 @@ struct Recognizer<'a> {
     year: Option<i32>,
     yuan: bool,
     summary_cols: Option<SummaryCols>,
+    /// Projects dropped as blank templates (R114); they stand in for R100.
+    blank_templates: usize,
 }
 
 impl<'a> Recognizer<'a> {
@@ -120,10 +132,25 @@ impl<'a> Recognizer<'a> {
             year: None,
             yuan: false,
             summary_cols: None,
+            blank_templates: 0,
         }
     }
 
     fn grid(&mut self, grid: &Grid) {
+        if let Some(why) = not_a_table_sheet(grid) {
+            let sheet = grid.sheet.as_deref().unwrap_or("");
+            let loc = Location {
+                file: grid.file.clone(),
+                sheet: Some(sheet.to_string()),
+                ..Location::default()
+            };
+            self.diags.push(Diagnostic::info(
+                "R115",
+                format!("工作表“{sheet}”{why}，已跳过"),
+                loc,
+            ));
+            return;
+        }
         let mut r = 0;
         while r < grid.rows.len() {
             r += self.row(grid, r).max(1);
@@ -142,17 +169,22 @@ impl<'a> Recognizer<'a> {
         let first = first_text_cell(row);
         let loc = first.map(|c| location(grid, &c.pos)).unwrap_or_default();
 
-        if let Some(header) = Header::from_row(row) {
-            self.indicator_header(header, row, loc);
+        if let Some(groups) = Header::groups(row) {
+            self.indicator_header(grid, r, groups, loc);
             return 1;
         }
         if let Some((cols, used)) = summary_header(grid, r) {
             self.summary_start(grid, r, cols);
             return used;
         }
-        if let Some(pairs) = label_pairs(row) {
-            self.labels(grid, row, pairs);
-            return 1;
+        if let Some(mut pairs) = label_pairs(row) {
+            let below = values_below(grid, r, &mut pairs);
+            self.labels(grid, r, pairs);
+            return if below { 2 } else { 1 };
+        }
+        if self.mode == Mode::Indicators && is_footer(self.fw, row) {
+            // 填表人：… 审核人：… under the table: the indicator table has ended.
+            self.mode = Mode::None;
         }
         if let Some(cell) = single_text_cell(row)
             && let Some(title) = labels::title(&cell.text)
@@ -179,6 +211,10 @@ impl<'a> Recognizer<'a> {
             .iter()
             .filter(|c| c.covered.is_none() && !c.is_blank())
         {
+            if let Some(title @ Title::Unit { .. }) = labels::title(&cell.text) {
+                self.title(title, &cell.text, location(grid, &cell.pos));
+                continue;
+            }
             self.diags.push(Diagnostic::info(
                 "R108",
                 format!("无法归入表格的内容，已跳过：“{}”", cell.text.trim()),
@@ -228,6 +264,7 @@ impl<'a> Recognizer<'a> {
                 !b.raw.is_empty()
                     || b.header.is_some()
                     || (label == Label::BudgetUnit && b.has_unit)
+                    || (label == Label::ImplementingUnit && b.project.implementing_unit.is_some())
                     || (label == Label::ProjectName && b.has_name)
             }
         };
@@ -247,19 +284,34 @@ impl<'a> Recognizer<'a> {
         self.current.get_or_insert_with(Builder::default)
     }
 
-    fn labels(&mut self, grid: &Grid, row: &Row, pairs: Vec<Pair>) {
+    fn labels(&mut self, grid: &Grid, r: usize, pairs: Vec<Pair>) {
         self.mode = Mode::None;
+        let row = &grid.rows[r];
         for pair in pairs {
             let label_loc = location(grid, &row.cells[pair.label_cell].pos);
-            let value_cell = pair.value_cell.map(|i| &row.cells[i]);
+            let value_row = if pair.below { &grid.rows[r + 1] } else { row };
+            let value_cell = pair.value_cell.map(|i| &value_row.cells[i]);
             let value_loc = value_cell.map_or(label_loc.clone(), |c| location(grid, &c.pos));
             let value = pair.value.clone();
             let mut amount_diags = Vec::new();
             let b = self.project_for(pair.label, &label_loc);
             match pair.label {
                 Label::BudgetUnit => {
+                    if b.unit_from_implementing {
+                        b.project.implementing_unit =
+                            Some(std::mem::take(&mut b.project.budget_unit));
+                        b.unit_from_implementing = false;
+                    }
                     b.project.budget_unit = value;
                     b.has_unit = true;
+                }
+                Label::ImplementingUnit => {
+                    if b.has_unit || b.unit_from_implementing {
+                        b.project.implementing_unit = Some(value);
+                    } else {
+                        b.project.budget_unit = value;
+                        b.unit_from_implementing = true;
+                    }
                 }
                 Label::ProjectName => {
                     b.project.project_name = value;
@@ -269,20 +321,48 @@ impl<'a> Recognizer<'a> {
                     b.yuan = yuan;
                     b.project.funds.location.get_or_insert(label_loc.clone());
                 }
-                Label::FundsTotal | Label::FundsFiscal | Label::FundsOther => {
+                Label::FundsTotal
+                | Label::MidFundsTotal
+                | Label::FundsFiscal
+                | Label::FundsOther => {
                     let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
-                    let funds: &mut Funds = &mut b.project.funds;
+                    let col = pair.label_cell;
+                    match pair.label {
+                        Label::MidFundsTotal => b.mid_funds_col = Some(col),
+                        Label::FundsTotal => b.annual_funds_col = Some(col),
+                        _ => {}
+                    }
+                    // 财政拨款 / 其他资金 belong to the 中期 or 年度 total whose label column is nearest.
+                    let midterm = pair.label == Label::MidFundsTotal
+                        || (pair.label != Label::FundsTotal
+                            && b.mid_funds_col.is_some_and(|m| {
+                                b.annual_funds_col
+                                    .is_none_or(|a| m.abs_diff(col) < a.abs_diff(col))
+                            }));
+                    let funds: &mut Funds = if midterm {
+                        b.project.midterm_funds.get_or_insert_with(Funds::default)
+                    } else {
+                        &mut b.project.funds
+                    };
                     funds.location.get_or_insert(label_loc.clone());
                     match pair.label {
-                        Label::FundsTotal => funds.total = amount,
+                        Label::FundsTotal | Label::MidFundsTotal => funds.total = amount,
                         Label::FundsFiscal => funds.fiscal = amount,
                         _ => funds.other = amount,
                     }
                 }
                 Label::Goal => {
-                    b.project.goals = split_goals(&value);
-                    b.project.goal = value;
-                    b.project.goal_location = Some(value_loc.clone());
+                    // 总体目标 over 中期目标 | 年度目标 has no text of its own.
+                    if !value.is_empty() || b.project.goal.is_empty() {
+                        b.project.goals = split_goals(&value);
+                        b.project.goal = value;
+                        b.project.goal_location = Some(value_loc.clone());
+                    }
+                }
+                Label::MidGoal => {
+                    if !value.is_empty() {
+                        b.project.midterm_goal = Some(value);
+                    }
                 }
             }
             self.diags.extend(amount_diags);
@@ -300,7 +380,54 @@ impl<'a> Recognizer<'a> {
         }
     }
 
-    fn indicator_header(&mut self, header: Header, row: &Row, loc: Location) {
+    fn indicator_header(&mut self, grid: &Grid, r: usize, mut groups: Vec<Header>, loc: Location) {
+        let row = &grid.rows[r];
+        // 中期 and 年度 side by side (88号): the 年度 group is the one the header row or the row
+        // above names 年度; failing that, the form's order (中期 left, 年度 right).
+        let mid_header = if groups.len() >= 2 {
+            let names = |h: &Header| -> String {
+                let above = r.checked_sub(1).map(|k| &grid.rows[k]);
+                [Some(row), above]
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|rw| rw.cells.iter().enumerate())
+                    .filter(|(i, c)| h.span.contains(i) && c.covered.is_none())
+                    .map(|(_, c)| jixiao_model::framework::normalize_label(&c.text))
+                    .collect()
+            };
+            let annual = groups
+                .iter()
+                .position(|h| names(h).contains("年度"))
+                .unwrap_or(1);
+            let mid = groups
+                .iter()
+                .position(|h| names(h).contains("中期"))
+                .filter(|&m| m != annual);
+            if mid.is_none() {
+                self.diags.push(Diagnostic::info(
+                    "R117",
+                    "指标表有两组指标列但未标明“中期/年度”，按 88号 模板的顺序把左组读作中期、右组读作年度".to_string(),
+                    loc.clone(),
+                ));
+            }
+            let mid = mid.unwrap_or(if annual == 0 { 1 } else { 0 });
+            for (k, extra) in groups.iter().enumerate().skip(2) {
+                self.diags.push(Diagnostic::warning(
+                    "R108",
+                    format!(
+                        "指标表头中第 {} 组指标列无法识别为中期或年度，已跳过",
+                        k + 1
+                    ),
+                    location(grid, &row.cells[extra.level1].pos),
+                ));
+            }
+            let (mid_h, annual_h) = (groups[mid].clone(), groups[annual].clone());
+            groups = vec![annual_h];
+            Some(mid_h)
+        } else {
+            None
+        };
+        let header = groups.remove(0);
         if header.value.is_none() {
             self.diags.push(Diagnostic::error(
                 "R106",
@@ -308,6 +435,29 @@ impl<'a> Recognizer<'a> {
                 loc.clone(),
             ));
         }
+        if header.sign.is_some() || header.unit.is_some() {
+            let cols: Vec<&str> = [
+                header.sign.map(|_| "指标性质"),
+                header.unit.map(|_| "计量单位"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            self.diags.push(Diagnostic::info(
+                "R120",
+                format!(
+                    "“{}”列已并入指标值，写法与标准表一致（如“≥”“221”“人”合为“≥221人”）",
+                    cols.join("”“")
+                ),
+                loc.clone(),
+            ));
+        }
+        let extra: Vec<(usize, String, Location, usize)> = header
+            .extra
+            .iter()
+            .chain(mid_header.iter().flat_map(|h| h.extra.iter()))
+            .map(|(c, name)| (*c, name.clone(), location(grid, &row.cells[*c].pos), 0))
+            .collect();
         let b = match self
             .current
             .as_mut()
@@ -336,6 +486,8 @@ impl<'a> Recognizer<'a> {
             }
         };
         b.header = Some((header, row.cells.len()));
+        b.mid_header = mid_header;
+        b.extra = extra;
         self.mode = Mode::Indicators;
     }
 
@@ -346,15 +498,37 @@ impl<'a> Recognizer<'a> {
         let Some((header, width)) = b.header.clone() else {
             return false;
         };
-        let raw = indicators::read_row(self.fw, row, &header, width, loc, &mut self.diags);
-        for (col, text) in indicators::leftover_cells(row, &header, width) {
-            self.diags.push(Diagnostic::info(
-                "R108",
-                format!("指标行中不属于任何指标列的内容，已跳过：“{text}”"),
-                location(grid, &row.cells[col].pos),
-            ));
+        let groups =
+            std::iter::once((header, false)).chain(b.mid_header.clone().map(|h| (h, true)));
+        for (header, midterm) in groups {
+            let in_group = row
+                .cells
+                .iter()
+                .enumerate()
+                .any(|(i, c)| header.span.contains(&i) && c.covered.is_none() && !c.is_blank());
+            if !in_group {
+                continue; // one of 中期/年度 has fewer rows
+            }
+            let raw =
+                indicators::read_row(self.fw, row, &header, width, loc.clone(), &mut self.diags);
+            for (col, text) in indicators::leftover_cells(row, &header, width) {
+                self.diags.push(Diagnostic::info(
+                    "R108",
+                    format!("指标行中不属于任何指标列的内容，已跳过：“{text}”"),
+                    location(grid, &row.cells[col].pos),
+                ));
+            }
+            for col in indicators::extra_cells(row, &header) {
+                if let Some(e) = b.extra.iter_mut().find(|e| e.0 == col) {
+                    e.3 += 1;
+                }
+            }
+            if midterm {
+                b.mid_raw.push(raw)
+            } else {
+                b.raw.push(raw)
+            }
         }
-        b.raw.push(raw);
         true
     }
 
@@ -456,8 +630,61 @@ impl<'a> Recognizer<'a> {
                 project.location.clone(),
             ));
         }
+        let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
+        if project.project_name.is_empty()
+            && project.budget_unit.is_empty()
+            && project.goal.is_empty()
+            && funds_blank(&project.funds)
+            && b.raw.is_empty()
+            && b.mid_raw.is_empty()
+        {
+            // Drop the R107 just pushed: this is one finding, not two.
+            if self
+                .diags
+                .last()
+                .is_some_and(|d| d.code == "R107" && d.location == project.location)
+            {
+                self.diags.pop();
+            }
+            self.diags.push(Diagnostic::error(
+                "R114",
+                "空白模板：表格只有“预算单位/项目名称/项目资金/指标”等标签，没有填写任何内容"
+                    .to_string(),
+                project.location.clone(),
+            ));
+            self.blank_templates += 1;
+            self.mode = Mode::None;
+            return;
+        }
+        for (col, name, loc, count) in &b.extra {
+            if *count > 0 {
+                let what = column_name_of(*col);
+                self.diags.push(Diagnostic::info(
+                    "R118",
+                    format!("指标表的“{name}”列（第 {what} 列）不属于标准格式，其中 {count} 个单元格的内容未转换"),
+                    loc.clone(),
+                ));
+            }
+        }
         let value_column = b.header.as_ref().is_some_and(|(h, _)| h.value.is_some());
-        for r in indicators::resolve(self.fw, b.raw, &mut self.diags) {
+        project.indicators = self.indicators(b.raw, value_column);
+        let mid_value_column = b.mid_header.as_ref().is_some_and(|h| h.value.is_some());
+        project.midterm_indicators = self.indicators(b.mid_raw, mid_value_column);
+        if project.project_name.is_empty() {
+            self.diags.push(Diagnostic::warning(
+                "R109",
+                "项目缺少“项目名称”".to_string(),
+                project.location.clone(),
+            ));
+        }
+        self.doc.projects.push(project);
+        self.mode = Mode::None;
+    }
+
+    /// Rebuilds the groups of a table's rows and reports empty names and values.
+    fn indicators(&mut self, raw: Vec<RawIndicator>, value_column: bool) -> Vec<Indicator> {
+        let mut out = Vec::new();
+        for r in indicators::resolve(self.fw, raw, &mut self.diags) {
             if r.raw.level3.is_empty() {
                 self.diags.push(Diagnostic::warning(
                     "R105",
@@ -472,7 +699,7 @@ impl<'a> Recognizer<'a> {
                     r.raw.location.clone(),
                 ));
             }
-            project.indicators.push(Indicator {
+            out.push(Indicator {
                 level1: r.level1,
                 level2: r.level2,
                 level3: r.raw.level3,
@@ -480,20 +707,13 @@ impl<'a> Recognizer<'a> {
                 location: r.raw.location,
             });
         }
-        if project.project_name.is_empty() {
-            self.diags.push(Diagnostic::warning(
-                "R109",
-                "项目缺少“项目名称”".to_string(),
-                project.location.clone(),
-            ));
-        }
-        self.doc.projects.push(project);
-        self.mode = Mode::None;
+        out
     }
 
     fn finish(mut self, grids: &[Grid]) -> Document {
         self.finish_project();
-        if self.doc.projects.is_empty()
+        if self.blank_templates == 0
+            && self.doc.projects.is_empty()
             && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())
         {
             let loc = grids
@@ -510,6 +730,11 @@ impl<'a> Recognizer<'a> {
         self.doc.diagnostics = self.diags;
         self.doc
     }
+}
+
+/// `A`, `B` … for a column index of a grid (the grid's own columns, for messages).
+fn column_name_of(col: usize) -> String {
+    jixiao_grid::column_name(col as u32)
 }
 
 fn first_text_cell(row: &Row) -> Option<&Cell> {
@@ -536,6 +761,101 @@ struct Pair {
     label_cell: usize,
     value_cell: Option<usize>,
     value: String,
+    /// The value is in the row below, under the label (`中期目标 | 年度目标` over their texts).
+    below: bool,
+}
+
+/// Labels whose value is written under them rather than beside them: for each text label with
+/// no value, the cell right below it in the next row, when that row is no label row or table
+/// header. Returns true when the next row was used up entirely.
+fn values_below(grid: &Grid, r: usize, pairs: &mut [Pair]) -> bool {
+    let Some(next) = grid.rows.get(r + 1) else {
+        return false;
+    };
+    if label_pairs(next).is_some() || Header::groups(next).is_some() || next.is_blank() {
+        return false;
+    }
+    let mut taken = Vec::new();
+    for pair in pairs.iter_mut() {
+        let text_label = matches!(
+            pair.label,
+            Label::BudgetUnit
+                | Label::ImplementingUnit
+                | Label::ProjectName
+                | Label::Goal
+                | Label::MidGoal
+        );
+        if !text_label || pair.value_cell.is_some() {
+            continue;
+        }
+        if let Some(cell) = next
+            .cells
+            .get(pair.label_cell)
+            .filter(|c| c.covered.is_none() && !c.is_blank())
+        {
+            pair.value = cell.text.trim().to_string();
+            pair.value_cell = Some(pair.label_cell);
+            pair.below = true;
+            taken.push(pair.label_cell);
+        }
+    }
+    let rest = next
+        .cells
+        .iter()
+        .enumerate()
+        .any(|(i, c)| c.covered.is_none() && !c.is_blank() && !taken.contains(&i));
+    !taken.is_empty() && !rest
+}
+
+/// A signature or date line under a table (`填表人：张三`, `审核人：`, `联系电话：…`): every
+/// cell with text is a short caption and a colon, and none is an indicator name.
+fn is_footer(fw: &Framework, row: &Row) -> bool {
+    let texts: Vec<&str> = row
+        .cells
+        .iter()
+        .filter(|c| c.covered.is_none() && !c.is_blank())
+        .map(|c| c.text.trim())
+        .collect();
+    !texts.is_empty()
+        && texts.iter().all(|t| {
+            let caption = t.split([':', '：']).next().unwrap_or("");
+            caption.chars().count() <= 8
+                && caption.chars().count() < t.chars().count()
+                && fw.level1(caption).is_none()
+                && fw.level2(caption).is_none()
+        })
+}
+
+/// Why a worksheet is no table to read, if it is not: its name says it is the instructions
+/// (填表说明), or none of its cells is a label, a table header or a title of the form (a sheet
+/// of dropdown lists, say). Only sheets of workbooks are judged; a text file is always read.
+fn not_a_table_sheet(grid: &Grid) -> Option<String> {
+    let name = jixiao_model::framework::normalize_label(grid.sheet.as_deref()?);
+    if name.contains("说明") || name.contains("填报要求") {
+        return Some("是填表说明，不是数据表".to_string());
+    }
+    let knows = |r: usize| {
+        let row = &grid.rows[r];
+        Header::groups(row).is_some()
+            || summary_header(grid, r).is_some()
+            || label_pairs(row).is_some()
+            || row.cells.iter().any(|c| {
+                labels::title(&c.text)
+                    .is_some_and(|t| matches!(t, Title::Summary | Title::Project(_)))
+            })
+    };
+    if (0..grid.rows.len()).any(knows) {
+        return None;
+    }
+    let filled = grid
+        .rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.covered.is_none() && !c.is_blank())
+        .count();
+    Some(format!(
+        "中没有绩效目标表的标签（如“项目名称”“一级指标”）或标题，像是下拉选项或其他辅助表（{filled} 个非空单元格未读取）"
+    ))
 }
 
 /// The label/value pairs of a header-block row: each label takes the next non-blank cell to
@@ -568,6 +888,7 @@ fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
                 label_cell: i,
                 value_cell,
                 value,
+                below: false,
             });
         } else if let Some((label, value)) = labels::label_with_value(&cell.text) {
             pairs.push(Pair {
@@ -575,6 +896,7 @@ fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
                 label_cell: i,
                 value_cell: Some(i),
                 value,
+                below: false,
             });
         }
     }

@@ -1,0 +1,538 @@
+//! Workbook reader: `.xlsx`, `.xls` and `.ods` bytes in, one [`Grid`] per worksheet out.
+//!
+//! The reader knows formats, not forms. It turns each visible worksheet into rows of cells
+//! with their text *as the clerk sees it* (number formats applied for xlsx, no float noise),
+//! merged ranges as spans with [`Covered`] slots, and `Sheet!C7` positions. What it skips
+//! (hidden sheets, chart sheets) and what it cannot show faithfully (number formats of xls/ods,
+//! merges of ods, error values) travel beside the grids as diagnostics (codes I31x).
+//!
+//! The format is decided from the bytes, never from the file name: a zip holding
+//! `xl/workbook.xml` is xlsx, a zip whose `mimetype` is an OpenDocument spreadsheet is ods, a
+//! Compound File with a `Workbook` stream is xls, and one with `EncryptionInfo` is an
+//! encrypted OOXML workbook. calamine can panic on damaged files; every call into it is
+//! contained and reported as a corrupt file.
+//!
+//! ```
+//! // The start of an xlsx, cut short.
+//! let mut cut = b"PK\x03\x04".to_vec();
+//! cut.extend([0; 26]);
+//! cut.extend(b"xl/workbook.xml");
+//! let err = jixiao_excel::read(&cut, Some("a.xlsx")).unwrap_err();
+//! assert!(err.to_string().contains("损坏"), "{err}");
+//! let err = jixiao_excel::read(b"a,b\n1,2\n", Some("a.xlsx")).unwrap_err();
+//! assert!(matches!(err, jixiao_excel::ExcelError::NotWorkbook(_)));
+//! ```
+
+pub mod format;
+
+use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange};
+use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
+use jixiao_model::{Diagnostic, Location};
+use std::cell::Cell as StdCell;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+/// The workbook formats this reader knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Office Open XML workbook (Excel 2007 and later).
+    Xlsx,
+    /// Binary Excel 97–2003 workbook.
+    Xls,
+    /// OpenDocument spreadsheet (LibreOffice, WPS).
+    Ods,
+}
+
+impl Kind {
+    /// The usual file extension, for messages.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Kind::Xlsx => ".xlsx",
+            Kind::Xls => ".xls",
+            Kind::Ods => ".ods",
+        }
+    }
+}
+
+/// Why a workbook could not be read at all. Messages are in Chinese for the clerk and do
+/// not name the file: the caller does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExcelError {
+    /// The bytes are no workbook at all (text such as CSV, another zip, another OLE file).
+    #[error("不是 Excel/ODS 工作簿：{0}")]
+    NotWorkbook(String),
+    /// The workbook is password protected (encrypted).
+    #[error("工作簿设置了打开密码（已加密），无法读取；请在 Excel/WPS 中取消密码后另存再转换")]
+    Encrypted,
+    /// The container is damaged or cut short.
+    #[error("{kind} 工作簿已损坏或不完整（文件可能被截断），无法读取：{detail}", kind = .kind.extension())]
+    Corrupt {
+        /// The detected format.
+        kind: Kind,
+        /// What the parser said.
+        detail: String,
+    },
+    /// No sheet holds anything.
+    #[error("工作簿中没有任何内容{0}")]
+    Empty(String),
+}
+
+/// What a workbook gave: one grid per data sheet, in workbook order, and what was skipped or
+/// shown differently on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    /// The detected format.
+    pub kind: Kind,
+    /// One grid per visible worksheet that has content.
+    pub grids: Vec<Grid>,
+    /// Skipped sheets, unreadable sheets, values that may not look as in Excel.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Detects the workbook format from the bytes.
+///
+/// ```
+/// use jixiao_excel::{detect, ExcelError};
+/// assert!(matches!(detect(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), Ok(jixiao_excel::Kind::Xls)));
+/// assert!(matches!(detect(b"hello"), Err(ExcelError::NotWorkbook(_))));
+/// ```
+pub fn detect(bytes: &[u8]) -> Result<Kind, ExcelError> {
+    if bytes.is_empty() {
+        return Err(ExcelError::NotWorkbook("文件为空（0 字节）".into()));
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        // Names of zip entries are stored uncompressed, so they can be found in the bytes even
+        // when the central directory at the end is missing.
+        let is_ods = bytes.get(30..38) == Some(b"mimetype")
+            && contains(
+                &bytes[..bytes.len().min(200)],
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            );
+        if is_ods {
+            return Ok(Kind::Ods);
+        }
+        if contains(bytes, b"xl/workbook.xml")
+            || contains(bytes, b"[Content_Types].xml") && contains(bytes, b"xl/")
+        {
+            return Ok(Kind::Xlsx);
+        }
+        if contains(bytes, b"xl/workbook.bin") {
+            return Err(ExcelError::NotWorkbook(
+                "这是 Excel 二进制工作簿（.xlsb），本程序不能读取；请在 Excel 中另存为 .xlsx"
+                    .into(),
+            ));
+        }
+        if contains(bytes, b"word/document.xml") {
+            return Err(ExcelError::NotWorkbook(
+                "这是 Word 文档（.docx），不是工作簿".into(),
+            ));
+        }
+        if contains(bytes, b"application/vnd.oasis.opendocument") {
+            return Err(ExcelError::NotWorkbook(
+                "这是 OpenDocument 文本或演示文稿，不是电子表格".into(),
+            ));
+        }
+        return Err(ExcelError::NotWorkbook("这是一个普通 zip 压缩包，里面没有工作簿（缺少 xl/workbook.xml）；请解压后转换其中的文件".into()));
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        let utf16 = |s: &str| {
+            s.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>()
+        };
+        if contains(bytes, &utf16("EncryptionInfo")) || contains(bytes, &utf16("EncryptedPackage"))
+        {
+            return Err(ExcelError::Encrypted);
+        }
+        if contains(bytes, &utf16("WordDocument")) {
+            return Err(ExcelError::NotWorkbook(
+                "这是 Word 97–2003 文档（.doc），不是工作簿".into(),
+            ));
+        }
+        return Ok(Kind::Xls);
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let what = if std::str::from_utf8(head).is_ok()
+        || head.iter().all(|b| b.is_ascii() || *b >= 0x80) && !head.contains(&0)
+    {
+        if head.iter().filter(|&&b| b == b',').count() >= 2 {
+            "这是文本文件（看起来是 CSV），只是扩展名像工作簿；请在 Excel 中打开后另存为 .xlsx"
+        } else {
+            "这是文本文件，只是扩展名像工作簿"
+        }
+    } else {
+        "文件开头既不是 zip（xlsx/ods）也不是 OLE 复合文档（xls）"
+    };
+    Err(ExcelError::NotWorkbook(what.into()))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+thread_local! {
+    static QUIET: StdCell<bool> = const { StdCell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside calamine into `None`. The panic message is not printed:
+/// the caller reports the file as corrupt instead.
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(StdCell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    result.ok()
+}
+
+/// Reads a workbook. `file` is how the user named it; it goes into every position.
+///
+/// ```no_run
+/// let bytes = std::fs::read("fixtures/excel/standard.xlsx").unwrap();
+/// let book = jixiao_excel::read(&bytes, Some("standard.xlsx")).unwrap();
+/// for grid in &book.grids {
+///     println!("{}: {} rows", grid.sheet.as_deref().unwrap_or(""), grid.rows.len());
+/// }
+/// ```
+pub fn read(bytes: &[u8], file: Option<&str>) -> Result<Workbook, ExcelError> {
+    let kind = detect(bytes)?;
+    read_kind(kind, bytes, file)
+}
+
+/// Runs one call into calamine; a panic inside it means a damaged file.
+fn calamine<T>(kind: Kind, f: impl FnOnce() -> Result<T, ExcelError>) -> Result<T, ExcelError> {
+    guarded(f).unwrap_or_else(|| {
+        Err(ExcelError::Corrupt {
+            kind,
+            detail: "文件结构异常，解析器无法处理".into(),
+        })
+    })
+}
+
+fn corrupt(kind: Kind, detail: impl std::fmt::Display) -> ExcelError {
+    ExcelError::Corrupt {
+        kind,
+        detail: detail.to_string(),
+    }
+}
+
+fn open(kind: Kind, bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, ExcelError> {
+    let cursor = Cursor::new(bytes);
+    match kind {
+        Kind::Xlsx => match calamine::Xlsx::new(cursor) {
+            Ok(x) => Ok(Sheets::Xlsx(x)),
+            Err(calamine::XlsxError::Password) => Err(ExcelError::Encrypted),
+            Err(e) => Err(corrupt(kind, e)),
+        },
+        Kind::Xls => match calamine::Xls::new(cursor) {
+            Ok(x) => Ok(Sheets::Xls(x)),
+            Err(calamine::XlsError::Password) => Err(ExcelError::Encrypted),
+            Err(calamine::XlsError::Cfb(e)) => {
+                Err(corrupt(kind, format!("复合文档结构错误（{e}）")))
+            }
+            Err(e) => Err(corrupt(kind, e)),
+        },
+        Kind::Ods => match calamine::Ods::new(cursor) {
+            Ok(x) => Ok(Sheets::Ods(x)),
+            Err(calamine::OdsError::Password) => Err(ExcelError::Encrypted),
+            Err(e) => Err(corrupt(kind, e)),
+        },
+    }
+}
+
+fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, ExcelError> {
+    let mut book = calamine(kind, || open(kind, bytes))?;
+    let sheets = calamine(kind, || Ok(book.sheets_metadata().to_vec()))?;
+    let mut grids = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut skipped = Vec::new();
+    for sheet in &sheets {
+        let here = Location {
+            file: file.map(str::to_string),
+            sheet: Some(sheet.name.clone()),
+            ..Location::default()
+        };
+        if sheet.visible != SheetVisible::Visible {
+            diagnostics.push(Diagnostic::info(
+                "I310",
+                format!("工作表“{}”是隐藏的，已跳过", sheet.name),
+                here,
+            ));
+            skipped.push(format!("“{}”（隐藏）", sheet.name));
+            continue;
+        }
+        if sheet.typ != SheetType::WorkSheet {
+            diagnostics.push(Diagnostic::info(
+                "I311",
+                format!("工作表“{}”是图表页或宏表，不是数据表，已跳过", sheet.name),
+                here,
+            ));
+            skipped.push(format!("“{}”（图表页）", sheet.name));
+            continue;
+        }
+        let range = calamine(kind, || match book.worksheet_range(&sheet.name) {
+            Ok(r) => Ok(r),
+            Err(
+                calamine::Error::Xlsx(calamine::XlsxError::Password)
+                | calamine::Error::Xls(calamine::XlsError::Password),
+            ) => Err(ExcelError::Encrypted),
+            Err(e) => Err(corrupt(
+                kind,
+                format!("工作表“{}”无法读取（{e}）", sheet.name),
+            )),
+        })?;
+        let (merges, styles) = calamine(kind, || {
+            Ok(match &mut book {
+                Sheets::Xlsx(x) => (
+                    x.merge_cells_by_sheet_name(&sheet.name)
+                        .map_err(|e| corrupt(kind, e))?,
+                    Some(
+                        x.worksheet_style(&sheet.name)
+                            .map_err(|e| corrupt(kind, e))?,
+                    ),
+                ),
+                Sheets::Xls(x) => (
+                    x.merge_cells_by_sheet_name(&sheet.name)
+                        .map_err(|e| corrupt(kind, e))?,
+                    None,
+                ),
+                _ => (Vec::new(), None),
+            })
+        })?;
+        let grid = sheet_grid(
+            kind,
+            file,
+            &sheet.name,
+            &range,
+            &merges,
+            styles.as_ref(),
+            &mut diagnostics,
+        );
+        if grid.rows.iter().all(Row::is_blank) {
+            diagnostics.push(Diagnostic::info(
+                "I314",
+                format!("工作表“{}”是空的，已跳过", sheet.name),
+                here,
+            ));
+            skipped.push(format!("“{}”（空）", sheet.name));
+            continue;
+        }
+        grids.push(grid);
+    }
+    if grids.is_empty() {
+        let detail = if sheets.is_empty() {
+            "（没有工作表）".to_string()
+        } else {
+            format!(
+                "（{} 个工作表都被跳过：{}）",
+                sheets.len(),
+                skipped.join("、")
+            )
+        };
+        return Err(ExcelError::Empty(detail));
+    }
+    Ok(Workbook {
+        kind,
+        grids,
+        diagnostics,
+    })
+}
+
+/// The number format code of a cell, where the workbook keeps one.
+fn format_code(styles: Option<&StyleRange>, pos: (u32, u32)) -> Option<String> {
+    let nf = styles?.get(pos)?.number_format.as_ref()?;
+    // Built-in date formats are shown in the system's short date form; Chinese Windows shows
+    // 2022/1/5 for id 14 (calamine gives the US code).
+    match nf.format_id {
+        Some(14) => Some("yyyy/m/d".into()),
+        Some(22) => Some("yyyy/m/d h:mm".into()),
+        _ => Some(nf.format_code.clone()),
+    }
+}
+
+/// One worksheet as a grid: the bounding box of its values and merges, every slot a cell.
+fn sheet_grid(
+    kind: Kind,
+    file: Option<&str>,
+    sheet: &str,
+    range: &Range<Data>,
+    merges: &[Dimensions],
+    styles: Option<&StyleRange>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Grid {
+    let mut grid = Grid::new(file.map(str::to_string), Some(sheet.to_string()));
+    let loc = |r: u32, c: u32| {
+        Location::cell(
+            file,
+            sheet,
+            &Pos::Sheet { row: r, col: c }.a1().unwrap_or_default(),
+        )
+    };
+    let mut bounds: Option<((u32, u32), (u32, u32))> = range.start().zip(range.end());
+    for m in merges {
+        bounds = Some(match bounds {
+            None => (m.start, m.end),
+            Some((s, e)) => (
+                (s.0.min(m.start.0), s.1.min(m.start.1)),
+                (e.0.max(m.end.0), e.1.max(m.end.1)),
+            ),
+        });
+    }
+    let Some(((r0, c0), (r1, c1))) = bounds else {
+        return grid;
+    };
+    // A stray formatted cell far away must not make a grid of millions of slots.
+    const MAX_SLOTS: u64 = 2_000_000;
+    let (height, width) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
+    let r1 = if height * width > MAX_SLOTS {
+        let keep = (MAX_SLOTS / width).max(1) as u32;
+        diagnostics.push(Diagnostic::warning(
+            "I316",
+            format!("工作表过大（{height} 行 × {width} 列），只读取前 {keep} 行"),
+            loc(r0 + keep, c0),
+        ));
+        r0 + keep - 1
+    } else {
+        r1
+    };
+
+    let mut numbers_without_format: Option<(usize, (u32, u32))> = None;
+    for r in r0..=r1 {
+        let mut cells = Vec::with_capacity(width as usize);
+        for c in c0..=c1 {
+            let pos = Pos::Sheet { row: r, col: c };
+            let data = range.get_value((r, c)).unwrap_or(&Data::Empty);
+            let code = format_code(styles, (r, c));
+            let text = format::cell_text(data, code.as_deref());
+            match data {
+                Data::Error(e) => diagnostics.push(Diagnostic::warning(
+                    "I313",
+                    format!("单元格显示错误值 {e}（公式出错），按原样读取"),
+                    loc(r, c),
+                )),
+                Data::Float(_) | Data::Int(_) if kind != Kind::Xlsx => {
+                    let entry = numbers_without_format.get_or_insert((0, (r, c)));
+                    entry.0 += 1;
+                }
+                _ => {}
+            }
+            cells.push(Cell::new(text, pos));
+        }
+        grid.rows.push(Row::new(RowKind::Table, cells));
+    }
+    if let Some((count, (r, c))) = numbers_without_format {
+        diagnostics.push(Diagnostic::info(
+            "I312",
+            format!(
+                "{} 文件不保存可读取的数字格式：本表 {count} 个数字单元格按存储的数值显示（如设置为百分比的 0.95 显示为 0.95，设置两位小数的 3.9 显示为 3.9），请核对",
+                kind.extension()
+            ),
+            loc(r, c),
+        ));
+    }
+    if kind == Kind::Ods {
+        diagnostics.push(Diagnostic::info(
+            "I315",
+            "ODS 文件的合并单元格无法读取，合并区域中除左上角外的单元格按空白处理".to_string(),
+            loc(r0, c0),
+        ));
+    }
+
+    for m in merges {
+        let ((mr0, mc0), (mr1, mc1)) = (m.start, m.end);
+        if mr0 < r0 || mr0 > r1 || mr1 < mr0 || mc1 < mc0 {
+            continue;
+        }
+        let mr1 = mr1.min(r1);
+        let slot = |grid: &Grid, r: u32, c: u32| {
+            grid.rows[(r - r0) as usize].cells[(c - c0) as usize].clone()
+        };
+        let overlaps = (mr0..=mr1).any(|r| {
+            (mc0..=mc1).any(|c| {
+                slot(&grid, r, c).covered.is_some()
+                    || slot(&grid, r, c).row_span * slot(&grid, r, c).col_span > 1
+            })
+        });
+        if overlaps {
+            diagnostics.push(Diagnostic::warning(
+                "I317",
+                format!(
+                    "合并区域 {}:{} 与其他合并区域重叠，已忽略",
+                    a1(mr0, mc0),
+                    a1(mr1, mc1)
+                ),
+                loc(mr0, mc0),
+            ));
+            continue;
+        }
+        for r in mr0..=mr1 {
+            for c in mc0..=mc1 {
+                let cell = &mut grid.rows[(r - r0) as usize].cells[(c - c0) as usize];
+                if (r, c) == (mr0, mc0) {
+                    cell.row_span = mr1 - mr0 + 1;
+                    cell.col_span = mc1 - mc0 + 1;
+                    continue;
+                }
+                if !cell.is_blank() {
+                    diagnostics.push(Diagnostic::warning(
+                        "I318",
+                        format!(
+                            "合并区域 {}:{} 中被覆盖的单元格还有内容“{}”，Excel 不显示它，已跳过",
+                            a1(mr0, mc0),
+                            a1(mr1, mc1),
+                            cell.text.trim()
+                        ),
+                        loc(r, c),
+                    ));
+                }
+                let how = if r > mr0 {
+                    Covered::Above
+                } else {
+                    Covered::Left
+                };
+                *cell = Cell::covered(how, Pos::Sheet { row: r, col: c });
+            }
+        }
+    }
+    grid
+}
+
+fn a1(r: u32, c: u32) -> String {
+    Pos::Sheet { row: r, col: c }.a1().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content() {
+        assert_eq!(
+            detect(b""),
+            Err(ExcelError::NotWorkbook("文件为空（0 字节）".into()))
+        );
+        assert!(
+            matches!(detect(b"PK\x03\x04\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0hello.txt"), Err(ExcelError::NotWorkbook(m)) if m.contains("zip"))
+        );
+        assert!(
+            matches!(detect("序号,部门,项目\n1,2,3".as_bytes()), Err(ExcelError::NotWorkbook(m)) if m.contains("CSV"))
+        );
+        let mut enc = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        enc.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(detect(&enc), Err(ExcelError::Encrypted));
+    }
+
+    #[test]
+    fn panics_are_contained() {
+        assert_eq!(guarded(|| -> u32 { panic!("inside calamine") }), None);
+        assert_eq!(guarded(|| 7), Some(7));
+    }
+}

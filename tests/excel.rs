@@ -1,0 +1,217 @@
+//! Workbook inputs end to end: every layout fixture in `fixtures/excel/` against its golden
+//! JSON, the seed workbook against the seed Markdown, and every bad input in `fixtures/bad/`
+//! through the library and the `jixiao` binary.
+//!
+//! `JIXIAO_BLESS=1 cargo test --test excel` rewrites the goldens; review the diff.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads a fixture as the CLI does, naming it by its path from the repository root.
+fn convert(rel: &str) -> Result<jixiao::model::Document, jixiao::ReadError> {
+    let bytes = std::fs::read(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    jixiao::read(rel, &bytes, &jixiao::Options::default())
+}
+
+fn workbook_fixtures() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("fixtures/excel"))
+        .expect("fixtures/excel")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| [".xlsx", ".xls", ".ods"].iter().any(|ext| n.ends_with(ext)))
+        .map(|n| format!("fixtures/excel/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn layouts_match_their_goldens() {
+    let bless = std::env::var_os("JIXIAO_BLESS").is_some();
+    let files = workbook_fixtures();
+    assert!(files.len() >= 15, "fixtures missing: {files:?}");
+    let mut failures = Vec::new();
+    for rel in &files {
+        let doc = convert(rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(!jixiao::failed(&doc), "{rel}: {:#?}", doc.diagnostics);
+        let json = jixiao_json::to_string(&doc);
+        let golden = root().join(format!("{rel}.expected.json"));
+        if bless {
+            std::fs::write(&golden, &json).expect("write golden");
+            continue;
+        }
+        match std::fs::read_to_string(&golden) {
+            Ok(expected) if expected == json => {}
+            Ok(_) => failures.push(format!("{rel}: differs from {}", golden.display())),
+            Err(_) => failures.push(format!("{rel}: no golden {}", golden.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{failures:#?}\n(JIXIAO_BLESS=1 rewrites the goldens)"
+    );
+}
+
+/// Drops every location so that documents from different formats compare by content.
+fn without_locations(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|k, _| !k.ends_with("location"));
+            map.values_mut().for_each(without_locations);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_locations),
+        _ => {}
+    }
+}
+
+/// Numbers compared by value, not by their digits.
+fn numbers_by_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) => {
+            let v: f64 = n.to_string().parse().expect("number");
+            *value = serde_json::Value::String(v.to_string());
+        }
+        serde_json::Value::Object(map) => map.values_mut().for_each(numbers_by_value),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(numbers_by_value),
+        _ => {}
+    }
+}
+
+fn content(doc: &jixiao::model::Document) -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&jixiao_json::to_string(doc)).expect("json");
+    v.as_object_mut().expect("object").remove("diagnostics");
+    without_locations(&mut v);
+    v
+}
+
+/// The seed as a clean workbook (real vertical and horizontal merges) reads to the same IR as
+/// the OCR Markdown, whose damage the recognizer repairs (R101, R102 — the workbook needs none).
+#[test]
+fn seed_workbook_equals_seed_markdown() {
+    let md = convert("fixtures/heshuo-2022.md").expect("seed");
+    let xlsx = convert("fixtures/excel/heshuo-2022.xlsx").expect("workbook");
+    assert_eq!(content(&xlsx), content(&md));
+    // .xls and .ods keep no number formats (I312) and .ods no merges (I315): the same IR but
+    // for the digits of amounts (`0.00` reads as `0`).
+    for rel in [
+        "fixtures/excel/heshuo-2022.xlsx",
+        "fixtures/excel/heshuo-2022.xls",
+        "fixtures/excel/heshuo-2022.ods",
+    ] {
+        let xlsx = convert(rel).expect("workbook");
+        let (mut a, mut b) = (content(&xlsx), content(&md));
+        numbers_by_value(&mut a);
+        numbers_by_value(&mut b);
+        assert_eq!(a, b, "{rel}");
+        assert!(
+            xlsx.diagnostics
+                .iter()
+                .all(|d| d.severity == jixiao::model::Severity::Info),
+            "{rel}: {:#?}",
+            xlsx.diagnostics
+        );
+        // Every location is a sheet cell.
+        let p = &xlsx.projects[3];
+        assert_eq!(p.location.sheet.as_deref(), Some("项目4"));
+        assert!(
+            p.indicators
+                .iter()
+                .all(|i| i.location.cell.is_some() && i.location.line.is_none())
+        );
+    }
+    let md_codes: Vec<&str> = md.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(md_codes, ["R101", "R102"], "the seed's repairs");
+}
+
+/// (file, words the error must contain)
+const BAD: &[(&str, &str)] = &[
+    ("fixtures/bad/empty-workbook.xlsx", "没有任何内容"),
+    ("fixtures/bad/unrelated.xlsx", "未找到绩效目标表"),
+    ("fixtures/bad/truncated.xlsx", "损坏或不完整"),
+    ("fixtures/bad/truncated.xls", "损坏或不完整"),
+    ("fixtures/bad/csv-named.xlsx", "CSV"),
+    ("fixtures/bad/not-a-workbook.xlsx", "zip 压缩包"),
+    ("fixtures/bad/blank-template.xlsx", "空白模板"),
+    ("fixtures/bad/encrypted.xlsx", "密码"),
+];
+
+fn bad_fixtures() -> Vec<(&'static str, &'static str)> {
+    BAD.iter()
+        .copied()
+        .filter(|(rel, _)| root().join(rel).exists())
+        .collect()
+}
+
+#[test]
+fn bad_inputs_give_clear_errors() {
+    let found = bad_fixtures();
+    assert!(found.len() >= 7, "bad fixtures missing: {found:?}");
+    for (rel, words) in found {
+        match convert(rel) {
+            Err(e) => assert!(e.to_string().contains(words), "{rel}: {e}"),
+            Ok(doc) => {
+                assert!(
+                    jixiao::failed(&doc),
+                    "{rel} should fail: {:#?}",
+                    doc.diagnostics
+                );
+                let errors: Vec<String> = doc
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == jixiao::model::Severity::Error)
+                    .map(|d| d.to_string())
+                    .collect();
+                assert!(
+                    errors.iter().any(|e| e.contains(words) && e.contains(rel)),
+                    "{rel}: {errors:#?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_exit_1_through_the_cli() {
+    for (rel, words) in bad_fixtures() {
+        let out = Command::cargo_bin("jixiao")
+            .expect("binary")
+            .current_dir(root())
+            .args(["convert", rel, "-o", "-"])
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{rel}: {stderr}");
+        assert!(
+            stderr.contains(rel) && stderr.contains(words),
+            "{rel}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{rel}: {stderr}");
+    }
+}
+
+#[test]
+fn workbooks_convert_through_the_cli() {
+    let out = Command::cargo_bin("jixiao")
+        .expect("binary")
+        .current_dir(root())
+        .args(["convert", "fixtures/excel/per-sheet.xlsx", "-o", "-"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = jixiao_json::from_str(&String::from_utf8_lossy(&out.stdout)).expect("json");
+    assert_eq!(doc.projects.len(), 2);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("fixtures/excel/per-sheet.xlsx:旧版: 提示[I310]"),
+        "{stderr}"
+    );
+}
