@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao::model::framework::Framework;
 use jixiao::model::{Diagnostic, Document};
+use jixiao_layout::Template;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -50,7 +51,8 @@ struct Common {
     /// How diagnostics are printed.
     #[arg(long, value_enum, default_value = "human")]
     diagnostics: DiagnosticsFormat,
-    /// A folder with another `framework.toml` (indicator framework) to use.
+    /// A folder with another `framework.toml` (indicator framework) and/or `form.toml` (the
+    /// standard form layout for XLSX) to use.
     #[arg(long, value_name = "DIR")]
     template: Option<PathBuf>,
 }
@@ -58,12 +60,14 @@ struct Common {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     Json,
+    Xlsx,
 }
 
 impl OutputFormat {
     fn extension(self) -> &'static str {
         match self {
             OutputFormat::Json => "json",
+            OutputFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -101,10 +105,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn load_framework(common: &Common) -> Result<&'static Framework> {
+/// The templates in `--template DIR`: each of its files replaces the standard one, and it must
+/// hold at least one.
+fn load_templates(common: &Common) -> Result<(&'static Framework, &'static Template)> {
     let Some(dir) = &common.template else {
-        return Ok(Framework::standard());
+        return Ok((Framework::standard(), Template::standard()));
     };
+    let (has_framework, has_form) = (
+        dir.join("framework.toml").exists(),
+        dir.join("form.toml").exists(),
+    );
+    if !has_framework && !has_form {
+        bail!(
+            "模板目录 {} 中既没有 framework.toml 也没有 form.toml",
+            dir.display()
+        );
+    }
+    let framework = if has_framework {
+        load_framework(dir)?
+    } else {
+        Framework::standard()
+    };
+    let form = if has_form {
+        let form = Template::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Box::leak(Box::new(form))
+    } else {
+        Template::standard()
+    };
+    Ok((framework, form))
+}
+
+fn load_framework(dir: &Path) -> Result<&'static Framework> {
     let path = dir.join("framework.toml");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("无法读取模板 {}", path.display()))?;
@@ -145,7 +176,7 @@ fn convert(
     output: &Path,
     common: &Common,
 ) -> Result<ExitCode> {
-    let framework = load_framework(common)?;
+    let (framework, form) = load_templates(common)?;
     let to_stdout = output == Path::new("-");
     if to_stdout && (inputs.len() != 1 || to != [OutputFormat::Json]) {
         bail!("`-o -` 只能用于一个输入、输出 JSON");
@@ -183,6 +214,21 @@ fn convert(
         for format in to {
             let bytes = match format {
                 OutputFormat::Json => jixiao_json::to_string(&doc).into_bytes(),
+                OutputFormat::Xlsx => match jixiao_xlsx::write(&doc, form) {
+                    Ok(written) => {
+                        if common.diagnostics == DiagnosticsFormat::Human {
+                            print_diagnostics(&mut stderr, common.diagnostics, &written.warnings)?;
+                        } else {
+                            all_diags.extend(written.warnings);
+                        }
+                        written.output
+                    }
+                    Err(err) => {
+                        writeln!(stderr, "{}: 错误: {err}", input.display())?;
+                        failed = true;
+                        continue;
+                    }
+                },
             };
             if to_stdout {
                 std::io::stdout().lock().write_all(&bytes)?;
@@ -253,7 +299,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode> {
-    let framework = load_framework(common)?;
+    let (framework, _) = load_templates(common)?;
     let mut stdout = std::io::stdout().lock();
     let mut all = Vec::new();
     let mut failed = false;
