@@ -64,7 +64,10 @@ fn the_form_layout_comes_from_the_template_folder() {
     std::fs::create_dir_all(&dir).unwrap();
     let form = std::fs::read_to_string("templates/form.toml")
         .unwrap()
-        .replace("title = \"项目支出绩效目标表\"", "title = \"项目支出绩效目标表（自定义）\"");
+        .replace(
+            "title = \"项目支出绩效目标表\"",
+            "title = \"项目支出绩效目标表（自定义）\"",
+        );
     std::fs::write(dir.join("form.toml"), form).unwrap();
     jixiao()
         .args(["convert", SEED, "--to", "xlsx", "-o"])

@@ -9,6 +9,12 @@
 //! Amounts are numeric cells whose number format shows the source's digits (`91.59`, `0.00`,
 //! `707.4`); everything else is text exactly as written, never a formula.
 //!
+//! Nothing the writer changes goes unreported. Its diagnostics (in [`Warned::warnings`]):
+//! X401 sheet name shortened to 31 characters, X402 characters Excel forbids in sheet names
+//! replaced, X403 sheet name made unique, X404 sheet named for a project without a name,
+//! X405 paper size not recognized (A4 used), X406 footer longer than Excel allows (shortened),
+//! X407 a row needs more than Excel's largest row height.
+//!
 //! ```
 //! use jixiao_layout::Template;
 //! use jixiao_model::{Document, Project};
@@ -396,8 +402,8 @@ fn draw(
             }
         }
         // Slots no cell covers still get the border, so the form has no holes.
-        for c in 0..ncols {
-            if !covered[r][c] {
+        for (c, &done) in covered[r].iter().enumerate() {
+            if !done {
                 let format = style.cell(None, row.kind);
                 sheet.write_blank(top + r as u32, c as u16, &format)?;
             }

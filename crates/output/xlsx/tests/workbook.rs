@@ -27,7 +27,9 @@ fn seed() -> Document {
 }
 
 fn write(doc: &Document) -> Vec<u8> {
-    jixiao_xlsx::write(doc, Template::standard()).unwrap().output
+    jixiao_xlsx::write(doc, Template::standard())
+        .unwrap()
+        .output
 }
 
 fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
@@ -151,7 +153,9 @@ fn merges_follow_the_form() {
     // Project 1 (7 indicators: 产出 ×4 with 数量 ×2, 效益 ×2, 满意度 ×1).
     let name = &doc.projects[0].project_name;
     let m = merges(&mut wb, name);
-    for want in ["A1:G1", "A2:G2", "B3:D3", "F3:G3", "B5:G5", "C6:E6", "F6:G6"] {
+    for want in [
+        "A1:G1", "A2:G2", "B3:D3", "F3:G3", "B5:G5", "C6:E6", "F6:G6",
+    ] {
         assert!(m.contains(&want.to_string()), "{want} not in {m:?}");
     }
     // Level 1 and level 2 merge vertically over their groups, never across level 1.
@@ -161,7 +165,11 @@ fn merges_follow_the_form() {
     for i in 1..=p.indicators.len() {
         if i == p.indicators.len() || p.indicators[i].level1 != p.indicators[start].level1 {
             if i - start > 1 {
-                let want = format!("{}:{}", a1(first + start as u32, 0), a1(first + i as u32 - 1, 0));
+                let want = format!(
+                    "{}:{}",
+                    a1(first + start as u32, 0),
+                    a1(first + i as u32 - 1, 0)
+                );
                 assert!(m.contains(&want), "level-1 merge {want} not in {m:?}");
             }
             start = i;
@@ -199,16 +207,17 @@ fn amounts_are_numbers_with_the_source_digits() {
         let formats = number_formats(&mut wb, sheet);
         // Row 4 (index 3): 项目资金 | 年度资金总额： | total | 其中：财政拨款 | fiscal | 其他资金 | other
         for (col, (fmt, value)) in [(2, want[0]), (4, want[0]), (6, want[1])] {
-            assert_eq!(range.get_value((3, col)), Some(&Data::Float(value)), "{sheet}");
+            assert_eq!(
+                range.get_value((3, col)),
+                Some(&Data::Float(value)),
+                "{sheet}"
+            );
             assert_eq!(formats[&(3, col)], fmt, "{sheet} col {col}");
         }
     }
     // The summary's 合计 is a formula with its computed value stored.
     let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
-    assert!(
-        sheet.contains("<f>SUM(D3:D5)</f><v>810.99</v>"),
-        "{sheet}"
-    );
+    assert!(sheet.contains("<f>SUM(D3:D5)</f><v>810.99</v>"), "{sheet}");
     let range = wb.worksheet_range("汇总表").unwrap();
     assert_eq!(range.get_value((5, 3)), Some(&Data::Float(810.99)));
 }
@@ -219,9 +228,12 @@ fn print_settings_are_in_the_sheet_xml() {
     let bytes = write(&doc);
     let workbook = part(&bytes, "xl/workbook.xml");
     // Project sheets: the indicator header (row 6) repeats on every page; summary: row 2.
-    assert!(workbook.contains(
-        r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">汇总表!$2:$2</definedName>"#
-    ), "{workbook}");
+    assert!(
+        workbook.contains(
+            r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">汇总表!$2:$2</definedName>"#
+        ),
+        "{workbook}"
+    );
     for (i, p) in doc.projects.iter().enumerate() {
         let want = format!(
             r#"<definedName name="_xlnm.Print_Titles" localSheetId="{}">{}!$6:$6</definedName>"#,
@@ -245,7 +257,11 @@ fn print_settings_are_in_the_sheet_xml() {
         // Every row has a height of its own.
         let rows = sheet.matches("<row ").count();
         assert!(rows > 5);
-        assert_eq!(sheet.matches("customHeight=\"1\"").count(), rows, "sheet{n}");
+        assert_eq!(
+            sheet.matches("customHeight=\"1\"").count(),
+            rows,
+            "sheet{n}"
+        );
     }
     let styles = part(&bytes, "xl/styles.xml");
     assert!(styles.contains(r#"<name val="宋体"/>"#), "{styles}");
@@ -421,7 +437,13 @@ fn read_project(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Project {
         .ok();
     assert_eq!(
         [text(2, 0), text(2, 4), text(3, 0), text(4, 0), text(5, 0)],
-        ["预算单位", "项目名称", "项目资金（万元）", "项目总体目标", "一级指标"]
+        [
+            "预算单位",
+            "项目名称",
+            "项目资金（万元）",
+            "项目总体目标",
+            "一级指标"
+        ]
     );
     // Vertically merged cells read as empty below their first row: fill them down.
     let merges = wb.merge_cells_by_sheet_name(sheet).unwrap();
@@ -510,8 +532,14 @@ fn the_ir_reads_back_from_the_workbook() {
             range.get_value((r, 0)),
             Some(&Data::Float(f64::from(seq.unwrap())))
         );
-        assert_eq!(range.get_value((r, 1)), Some(&Data::String(department.clone())));
-        assert_eq!(range.get_value((r, 2)), Some(&Data::String(project_name.clone())));
+        assert_eq!(
+            range.get_value((r, 1)),
+            Some(&Data::String(department.clone()))
+        );
+        assert_eq!(
+            range.get_value((r, 2)),
+            Some(&Data::String(project_name.clone()))
+        );
         let total = doc.projects[i].funds.total.unwrap().to_string();
         assert_eq!(
             range.get_value((r, 3)),
@@ -519,4 +547,37 @@ fn the_ir_reads_back_from_the_workbook() {
         );
     }
     assert_eq!(range.get_value((7, 0)), Some(&Data::String("合计".into())));
+}
+
+#[test]
+fn settings_that_cannot_be_applied_are_reported() {
+    let toml = jixiao_layout::STANDARD_TOML
+        .replace("paper = \"A4\"", "paper = \"B4\"")
+        .replace(
+            "footer = \"第 {page} 页 共 {pages} 页\"",
+            &format!("footer = \"{}\"", "页".repeat(300)),
+        );
+    let template = Template::from_toml(&toml).unwrap();
+    let doc = Document {
+        projects: vec![Project {
+            project_name: "长".into(),
+            goal: "很长的目标。".repeat(800),
+            ..Project::default()
+        }],
+        ..Document::default()
+    };
+    let written = jixiao_xlsx::write(&doc, &template).unwrap();
+    let codes: Vec<&str> = written.warnings.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["X405", "X406", "X407"]);
+    let sheet = part(&written.output, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains(r#"<pageSetup paperSize="9""#));
+    // 409 pt, rounded to whole pixels as rust_xlsxwriter stores heights.
+    assert!(sheet.contains(r#"ht="408.75" customHeight="1""#), "{sheet}");
+    // The goal is all there even so.
+    let mut wb = open(&written.output);
+    let range = wb.worksheet_range("长").unwrap();
+    assert_eq!(
+        range.get_value((3, 1)),
+        Some(&Data::String("很长的目标。".repeat(800)))
+    );
 }
