@@ -314,8 +314,13 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
     inputs.sort_by(|a, b| a.file.cmp(&b.file));
 
     let duplicates = duplicates(&projects);
-    let (consolidated, consolidated_errors) =
-        write_consolidated(output, &summaries, projects, &options.formats);
+    let (consolidated, consolidated_errors) = write_consolidated(
+        output,
+        &summaries,
+        projects,
+        &options.formats,
+        &options.read,
+    );
 
     let mut totals = Totals {
         files: inputs.len(),
@@ -540,7 +545,9 @@ fn convert_one(
             extension_prefix(&job.base),
             format.extension()
         ));
-        let rendered = catch_unwind(AssertUnwindSafe(|| render(&doc, format, &mut writer_diags)));
+        let rendered = catch_unwind(AssertUnwindSafe(|| {
+            render(&doc, format, &options.read, &mut writer_diags)
+        }));
         let result = match rendered {
             Ok(Ok(bytes)) => {
                 if let Some(parent) = target.parent() {
@@ -648,6 +655,7 @@ fn write_consolidated(
     summaries: &[Summary],
     projects: Vec<(String, Project)>,
     formats: &[OutputFormat],
+    options: &crate::Options,
 ) -> (Vec<String>, Vec<String>) {
     if projects.is_empty() {
         return (Vec::new(), Vec::new());
@@ -672,7 +680,9 @@ fn write_consolidated(
     for &format in formats {
         let target = output.join(format!("{CONSOLIDATED}.{}", format.extension()));
         let mut diags = Vec::new();
-        match catch_unwind(AssertUnwindSafe(|| render(&doc, format, &mut diags))) {
+        match catch_unwind(AssertUnwindSafe(|| {
+            render(&doc, format, options, &mut diags)
+        })) {
             Ok(Ok(bytes)) => match write_atomic(&target, &bytes) {
                 Ok(()) => written.push(relative(&target, output)),
                 Err(e) => errors.push(format!("{}：{e}", relative(&target, output))),

@@ -33,16 +33,19 @@ pub mod fsutil;
 pub enum OutputFormat {
     /// The JSON contract `jixiao/1`.
     Json,
+    /// The standard form as a print-ready workbook.
+    Xlsx,
 }
 
 impl OutputFormat {
     /// Every output format, in the order outputs are written.
-    pub const ALL: &[OutputFormat] = &[OutputFormat::Json];
+    pub const ALL: &[OutputFormat] = &[OutputFormat::Json, OutputFormat::Xlsx];
 
     /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Json => "json",
+            OutputFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -60,10 +63,17 @@ pub enum RenderError {
 pub fn render(
     doc: &Document,
     format: OutputFormat,
-    _diagnostics: &mut Vec<Diagnostic>,
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>, RenderError> {
     match format {
         OutputFormat::Json => Ok(jixiao_json::to_string(doc).into_bytes()),
+        OutputFormat::Xlsx => {
+            let written = jixiao_xlsx::write(doc, options.template)
+                .map_err(|e| RenderError::Writer(e.to_string()))?;
+            diagnostics.extend(written.warnings);
+            Ok(written.output)
+        }
     }
 }
 
@@ -122,14 +132,17 @@ pub enum ReadError {
 /// Settings for reading.
 #[derive(Debug, Clone, Copy)]
 pub struct Options<'a> {
-    /// The indicator framework used by the recognizer.
+    /// The indicator framework used by the recognizer and the review.
     pub framework: &'a Framework,
+    /// The standard form layout used by the XLSX and PDF writers.
+    pub template: &'a jixiao_layout::Template,
 }
 
 impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             framework: Framework::standard(),
+            template: jixiao_layout::Template::standard(),
         }
     }
 }

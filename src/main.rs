@@ -84,12 +84,14 @@ struct Common {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     Json,
+    Xlsx,
 }
 
 impl From<OutputFormat> for jixiao::OutputFormat {
     fn from(f: OutputFormat) -> Self {
         match f {
             OutputFormat::Json => jixiao::OutputFormat::Json,
+            OutputFormat::Xlsx => jixiao::OutputFormat::Xlsx,
         }
     }
 }
@@ -156,7 +158,7 @@ fn batch(
     common: &Common,
 ) -> Result<ExitCode> {
     use std::io::IsTerminal;
-    let framework = load_framework(common)?;
+    let read = load_options(common)?;
     let mut formats: Vec<jixiao::OutputFormat> = to.iter().map(|&f| f.into()).collect();
     formats.sort();
     formats.dedup();
@@ -170,7 +172,7 @@ fn batch(
     let options = jixiao::batch::BatchOptions {
         formats,
         jobs,
-        read: jixiao::Options { framework },
+        read,
         progress,
     };
     let report = jixiao::batch::run(input, output, &options)?;
@@ -187,24 +189,44 @@ fn batch(
     })
 }
 
-fn load_framework(common: &Common) -> Result<&'static Framework> {
+/// The templates in `--template DIR`: `framework.toml` (indicator framework) and/or
+/// `form.toml` (standard form layout); each replaces the built-in one, and at least one must
+/// be there.
+fn load_options(common: &Common) -> Result<jixiao::Options<'static>> {
     let Some(dir) = &common.template else {
-        return Ok(Framework::standard());
+        return Ok(jixiao::Options::default());
     };
-    let path = dir.join("framework.toml");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("无法读取模板 {}", path.display()))?;
-    let fw = Framework::from_toml(&text)
-        .map_err(|e| anyhow::anyhow!("模板 {} 有误：{e}", path.display()))?;
-    Ok(Box::leak(Box::new(fw)))
+    let (has_framework, has_form) = (
+        dir.join("framework.toml").exists(),
+        dir.join("form.toml").exists(),
+    );
+    if !has_framework && !has_form {
+        bail!(
+            "模板目录 {} 中既没有 framework.toml 也没有 form.toml",
+            dir.display()
+        );
+    }
+    let mut options = jixiao::Options::default();
+    if has_framework {
+        let path = dir.join("framework.toml");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("无法读取模板 {}", path.display()))?;
+        let fw = Framework::from_toml(&text)
+            .map_err(|e| anyhow::anyhow!("模板 {} 有误：{e}", path.display()))?;
+        options.framework = Box::leak(Box::new(fw));
+    }
+    if has_form {
+        let form = jixiao_layout::Template::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        options.template = Box::leak(Box::new(form));
+    }
+    Ok(options)
 }
 
 /// Reads one input; an unreadable one is reported and gives `None`.
-fn read_input(path: &Path, framework: &Framework) -> Result<Document, String> {
+fn read_input(path: &Path, options: &jixiao::Options) -> Result<Document, String> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: 错误: 无法读取文件：{e}"))?;
-    let options = jixiao::Options { framework };
-    jixiao::load(&name, &bytes, &options).map_err(|e| format!("{name}: 错误: {e}"))
+    jixiao::load(&name, &bytes, options).map_err(|e| format!("{name}: 错误: {e}"))
 }
 
 fn print_diagnostics(
@@ -231,7 +253,7 @@ fn convert(
     output: &Path,
     common: &Common,
 ) -> Result<ExitCode> {
-    let framework = load_framework(common)?;
+    let options = load_options(common)?;
     let to_stdout = output == Path::new("-");
     if to_stdout && (inputs.len() != 1 || to != [OutputFormat::Json]) {
         bail!("`-o -` 只能用于一个输入、输出 JSON");
@@ -249,7 +271,7 @@ fn convert(
     let mut failed = false;
     let mut stderr = std::io::stderr().lock();
     for input in inputs {
-        let doc = match read_input(input, framework) {
+        let doc = match read_input(input, &options) {
             Ok(doc) => doc,
             Err(message) => {
                 writeln!(stderr, "{message}")?;
@@ -269,7 +291,7 @@ fn convert(
         for &format in to {
             let format = jixiao::OutputFormat::from(format);
             let mut writer_diags = Vec::new();
-            let bytes = match jixiao::render(&doc, format, &mut writer_diags) {
+            let bytes = match jixiao::render(&doc, format, &options, &mut writer_diags) {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     writeln!(
@@ -337,12 +359,12 @@ fn output_path(dir: &Path, input: &Path, ext: &str, used: &mut HashSet<PathBuf>)
 }
 
 fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode> {
-    let framework = load_framework(common)?;
+    let options = load_options(common)?;
     let mut stdout = std::io::stdout().lock();
     let mut all = Vec::new();
     let mut failed = false;
     for input in inputs {
-        match read_input(input, framework) {
+        match read_input(input, &options) {
             Ok(doc) => {
                 failed |= doc
                     .diagnostics
