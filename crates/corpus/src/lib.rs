@@ -159,7 +159,10 @@ pub fn project(rng: &mut Rng, n: usize) -> Project {
         "产出指标",
         "成本指标",
         format!("每次发放{subject}资金数"),
-        format!("≤{}万元", money(cents / times.max(1))),
+        format!(
+            "≤{}万元",
+            money((cents + other_cents).div_ceil(times.max(1)))
+        ),
     );
     push(
         "效益指标",
@@ -390,6 +393,7 @@ fn numbered(ws: &mut Worksheet, p: &Project, f: &Formats) -> Result<(), XlsxErro
     money(ws, 3, 2, &p.total, f)?;
     ws.write_string_with_format(3, 3, "财政拨款", &f.cell)?;
     money(ws, 3, 4, &p.fiscal, f)?;
+    ws.write_string_with_format(3, 5, format!("其他资金：{}", p.other), &f.cell)?;
     ws.write_string_with_format(4, 0, "项目总体目标", &f.cell)?;
     ws.merge_range(4, 1, 4, 5, &p.goal, &f.left)?;
     for (c, h) in ["序号", "一级指标", "二级指标", "三级指标", "指标值", "备注"]
