@@ -69,6 +69,7 @@ pub fn render(
     match format {
         OutputFormat::Json => Ok(jixiao_json::to_string(doc).into_bytes()),
         OutputFormat::Xlsx => {
+            diagnostics.extend(jixiao_layout::omitted(doc));
             let written = jixiao_xlsx::write(doc, options.template)
                 .map_err(|e| RenderError::Writer(e.to_string()))?;
             diagnostics.extend(written.warnings);

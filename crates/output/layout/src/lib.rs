@@ -25,7 +25,7 @@
 //! ```
 
 use jixiao_model::framework::normalize_label;
-use jixiao_model::{Decimal, Document, Project};
+use jixiao_model::{Decimal, Diagnostic, Document, Project};
 use serde::Deserialize;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -628,6 +628,52 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
     })
 }
 
+/// What the standard form has no place for, as info diagnostics (L401, L402), so that a
+/// writer of the form never drops data silently: the 中期 (medium-term) funds, goal and
+/// indicators of an 88号 table, and a 实施单位 given beside the 预算单位. The JSON output keeps
+/// them.
+pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &doc.projects {
+        let mut parts = Vec::new();
+        if p.midterm_funds.is_some() {
+            parts.push("中期资金".to_string());
+        }
+        if p.midterm_goal.as_deref().is_some_and(|g| !g.is_empty()) {
+            parts.push("中期目标".to_string());
+        }
+        if !p.midterm_indicators.is_empty() {
+            parts.push(format!("中期指标 {} 条", p.midterm_indicators.len()));
+        }
+        if !parts.is_empty() {
+            out.push(Diagnostic::info(
+                "L401",
+                format!(
+                    "项目“{}”的{}不在标准格式中，未写入此文件（JSON 输出中保留）",
+                    p.project_name,
+                    parts.join("、")
+                ),
+                p.location.clone(),
+            ));
+        }
+        if let Some(unit) = p
+            .implementing_unit
+            .as_deref()
+            .filter(|u| !u.is_empty() && *u != p.budget_unit)
+        {
+            out.push(Diagnostic::info(
+                "L402",
+                format!(
+                    "项目“{}”的实施单位“{unit}”不在标准格式中，未写入此文件（JSON 输出中保留）",
+                    p.project_name
+                ),
+                p.location.clone(),
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -714,6 +760,36 @@ mod tests {
             }
         );
         assert_eq!(total.cells[1].content.text(), "224.30");
+    }
+
+    #[test]
+    fn what_the_form_cannot_hold_is_reported() {
+        let mut p = Project {
+            project_name: "甲".into(),
+            budget_unit: "某局".into(),
+            ..Project::default()
+        };
+        assert!(
+            omitted(&Document {
+                projects: vec![p.clone()],
+                ..Document::default()
+            })
+            .is_empty()
+        );
+        p.midterm_goal = Some("三年内完成".into());
+        p.midterm_indicators = vec![ind("产出指标", "数量指标")];
+        p.implementing_unit = Some("某中心".into());
+        let found = omitted(&Document {
+            projects: vec![p],
+            ..Document::default()
+        });
+        let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["L401", "L402"]);
+        assert!(
+            found[0].message.contains("中期目标、中期指标 1 条"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
