@@ -30,6 +30,10 @@ enum Command {
         /// Output directory, or `-` for standard output (JSON only, one input).
         #[arg(short, long, default_value = ".")]
         output: PathBuf,
+        /// The font for PDF output, a TTF/OTF/TTC file; `PATH:INDEX` picks a face of a
+        /// collection (default: the embedded Noto Serif SC).
+        #[arg(long, value_name = "PATH[:INDEX]")]
+        font: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -58,12 +62,14 @@ struct Common {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     Json,
+    Pdf,
 }
 
 impl OutputFormat {
     fn extension(self) -> &'static str {
         match self {
             OutputFormat::Json => "json",
+            OutputFormat::Pdf => "pdf",
         }
     }
 }
@@ -95,8 +101,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             inputs,
             to,
             output,
+            font,
             common,
-        } => convert(&inputs, &to, &output, &common),
+        } => convert(&inputs, &to, &output, font.as_deref(), &common),
         Command::Check { inputs, common } => check(&inputs, &common),
     }
 }
@@ -139,13 +146,31 @@ fn print_diagnostics(
     Ok(())
 }
 
+/// Reads `--font PATH[:INDEX]` once for the whole run.
+fn load_font(spec: &str) -> Result<jixiao_pdf::Font> {
+    let (path, index) = match spec.rsplit_once(':') {
+        Some((p, i)) if !p.is_empty() && !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) => {
+            (p, i.parse::<usize>()?)
+        }
+        _ => (spec, 0),
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取字体文件 {path}"))?;
+    jixiao_pdf::Font::from_bytes(&bytes, index).with_context(|| format!("字体 {path} 不可用"))
+}
+
 fn convert(
     inputs: &[PathBuf],
     to: &[OutputFormat],
     output: &Path,
+    font: Option<&str>,
     common: &Common,
 ) -> Result<ExitCode> {
     let framework = load_framework(common)?;
+    let custom_font = font.map(load_font).transpose()?;
+    let pdf_font = match &custom_font {
+        Some(f) => f,
+        None => jixiao_pdf::Font::standard(),
+    };
     let to_stdout = output == Path::new("-");
     if to_stdout && (inputs.len() != 1 || to != [OutputFormat::Json]) {
         bail!("`-o -` 只能用于一个输入、输出 JSON");
@@ -183,6 +208,28 @@ fn convert(
         for format in to {
             let bytes = match format {
                 OutputFormat::Json => jixiao_json::to_string(&doc).into_bytes(),
+                OutputFormat::Pdf => {
+                    let options = jixiao_pdf::Options::with_font(pdf_font);
+                    match jixiao_pdf::pdf(&doc, &options) {
+                        Ok(out) => {
+                            if common.diagnostics == DiagnosticsFormat::Human {
+                                print_diagnostics(
+                                    &mut stderr,
+                                    common.diagnostics,
+                                    &out.diagnostics,
+                                )?;
+                            } else {
+                                all_diags.extend(out.diagnostics);
+                            }
+                            out.bytes
+                        }
+                        Err(e) => {
+                            writeln!(stderr, "{}: 错误: {e}", input.display())?;
+                            failed = true;
+                            continue;
+                        }
+                    }
+                }
             };
             if to_stdout {
                 std::io::stdout().lock().write_all(&bytes)?;
