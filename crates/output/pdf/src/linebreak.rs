@@ -126,6 +126,87 @@ pub fn wrap(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
         .collect()
 }
 
+/// Like [`wrap`] for centred cells: no more lines than [`wrap`] gives, but breaks chosen for
+/// even lines and, where there is a choice, after a colon or comma or before a bracket, so
+/// `项目资金（万元）` reads `项目资金` / `（万元）`, not `项目资金（万` / `元）`.
+///
+/// ```
+/// use jixiao_pdf::linebreak::wrap_balanced;
+/// let w = |s: &str| s.chars().count() as f32;
+/// assert_eq!(wrap_balanced("年度资金总额：", 6.0, &w), ["年度资金", "总额："]);
+/// assert_eq!(wrap_balanced("其中：财政拨款", 6.0, &w), ["其中：", "财政拨款"]);
+/// ```
+pub fn wrap_balanced(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    text.lines()
+        .flat_map(|p| {
+            let p = p.trim_end_matches('\r');
+            balance_paragraph(p, max, width).unwrap_or_else(|| wrap_paragraph(p, max, width))
+        })
+        .collect()
+}
+
+/// The best breaks of one paragraph by dynamic programming over its units: fewest lines,
+/// then least cost (squared slack of each line, less a bonus for a break at punctuation).
+/// `None` when a unit is wider than the line (then only cutting it helps).
+fn balance_paragraph(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Option<Vec<String>> {
+    const GOOD_BREAK: f32 = 0.5;
+    let units = units(text);
+    let n = units.len();
+    if n > 200 {
+        return None; // long text is left-aligned in practice; keep this cheap
+    }
+    let line = |j: usize, i: usize| -> String {
+        units[j..i]
+            .concat()
+            .trim_matches([' ', '\u{3000}'])
+            .to_string()
+    };
+    // best[i]: (lines, cost, start of the last line) for units[..i]
+    let mut best: Vec<Option<(usize, f32, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0.0, 0));
+    for i in 1..=n {
+        for j in (0..i).rev() {
+            let text = line(j, i);
+            let w = width(&text);
+            if w > max {
+                if i - j == 1 {
+                    return None;
+                }
+                break;
+            }
+            let Some((lines, cost, _)) = best[j] else {
+                continue;
+            };
+            let slack = (max - w) / max;
+            let mut c = cost + slack * slack;
+            if i < n {
+                let ends_well = text.ends_with(['：', ':', '，', ',', '、', '；', ';']);
+                let next_opens = units[i].starts_with(['（', '(']);
+                if ends_well || next_opens {
+                    c -= GOOD_BREAK;
+                }
+            }
+            let cand = (lines + 1, c, j);
+            if best[i].is_none_or(|b| (cand.0, cand.1) < (b.0, b.1)) {
+                best[i] = Some(cand);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = n;
+    while i > 0 {
+        let (_, _, j) = best[i]?;
+        out.push(line(j, i));
+        i = j;
+    }
+    out.reverse();
+    out.retain(|l| !l.is_empty());
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +280,27 @@ mod tests {
     fn newlines_break_and_empty_text_has_no_lines() {
         assert_eq!(wrap("甲\n乙", 10.0, &w), ["甲", "乙"]);
         assert!(wrap("  ", 10.0, &w).is_empty());
+    }
+
+    #[test]
+    fn balanced_lines_for_centred_cells() {
+        assert_eq!(
+            wrap_balanced("项目资金（万元）", 12.0, &w),
+            ["项目资金", "（万元）"]
+        );
+        assert_eq!(
+            wrap_balanced("年度资金总额（万元）", 16.0, &w),
+            ["年度资金总额", "（万元）"]
+        );
+        assert_eq!(wrap_balanced("服务对象满意度指标", 12.0, &w).len(), 2);
+        // one line stays one line; the line count never grows
+        assert_eq!(wrap_balanced("其他资金", 12.0, &w), ["其他资金"]);
+        let text = "城乡居民社会养老保险基金县级配套项目";
+        for max in [10.0, 16.0, 24.0, 40.0] {
+            let b = wrap_balanced(text, max, &w);
+            assert_eq!(b.len(), wrap(text, max, &w).len());
+            assert_eq!(b.concat(), text);
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Tables to pages: measuring cells, paginating rows, drawing boxes and text.
 
 use crate::font::Font;
-use crate::linebreak::wrap;
-use jixiao_layout::{Align, Table, Template};
+use crate::linebreak::{wrap, wrap_balanced};
+use jixiao_layout::{Align, Role, Table, Template};
 use jixiao_model::{Diagnostic, Location};
 use printpdf::{FontId, Line, LinePoint, Mm, Op, PdfFontHandle, Point, Pt, TextItem};
 
@@ -65,6 +65,8 @@ struct MCell {
     col_span: usize,
     row_span: usize,
     align: Align,
+    /// A label of the form: shown whole in every part of a row cut across pages.
+    label: bool,
     lines: Vec<String>,
 }
 
@@ -189,12 +191,17 @@ impl<'a> Renderer<'a> {
                     &row.source,
                 );
                 let pt = s.body_pt;
-                let lines = wrap(&text, width, &|t| self.text_width(t, pt));
+                let measure = |t: &str| self.text_width(t, pt);
+                let lines = match cell.align {
+                    Align::Center => wrap_balanced(&text, width, &measure),
+                    Align::Left => wrap(&text, width, &measure),
+                };
                 cells.push(MCell {
                     col: cell.col,
                     col_span: cell.col_span,
                     row_span: cell.row_span.max(1),
                     align: cell.align,
+                    label: cell.role == Role::Label,
                     lines,
                 });
             }
@@ -294,7 +301,13 @@ impl<'a> Renderer<'a> {
             let lines_left = m.rows[row]
                 .iter()
                 .filter(|c| c.row_span == 1)
-                .map(|c| c.lines.len().saturating_sub(first_line))
+                .map(|c| {
+                    if c.label {
+                        c.lines.len()
+                    } else {
+                        c.lines.len().saturating_sub(first_line)
+                    }
+                })
                 .max()
                 .unwrap_or(0);
             let left_height = if split_from.is_some() {
@@ -450,20 +463,14 @@ impl<'a> Renderer<'a> {
                         break;
                     }
                 }
-                let lines = match piece.lines {
-                    Some((from, to)) if cell.row_span == 1 => {
+                let cut = piece.lines.filter(|_| cell.row_span == 1 && !cell.label);
+                let lines = match cut {
+                    Some((from, to)) => {
                         &cell.lines[from.min(cell.lines.len())..to.min(cell.lines.len())]
                     }
-                    _ => &cell.lines[..],
+                    None => &cell.lines[..],
                 };
-                self.draw_cell(
-                    &mut ops,
-                    m,
-                    cell,
-                    (tops[i], bottom),
-                    lines,
-                    piece.lines.is_some() && cell.row_span == 1,
-                );
+                self.draw_cell(&mut ops, m, cell, (tops[i], bottom), lines, cut.is_some());
             }
         }
         DrawnPage { ops }
