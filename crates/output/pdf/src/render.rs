@@ -297,6 +297,10 @@ impl<'a> Renderer<'a> {
                     reserve = reserve.max(short);
                 }
             }
+            // The header row keeps with the row after it (unless that row is cut anyway).
+            if Some(row) == header && row + 1 < m.rows.len() && m.heights[row + 1] < body / 2.0 {
+                reserve = reserve.max(m.heights[row + 1]);
+            }
             let first_line = split_from.unwrap_or(0);
             let lines_left = m.rows[row]
                 .iter()

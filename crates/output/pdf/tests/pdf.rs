@@ -294,3 +294,32 @@ fn another_font_can_be_used() {
 fn empty_document_is_an_error() {
     assert!(pdf(&Document::default(), &Options::default()).is_err());
 }
+
+#[test]
+fn the_header_row_is_never_left_alone_at_the_foot_of_a_page() {
+    // Goals of growing length push the indicator header down the first page and past it.
+    let mut orphan_checked = 0;
+    for n in (150..270).step_by(3) {
+        let mut p = long_project(6);
+        p.goal = "保障困难群众基本生活。".repeat(n);
+        let doc = Document {
+            projects: vec![p],
+            ..Document::default()
+        };
+        let pages = pages(&pdf(&doc, &Options::default()).unwrap().bytes);
+        let total = pages.len();
+        for (i, page) in pages.iter().enumerate() {
+            let body = squash(page);
+            let body = body
+                .strip_suffix(&format!("第{}页共{total}页", i + 1))
+                .unwrap();
+            assert!(
+                !body.ends_with("指标值"),
+                "goal ×{n}: page {} ends with the header",
+                i + 1
+            );
+            orphan_checked += 1;
+        }
+    }
+    assert!(orphan_checked > 40);
+}
