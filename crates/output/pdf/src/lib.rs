@@ -64,7 +64,8 @@ impl Default for Options<'static> {
 pub struct Pdf {
     /// The PDF file.
     pub bytes: Vec<u8>,
-    /// Warnings: characters the font lacks (`P501`).
+    /// Warnings: characters the font lacks (`P501`), problems the PDF library reported
+    /// (`P502`, e.g. a font it could not subset and so embedded whole).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -133,6 +134,7 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
     let mut hash = Fnv::default();
     hash.write(title.as_bytes());
     hash.write(options.font.name().as_bytes());
+    hash.write(&options.font.parsed().hash.to_le_bytes());
     for (t, _, _) in &tables {
         hash.write(format!("{t:?}").as_bytes());
     }
@@ -164,7 +166,18 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
         subset_fonts: true,
         ..PdfSaveOptions::default()
     };
-    let mut lo = pdf.to_lopdf_document(&save, &mut Vec::new());
+    let mut warnings = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
+    // printpdf reports, among others, a font it could not subset (and so embeds whole).
+    for w in warnings {
+        if w.severity != printpdf::PdfParseErrorSeverity::Info {
+            renderer.diagnostics.push(Diagnostic::warning(
+                "P502",
+                format!("生成 PDF 时出现问题：{}", w.msg),
+                Default::default(),
+            ));
+        }
+    }
     let id = lopdf::Object::String(hash.hex().into_bytes(), lopdf::StringFormat::Literal);
     lo.trailer
         .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
