@@ -35,17 +35,20 @@ pub enum OutputFormat {
     Json,
     /// The standard form as a print-ready workbook.
     Xlsx,
+    /// The standard form as an A4 PDF with an embedded Chinese font.
+    Pdf,
 }
 
 impl OutputFormat {
     /// Every output format, in the order outputs are written.
-    pub const ALL: &[OutputFormat] = &[OutputFormat::Json, OutputFormat::Xlsx];
+    pub const ALL: &[OutputFormat] = &[OutputFormat::Json, OutputFormat::Xlsx, OutputFormat::Pdf];
 
     /// The file extension.
     pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Json => "json",
             OutputFormat::Xlsx => "xlsx",
+            OutputFormat::Pdf => "pdf",
         }
     }
 }
@@ -74,6 +77,21 @@ pub fn render(
                 .map_err(|e| RenderError::Writer(e.to_string()))?;
             diagnostics.extend(written.warnings);
             Ok(written.output)
+        }
+        OutputFormat::Pdf => {
+            diagnostics.extend(jixiao_layout::omitted(doc));
+            let font: &jixiao_pdf::Font = match options.font {
+                Some(font) => font,
+                None => jixiao_pdf::Font::standard(),
+            };
+            let pdf_options = jixiao_pdf::Options {
+                template: options.template,
+                font,
+            };
+            let written = jixiao_pdf::pdf(doc, &pdf_options)
+                .map_err(|e| RenderError::Writer(e.to_string()))?;
+            diagnostics.extend(written.diagnostics);
+            Ok(written.bytes)
         }
     }
 }
@@ -137,6 +155,8 @@ pub struct Options<'a> {
     pub framework: &'a Framework,
     /// The standard form layout used by the XLSX and PDF writers.
     pub template: &'a jixiao_layout::Template,
+    /// The PDF font; `None` is the embedded one (parsed once per process, when first needed).
+    pub font: Option<&'a jixiao_pdf::Font>,
 }
 
 impl Default for Options<'_> {
@@ -144,6 +164,7 @@ impl Default for Options<'_> {
         Options {
             framework: Framework::standard(),
             template: jixiao_layout::Template::standard(),
+            font: None,
         }
     }
 }

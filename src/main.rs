@@ -61,9 +61,12 @@ enum Command {
         /// Warnings count as failures for the exit code.
         #[arg(long)]
         strict: bool,
-        /// A folder with another `framework.toml` (indicator framework) to use.
+        /// A folder with another `framework.toml` and/or `form.toml` to use.
         #[arg(long, value_name = "DIR")]
         template: Option<PathBuf>,
+        /// The font for PDF output (`PATH[:INDEX]`).
+        #[arg(long, value_name = "PATH[:INDEX]")]
+        font: Option<String>,
     },
     /// List the review rules (C2xx): what each checks, why, and an example.
     Rules,
@@ -76,15 +79,21 @@ struct Common {
     /// How diagnostics are printed.
     #[arg(long, value_enum, default_value = "human")]
     diagnostics: DiagnosticsFormat,
-    /// A folder with another `framework.toml` (indicator framework) to use.
+    /// A folder with another `framework.toml` (indicator framework) and/or `form.toml`
+    /// (standard form layout) to use.
     #[arg(long, value_name = "DIR")]
     template: Option<PathBuf>,
+    /// The font for PDF output, a TTF/OTF/TTC file; `PATH:INDEX` picks a face of a
+    /// collection (e.g. `simsun.ttc:0`). Default: the embedded Noto Serif SC (GB2312).
+    #[arg(long, value_name = "PATH[:INDEX]")]
+    font: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     Json,
     Xlsx,
+    Pdf,
 }
 
 impl From<OutputFormat> for jixiao::OutputFormat {
@@ -92,6 +101,7 @@ impl From<OutputFormat> for jixiao::OutputFormat {
         match f {
             OutputFormat::Json => jixiao::OutputFormat::Json,
             OutputFormat::Xlsx => jixiao::OutputFormat::Xlsx,
+            OutputFormat::Pdf => jixiao::OutputFormat::Pdf,
         }
     }
 }
@@ -134,10 +144,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             quiet,
             strict,
             template,
+            font,
         } => {
             let common = Common {
                 diagnostics: DiagnosticsFormat::Human,
                 template,
+                font,
             };
             batch(&input, &output, &to, jobs, quiet, strict, &common)
         }
@@ -193,8 +205,12 @@ fn batch(
 /// `form.toml` (standard form layout); each replaces the built-in one, and at least one must
 /// be there.
 fn load_options(common: &Common) -> Result<jixiao::Options<'static>> {
+    let mut options = jixiao::Options::default();
+    if let Some(spec) = &common.font {
+        options.font = Some(Box::leak(Box::new(load_font(spec)?)));
+    }
     let Some(dir) = &common.template else {
-        return Ok(jixiao::Options::default());
+        return Ok(options);
     };
     let (has_framework, has_form) = (
         dir.join("framework.toml").exists(),
@@ -206,7 +222,6 @@ fn load_options(common: &Common) -> Result<jixiao::Options<'static>> {
             dir.display()
         );
     }
-    let mut options = jixiao::Options::default();
     if has_framework {
         let path = dir.join("framework.toml");
         let text = std::fs::read_to_string(&path)
@@ -220,6 +235,18 @@ fn load_options(common: &Common) -> Result<jixiao::Options<'static>> {
         options.template = Box::leak(Box::new(form));
     }
     Ok(options)
+}
+
+/// Reads `--font PATH[:INDEX]` once for the whole run.
+fn load_font(spec: &str) -> Result<jixiao_pdf::Font> {
+    let (path, index) = match spec.rsplit_once(':') {
+        Some((p, i)) if !p.is_empty() && !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) => {
+            (p, i.parse::<usize>()?)
+        }
+        _ => (spec, 0),
+    };
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取字体文件 {path}"))?;
+    jixiao_pdf::Font::from_bytes(&bytes, index).with_context(|| format!("字体 {path} 不可用"))
 }
 
 /// Reads one input; an unreadable one is reported and gives `None`.

@@ -25,7 +25,7 @@
 //! ```
 
 use jixiao_model::framework::normalize_label;
-use jixiao_model::{Decimal, Diagnostic, Document, Project};
+use jixiao_model::{Decimal, Diagnostic, Document, Location, Project};
 use serde::Deserialize;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -351,6 +351,9 @@ pub struct Row {
     pub kind: RowKind,
     /// Its cells (only those whose top-left slot is in this row).
     pub cells: Vec<Cell>,
+    /// Where the row's values came from (an indicator's line, the summary row's cell), so a
+    /// writer's diagnostics can point at the cell a clerk must fix; empty for label rows.
+    pub source: Location,
 }
 
 /// A form laid out: title lines, column widths, rows.
@@ -421,15 +424,25 @@ pub fn project(p: &Project, t: &Template) -> Table {
                 .map_or(Content::Empty, |y| Content::Text(y.to_string())),
             _ => Content::Empty,
         };
+        let fields = || spec.cells.iter().filter_map(|c| c.field.as_deref());
+        let source = if fields().any(|f| f == "goal") {
+            p.goal_location.clone()
+        } else if fields().any(|f| f.starts_with("funds.")) {
+            p.funds.location.clone()
+        } else {
+            None
+        };
         rows.push(Row {
             kind: RowKind::Block,
             cells: cells_for(&spec.cells, &value),
+            source: source.unwrap_or_else(|| p.location.clone()),
         });
     }
     let header_row = rows.len();
     rows.push(Row {
         kind: RowKind::Header,
         cells: cells_for(&form.indicators.header, &|_| Content::Empty),
+        source: Location::default(),
     });
     let first = rows.len();
     for ind in &p.indicators {
@@ -443,6 +456,7 @@ pub fn project(p: &Project, t: &Template) -> Table {
         rows.push(Row {
             kind: RowKind::Indicator,
             cells: cells_for(&form.indicators.row, &value),
+            source: ind.location.clone(),
         });
     }
     merge_down(&mut rows[first..], &form.indicators.row);
@@ -515,6 +529,8 @@ pub struct SummaryLine {
     pub project_name: String,
     /// 年度资金总额.
     pub funds_total: Option<Decimal>,
+    /// Where the line came from: the summary row, or the project table.
+    pub source: Location,
 }
 
 /// The summary lines of a document: its summary table's rows (amounts filled from the
@@ -537,6 +553,7 @@ pub fn summary_lines(doc: &Document) -> Vec<SummaryLine> {
                 funds_total: r
                     .funds_total
                     .or_else(|| find(&r.project_name).and_then(|p| p.funds.total)),
+                source: r.location.clone(),
             })
             .collect(),
         _ => doc
@@ -548,6 +565,7 @@ pub fn summary_lines(doc: &Document) -> Vec<SummaryLine> {
                 department: p.budget_unit.clone(),
                 project_name: p.project_name.clone(),
                 funds_total: p.funds.total,
+                source: p.location.clone(),
             })
             .collect(),
     }
@@ -587,6 +605,7 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
     let mut rows = vec![Row {
         kind: RowKind::Header,
         cells: cells_for(&form.header, &|_| Content::Empty),
+        source: Location::default(),
     }];
     for line in &lines {
         let value = |f: &str| match f {
@@ -601,6 +620,7 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
         rows.push(Row {
             kind: RowKind::Item,
             cells: cells_for(&form.row, &value),
+            source: line.source.clone(),
         });
     }
     let sum: Decimal = lines.iter().filter_map(|l| l.funds_total).sum();
@@ -618,6 +638,11 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
     rows.push(Row {
         kind: RowKind::Total,
         cells: cells_for(&form.total, &total),
+        source: doc
+            .summary
+            .as_ref()
+            .and_then(|s| s.total_location.clone())
+            .unwrap_or_default(),
     });
     Some(Table {
         title,
