@@ -1,7 +1,8 @@
 //! The font the PDF is set in: parsed once, measured per character, embedded as a subset.
 
 use printpdf::ParsedFont;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
 
 /// The embedded default: Noto Serif SC Regular (a Song-style face, SIL OFL 1.1), cut down to
 /// GB2312 plus ASCII, Latin-1, general and CJK punctuation, full-width forms and the common
@@ -28,13 +29,30 @@ pub enum FontError {
 
 /// A parsed font, ready to measure text and to embed. Parse it once and pass it to every
 /// [`crate::pdf`] call; [`Font::standard`] is parsed on first use and kept for the process.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Font {
     parsed: ParsedFont,
     units_per_em: f32,
     /// Advance of the `.notdef` glyph, used for characters the font lacks.
     notdef_advance: f32,
     name: String,
+    /// Glyph id and advance (in ems) of each character looked up so far, `None` when the
+    /// font lacks it.
+    /// The font's cmap lookup is slow (it was three quarters of the time to write a PDF), and
+    /// a table uses a few hundred distinct characters many times over.
+    glyphs: RwLock<HashMap<char, Option<(u16, f32)>>>,
+}
+
+impl Clone for Font {
+    fn clone(&self) -> Self {
+        Font {
+            parsed: self.parsed.clone(),
+            units_per_em: self.units_per_em,
+            notdef_advance: self.notdef_advance,
+            name: self.name.clone(),
+            glyphs: RwLock::new(self.glyphs.read().map(|m| m.clone()).unwrap_or_default()),
+        }
+    }
 }
 
 impl Font {
@@ -71,6 +89,7 @@ impl Font {
             parsed,
             units_per_em,
             name,
+            glyphs: RwLock::new(HashMap::new()),
         };
         if !font.has_char('中') {
             return Err(FontError::NoChinese { name: font.name });
@@ -85,19 +104,44 @@ impl Font {
 
     /// True when the font has a glyph for `c`.
     pub fn has_char(&self, c: char) -> bool {
-        self.parsed
-            .lookup_glyph_index(c as u32)
-            .is_some_and(|g| g != 0)
+        self.glyph(c).is_some()
     }
 
     /// The advance width of `c` in ems (the `.notdef` width when the font lacks it).
     pub fn advance(&self, c: char) -> f32 {
-        match self.parsed.lookup_glyph_index(c as u32) {
-            Some(g) if g != 0 => {
-                f32::from(self.parsed.get_horizontal_advance(g)) / self.units_per_em
-            }
-            _ => self.notdef_advance,
+        self.glyph(c)
+            .map_or(self.notdef_advance, |(_, advance)| advance)
+    }
+
+    /// The text as glyph ids for the PDF writer, each carrying its character for the
+    /// ToUnicode map (so the text stays extractable); characters the font lacks become the
+    /// `.notdef` glyph (and are reported by the writer).
+    pub(crate) fn codepoints(&self, text: &str) -> Vec<printpdf::Codepoint> {
+        text.chars()
+            .map(|c| printpdf::Codepoint {
+                gid: self.glyph(c).map_or(0, |(gid, _)| gid),
+                offset: 0.0,
+                cid: Some(c.to_string()),
+            })
+            .collect()
+    }
+
+    /// Glyph id and advance (ems) of `c` if the font has it, memoized.
+    fn glyph(&self, c: char) -> Option<(u16, f32)> {
+        if let Some(found) = self.glyphs.read().ok().and_then(|m| m.get(&c).copied()) {
+            return found;
         }
+        let found = match self.parsed.lookup_glyph_index(c as u32) {
+            Some(g) if g != 0 => Some((
+                g,
+                f32::from(self.parsed.get_horizontal_advance(g)) / self.units_per_em,
+            )),
+            _ => None,
+        };
+        if let Ok(mut m) = self.glyphs.write() {
+            m.insert(c, found);
+        }
+        found
     }
 
     /// The width of `s` in ems.

@@ -399,7 +399,7 @@ impl<'a> Renderer<'a> {
                 pos: Point::new(Mm(x), Mm(baseline)),
             },
             Op::ShowText {
-                items: vec![TextItem::Text(text.to_string())],
+                items: vec![TextItem::GlyphIds(self.font.codepoints(text))],
             },
             Op::EndTextSection,
         ]);
