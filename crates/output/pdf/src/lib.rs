@@ -181,7 +181,7 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
     let id = lopdf::Object::String(hash.hex().into_bytes(), lopdf::StringFormat::Literal);
     lo.trailer
         .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
-    lo.compress();
+    compress(&mut lo).map_err(|e| PdfError::Write(e.to_string()))?;
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| PdfError::Write(e.to_string()))?;
@@ -189,6 +189,29 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
         bytes,
         diagnostics: renderer.diagnostics,
     })
+}
+
+/// Deflates every stream not yet compressed, at zlib's default level. lopdf's own
+/// `compress` uses the best (slowest) level, which made compression a third of the time to
+/// write a PDF for a size gain of about 1 %.
+fn compress(doc: &mut lopdf::Document) -> std::io::Result<()> {
+    use std::io::Write;
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object
+            && stream.allows_compression
+            && stream.dict.get(b"Filter").is_err()
+        {
+            let mut encoder =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(&stream.content)?;
+            let compressed = encoder.finish()?;
+            if compressed.len() + 19 < stream.content.len() {
+                stream.dict.set("Filter", "FlateDecode");
+                stream.set_content(compressed);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// FNV-1a, 64 bits: a stable hash (std's is seeded per process).
