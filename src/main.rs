@@ -19,7 +19,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Convert inputs (Markdown/OCR text, JSON) to the standard formats.
+    /// Convert inputs (Excel .xlsx/.xls/.ods, HTML, OCR Markdown/text, JSON) to the standard formats.
     Convert {
         /// Input files.
         #[arg(required = true)]
