@@ -258,3 +258,99 @@ fn batch_outputs_are_deterministic() {
     };
     assert_eq!(run(&tmp.path().join("o1")), run(&tmp.path().join("o2")));
 }
+
+#[test]
+fn every_supported_format_converts_and_every_bad_workbook_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(input.join("good")).unwrap();
+    std::fs::create_dir_all(input.join("bad")).unwrap();
+    let good = [
+        "fixtures/excel/heshuo-2022.xlsx",
+        "fixtures/excel/heshuo-2022.xls",
+        "fixtures/excel/heshuo-2022.ods",
+        "fixtures/html/heshuo-2022.html",
+        "fixtures/html/mineru-embedded.md",
+        "fixtures/heshuo-2022.md",
+        "fixtures/heshuo-2022.expected.json",
+    ];
+    let bad = [
+        "fixtures/bad/encrypted.xlsx",
+        "fixtures/bad/truncated.xls",
+        "fixtures/bad/truncated.xlsx",
+        "fixtures/bad/not-a-workbook.xlsx",
+        "fixtures/bad/csv-named.xlsx",
+        "fixtures/bad/empty-workbook.xlsx",
+        "fixtures/bad/blank-template.xlsx",
+        "fixtures/html/bad/empty.html",
+    ];
+    let name = |f: &str| {
+        Path::new(f)
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    };
+    for f in good {
+        std::fs::copy(root(f), input.join("good").join(name(f))).unwrap();
+    }
+    for f in bad {
+        std::fs::copy(root(f), input.join("bad").join(name(f))).unwrap();
+    }
+    let run = jixiao()
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--to",
+            "json,xlsx,pdf",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let r = report(&out);
+    for f in good {
+        let file = format!("good/{}", name(f));
+        assert_ne!(status_of(&r, &file), "error", "{file} should convert");
+        let entry = r["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["file"] == file.as_str())
+            .unwrap();
+        assert!(entry["projects"].as_u64().unwrap() >= 1, "{file}");
+        assert_eq!(
+            entry["outputs"].as_array().unwrap().len(),
+            3,
+            "{file}: json, xlsx and pdf written"
+        );
+    }
+    for f in bad {
+        let file = format!("bad/{}", name(f));
+        assert_eq!(
+            status_of(&r, &file),
+            "error",
+            "{file} must be reported as an error"
+        );
+        let entry = r["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["file"] == file.as_str())
+            .unwrap();
+        assert!(
+            entry["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{file}: the error in words"
+        );
+    }
+    for ext in ["json", "xlsx", "pdf"] {
+        assert!(
+            out.join(format!("全县汇总.{ext}")).is_file(),
+            "county {ext}"
+        );
+    }
+    // 7 files hold the same five projects: each is reported as found in several files.
+    assert_eq!(r["duplicates"].as_array().unwrap().len(), 5);
+}
