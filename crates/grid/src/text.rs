@@ -50,10 +50,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             }
         }
     };
-    let body = &bytes[bom_len..];
     let text = encoding
-        .decode_without_bom_handling_and_without_replacement(body)
+        .decode_without_bom_handling_and_without_replacement(&bytes[bom_len..])
         .ok_or(DecodeError::Binary)?;
+    checked(text, encoding)
+}
+
+/// Decoded text, unless it is binary or blank.
+fn checked(
+    text: std::borrow::Cow<'_, str>,
+    encoding: &'static Encoding,
+) -> Result<Decoded, DecodeError> {
     if looks_binary(&text) {
         return Err(DecodeError::Binary);
     }
@@ -94,19 +101,10 @@ pub fn decode_with_label(bytes: &[u8], label: Option<&str>) -> Result<Decoded, D
     {
         return decode(bytes);
     }
-    let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) else {
-        return decode(bytes);
-    };
-    if looks_binary(&text) {
-        return Err(DecodeError::Binary);
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => checked(text, encoding),
+        None => decode(bytes),
     }
-    if text.trim().is_empty() {
-        return Err(DecodeError::Blank);
-    }
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: encoding_name(encoding),
-    })
 }
 
 fn encoding_name(encoding: &'static Encoding) -> &'static str {
