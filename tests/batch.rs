@@ -44,6 +44,19 @@ fn submissions(dir: &Path) {
     std::fs::write(dir.join("人社局/~$表1.xlsx"), b"lock").unwrap();
 }
 
+/// `jixiao batch INPUT -o OUTPUT EXTRA…`.
+fn batch(input: &Path, output: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = jixiao();
+    cmd.args([
+        "batch",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ])
+    .args(extra);
+    cmd
+}
+
 fn report(out: &Path) -> Json {
     serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
 }
@@ -64,16 +77,7 @@ fn a_mixed_folder_converts_every_good_file_and_reports_every_bad_one() {
     let tmp = tempfile::tempdir().unwrap();
     let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
     submissions(&input);
-    let run = jixiao()
-        .args([
-            "batch",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
+    let run = batch(&input, &out, &["--quiet"]).output().unwrap();
     assert_eq!(
         run.status.code(),
         Some(1),
@@ -133,27 +137,8 @@ fn good_files_only_exit_0_and_strict_fails_on_warnings() {
     let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
     std::fs::create_dir_all(&input).unwrap();
     std::fs::copy(root(SEED), input.join("a.md")).unwrap();
-    jixiao()
-        .args([
-            "batch",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ])
-        .assert()
-        .success();
-    jixiao()
-        .args([
-            "batch",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-            "--strict",
-        ])
-        .assert()
-        .code(1);
+    batch(&input, &out, &["-q"]).assert().success();
+    batch(&input, &out, &["-q", "--strict"]).assert().code(1);
 }
 
 #[test]
@@ -163,16 +148,7 @@ fn an_output_folder_inside_the_input_folder_is_not_read_back() {
     std::fs::copy(root(SEED), input.join("a.md")).unwrap();
     let out = input.join("out");
     for _ in 0..2 {
-        jixiao()
-            .args([
-                "batch",
-                input.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "-q",
-            ])
-            .assert()
-            .success();
+        batch(&input, &out, &["-q"]).assert().success();
         let r = report(&out);
         assert_eq!(
             r["totals"]["files"], 1,
@@ -214,16 +190,7 @@ fn a_failed_write_leaves_no_partial_file_and_the_batch_goes_on() {
     std::fs::copy(root(SEED), input.join("b.md")).unwrap();
     // `a.json` is taken by a folder, so writing it fails; b.md must still convert.
     std::fs::create_dir_all(out.join("a.json/occupied")).unwrap();
-    let run = jixiao()
-        .args([
-            "batch",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-q",
-        ])
-        .output()
-        .unwrap();
+    let run = batch(&input, &out, &["-q"]).output().unwrap();
     assert_eq!(run.status.code(), Some(1));
     let r = report(&out);
     assert_eq!(status_of(&r, "a.md"), "error");
@@ -242,18 +209,7 @@ fn batch_outputs_are_deterministic() {
     let input = tmp.path().join("in");
     submissions(&input);
     let run = |out: &Path| {
-        jixiao()
-            .args([
-                "batch",
-                input.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "-q",
-                "-j",
-                "2",
-            ])
-            .output()
-            .unwrap();
+        batch(&input, &out, &["-q", "-j", "2"]).output().unwrap();
         std::fs::read(out.join("全县汇总.json")).unwrap()
     };
     assert_eq!(run(&tmp.path().join("o1")), run(&tmp.path().join("o2")));
@@ -297,16 +253,7 @@ fn every_supported_format_converts_and_every_bad_workbook_is_reported() {
     for f in bad {
         std::fs::copy(root(f), input.join("bad").join(name(f))).unwrap();
     }
-    let run = jixiao()
-        .args([
-            "batch",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--to",
-            "json,xlsx,pdf",
-            "-q",
-        ])
+    let run = batch(&input, &out, &["--to", "json,xlsx,pdf", "-q"])
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
