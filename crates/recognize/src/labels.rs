@@ -115,6 +115,15 @@ pub fn label_with_value(text: &str) -> Option<(Label, String)> {
     (!value.is_empty() && !matches!(found, Label::Funds { .. })).then(|| (found, value.to_string()))
 }
 
+/// Section headings printed over parts of the form: `绩效指标`, `中期绩效指标`, `年度绩效指标`
+/// (the 88号 template heads its two indicator column groups so). They hold no data.
+pub fn is_section_heading(text: &str) -> bool {
+    matches!(
+        normalize_label(text).as_str(),
+        "绩效指标" | "中期绩效指标" | "年度绩效指标" | "中期指标" | "年度指标" | "项目绩效指标"
+    )
+}
+
 /// A column of the indicator table header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
@@ -300,6 +309,14 @@ mod tests {
         assert_eq!(label("实施单位"), Some(Label::ImplementingUnit));
         assert_eq!(label("中期资金总额："), Some(Label::MidFundsTotal));
         assert_eq!(label("中期目标（2022年—2024年）"), Some(Label::MidGoal));
+    }
+
+    #[test]
+    fn section_headings_are_not_data() {
+        assert!(is_section_heading("中期绩效指标"));
+        assert!(is_section_heading("年度 绩效指标"));
+        assert!(!is_section_heading("项目属性"));
+        assert!(!is_section_heading("年度绩效目标"));
     }
 
     #[test]

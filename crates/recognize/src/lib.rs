@@ -215,6 +215,11 @@ impl<'a> Recognizer<'a> {
                 self.title(title, &cell.text, location(grid, &cell.pos));
                 continue;
             }
+            if labels::is_section_heading(&cell.text) {
+                // The form's own section headings (绩效指标 / 中期绩效指标 / 年度绩效指标 over
+                // the indicator columns of the 88号 template) carry no data.
+                continue;
+            }
             self.diags.push(Diagnostic::info(
                 "R108",
                 format!("无法归入表格的内容，已跳过：“{}”", cell.text.trim()),
