@@ -209,7 +209,7 @@ fn batch_outputs_are_deterministic() {
     let input = tmp.path().join("in");
     submissions(&input);
     let run = |out: &Path| {
-        batch(&input, &out, &["-q", "-j", "2"]).output().unwrap();
+        batch(&input, out, &["-q", "-j", "2"]).output().unwrap();
         std::fs::read(out.join("全县汇总.json")).unwrap()
     };
     assert_eq!(run(&tmp.path().join("o1")), run(&tmp.path().join("o2")));
