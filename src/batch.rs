@@ -5,7 +5,7 @@
 //! Memory stays bounded by the files in flight: each worker reads, converts and writes one file,
 //! and keeps only its projects (the IR, which is small) for the consolidated output.
 
-use crate::fsutil::write_atomic;
+use crate::fsutil::OutputGuard;
 use crate::{Options, OutputFormat, ReadError, render};
 use jixiao_grid::text::DecodeError;
 use jixiao_model::framework::normalize_label;
@@ -277,7 +277,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         return Err(BatchError::Same(output.display().to_string()));
     }
 
-    let (jobs, mut skipped) = plan(input, &in_canon, &out_canon, output);
+    let (jobs, mut skipped, guard) = plan(input, &out_canon, output, &options.formats);
     let total = jobs.len() + skipped.len();
     let progress = ProgressShow::new(options.progress, total as u64);
     progress.advance(skipped.len());
@@ -288,7 +288,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
     let convert_all = || {
         jobs.par_iter()
             .map(|job| {
-                let result = convert_one(job, output, options);
+                let result = convert_one(job, output, options, &guard);
                 progress.advance(1);
                 result
             })
@@ -320,6 +320,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         projects,
         &options.formats,
         &options.read,
+        &guard,
     );
 
     let mut totals = Totals {
@@ -353,8 +354,8 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         ("report.json", json.into_bytes()),
         ("report.csv", report.to_csv().into_bytes()),
     ] {
-        if let Err(e) = write_atomic(&output.join(name), &bytes) {
-            report.consolidated_errors.push(format!("{name}：{e}"));
+        if let Err(e) = guard.write(&output.join(name), &bytes) {
+            report.consolidated_errors.push(e.to_string());
         }
     }
     Ok(report)
@@ -364,12 +365,13 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
 /// are plainly not submissions (hidden files, Office lock files) are skipped here.
 fn plan(
     input: &Path,
-    in_canon: &Path,
     out_canon: &Path,
     output: &Path,
-) -> (Vec<Job>, Vec<InputReport>) {
+    formats: &[OutputFormat],
+) -> (Vec<Job>, Vec<InputReport>, OutputGuard) {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
+    let mut skipped_paths = Vec::new();
     let walker = walkdir::WalkDir::new(input)
         .follow_links(false)
         .sort_by_file_name()
@@ -389,22 +391,28 @@ fn plan(
         let rel = relative(entry.path(), input);
         let name = entry.file_name().to_string_lossy();
         if name.starts_with("~$") {
+            skipped_paths.push(entry.path().to_path_buf());
             skipped.push(skip(&rel, Status::Skipped, "Office 临时锁文件".into()));
         } else if name.starts_with('.') {
+            skipped_paths.push(entry.path().to_path_buf());
             skipped.push(skip(&rel, Status::Skipped, "隐藏文件".into()));
         } else {
             files.push((entry.path().to_path_buf(), rel));
         }
     }
-    let _ = in_canon;
+    // Every file under the input folder is protected, read or not.
+    let guard = OutputGuard::new(files.iter().map(|(p, _)| p).chain(skipped_paths.iter()));
 
     // Output base names: the input's path without extension; where two inputs in one folder
     // share a stem (表1.xlsx and 表1.md), both keep their extension (表1.xlsx.json, 表1.md.json).
     let mut stems: HashMap<(PathBuf, String), usize> = HashMap::new();
     for (path, _) in &files {
-        let key = stem_key(path);
-        *stems.entry(key).or_default() += 1;
+        let (dir, stem) = stem_key(path);
+        *stems.entry((dir, stem.to_lowercase())).or_default() += 1;
     }
+    // Names are compared without case (Windows and macOS folders ignore it) but written with
+    // the input's own case. A name whose output would land on an input (an output folder that
+    // holds the input folder) takes a suffix, like a name already used.
     let mut used: HashSet<String> = HashSet::new();
     used.insert(CONSOLIDATED.to_lowercase());
     used.insert("report".into());
@@ -416,7 +424,7 @@ fn plan(
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
-            let name = if stems[&(dir, stem.clone())] > 1 {
+            let name = if stems[&(dir, stem.to_lowercase())] > 1 {
                 path.file_name()
                     .map_or(stem.clone(), |n| n.to_string_lossy().into_owned())
             } else {
@@ -424,7 +432,11 @@ fn plan(
             };
             let mut candidate = rel_dir.join(&name);
             let mut n = 2;
-            while !used.insert(candidate.to_string_lossy().to_lowercase()) {
+            while !used.insert(candidate.to_string_lossy().to_lowercase())
+                || formats
+                    .iter()
+                    .any(|f| guard.is_input(&output_path(&output.join(&candidate), *f)))
+            {
                 candidate = rel_dir.join(format!("{name}-{n}"));
                 n += 1;
             }
@@ -435,16 +447,27 @@ fn plan(
             }
         })
         .collect();
-    (jobs, skipped)
+    (jobs, skipped, guard)
 }
 
+/// The folder and the stem (as written) of an input.
 fn stem_key(path: &Path) -> (PathBuf, String) {
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    (dir, stem.to_lowercase())
+    (dir, stem)
+}
+
+/// The output of one format for a base name (`OUT/科室/表1` → `OUT/科室/表1.json`;
+/// `OUT/表1.xlsx` → `OUT/表1.xlsx.json`).
+fn output_path(base: &Path, format: OutputFormat) -> PathBuf {
+    base.with_extension(format!(
+        "{}{}",
+        extension_prefix(base),
+        format.extension()
+    ))
 }
 
 fn relative(path: &Path, base: &Path) -> String {
@@ -474,6 +497,7 @@ fn convert_one(
     job: &Job,
     output: &Path,
     options: &BatchOptions,
+    guard: &OutputGuard,
 ) -> (InputReport, Option<Document>) {
     let bytes = match std::fs::read(&job.path) {
         Ok(b) => b,
@@ -540,22 +564,12 @@ fn convert_one(
     let mut outputs = Vec::new();
     let mut write_errors = Vec::new();
     for &format in &options.formats {
-        let target = job.base.with_extension(format!(
-            "{}{}",
-            extension_prefix(&job.base),
-            format.extension()
-        ));
+        let target = output_path(&job.base, format);
         let rendered = catch_unwind(AssertUnwindSafe(|| {
             render(&doc, format, &options.read, &mut writer_diags)
         }));
         let result = match rendered {
-            Ok(Ok(bytes)) => {
-                if let Some(parent) = target.parent() {
-                    let _ = std::fs::create_dir_all(parent);
-                }
-                write_atomic(&target, &bytes)
-                    .map_err(|e| format!("无法写入 {}：{e}", relative(&target, output)))
-            }
+            Ok(Ok(bytes)) => guard.write(&target, &bytes).map_err(|e| e.to_string()),
             Ok(Err(e)) => Err(format!("生成 {} 失败：{e}", format.extension())),
             Err(panic) => Err(format!(
                 "生成 {} 时程序内部出错（已隔离）：{}",
@@ -656,6 +670,7 @@ fn write_consolidated(
     projects: Vec<(String, Project)>,
     formats: &[OutputFormat],
     options: &crate::Options,
+    guard: &OutputGuard,
 ) -> (Vec<String>, Vec<String>) {
     if projects.is_empty() {
         return (Vec::new(), Vec::new());
@@ -683,9 +698,9 @@ fn write_consolidated(
         match catch_unwind(AssertUnwindSafe(|| {
             render(&doc, format, options, &mut diags)
         })) {
-            Ok(Ok(bytes)) => match write_atomic(&target, &bytes) {
+            Ok(Ok(bytes)) => match guard.write(&target, &bytes) {
                 Ok(()) => written.push(relative(&target, output)),
-                Err(e) => errors.push(format!("{}：{e}", relative(&target, output))),
+                Err(e) => errors.push(e.to_string()),
             },
             Ok(Err(e)) => errors.push(format!("{}：{e}", relative(&target, output))),
             Err(panic) => errors.push(format!(

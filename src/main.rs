@@ -289,10 +289,7 @@ fn convert(
         std::fs::create_dir_all(output)
             .with_context(|| format!("无法创建输出目录 {}", output.display()))?;
     }
-    let input_paths: HashSet<PathBuf> = inputs
-        .iter()
-        .filter_map(|p| p.canonicalize().ok())
-        .collect();
+    let guard = jixiao::fsutil::OutputGuard::new(inputs);
     let mut used_names = HashSet::new();
     let mut all_diags = Vec::new();
     let mut failed = false;
@@ -336,22 +333,14 @@ fn convert(
                 std::io::stdout().lock().write_all(&bytes)?;
                 continue;
             }
-            let target = output_path(output, input, format.extension(), &mut used_names);
-            if target
-                .canonicalize()
-                .is_ok_and(|t| input_paths.contains(&t))
-            {
-                writeln!(
-                    stderr,
-                    "{}: 错误: 输出文件会覆盖输入文件，已跳过",
-                    target.display()
-                )?;
-                failed = true;
-                continue;
+            let target = output_path(output, input, format.extension(), &mut used_names, &guard);
+            match guard.write(&target, &bytes) {
+                Ok(()) => writeln!(stderr, "已写入 {}", target.display())?,
+                Err(e) => {
+                    writeln!(stderr, "{}: 错误: {e}", input.display())?;
+                    failed = true;
+                }
             }
-            jixiao::fsutil::write_atomic(&target, &bytes)
-                .with_context(|| format!("无法写入 {}", target.display()))?;
-            writeln!(stderr, "已写入 {}", target.display())?;
         }
     }
     if common.diagnostics == DiagnosticsFormat::Json {
@@ -366,7 +355,14 @@ fn convert(
 
 /// `DIR/stem.ext`, made unique within this run (`stem-2.ext`) so two inputs never overwrite
 /// each other's output.
-fn output_path(dir: &Path, input: &Path, ext: &str, used: &mut HashSet<PathBuf>) -> PathBuf {
+/// A name that would land on an input is skipped the same way.
+fn output_path(
+    dir: &Path,
+    input: &Path,
+    ext: &str,
+    used: &mut HashSet<PathBuf>,
+    guard: &jixiao::fsutil::OutputGuard,
+) -> PathBuf {
     let stem = input
         .file_stem()
         .map_or_else(|| "output".into(), |s| s.to_string_lossy().into_owned());
@@ -378,7 +374,7 @@ fn output_path(dir: &Path, input: &Path, ext: &str, used: &mut HashSet<PathBuf>)
             format!("{stem}-{n}.{ext}")
         };
         let path = dir.join(name);
-        if used.insert(path.clone()) {
+        if !guard.is_input(&path) && used.insert(path.clone()) {
             return path;
         }
         n += 1;

@@ -301,3 +301,55 @@ fn every_supported_format_converts_and_every_bad_workbook_is_reported() {
     // 7 files hold the same five projects: each is reported as found in several files.
     assert_eq!(r["duplicates"].as_array().unwrap().len(), 5);
 }
+
+/// The output folder holds the input folder, and a subfolder of the input has the input's own
+/// name with files of the same names: the outputs of `in/in/a.json` would land on `in/a.json`.
+/// Every input must come out of the batch byte for byte as it went in.
+#[test]
+fn outputs_never_land_on_inputs_however_the_folders_nest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("P");
+    std::fs::create_dir_all(p.join("in/in")).unwrap();
+    let inputs = [
+        ("in/a.json", "fixtures/heshuo-2022.expected.json"),
+        ("in/in/a.json", "fixtures/heshuo-2022.expected.json"),
+        ("in/b.md", SEED),
+        ("in/in/b.md", SEED),
+        ("in/in/b.json", "fixtures/heshuo-2022.expected.json"),
+    ];
+    for (to, from) in inputs {
+        std::fs::copy(root(from), p.join(to)).unwrap();
+    }
+    // Make the two a.json differ so an overwrite is visible.
+    let mut other = std::fs::read(p.join("in/in/a.json")).unwrap();
+    other.extend_from_slice(b"\n");
+    std::fs::write(p.join("in/in/a.json"), &other).unwrap();
+    let before: Vec<Vec<u8>> = inputs
+        .iter()
+        .map(|(to, _)| std::fs::read(p.join(to)).unwrap())
+        .collect();
+
+    batch(&p.join("in"), &p, &["--to", "json,xlsx", "--quiet"])
+        .assert()
+        .success();
+    for ((to, _), bytes) in inputs.iter().zip(&before) {
+        assert_eq!(&std::fs::read(p.join(to)).unwrap(), bytes, "{to} was changed");
+    }
+    let report = report(&p);
+    for (to, _) in inputs {
+        let rel = to.strip_prefix("in/").unwrap();
+        assert_ne!(status_of(&report, rel), "error", "{rel}");
+    }
+}
+
+#[test]
+fn output_names_keep_the_inputs_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(input.join("Dept")).unwrap();
+    std::fs::copy(root(SEED), input.join("Dept/ProjectA.md")).unwrap();
+    batch(&input, &out, &["--to", "json", "--quiet"])
+        .assert()
+        .success();
+    assert!(out.join("Dept/ProjectA.json").is_file());
+}
