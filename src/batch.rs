@@ -463,11 +463,7 @@ fn stem_key(path: &Path) -> (PathBuf, String) {
 /// The output of one format for a base name (`OUT/科室/表1` → `OUT/科室/表1.json`;
 /// `OUT/表1.xlsx` → `OUT/表1.xlsx.json`).
 fn output_path(base: &Path, format: OutputFormat) -> PathBuf {
-    base.with_extension(format!(
-        "{}{}",
-        extension_prefix(base),
-        format.extension()
-    ))
+    base.with_extension(format!("{}{}", extension_prefix(base), format.extension()))
 }
 
 fn relative(path: &Path, base: &Path) -> String {
