@@ -1,44 +1,22 @@
 //! The county summary against the project tables: every row has its table and every table
 //! its row, units agree, amounts agree, and the 合计 is the sum.
 
-use crate::text::{differ, gap, name_key, same_unit, sum, wan};
+use crate::text::{differ, gap, same_unit, sum, wan};
 use crate::{
     FUNDS_NEGATIVE, ROW_FUNDS_MISMATCH, ROW_WITHOUT_TABLE, TABLE_WITHOUT_ROW, TOTAL_BLANK,
     TOTAL_MISMATCH, UNIT_MISMATCH, project_label,
 };
-use jixiao_model::{Diagnostic, Project, Summary, SummaryRow};
+use jixiao_model::identity::pair_summary_rows;
+use jixiao_model::{Diagnostic, Project, Summary};
 
 /// Rows whose terms are listed in a computed-total message, at most.
 const MAX_TERMS_SHOWN: usize = 12;
-
-/// Pairs each summary row with a project table of the same name (ignoring spaces and a
-/// trailing 项目), preferring one of the same unit; each table is used once.
-fn pair_rows(rows: &[SummaryRow], projects: &[Project]) -> Vec<Option<usize>> {
-    let mut used = vec![false; projects.len()];
-    rows.iter()
-        .map(|row| {
-            let key = name_key(&row.project_name);
-            let candidates: Vec<usize> = (0..projects.len())
-                .filter(|&i| !used[i] && name_key(&projects[i].project_name) == key)
-                .collect();
-            let chosen = candidates
-                .iter()
-                .copied()
-                .find(|&i| same_unit(&row.department, &projects[i].budget_unit))
-                .or(candidates.first().copied());
-            if let Some(i) = chosen {
-                used[i] = true;
-            }
-            chosen
-        })
-        .collect()
-}
 
 pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>) {
     if summary.rows.is_empty() {
         return;
     }
-    let pairs = pair_rows(&summary.rows, projects);
+    let pairs = pair_summary_rows(&summary.rows, projects);
 
     for (row, pair) in summary.rows.iter().zip(&pairs) {
         let what = match row.seq {
@@ -106,7 +84,9 @@ pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>)
     total(summary, projects, &pairs, out);
 }
 
-/// The 合计: equal to the rows (or, without an amount column, the project tables).
+/// The 合计: equal to the rows' amounts, a blank amount (or a summary without an amount
+/// column) taken from the row's project table — the same amounts the XLSX and PDF summary
+/// show (`jixiao_layout::summary_lines`).
 fn total(
     summary: &Summary,
     projects: &[Project],
@@ -117,18 +97,18 @@ fn total(
         return;
     };
     let has_column = summary.rows.iter().any(|r| r.funds_total.is_some());
-    let source = if has_column {
-        "汇总表各行金额"
-    } else {
-        "各项目表的年度资金总额"
-    };
     let mut terms = Vec::new();
     let mut missing = Vec::new();
+    let mut filled = 0;
     for (row, pair) in summary.rows.iter().zip(pairs) {
-        let amount = if has_column {
-            row.funds_total
-        } else {
-            pair.and_then(|i| projects[i].funds.total)
+        let from_table = || pair.and_then(|i| projects[i].funds.total);
+        let amount = match row.funds_total {
+            Some(a) => Some(a),
+            None => {
+                let a = from_table();
+                filled += usize::from(a.is_some());
+                a
+            }
         };
         match amount {
             Some(a) => terms.push(a),
@@ -137,6 +117,11 @@ fn total(
     }
     let Some(sum) = sum(terms.iter().copied()) else {
         return;
+    };
+    let source = match (has_column, filled) {
+        (false, _) => "各项目表的年度资金总额".to_string(),
+        (true, 0) => "汇总表各行金额".to_string(),
+        (true, n) => format!("汇总表各行金额（{n} 行空白，取项目表的年度资金总额）"),
     };
     let shown = if terms.len() > 1 && terms.len() <= MAX_TERMS_SHOWN {
         format!(

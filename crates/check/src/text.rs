@@ -1,6 +1,5 @@
 //! Small helpers shared by the rules: comparing names and amounts, reading money values.
 
-use jixiao_model::framework::normalize_label;
 use jixiao_model::{Decimal, Value};
 
 /// Half a cent of a 万元: two amounts closer than this are equal "to 0.01 万元". Amounts
@@ -29,24 +28,10 @@ pub fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
         .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(a))
 }
 
-/// A name for comparison: no whitespace, ASCII width, no trailing `项目`.
-pub fn name_key(name: &str) -> String {
-    let n = normalize_label(name);
-    match n.strip_suffix("项目") {
-        Some(rest) if !rest.is_empty() => rest.to_string(),
-        _ => n,
-    }
-}
-
-/// True when two unit names name the same unit: equal, or one is the other with a region
-/// prefix (`新疆巴州和硕县民政局` = `和硕县民政局`). A blank name matches anything.
-pub fn same_unit(a: &str, b: &str) -> bool {
-    let (a, b) = (normalize_label(a), normalize_label(b));
-    if a.is_empty() || b.is_empty() {
-        return true;
-    }
-    a.ends_with(&b) || b.ends_with(&a)
-}
+/// A name for comparison: the project identity rule's key ([`jixiao_model::identity`]).
+pub use jixiao_model::identity::project_key as name_key;
+/// True when two unit names name the same unit ([`jixiao_model::identity`]).
+pub use jixiao_model::identity::same_unit;
 
 /// A money value in 万元, with the size of one unit in its last written digit (also in 万元):
 /// `≤7.63万元` is (7.63, 0.01), `=720元` is (0.072, 0.0001). `None` when the value is not an

@@ -17,6 +17,7 @@
 
 pub mod diagnostic;
 pub mod framework;
+pub mod identity;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, Location, Severity};
@@ -93,6 +94,10 @@ pub struct SummaryRow {
     /// Where the row is.
     #[serde(default)]
     pub location: Location,
+    /// 备注: in the county document, the other files a project was also found in and whether
+    /// their copies differ; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
 }
 
 /// One project table 项目支出绩效目标表.

@@ -611,6 +611,7 @@ impl<'a> Recognizer<'a> {
             project_name,
             funds_total,
             location: loc,
+            remark: None,
         });
         self.diags.extend(diags);
         true

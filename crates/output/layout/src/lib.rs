@@ -24,7 +24,6 @@
 //! assert_eq!(first.cells[1].row_span, 2); // 数量指标 over its two rows
 //! ```
 
-use jixiao_model::framework::normalize_label;
 use jixiao_model::{Decimal, Diagnostic, Document, Location, Project};
 use serde::Deserialize;
 use std::path::Path;
@@ -175,6 +174,28 @@ pub struct SummaryForm {
     pub row: Vec<CellSpec>,
     /// The 合计 row.
     pub total: Vec<CellSpec>,
+    /// The 备注 column, added on the right only when a row has a remark (the county
+    /// document notes there the other files a project was found in).
+    #[serde(default)]
+    pub remark: RemarkSpec,
+}
+
+/// The 备注 column of the summary table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RemarkSpec {
+    /// The header label.
+    pub label: String,
+    /// The column width in character units.
+    pub width: f32,
+}
+
+impl Default for RemarkSpec {
+    fn default() -> Self {
+        RemarkSpec {
+            label: "备注".into(),
+            width: 30.0,
+        }
+    }
 }
 
 const PROJECT_FIELDS: &[&str] = &[
@@ -529,30 +550,32 @@ pub struct SummaryLine {
     pub project_name: String,
     /// 年度资金总额.
     pub funds_total: Option<Decimal>,
+    /// 备注, where the summary row has one.
+    pub remark: Option<String>,
     /// Where the line came from: the summary row, or the project table.
     pub source: Location,
 }
 
-/// The summary lines of a document: its summary table's rows (amounts filled from the
-/// matching project tables), or one line per project when it has no summary.
+/// The summary lines of a document: its summary table's rows, a blank amount filled from the
+/// row's project table (paired by [`jixiao_model::identity::pair_summary_rows`], the rule the
+/// review uses too), or one line per project when it has no summary.
 pub fn summary_lines(doc: &Document) -> Vec<SummaryLine> {
-    let find = |name: &str| {
-        let key = normalize_label(name);
-        doc.projects
-            .iter()
-            .find(|p| normalize_label(&p.project_name) == key)
-    };
     match &doc.summary {
         Some(s) if !s.rows.is_empty() => s
             .rows
             .iter()
-            .map(|r| SummaryLine {
+            .zip(jixiao_model::identity::pair_summary_rows(
+                &s.rows,
+                &doc.projects,
+            ))
+            .map(|(r, pair)| SummaryLine {
                 seq: r.seq,
                 department: r.department.clone(),
                 project_name: r.project_name.clone(),
                 funds_total: r
                     .funds_total
-                    .or_else(|| find(&r.project_name).and_then(|p| p.funds.total)),
+                    .or_else(|| pair.and_then(|i| doc.projects[i].funds.total)),
+                remark: r.remark.clone(),
                 source: r.location.clone(),
             })
             .collect(),
@@ -565,6 +588,7 @@ pub fn summary_lines(doc: &Document) -> Vec<SummaryLine> {
                 department: p.budget_unit.clone(),
                 project_name: p.project_name.clone(),
                 funds_total: p.funds.total,
+                remark: None,
                 source: p.location.clone(),
             })
             .collect(),
@@ -602,9 +626,32 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
             )
             .replace("{region}", r.as_deref().unwrap_or("")),
     };
+    // The 备注 column, only where a line has a remark: one more cell at the right of each row.
+    let remarks = lines.iter().any(|l| l.remark.is_some());
+    let mut columns = form.columns.clone();
+    let remark_col = columns.len();
+    if remarks {
+        columns.push(form.remark.width);
+    }
+    let remark_cell = |content: Content, role: Role| Cell {
+        col: remark_col,
+        col_span: 1,
+        row_span: 1,
+        content,
+        role,
+        align: if role == Role::Label {
+            Align::Center
+        } else {
+            Align::Left
+        },
+    };
+    let mut header = cells_for(&form.header, &|_| Content::Empty);
+    if remarks {
+        header.push(remark_cell(text(&form.remark.label), Role::Label));
+    }
     let mut rows = vec![Row {
         kind: RowKind::Header,
-        cells: cells_for(&form.header, &|_| Content::Empty),
+        cells: header,
         source: Location::default(),
     }];
     for line in &lines {
@@ -617,9 +664,16 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
             "funds_total" => number(line.funds_total),
             _ => Content::Empty,
         };
+        let mut cells = cells_for(&form.row, &value);
+        if remarks {
+            cells.push(remark_cell(
+                text(line.remark.as_deref().unwrap_or_default()),
+                Role::Value,
+            ));
+        }
         rows.push(Row {
             kind: RowKind::Item,
-            cells: cells_for(&form.row, &value),
+            cells,
             source: line.source.clone(),
         });
     }
@@ -635,9 +689,13 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
             }
         }
     };
+    let mut total_cells = cells_for(&form.total, &total);
+    if remarks {
+        total_cells.push(remark_cell(Content::Empty, Role::Value));
+    }
     rows.push(Row {
         kind: RowKind::Total,
-        cells: cells_for(&form.total, &total),
+        cells: total_cells,
         source: doc
             .summary
             .as_ref()
@@ -647,7 +705,7 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
     Some(Table {
         title,
         subtitle: None,
-        columns: form.columns.clone(),
+        columns,
         rows,
         header_row: Some(0),
     })
