@@ -5,15 +5,14 @@
 //! Memory stays bounded by the files in flight: each worker reads, converts and writes one file,
 //! and keeps only its projects (the IR, which is small) for the consolidated output.
 
+use crate::convert::{Converted, OutputNames};
 use crate::fsutil::OutputGuard;
-use crate::{Options, OutputFormat, ReadError, render};
-use jixiao_grid::text::DecodeError;
-use jixiao_model::framework::normalize_label;
-use jixiao_model::{Diagnostic, Document, Project, Severity, Summary};
+use crate::worker::{NotConverted, WorkerCommand, Workers};
+use crate::{Options, OutputFormat};
+use jixiao_model::identity::group_projects;
+use jixiao_model::{Diagnostic, Document, Project, Severity, Summary, SummaryRow};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,15 +34,33 @@ pub enum Progress {
 
 /// Settings for a batch.
 #[derive(Debug, Clone)]
-pub struct BatchOptions<'a> {
+pub struct BatchOptions {
     /// Output formats written for every input and for the consolidated document.
     pub formats: Vec<OutputFormat>,
     /// Worker threads; `None` = one per core.
     pub jobs: Option<usize>,
     /// Reader settings.
-    pub read: Options<'a>,
+    pub read: Options,
     /// Progress display.
     pub progress: Progress,
+    /// Convert each file in a child process started with this command (see
+    /// [`crate::worker`]), so that a file that kills its process fails alone; `None` converts
+    /// in this process (a panic is still contained, an abort is not).
+    pub workers: Option<WorkerCommand>,
+}
+
+impl Default for BatchOptions {
+    /// JSON only, one thread per core, the built-in templates, no progress display, in
+    /// this process.
+    fn default() -> Self {
+        BatchOptions {
+            formats: vec![OutputFormat::Json],
+            jobs: None,
+            read: Options::default(),
+            progress: Progress::Quiet,
+            workers: None,
+        }
+    }
 }
 
 /// What happened to one input.
@@ -95,15 +112,21 @@ pub struct InputReport {
     pub outputs: Vec<String>,
 }
 
-/// A project found in more than one input.
+/// A project found more than once (in several inputs, or twice in one), by the identity rule
+/// of [`jixiao_model::identity`]: the county document lists it once, from the first copy.
 #[derive(Debug, Clone, Serialize)]
 pub struct Duplicate {
-    /// 预算单位.
+    /// 预算单位, as the first copy writes it.
     pub budget_unit: String,
-    /// 项目名称.
+    /// 项目名称, as the first copy writes it.
     pub project_name: String,
-    /// The inputs it appears in.
+    /// The inputs it appears in, the one the county document took it from first.
     pub files: Vec<String>,
+    /// True when a copy differs from the first in any field.
+    pub differs: bool,
+    /// Where the copies differ from the first, one line per difference, in Chinese
+    /// (`民政局/表.md：年度资金总额为“12.60”，民政局/补报.md 为“13.00”`).
+    pub differences: Vec<String>,
 }
 
 /// Totals over the batch.
@@ -123,6 +146,8 @@ pub struct Totals {
     pub projects: usize,
     /// Indicators converted.
     pub indicators: usize,
+    /// Projects in the county document: each project once, however many files hold it.
+    pub county_projects: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
 }
@@ -142,14 +167,22 @@ pub struct Report {
     pub consolidated: Vec<String>,
     /// Problems writing the consolidated outputs.
     pub consolidated_errors: Vec<String>,
+    /// The report files written (`report.csv`; `report.json` is added to the returned report
+    /// when it was written), relative to the output folder.
+    pub reports: Vec<String>,
+    /// Report files that could not be written, with the reason.
+    #[serde(skip)]
+    pub report_errors: Vec<String>,
 }
 
 impl Report {
-    /// True when any input failed (or, with `strict`, had warnings).
+    /// True when any input failed (or, with `strict`, had warnings), or a consolidated
+    /// output or a report file could not be written.
     pub fn failed(&self, strict: bool) -> bool {
         self.totals.errors > 0
             || (strict && self.totals.warnings > 0)
             || !self.consolidated_errors.is_empty()
+            || !self.report_errors.is_empty()
     }
 
     /// The summary printed at the end, in Chinese.
@@ -167,20 +200,33 @@ impl Report {
             ));
         }
         for d in &self.duplicates {
+            let verdict = if d.differs {
+                format!("内容不同：{}", d.differences.join("；"))
+            } else {
+                "内容相同".into()
+            };
             s.push_str(&format!(
-                "  重复项目：{}（{}）出现在 {}\n",
+                "  重复项目：{}（{}）出现在 {}，全县汇总只计一次（取自 {}）；{verdict}\n",
                 d.project_name,
                 d.budget_unit,
-                d.files.join("、")
+                d.files.join("、"),
+                d.files.first().map_or("", String::as_str),
             ));
         }
         for e in &self.consolidated_errors {
             s.push_str(&format!("  汇总输出失败：{e}\n"));
         }
+        if !self.reports.is_empty() {
+            s.push_str(&format!("报告：{}\n", self.reports.join("、")));
+        }
+        for e in &self.report_errors {
+            s.push_str(&format!("错误：报告未能写入：{e}\n"));
+        }
         s
     }
 
-    /// The report as CSV (one row per input, then a totals row).
+    /// The report as CSV (one row per input, then a totals row). Every text cell is escaped
+    /// against formula injection ([`csv_text`]).
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         let header = [
@@ -197,15 +243,15 @@ impl Report {
         let _ = w.write_record(header);
         for i in &self.inputs {
             let _ = w.write_record([
-                i.file.clone(),
+                csv_text(&i.file),
                 format!("{:?}", i.status).to_lowercase(),
                 i.projects.to_string(),
                 i.indicators.to_string(),
                 i.errors.to_string(),
                 i.warnings.to_string(),
                 i.infos.to_string(),
-                i.message.clone().unwrap_or_default(),
-                i.outputs.join(";"),
+                csv_text(i.message.as_deref().unwrap_or_default()),
+                csv_text(&i.outputs.join(";")),
             ]);
         }
         let t = &self.totals;
@@ -227,14 +273,26 @@ impl Report {
     }
 }
 
+/// A text cell of `report.csv`, safe to open in a spreadsheet program: text that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return (which Excel, WPS and LibreOffice would take
+/// as a formula) gets a leading `'`, as OWASP's CSV-injection rule says; the CSV writer quotes
+/// the cell where it holds a separator, a quote or a line break.
+pub fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// Why a batch could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
     /// The input folder cannot be read.
-    #[error("无法读取输入目录 {0}：{1}")]
+    #[error("无法读取输入目录 {0}：{why}", why = crate::fsutil::describe_io_error(.1))]
     Input(String, std::io::Error),
     /// The output folder cannot be made.
-    #[error("无法创建输出目录 {0}：{1}")]
+    #[error("无法创建输出目录 {0}：{why}", why = crate::fsutil::describe_io_error(.1))]
     Output(String, std::io::Error),
     /// The output folder is the input folder: outputs would land among the inputs.
     #[error("输出目录不能与输入目录相同：{0}")]
@@ -249,20 +307,15 @@ struct Job {
     base: PathBuf,
 }
 
-/// Extensions that promise a table: such a file that cannot be read is an error, not "skipped".
-const TABLE_EXTENSIONS: &[&str] = &[
-    "md", "markdown", "txt", "json", "xlsx", "xlsm", "xls", "ods", "html", "htm", "csv",
-];
-const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
-
-fn extension(path: &Path) -> String {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default()
-}
-
 /// Converts every file under `input` into `output`. Returns the report (also written as
-/// `report.json` and `report.csv` in `output`).
+/// `report.json` and `report.csv` in `output`; [`Report::reports`] and
+/// [`Report::report_errors`] say which were written).
+///
+/// # Errors
+///
+/// [`BatchError`] when the batch cannot start: the input folder cannot be read, the output
+/// folder cannot be made, or they are the same folder. Once it has started, every problem is
+/// a line of the report.
 pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report, BatchError> {
     let started = Instant::now();
     let in_canon = input
@@ -285,10 +338,18 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build();
+    let workers = options.workers.clone().map(Workers::new);
     let convert_all = || {
         jobs.par_iter()
             .map(|job| {
-                let result = convert_one(job, output, options, &guard);
+                let converted = match &workers {
+                    Some(workers) => workers.convert(&job.path, &job.rel),
+                    None => {
+                        crate::convert_file(&job.path, &job.rel, &options.formats, &options.read)
+                            .map_err(NotConverted::from)
+                    }
+                };
+                let result = finish(job, converted, output, &guard);
                 progress.advance(1);
                 result
             })
@@ -299,6 +360,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         Err(_) => convert_all(),
     };
     progress.finish();
+    drop(workers);
 
     let mut inputs: Vec<InputReport> = Vec::with_capacity(total);
     let mut projects: Vec<(String, Project)> = Vec::new();
@@ -313,18 +375,19 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
     inputs.append(&mut skipped);
     inputs.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let duplicates = duplicates(&projects);
+    let county = county(&summaries, projects);
     let (consolidated, consolidated_errors) = write_consolidated(
         output,
-        &summaries,
-        projects,
+        county.document,
         &options.formats,
         &options.read,
         &guard,
     );
+    let duplicates = county.duplicates;
 
     let mut totals = Totals {
         files: inputs.len(),
+        county_projects: county.projects,
         ..Totals::default()
     };
     for i in &inputs {
@@ -338,31 +401,47 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         totals.indicators += i.indicators;
     }
     totals.seconds = started.elapsed().as_secs_f64();
-    let report = Report {
+    let mut report = Report {
         schema: "jixiao-batch/1",
         totals,
         inputs,
         duplicates,
         consolidated,
         consolidated_errors,
+        reports: Vec::new(),
+        report_errors: Vec::new(),
     };
-
-    let mut json = serde_json::to_string_pretty(&report).unwrap_or_default();
-    json.push('\n');
-    let mut report = report;
-    for (name, bytes) in [
-        ("report.json", json.into_bytes()),
-        ("report.csv", report.to_csv().into_bytes()),
-    ] {
-        if let Err(e) = guard.write(&output.join(name), &bytes) {
-            report.consolidated_errors.push(e.to_string());
-        }
-    }
+    write_reports(&mut report, output, &guard);
     Ok(report)
 }
 
-/// Walks the input folder in path order and decides each file's output base name. Files that
-/// are plainly not submissions (hidden files, Office lock files) are skipped here.
+/// Writes `report.csv`, then `report.json` (which lists `report.csv` only when it was
+/// written); records in `report` what was written and what failed, so nobody is told about a
+/// report that is not there.
+fn write_reports(report: &mut Report, output: &Path, guard: &OutputGuard) {
+    let csv = report.to_csv();
+    match guard.write(&output.join("report.csv"), csv.as_bytes()) {
+        Ok(()) => report.reports.push("report.csv".into()),
+        Err(e) => report.report_errors.push(e.to_string()),
+    }
+    let mut json = serde_json::to_string_pretty(&*report).unwrap_or_default();
+    json.push('\n');
+    match guard.write(&output.join("report.json"), json.as_bytes()) {
+        Ok(()) => report.reports.insert(0, "report.json".into()),
+        Err(e) => report.report_errors.push(e.to_string()),
+    }
+    let shown: Vec<String> = report
+        .reports
+        .iter()
+        .map(|r| output.join(r).display().to_string())
+        .collect();
+    report.reports = shown;
+}
+
+/// Walks the input folder in path order and decides each file's output base name
+/// ([`OutputNames`]). Files that are plainly not submissions (hidden files, Office lock files,
+/// links to folders) are skipped here; FIFOs and devices become jobs that the reader refuses,
+/// so the report lists them.
 fn plan(
     input: &Path,
     out_canon: &Path,
@@ -381,89 +460,66 @@ fn plan(
             Ok(e) => e,
             Err(e) => {
                 let rel = e.path().map(|p| relative(p, input)).unwrap_or_default();
-                skipped.push(skip(&rel, Status::Error, format!("无法读取：{e}")));
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), crate::fsutil::describe_io_error);
+                skipped.push(skip(&rel, Status::Error, format!("无法读取：{why}")));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
         let rel = relative(entry.path(), input);
         let name = entry.file_name().to_string_lossy();
-        if name.starts_with("~$") {
-            skipped_paths.push(entry.path().to_path_buf());
-            skipped.push(skip(&rel, Status::Skipped, "Office 临时锁文件".into()));
+        let why = if name.starts_with("~$") {
+            Some("Office 临时锁文件")
         } else if name.starts_with('.') {
-            skipped_paths.push(entry.path().to_path_buf());
-            skipped.push(skip(&rel, Status::Skipped, "隐藏文件".into()));
+            Some("隐藏文件")
+        } else if entry.path_is_symlink() && entry.path().is_dir() {
+            Some("指向文件夹的链接，未进入")
         } else {
-            files.push((entry.path().to_path_buf(), rel));
+            None
+        };
+        match why {
+            Some(why) => {
+                skipped_paths.push(entry.path().to_path_buf());
+                skipped.push(skip(&rel, Status::Skipped, why.into()));
+            }
+            None => files.push((entry.path().to_path_buf(), rel)),
         }
     }
     // Every file under the input folder is protected, read or not.
     let guard = OutputGuard::new(files.iter().map(|(p, _)| p).chain(skipped_paths.iter()));
-
-    // Output base names: the input's path without extension; where two inputs in one folder
-    // share a stem (表1.xlsx and 表1.md), both keep their extension (表1.xlsx.json, 表1.md.json).
-    let mut stems: HashMap<(PathBuf, String), usize> = HashMap::new();
-    for (path, _) in &files {
-        let (dir, stem) = stem_key(path);
-        *stems.entry((dir, stem.to_lowercase())).or_default() += 1;
-    }
-    // Names are compared without case (Windows and macOS folders ignore it) but written with
-    // the input's own case. A name whose output would land on an input (an output folder that
-    // holds the input folder) takes a suffix, like a name already used.
-    let mut used: HashSet<String> = HashSet::new();
-    used.insert(CONSOLIDATED.to_lowercase());
-    used.insert("report".into());
-    let jobs = files
-        .into_iter()
-        .map(|(path, rel)| {
-            let (dir, stem) = stem_key(&path);
-            let rel_dir = Path::new(&rel)
+    let folders: Vec<PathBuf> = files
+        .iter()
+        .map(|(_, rel)| {
+            Path::new(rel)
                 .parent()
                 .map(Path::to_path_buf)
-                .unwrap_or_default();
-            let name = if stems[&(dir, stem.to_lowercase())] > 1 {
-                path.file_name()
-                    .map_or(stem.clone(), |n| n.to_string_lossy().into_owned())
-            } else {
-                stem
-            };
-            let mut candidate = rel_dir.join(&name);
-            let mut n = 2;
-            while !used.insert(candidate.to_string_lossy().to_lowercase())
-                || formats
-                    .iter()
-                    .any(|f| guard.is_input(&output_path(&output.join(&candidate), *f)))
-            {
-                candidate = rel_dir.join(format!("{name}-{n}"));
-                n += 1;
-            }
-            Job {
-                path,
-                rel,
-                base: output.join(candidate),
-            }
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut names = OutputNames::new(
+        output,
+        files
+            .iter()
+            .zip(&folders)
+            .map(|((path, _), folder)| (path.as_path(), folder.as_path())),
+        formats,
+        &guard,
+        &[CONSOLIDATED, "report"],
+    );
+    let jobs = files
+        .into_iter()
+        .zip(&folders)
+        .map(|((path, rel), folder)| Job {
+            base: names.base(&path, folder),
+            path,
+            rel,
         })
         .collect();
     (jobs, skipped, guard)
-}
-
-/// The folder and the stem (as written) of an input.
-fn stem_key(path: &Path) -> (PathBuf, String) {
-    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    (dir, stem)
-}
-
-/// The output of one format for a base name (`OUT/科室/表1` → `OUT/科室/表1.json`;
-/// `OUT/表1.xlsx` → `OUT/表1.xlsx.json`).
-fn output_path(base: &Path, format: OutputFormat) -> PathBuf {
-    base.with_extension(format!("{}{}", extension_prefix(base), format.extension()))
 }
 
 fn relative(path: &Path, base: &Path) -> String {
@@ -487,57 +543,39 @@ fn skip(rel: &str, status: Status, message: String) -> InputReport {
     }
 }
 
-/// Reads, converts and writes one input; returns its report line and, when it converted, its
-/// document without diagnostics (kept for the consolidated output).
-fn convert_one(
+/// What a conversion that did not produce a document means for the report: a file whose
+/// extension promises a table is an error; any other file that is not text or not a format we
+/// read is skipped (a photo, a Word file).
+fn not_converted(rel: &str, why: NotConverted) -> InputReport {
+    let ext = crate::extension_of(rel);
+    let promised = crate::TABLE_EXTENSIONS.contains(&ext.as_str());
+    if why.not_a_table && !promised {
+        skip(
+            rel,
+            Status::Skipped,
+            format!("不是可读取的表格格式：{}", why.message),
+        )
+    } else {
+        skip(rel, Status::Error, why.message)
+    }
+}
+
+/// Writes one converted input's outputs and makes its report line; returns, when it converted
+/// and lost nothing, its document without diagnostics (kept for the consolidated output).
+fn finish(
     job: &Job,
+    converted: Result<Converted, NotConverted>,
     output: &Path,
-    options: &BatchOptions,
     guard: &OutputGuard,
 ) -> (InputReport, Option<Document>) {
-    let bytes = match std::fs::read(&job.path) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                skip(&job.rel, Status::Error, format!("无法读取文件：{e}")),
-                None,
-            );
-        }
+    let converted = match converted {
+        Ok(c) => c,
+        Err(why) => return (not_converted(&job.rel, why), None),
     };
-    let ext = extension(&job.path);
-    let promised = TABLE_EXTENSIONS.contains(&ext.as_str());
-    let read = catch_unwind(AssertUnwindSafe(|| {
-        crate::load(&job.rel, &bytes, &options.read)
-    }));
-    let mut doc = match read {
-        Err(panic) => {
-            return (
-                skip(
-                    &job.rel,
-                    Status::Error,
-                    format!("读取时程序内部出错（已隔离）：{}", panic_text(&panic)),
-                ),
-                None,
-            );
-        }
-        Ok(Err(e)) => {
-            let status = match &e {
-                ReadError::Text(DecodeError::Empty | DecodeError::Blank) => Status::Error,
-                ReadError::Text(DecodeError::Binary) if !promised => Status::Skipped,
-                ReadError::Unsupported(_) if !promised => Status::Skipped,
-                _ => Status::Error,
-            };
-            let message = if status == Status::Skipped {
-                format!("不是可读取的表格格式：{e}")
-            } else {
-                e.to_string()
-            };
-            return (skip(&job.rel, status, message), None);
-        }
-        Ok(Ok(doc)) => doc,
-    };
-    if crate::is_empty(&doc) {
-        let status = if WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+    let doc = &converted.document;
+    if crate::is_empty(doc) {
+        let ext = crate::extension_of(&job.rel);
+        let status = if crate::WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
             Status::Error
         } else {
             Status::Skipped
@@ -556,30 +594,14 @@ fn convert_one(
         return (r, None);
     }
 
-    let mut writer_diags = Vec::new();
     let mut outputs = Vec::new();
     let mut write_errors = Vec::new();
-    for &format in &options.formats {
-        let target = output_path(&job.base, format);
-        let rendered = catch_unwind(AssertUnwindSafe(|| {
-            render(&doc, format, &options.read, &mut writer_diags)
-        }));
-        let result = match rendered {
-            Ok(Ok(bytes)) => guard.write(&target, &bytes).map_err(|e| e.to_string()),
-            Ok(Err(e)) => Err(format!("生成 {} 失败：{e}", format.extension())),
-            Err(panic) => Err(format!(
-                "生成 {} 时程序内部出错（已隔离）：{}",
-                format.extension(),
-                panic_text(&panic)
-            )),
-        };
-        match result {
-            Ok(()) => outputs.push(relative(&target, output)),
+    for written in converted.write(&job.base, guard) {
+        match written.result {
+            Ok(()) => outputs.push(relative(&written.path, output)),
             Err(e) => write_errors.push(e),
         }
     }
-    doc.diagnostics.extend(writer_diags);
-
     let mut report = InputReport {
         file: job.rel.clone(),
         status: Status::Ok,
@@ -591,119 +613,285 @@ fn convert_one(
         message: None,
         outputs,
     };
-    count(&mut report, &doc.diagnostics);
+    for d in converted.diagnostics() {
+        count_one(&mut report, d);
+    }
     report.errors += write_errors.len();
     report.message = write_errors.first().cloned().or_else(|| {
-        doc.diagnostics
-            .iter()
+        converted
+            .diagnostics()
             .find(|d| d.severity == Severity::Error)
             .map(|d| d.to_string())
     });
-    report.status = if !write_errors.is_empty() || crate::failed(&doc) {
+    let lost = crate::failed(doc);
+    report.status = if !write_errors.is_empty() || lost {
         Status::Error
     } else if report.warnings > 0 {
         Status::Warnings
     } else {
         Status::Ok
     };
+    if lost {
+        // A document that lost data (no 指标值 column, no project read …) stays out of the
+        // county document: its report line says why.
+        return (report, None);
+    }
+    let mut doc = converted.document;
     doc.diagnostics = Vec::new();
     (report, Some(doc))
 }
 
-/// `表1.xlsx` as a base keeps its `.xlsx` when the extension is added (`表1.xlsx.json`).
-fn extension_prefix(base: &Path) -> String {
-    base.extension()
-        .map(|e| format!("{}.", e.to_string_lossy()))
-        .unwrap_or_default()
-}
-
 fn count(report: &mut InputReport, diags: &[Diagnostic]) {
     for d in diags {
-        match d.severity {
-            Severity::Error => report.errors += 1,
-            Severity::Warning => report.warnings += 1,
-            Severity::Info => report.infos += 1,
-        }
+        count_one(report, d);
     }
 }
 
-fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "未知错误".into())
-}
-
-fn duplicates(projects: &[(String, Project)]) -> Vec<Duplicate> {
-    let mut seen: BTreeMap<(String, String), (String, String, Vec<String>)> = BTreeMap::new();
-    for (file, p) in projects {
-        let key = (
-            normalize_label(&p.budget_unit),
-            normalize_label(&p.project_name),
-        );
-        let entry = seen
-            .entry(key)
-            .or_insert_with(|| (p.budget_unit.clone(), p.project_name.clone(), Vec::new()));
-        if !entry.2.contains(file) {
-            entry.2.push(file.clone());
-        }
+fn count_one(report: &mut InputReport, d: &Diagnostic) {
+    match d.severity {
+        Severity::Error => report.errors += 1,
+        Severity::Warning => report.warnings += 1,
+        Severity::Info => report.infos += 1,
     }
-    seen.into_values()
-        .filter(|(_, _, files)| files.len() > 1)
-        .map(|(budget_unit, project_name, files)| Duplicate {
-            budget_unit,
-            project_name,
-            files,
-        })
-        .collect()
 }
 
-/// The county document: a summary of every project followed by each project's form.
-fn write_consolidated(
-    output: &Path,
-    summaries: &[Summary],
-    projects: Vec<(String, Project)>,
-    formats: &[OutputFormat],
-    options: &crate::Options,
-    guard: &OutputGuard,
-) -> (Vec<String>, Vec<String>) {
+/// The county document and what went into it.
+struct County {
+    /// `None` when no project was converted.
+    document: Option<Document>,
+    /// Projects in it.
+    projects: usize,
+    duplicates: Vec<Duplicate>,
+}
+
+/// The county document: a summary with one row per project — each project once, by the
+/// identity rule ([`jixiao_model::identity::group_projects`]), taken from its first copy in
+/// path order, its other files and whether they differ in the 备注 column — followed by each
+/// project's form. The 合计 therefore counts every project once.
+fn county(summaries: &[Summary], projects: Vec<(String, Project)>) -> County {
     if projects.is_empty() {
-        return (Vec::new(), Vec::new());
+        return County {
+            document: None,
+            projects: 0,
+            duplicates: Vec::new(),
+        };
     }
+    let groups = group_projects(projects.iter().map(|(_, p)| p));
+    let mut duplicates = Vec::new();
+    let mut rows = Vec::with_capacity(groups.len());
+    let mut keep = vec![false; projects.len()];
+    for group in &groups {
+        let (first_file, first) = &projects[group[0]];
+        keep[group[0]] = true;
+        let mut files = vec![first_file.clone()];
+        let mut differences = Vec::new();
+        let mut remarks = Vec::new();
+        for &i in &group[1..] {
+            let (file, copy) = &projects[i];
+            let found = differences_between(first, copy);
+            let mut fields: Vec<&str> = found.iter().map(|d| d.field).collect();
+            fields.dedup();
+            remarks.push(if found.is_empty() {
+                format!("另见 {file}（内容相同）")
+            } else {
+                format!("另见 {file}（内容不同：{}）", fields.join("、"))
+            });
+            differences.extend(found.iter().map(|d| d.describe(file, first_file)));
+            if !files.contains(file) {
+                files.push(file.clone());
+            }
+        }
+        if group.len() > 1 {
+            duplicates.push(Duplicate {
+                budget_unit: first.budget_unit.clone(),
+                project_name: first.project_name.clone(),
+                files,
+                differs: !differences.is_empty(),
+                differences,
+            });
+        }
+        rows.push(SummaryRow {
+            seq: u32::try_from(rows.len() + 1).ok(),
+            department: first.budget_unit.clone(),
+            project_name: first.project_name.clone(),
+            funds_total: first.funds.total,
+            location: first.location.clone(),
+            remark: (!remarks.is_empty()).then(|| remarks.join("；")),
+        });
+    }
+    let projects: Vec<Project> = projects
+        .into_iter()
+        .zip(keep)
+        .filter_map(|((_, p), keep)| keep.then_some(p))
+        .collect();
     let year = summaries
         .iter()
         .find_map(|s| s.year)
-        .or_else(|| projects.iter().find_map(|(_, p)| p.year));
+        .or_else(|| projects.iter().find_map(|p| p.year));
     let region = summaries.iter().find_map(|s| s.region.clone());
     let summary = Summary {
         year,
         region,
+        rows,
         ..Summary::default()
     };
-    let doc = Document {
-        summary: Some(summary),
-        projects: projects.into_iter().map(|(_, p)| p).collect(),
-        ..Document::default()
+    County {
+        projects: projects.len(),
+        document: Some(Document {
+            summary: Some(summary),
+            projects,
+            ..Document::default()
+        }),
+        duplicates,
+    }
+}
+
+/// How many differences of one copy are listed, at most (the rest are counted).
+const MAX_DIFFERENCES: usize = 8;
+
+/// One way a copy differs from the first copy: the field's name (for the 备注), what exactly
+/// (`第 3 条指标（城市低保救助人数）的指标值`), the copy's value and the first copy's.
+struct Difference {
+    field: &'static str,
+    what: String,
+    copy: String,
+    first: String,
+}
+
+impl Difference {
+    /// `民政局/表.md：年度资金总额为 12.60，民政局/补报.md 为 13.00`.
+    fn describe(&self, copy_file: &str, first_file: &str) -> String {
+        if self.field == "其他" {
+            return format!("{copy_file}：{}", self.what);
+        }
+        format!(
+            "{copy_file}：{}为“{}”，{first_file} 为“{}”",
+            self.what, self.copy, self.first
+        )
+    }
+}
+
+/// Where `copy` differs from `first`, in field order (at most [`MAX_DIFFERENCES`], then a
+/// count of the rest). Amounts compare by value (`35.88` = `35.880`); texts as written.
+fn differences_between(first: &Project, copy: &Project) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let mut differ = |field: &'static str, what: String, a: String, b: String| {
+        if a != b {
+            out.push(Difference {
+                field,
+                what,
+                copy: b,
+                first: a,
+            });
+        }
+    };
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let amount = |n: Option<jixiao_model::Decimal>| n.map_or(String::new(), |n| n.to_string());
+    let same_amount = |a: Option<jixiao_model::Decimal>, b: Option<jixiao_model::Decimal>| a == b;
+    for (field, a, b) in [
+        (
+            "预算单位",
+            first.budget_unit.clone(),
+            copy.budget_unit.clone(),
+        ),
+        (
+            "项目名称",
+            first.project_name.clone(),
+            copy.project_name.clone(),
+        ),
+        (
+            "实施单位",
+            opt(&first.implementing_unit),
+            opt(&copy.implementing_unit),
+        ),
+        (
+            "年度",
+            first.year.map(|y| y.to_string()).unwrap_or_default(),
+            copy.year.map(|y| y.to_string()).unwrap_or_default(),
+        ),
+    ] {
+        differ(field, field.into(), a, b);
+    }
+    let mid = |p: &Project| p.midterm_funds.clone().unwrap_or_default();
+    for (field, a, b) in [
+        ("年度资金总额", first.funds.total, copy.funds.total),
+        ("财政拨款", first.funds.fiscal, copy.funds.fiscal),
+        ("其他资金", first.funds.other, copy.funds.other),
+        ("中期资金总额", mid(first).total, mid(copy).total),
+    ] {
+        if !same_amount(a, b) {
+            differ(field, field.into(), amount(a), amount(b));
+        }
+    }
+    differ(
+        "项目总体目标",
+        "项目总体目标".into(),
+        first.goal.clone(),
+        copy.goal.clone(),
+    );
+    differ(
+        "中期目标",
+        "中期目标".into(),
+        opt(&first.midterm_goal),
+        opt(&copy.midterm_goal),
+    );
+    for (field, a, b) in [
+        ("指标", &first.indicators, &copy.indicators),
+        (
+            "中期指标",
+            &first.midterm_indicators,
+            &copy.midterm_indicators,
+        ),
+    ] {
+        differ(
+            field,
+            format!("{field}数"),
+            a.len().to_string(),
+            b.len().to_string(),
+        );
+        for (n, (x, y)) in a.iter().zip(b).enumerate() {
+            for (name, p, q) in [
+                ("一级指标", &x.level1, &y.level1),
+                ("二级指标", &x.level2, &y.level2),
+                ("三级指标", &x.level3, &y.level3),
+                ("指标值", &x.value.raw, &y.value.raw),
+            ] {
+                let what = format!("第 {} 条{field}（{}）的{name}", n + 1, x.level3);
+                differ(field, what, p.clone(), q.clone());
+            }
+        }
+    }
+    if out.len() > MAX_DIFFERENCES {
+        let more = out.len() - MAX_DIFFERENCES;
+        out.truncate(MAX_DIFFERENCES);
+        out.push(Difference {
+            field: "其他",
+            what: format!("另有 {more} 处不同"),
+            copy: String::new(),
+            first: String::new(),
+        });
+    }
+    out
+}
+
+/// Writes the county document in every format (as `全县汇总.<format>`).
+fn write_consolidated(
+    output: &Path,
+    document: Option<Document>,
+    formats: &[OutputFormat],
+    options: &crate::Options,
+    guard: &OutputGuard,
+) -> (Vec<String>, Vec<String>) {
+    let Some(document) = document else {
+        return (Vec::new(), Vec::new());
     };
     let mut written = Vec::new();
     let mut errors = Vec::new();
-    for &format in formats {
-        let target = output.join(format!("{CONSOLIDATED}.{}", format.extension()));
-        let mut diags = Vec::new();
-        match catch_unwind(AssertUnwindSafe(|| {
-            render(&doc, format, options, &mut diags)
-        })) {
-            Ok(Ok(bytes)) => match guard.write(&target, &bytes) {
-                Ok(()) => written.push(relative(&target, output)),
-                Err(e) => errors.push(e.to_string()),
-            },
-            Ok(Err(e)) => errors.push(format!("{}：{e}", relative(&target, output))),
-            Err(panic) => errors.push(format!(
-                "{}：程序内部出错：{}",
-                relative(&target, output),
-                panic_text(&panic)
-            )),
+    let converted = Converted::render(document, formats, options);
+    for w in converted.write(&output.join(CONSOLIDATED), guard) {
+        match w.result {
+            Ok(()) => written.push(relative(&w.path, output)),
+            Err(e) => errors.push(format!("{}：{e}", relative(&w.path, output))),
         }
     }
     (written, errors)

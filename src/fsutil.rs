@@ -1,8 +1,158 @@
-//! File writing that never leaves half a file and never writes over an input.
+//! The file system, for every front end: inputs read with a size limit (never a FIFO or a
+//! device), outputs written atomically and never over an input, and operating-system errors
+//! said in Chinese.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+/// The largest input read, in bytes (100 MB). A performance target table is a few hundred
+/// kilobytes even as a workbook with pictures; anything larger is refused before it is read.
+pub const MAX_INPUT_BYTES: u64 = 100 * 1024 * 1024;
+
+/// An operating-system error in Chinese, for a clerk: `文件不存在`, `没有权限`, `是文件夹` …
+/// Errors without a specific wording keep the system's text after `系统错误：`.
+pub fn describe_io_error(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::NotFound => "文件不存在".into(),
+        ErrorKind::PermissionDenied => "没有权限".into(),
+        ErrorKind::IsADirectory => is_a_directory().into(),
+        ErrorKind::NotADirectory => "路径中有一段不是文件夹".into(),
+        ErrorKind::AlreadyExists => "文件已存在".into(),
+        ErrorKind::StorageFull => "磁盘空间已满".into(),
+        ErrorKind::ReadOnlyFilesystem => "文件系统只读，不能写入".into(),
+        ErrorKind::FileTooLarge => "文件太大".into(),
+        ErrorKind::InvalidFilename => "文件名不合法（过长或含不允许的字符）".into(),
+        ErrorKind::Interrupted | ErrorKind::TimedOut => "读写被中断或超时".into(),
+        ErrorKind::OutOfMemory => "内存不足".into(),
+        _ => format!("系统错误：{err}"),
+    }
+}
+
+fn is_a_directory() -> &'static str {
+    "是文件夹，不是文件（要转换整个文件夹，请用 `jixiao batch 文件夹 -o 输出目录`）"
+}
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file system failed (the message is [`describe_io_error`]'s).
+    #[error("无法读取文件：{}", describe_io_error(.0))]
+    Io(#[from] std::io::Error),
+    /// The path is a folder.
+    #[error("无法读取文件：{}", is_a_directory())]
+    Directory,
+    /// The path is a named pipe (FIFO), a device or a socket: reading it could wait forever
+    /// or never end.
+    #[error("无法读取文件：这是{0}，不是普通文件，已拒绝读取")]
+    NotRegular(&'static str),
+    /// The file is larger than the limit.
+    #[error(
+        "文件太大（{size} 字节，超过 {limit} 字节的上限），已拒绝读取：绩效目标表不会这么大，请检查是否选错了文件"
+    )]
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+}
+
+impl InputError {
+    /// True for a failure of the file system (as opposed to a file that is refused).
+    pub fn is_io(&self) -> bool {
+        matches!(self, InputError::Io(_))
+    }
+}
+
+/// What kind of file `metadata` describes, when it is not a regular file or a folder.
+fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("命名管道（FIFO）");
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return Some("设备文件");
+        }
+        if file_type.is_socket() {
+            return Some("套接字");
+        }
+    }
+    (!file_type.is_file() && !file_type.is_dir()).then_some("特殊文件")
+}
+
+/// Checks that `path` (a link is followed) is a regular file no larger than `limit` without
+/// opening it, so a FIFO or a device is never opened.
+///
+/// # Errors
+///
+/// [`InputError::Directory`], [`InputError::NotRegular`], [`InputError::TooLarge`], or
+/// [`InputError::Io`] when the file cannot be examined.
+pub fn check_input(path: &Path, limit: u64) -> Result<u64, InputError> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(InputError::Directory);
+    }
+    if let Some(kind) = special_kind(meta.file_type()) {
+        return Err(InputError::NotRegular(kind));
+    }
+    if meta.len() > limit {
+        return Err(InputError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(meta.len())
+}
+
+/// Reads one input whole, refusing folders, FIFOs, devices and files over
+/// [`MAX_INPUT_BYTES`] before reading a byte (and stopping at the limit should the file grow
+/// while it is read).
+///
+/// # Errors
+///
+/// See [`check_input`]; [`InputError::Io`] when reading fails.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
+    read_limited(path, MAX_INPUT_BYTES)
+}
+
+/// [`read_input`] with another limit, in bytes.
+///
+/// # Errors
+///
+/// As [`read_input`].
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let size = check_input(path, limit)?;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(InputError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Reads a UTF-8 text file (a template) with [`read_limited`].
+///
+/// # Errors
+///
+/// As [`read_limited`]; [`InputError::Io`] with `InvalidData` when it is not UTF-8.
+pub fn read_text_file(path: &Path, limit: u64) -> Result<String, InputError> {
+    let bytes = read_limited(path, limit)?;
+    String::from_utf8(bytes).map_err(|_| {
+        InputError::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "不是 UTF-8 文本",
+        ))
+    })
+}
 
 /// Why [`OutputGuard::write`] refused or failed to write a file.
 #[derive(Debug, thiserror::Error)]
@@ -14,7 +164,7 @@ pub enum WriteError {
     #[error("输出文件 {0} 已由本次运行的另一个输出写过，已拒绝覆盖")]
     AlreadyWritten(String),
     /// The file system refused.
-    #[error("无法写入 {0}：{1}")]
+    #[error("无法写入 {0}：{why}", why = describe_io_error(.1))]
     Io(String, std::io::Error),
 }
 

@@ -21,12 +21,19 @@ use jixiao_grid::Grid;
 use jixiao_grid::text::{DecodeError, decode};
 use jixiao_model::framework::Framework;
 use jixiao_model::{Diagnostic, Document, Location, Severity};
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::Arc;
 
 pub use jixiao_check as check;
 pub use jixiao_model as model;
 
 pub mod batch;
+pub mod convert;
 pub mod fsutil;
+pub mod worker;
+
+pub use convert::{Converted, Output, convert_bytes, convert_file};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,6 +66,9 @@ pub enum RenderError {
     /// The writer failed.
     #[error("{0}")]
     Writer(String),
+    /// The writer panicked; the panic was contained and the other outputs go on.
+    #[error("程序内部出错（已隔离）：{0}")]
+    Internal(String),
 }
 
 /// Renders a document in one output format. Diagnostics from the writer (a sheet name
@@ -73,19 +83,19 @@ pub fn render(
         OutputFormat::Json => Ok(jixiao_json::to_string(doc).into_bytes()),
         OutputFormat::Xlsx => {
             diagnostics.extend(jixiao_layout::omitted(doc));
-            let written = jixiao_xlsx::write(doc, options.template)
+            let written = jixiao_xlsx::write(doc, &options.template)
                 .map_err(|e| RenderError::Writer(e.to_string()))?;
             diagnostics.extend(written.warnings);
             Ok(written.output)
         }
         OutputFormat::Pdf => {
             diagnostics.extend(jixiao_layout::omitted(doc));
-            let font: &jixiao_pdf::Font = match options.font {
+            let font: &jixiao_pdf::Font = match &options.font {
                 Some(font) => font,
                 None => jixiao_pdf::Font::standard(),
             };
             let pdf_options = jixiao_pdf::Options {
-                template: options.template,
+                template: &options.template,
                 font,
             };
             let written = jixiao_pdf::pdf(doc, &pdf_options)
@@ -148,24 +158,111 @@ pub enum ReadError {
     Unsupported(&'static str),
 }
 
-/// Settings for reading.
-#[derive(Debug, Clone, Copy)]
-pub struct Options<'a> {
+/// Settings for reading, reviewing and writing. `Options` owns its data (the built-in
+/// framework and form are borrowed from the program, anything loaded is owned), so one value
+/// can be kept for a whole run, shared between threads and handed to any front end.
+#[derive(Debug, Clone)]
+pub struct Options {
     /// The indicator framework used by the recognizer and the review.
-    pub framework: &'a Framework,
+    pub framework: Cow<'static, Framework>,
     /// The standard form layout used by the XLSX and PDF writers.
-    pub template: &'a jixiao_layout::Template,
+    pub template: Cow<'static, jixiao_layout::Template>,
     /// The PDF font; `None` is the embedded one (parsed once per process, when first needed).
-    pub font: Option<&'a jixiao_pdf::Font>,
+    pub font: Option<Arc<jixiao_pdf::Font>>,
 }
 
-impl Default for Options<'_> {
+impl Default for Options {
     fn default() -> Self {
         Options {
-            framework: Framework::standard(),
-            template: jixiao_layout::Template::standard(),
+            framework: Cow::Borrowed(Framework::standard()),
+            template: Cow::Borrowed(jixiao_layout::Template::standard()),
             font: None,
         }
+    }
+}
+
+/// Why `--template` or `--font` could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OptionsError {
+    /// The template folder holds neither `framework.toml` nor `form.toml`.
+    #[error("模板目录 {0} 中既没有 framework.toml 也没有 form.toml")]
+    NoTemplate(String),
+    /// A template or font file could not be read.
+    #[error("无法读取 {0}：{1}")]
+    Io(String, String),
+    /// A template file is not valid.
+    #[error("模板 {0} 有误：{1}")]
+    Invalid(String, String),
+    /// A font file is not a usable font.
+    #[error("字体 {0} 不可用：{1}")]
+    Font(String, String),
+}
+
+impl OptionsError {
+    /// True when the file system failed (as opposed to a file that is there but wrong).
+    pub fn is_io(&self) -> bool {
+        matches!(self, OptionsError::Io(..))
+    }
+}
+
+impl Options {
+    /// The built-in settings with the templates of `dir` (`--template DIR`): `framework.toml`
+    /// (indicator framework) and/or `form.toml` (standard form layout), each replacing the
+    /// built-in one.
+    ///
+    /// # Errors
+    ///
+    /// [`OptionsError::NoTemplate`] when `dir` holds neither file, [`OptionsError::Io`] when
+    /// one cannot be read, [`OptionsError::Invalid`] when one is not a valid template.
+    pub fn from_template_dir(dir: &Path) -> Result<Options, OptionsError> {
+        let mut options = Options::default();
+        let (framework, form) = (dir.join("framework.toml"), dir.join("form.toml"));
+        let (has_framework, has_form) = (framework.is_file(), form.is_file());
+        if !has_framework && !has_form {
+            return Err(OptionsError::NoTemplate(dir.display().to_string()));
+        }
+        let read = |path: &Path| {
+            fsutil::read_text_file(path, fsutil::MAX_INPUT_BYTES)
+                .map_err(|e| OptionsError::Io(path.display().to_string(), e.to_string()))
+        };
+        if has_framework {
+            let fw = Framework::from_toml(&read(&framework)?)
+                .map_err(|e| OptionsError::Invalid(framework.display().to_string(), e))?;
+            options.framework = Cow::Owned(fw);
+        }
+        if has_form {
+            let t = jixiao_layout::Template::from_toml(&read(&form)?)
+                .map_err(|e| OptionsError::Invalid(form.display().to_string(), e.to_string()))?;
+            options.template = Cow::Owned(t);
+        }
+        Ok(options)
+    }
+
+    /// These settings with the PDF font `spec` (`--font PATH[:INDEX]`: a TTF/OTF file, or
+    /// face `INDEX` of a TTC collection), read and parsed once for the whole run.
+    ///
+    /// # Errors
+    ///
+    /// [`OptionsError::Io`] when the file cannot be read, [`OptionsError::Font`] when it is
+    /// not a usable font (or has no Chinese characters).
+    pub fn with_font_file(mut self, spec: &str) -> Result<Options, OptionsError> {
+        let (path, index) = match spec.rsplit_once(':') {
+            Some((p, i))
+                if !p.is_empty() && !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                let index = i
+                    .parse::<usize>()
+                    .map_err(|e| OptionsError::Font(spec.to_string(), e.to_string()))?;
+                (p, index)
+            }
+            _ => (spec, 0),
+        };
+        let bytes = fsutil::read_input(Path::new(path))
+            .map_err(|e| OptionsError::Io(path.to_string(), e.to_string()))?;
+        let font = jixiao_pdf::Font::from_bytes(&bytes, index)
+            .map_err(|e| OptionsError::Font(path.to_string(), e.to_string()))?;
+        self.font = Some(Arc::new(font));
+        Ok(self)
     }
 }
 
@@ -184,7 +281,7 @@ pub fn review(doc: &mut Document, options: &Options) {
     let found = jixiao_check::check(
         doc,
         &jixiao_check::CheckOptions {
-            framework: options.framework,
+            framework: &options.framework,
         },
     );
     doc.diagnostics.extend(found);
@@ -246,19 +343,35 @@ fn encoding_note(name: &str, encoding: &str) -> Vec<Diagnostic> {
     )]
 }
 
+/// The extensions of workbooks (Excel, LibreOffice, WPS): a file named so that cannot be read
+/// as a workbook is an error, never "not a table".
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods", "et"];
+
+/// The extensions of every file that promises a table (workbooks, text, HTML, JSON): such a
+/// file that cannot be read is an error; any other unreadable file is "not a table" (skipped).
+pub const TABLE_EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xlsb", "xls", "ods", "et", "md", "markdown", "txt", "json", "html", "htm",
+    "csv",
+];
+
+/// The lower-case extension of a file name (`表1.XLSX` → `xlsx`), empty when it has none.
+pub fn extension_of(name: &str) -> String {
+    Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
 /// True when the file name has a workbook extension.
 fn named_like_workbook(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    [".xlsx", ".xlsm", ".xls", ".ods", ".et"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
+    WORKBOOK_EXTENSIONS.contains(&extension_of(name).as_str())
 }
 
 fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> Document {
     let mut doc = jixiao_recognize::recognize(
         grids,
         &jixiao_recognize::Options {
-            framework: options.framework,
+            framework: &options.framework,
         },
     );
     diags.append(&mut doc.diagnostics);

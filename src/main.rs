@@ -1,10 +1,7 @@
 //! The `jixiao` command line: a thin front end over the library.
 
-use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use jixiao::model::framework::Framework;
-use jixiao::model::{Diagnostic, Document};
-use std::collections::HashSet;
+use jixiao::model::Diagnostic;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,17 +58,23 @@ enum Command {
         /// Warnings count as failures for the exit code.
         #[arg(long)]
         strict: bool,
-        /// A folder with another `framework.toml` and/or `form.toml` to use.
-        #[arg(long, value_name = "DIR")]
-        template: Option<PathBuf>,
-        /// The font for PDF output (`PATH[:INDEX]`).
-        #[arg(long, value_name = "PATH[:INDEX]")]
-        font: Option<String>,
+        #[command(flatten)]
+        settings: Settings,
     },
     /// List the review rules (C2xx): what each checks, why, and an example.
     Rules,
     /// Print the JSON Schema of the jixiao/1 contract.
     Schema,
+    /// (internal) A batch worker: converts the files named on standard input, one request a
+    /// line, and answers on standard output (see `jixiao::worker`).
+    #[command(name = "__worker", hide = true)]
+    Worker {
+        /// Output formats, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "json")]
+        to: Vec<OutputFormat>,
+        #[command(flatten)]
+        settings: Settings,
+    },
 }
 
 #[derive(clap::Args)]
@@ -79,6 +82,13 @@ struct Common {
     /// How diagnostics are printed.
     #[arg(long, value_enum, default_value = "human")]
     diagnostics: DiagnosticsFormat,
+    #[command(flatten)]
+    settings: Settings,
+}
+
+/// The settings every converting command takes.
+#[derive(clap::Args)]
+struct Settings {
     /// A folder with another `framework.toml` (indicator framework) and/or `form.toml`
     /// (standard form layout) to use.
     #[arg(long, value_name = "DIR")]
@@ -112,18 +122,45 @@ enum DiagnosticsFormat {
     Json,
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("错误: {err:#}");
-            ExitCode::from(2)
+/// Why a command stopped: a usage error (exit 2: the arguments or the templates they name are
+/// wrong) or an input/output error (exit 1: the file system failed).
+enum Failure {
+    Usage(String),
+    Io(String),
+}
+
+impl From<jixiao::OptionsError> for Failure {
+    fn from(e: jixiao::OptionsError) -> Self {
+        if e.is_io() {
+            Failure::Io(e.to_string())
+        } else {
+            Failure::Usage(e.to_string())
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Io(jixiao::fsutil::describe_io_error(&e))
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(Failure::Usage(message)) => {
+            eprintln!("错误: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Io(message)) => {
+            eprintln!("错误: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Schema => {
             print!("{}", jixiao_json::schema());
@@ -134,7 +171,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             to,
             output,
             common,
-        } => convert(&inputs, &to, &output, &common),
+        } => convert(&inputs, &formats(&to), &output, &common),
         Command::Check { inputs, common } => check(&inputs, &common),
         Command::Batch {
             input,
@@ -143,37 +180,89 @@ fn run(cli: Cli) -> Result<ExitCode> {
             jobs,
             quiet,
             strict,
-            template,
-            font,
-        } => {
-            let common = Common {
-                diagnostics: DiagnosticsFormat::Human,
-                template,
-                font,
-            };
-            batch(&input, &output, &to, jobs, quiet, strict, &common)
-        }
+            settings,
+        } => batch(
+            &input,
+            &output,
+            &formats(&to),
+            jobs,
+            quiet,
+            strict,
+            &settings,
+        ),
         Command::Rules => {
             print!("{}", jixiao::rules_text());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Worker { to, settings } => {
+            let options = options(&settings)?;
+            jixiao::worker::serve(
+                std::io::stdin().lock(),
+                std::io::BufWriter::new(std::io::stdout().lock()),
+                &formats(&to),
+                &options,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// How `batch` starts its workers: this program, `__worker`, and the run's settings.
+fn worker_command(
+    formats: &[jixiao::OutputFormat],
+    settings: &Settings,
+) -> Option<jixiao::worker::WorkerCommand> {
+    let program = std::env::current_exe().ok()?;
+    let to: Vec<&str> = formats.iter().map(|f| f.extension()).collect();
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["__worker".into(), "--to".into(), to.join(",").into()];
+    if let Some(dir) = &settings.template {
+        args.extend(["--template".into(), dir.clone().into_os_string()]);
+    }
+    if let Some(font) = &settings.font {
+        args.extend(["--font".into(), font.into()]);
+    }
+    Some(jixiao::worker::WorkerCommand { program, args })
+}
+
+/// The output formats asked for, each once, in the order outputs are written.
+fn formats(to: &[OutputFormat]) -> Vec<jixiao::OutputFormat> {
+    let mut formats: Vec<jixiao::OutputFormat> = to.iter().map(|&f| f.into()).collect();
+    formats.sort();
+    formats.dedup();
+    formats
+}
+
+/// `--template DIR` and `--font PATH[:INDEX]`, loaded once for the run.
+fn options(settings: &Settings) -> Result<jixiao::Options, Failure> {
+    let options = match &settings.template {
+        Some(dir) => jixiao::Options::from_template_dir(dir)?,
+        None => jixiao::Options::default(),
+    };
+    Ok(match &settings.font {
+        Some(spec) => options.with_font_file(spec)?,
+        None => options,
+    })
+}
+
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
 fn batch(
     input: &Path,
     output: &Path,
-    to: &[OutputFormat],
+    formats: &[jixiao::OutputFormat],
     jobs: Option<usize>,
     quiet: bool,
     strict: bool,
-    common: &Common,
-) -> Result<ExitCode> {
+    settings: &Settings,
+) -> Result<ExitCode, Failure> {
     use std::io::IsTerminal;
-    let read = load_options(common)?;
-    let mut formats: Vec<jixiao::OutputFormat> = to.iter().map(|&f| f.into()).collect();
-    formats.sort();
-    formats.dedup();
     let progress = if quiet {
         jixiao::batch::Progress::Quiet
     } else if std::io::stderr().is_terminal() {
@@ -182,85 +271,25 @@ fn batch(
         jixiao::batch::Progress::Lines
     };
     let options = jixiao::batch::BatchOptions {
-        formats,
+        formats: formats.to_vec(),
         jobs,
-        read,
+        read: options(settings)?,
         progress,
+        workers: worker_command(formats, settings),
     };
-    let report = jixiao::batch::run(input, output, &options)?;
+    let report = jixiao::batch::run(input, output, &options).map_err(|e| match e {
+        jixiao::batch::BatchError::Same(_) => Failure::Usage(e.to_string()),
+        _ => Failure::Io(e.to_string()),
+    })?;
     eprint!("{}", report.summary());
-    eprintln!(
-        "报告：{}、{}",
-        output.join("report.json").display(),
-        output.join("report.csv").display()
-    );
-    Ok(if report.failed(strict) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit(report.failed(strict)))
 }
 
-/// The templates in `--template DIR`: `framework.toml` (indicator framework) and/or
-/// `form.toml` (standard form layout); each replaces the built-in one, and at least one must
-/// be there.
-fn load_options(common: &Common) -> Result<jixiao::Options<'static>> {
-    let mut options = jixiao::Options::default();
-    if let Some(spec) = &common.font {
-        options.font = Some(Box::leak(Box::new(load_font(spec)?)));
-    }
-    let Some(dir) = &common.template else {
-        return Ok(options);
-    };
-    let (has_framework, has_form) = (
-        dir.join("framework.toml").exists(),
-        dir.join("form.toml").exists(),
-    );
-    if !has_framework && !has_form {
-        bail!(
-            "模板目录 {} 中既没有 framework.toml 也没有 form.toml",
-            dir.display()
-        );
-    }
-    if has_framework {
-        let path = dir.join("framework.toml");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("无法读取模板 {}", path.display()))?;
-        let fw = Framework::from_toml(&text)
-            .map_err(|e| anyhow::anyhow!("模板 {} 有误：{e}", path.display()))?;
-        options.framework = Box::leak(Box::new(fw));
-    }
-    if has_form {
-        let form = jixiao_layout::Template::from_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
-        options.template = Box::leak(Box::new(form));
-    }
-    Ok(options)
-}
-
-/// Reads `--font PATH[:INDEX]` once for the whole run.
-fn load_font(spec: &str) -> Result<jixiao_pdf::Font> {
-    let (path, index) = match spec.rsplit_once(':') {
-        Some((p, i)) if !p.is_empty() && !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) => {
-            (p, i.parse::<usize>()?)
-        }
-        _ => (spec, 0),
-    };
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取字体文件 {path}"))?;
-    jixiao_pdf::Font::from_bytes(&bytes, index).with_context(|| format!("字体 {path} 不可用"))
-}
-
-/// Reads one input; an unreadable one is reported and gives `None`.
-fn read_input(path: &Path, options: &jixiao::Options) -> Result<Document, String> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("{name}: 错误: 无法读取文件：{e}"))?;
-    jixiao::load(&name, &bytes, options).map_err(|e| format!("{name}: 错误: {e}"))
-}
-
-fn print_diagnostics(
+fn print_diagnostics<'a>(
     out: &mut dyn Write,
     format: DiagnosticsFormat,
-    diags: &[Diagnostic],
-) -> Result<()> {
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+) -> Result<(), Failure> {
     match format {
         DiagnosticsFormat::Human => {
             for d in diags {
@@ -268,7 +297,9 @@ fn print_diagnostics(
             }
         }
         DiagnosticsFormat::Json => {
-            writeln!(out, "{}", serde_json::to_string_pretty(diags)?)?;
+            let diags: Vec<&Diagnostic> = diags.into_iter().collect();
+            let text = serde_json::to_string_pretty(&diags).map_err(std::io::Error::from)?;
+            writeln!(out, "{text}")?;
         }
     }
     Ok(())
@@ -276,68 +307,68 @@ fn print_diagnostics(
 
 fn convert(
     inputs: &[PathBuf],
-    to: &[OutputFormat],
+    formats: &[jixiao::OutputFormat],
     output: &Path,
     common: &Common,
-) -> Result<ExitCode> {
-    let options = load_options(common)?;
+) -> Result<ExitCode, Failure> {
+    let options = options(&common.settings)?;
     let to_stdout = output == Path::new("-");
-    if to_stdout && (inputs.len() != 1 || to != [OutputFormat::Json]) {
-        bail!("`-o -` 只能用于一个输入、输出 JSON");
+    if to_stdout && (inputs.len() != 1 || formats != [jixiao::OutputFormat::Json]) {
+        return Err(Failure::Usage("`-o -` 只能用于一个输入、输出 JSON".into()));
     }
     if !to_stdout {
-        std::fs::create_dir_all(output)
-            .with_context(|| format!("无法创建输出目录 {}", output.display()))?;
+        std::fs::create_dir_all(output).map_err(|e| {
+            Failure::Io(format!(
+                "无法创建输出目录 {}：{}",
+                output.display(),
+                jixiao::fsutil::describe_io_error(&e)
+            ))
+        })?;
     }
     let guard = jixiao::fsutil::OutputGuard::new(inputs);
-    let mut used_names = HashSet::new();
+    let flat = Path::new("");
+    let mut names = jixiao::convert::OutputNames::new(
+        output,
+        inputs.iter().map(|i| (i.as_path(), flat)),
+        formats,
+        &guard,
+        &[],
+    );
     let mut all_diags = Vec::new();
     let mut failed = false;
     let mut stderr = std::io::stderr().lock();
     for input in inputs {
-        let doc = match read_input(input, &options) {
-            Ok(doc) => doc,
-            Err(message) => {
-                writeln!(stderr, "{message}")?;
+        let name = input.display().to_string();
+        let base = names.base(input, flat);
+        let converted = match jixiao::convert_file(input, &name, formats, &options) {
+            Ok(converted) => converted,
+            Err(e) => {
+                writeln!(stderr, "{name}: 错误: {e}")?;
                 failed = true;
                 continue;
             }
         };
-        failed |= jixiao::failed(&doc);
-        if common.diagnostics == DiagnosticsFormat::Human {
-            print_diagnostics(&mut stderr, common.diagnostics, &doc.diagnostics)?;
-        } else {
-            all_diags.extend(doc.diagnostics.iter().cloned());
+        failed |= converted.failed();
+        match common.diagnostics {
+            DiagnosticsFormat::Human => {
+                print_diagnostics(&mut stderr, common.diagnostics, converted.diagnostics())?
+            }
+            DiagnosticsFormat::Json => all_diags.extend(converted.diagnostics().cloned()),
         }
-        if jixiao::is_empty(&doc) {
+        if to_stdout {
+            for out in &converted.outputs {
+                match &out.bytes {
+                    Ok(bytes) => std::io::stdout().lock().write_all(bytes)?,
+                    Err(e) => writeln!(stderr, "{name}: 错误: 无法生成 json：{e}")?,
+                }
+            }
             continue;
         }
-        for &format in to {
-            let format = jixiao::OutputFormat::from(format);
-            let mut writer_diags = Vec::new();
-            let bytes = match jixiao::render(&doc, format, &options, &mut writer_diags) {
-                Ok(bytes) => bytes,
+        for written in converted.write(&base, &guard) {
+            match written.result {
+                Ok(()) => writeln!(stderr, "已写入 {}", written.path.display())?,
                 Err(e) => {
-                    writeln!(
-                        stderr,
-                        "{}: 错误: 无法生成 {}：{e}",
-                        input.display(),
-                        format.extension()
-                    )?;
-                    failed = true;
-                    continue;
-                }
-            };
-            print_diagnostics(&mut stderr, common.diagnostics, &writer_diags)?;
-            if to_stdout {
-                std::io::stdout().lock().write_all(&bytes)?;
-                continue;
-            }
-            let target = output_path(output, input, format.extension(), &mut used_names, &guard);
-            match guard.write(&target, &bytes) {
-                Ok(()) => writeln!(stderr, "已写入 {}", target.display())?,
-                Err(e) => {
-                    writeln!(stderr, "{}: 错误: {e}", input.display())?;
+                    writeln!(stderr, "{name}: 错误: {e}")?;
                     failed = true;
                 }
             }
@@ -346,63 +377,32 @@ fn convert(
     if common.diagnostics == DiagnosticsFormat::Json {
         print_diagnostics(&mut stderr, common.diagnostics, &all_diags)?;
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit(failed))
 }
 
-/// `DIR/stem.ext`, made unique within this run (`stem-2.ext`) so two inputs never overwrite
-/// each other's output.
-/// A name that would land on an input is skipped the same way.
-fn output_path(
-    dir: &Path,
-    input: &Path,
-    ext: &str,
-    used: &mut HashSet<PathBuf>,
-    guard: &jixiao::fsutil::OutputGuard,
-) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map_or_else(|| "output".into(), |s| s.to_string_lossy().into_owned());
-    let mut n = 1;
-    loop {
-        let name = if n == 1 {
-            format!("{stem}.{ext}")
-        } else {
-            format!("{stem}-{n}.{ext}")
-        };
-        let path = dir.join(name);
-        if !guard.is_input(&path) && used.insert(path.clone()) {
-            return path;
-        }
-        n += 1;
-    }
-}
-
-fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode> {
-    let options = load_options(common)?;
+fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode, Failure> {
+    let options = options(&common.settings)?;
     let mut stdout = std::io::stdout().lock();
     let mut all = Vec::new();
     let mut failed = false;
     for input in inputs {
-        match read_input(input, &options) {
-            Ok(doc) => {
-                failed |= doc
-                    .diagnostics
-                    .iter()
+        let name = input.display().to_string();
+        match jixiao::convert_file(input, &name, &[], &options) {
+            Ok(converted) => {
+                failed |= converted
+                    .diagnostics()
                     .any(|d| d.severity == jixiao::model::Severity::Error);
-                all.extend(doc.diagnostics);
+                all.extend(converted.document.diagnostics);
             }
-            Err(message) => {
+            Err(e) => {
                 failed = true;
+                let message = format!("{name}: 错误: {e}");
                 match common.diagnostics {
                     DiagnosticsFormat::Human => writeln!(stdout, "{message}")?,
                     DiagnosticsFormat::Json => all.push(Diagnostic::error(
                         "I300",
                         message,
-                        jixiao::model::Location::file(&input.display().to_string()),
+                        jixiao::model::Location::file(&name),
                     )),
                 }
             }
@@ -415,9 +415,5 @@ fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode> {
     if common.diagnostics == DiagnosticsFormat::Json {
         print_diagnostics(&mut stdout, common.diagnostics, &all)?;
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit(failed))
 }

@@ -255,9 +255,13 @@ fn an_output_never_overwrites_an_input() {
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("覆盖输入文件"));
+    // The output that would land on the input takes the next free name instead (the naming
+    // rule `convert` shares with `batch`); the input is untouched.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("seed-2.json"), "{stderr}");
     assert_eq!(std::fs::read(&input).unwrap(), before);
+    assert!(dir.path().join("seed-2.json").is_file());
 }
 
 /// Each bad input: exit code 1, a message naming the file, no panic.

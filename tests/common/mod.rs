@@ -40,3 +40,18 @@ pub fn jixiao() -> assert_cmd::Command {
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd
 }
+
+/// The `report.json` a batch wrote in `out`.
+pub fn batch_report(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
+}
+
+/// The report line of `file` (relative to the input folder).
+pub fn report_entry<'a>(report: &'a serde_json::Value, file: &str) -> &'a serde_json::Value {
+    report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file"] == file)
+        .unwrap_or_else(|| panic!("{file} not in report: {report:#}"))
+}

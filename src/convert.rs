@@ -1,0 +1,396 @@
+//! Converting one input: the one pipeline every front end uses (`jixiao convert`,
+//! `jixiao batch`, the web page).
+//!
+//! It comes in two halves so that a front end that keeps everything in memory (the web page)
+//! and one that writes files (the command line) share the same work:
+//!
+//! 1. [`convert_bytes`] (or [`convert_file`], which reads the file first with the input
+//!    limits of [`crate::fsutil`]): read → recognize → review → render every output format,
+//!    all in memory, each output with its own diagnostics. A panic anywhere is contained and
+//!    reported; it never takes the caller down.
+//! 2. [`Converted::write`]: every rendered output to `BASE.<format>` through an
+//!    [`OutputGuard`] (atomic, never over an input, never twice in a run).
+//!
+//! [`OutputNames`] is the one naming rule for where the outputs of a run's inputs go.
+//!
+//! ```
+//! use jixiao::{OutputFormat, Options};
+//! let bytes = "预算单位\t和硕县民政局\t项目名称\t城市低保\n一级指标\t二级指标\t三级指标\t指标值\n\
+//!              产出指标\t数量指标\t城市低保救助发放人数\t≥221人\n".as_bytes();
+//! let converted =
+//!     jixiao::convert_bytes("a.md", bytes, &[OutputFormat::Json], &Options::default()).unwrap();
+//! assert_eq!(converted.document.projects.len(), 1);
+//! let json = &converted.outputs[0];
+//! assert_eq!(json.format, OutputFormat::Json);
+//! assert!(json.bytes.as_ref().unwrap().starts_with(b"{"));
+//! ```
+
+use crate::fsutil::{InputError, OutputGuard};
+use crate::{Options, OutputFormat, ReadError, RenderError};
+use jixiao_model::{Diagnostic, Document};
+use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// One output format of one input, rendered in memory.
+#[derive(Debug)]
+pub struct Output {
+    /// The format.
+    pub format: OutputFormat,
+    /// The file's bytes, or why the writer could not produce them.
+    pub bytes: Result<Vec<u8>, RenderError>,
+    /// What the writer reported (a sheet name shortened, a character missing from the font,
+    /// a row the form has no room for).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One input converted in memory: its document and every output format asked for.
+#[derive(Debug)]
+pub struct Converted {
+    /// The document, with the diagnostics of reading, recognizing and reviewing.
+    pub document: Document,
+    /// One entry per output format asked for, in the order asked; empty when the document
+    /// holds no table at all ([`crate::is_empty`]): there is nothing to write.
+    pub outputs: Vec<Output>,
+}
+
+/// Where one output went (see [`Converted::write`]).
+#[derive(Debug)]
+pub struct Written {
+    /// The format.
+    pub format: OutputFormat,
+    /// The path it was (or would have been) written to.
+    pub path: PathBuf,
+    /// `Err` with the reason in Chinese when it was not written (the writer failed, the
+    /// guard refused the path, or the file system failed).
+    pub result: Result<(), String>,
+}
+
+/// Why an input could not be converted at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    /// The file could not be read (missing, a folder, a FIFO, too large …).
+    #[error("{0}")]
+    Input(#[from] InputError),
+    /// The bytes could not be read as a table.
+    #[error("{0}")]
+    Read(#[from] ReadError),
+    /// The reader or recognizer panicked; the panic was contained.
+    #[error("读取时程序内部出错（已隔离）：{0}")]
+    Internal(String),
+}
+
+impl ConvertError {
+    /// True when the input is plainly not a table at all (binary that is not a workbook, a
+    /// PDF): a front end that walks a folder may skip such a file when its name does not
+    /// promise a table.
+    pub fn not_a_table(&self) -> bool {
+        matches!(
+            self,
+            ConvertError::Read(
+                ReadError::Text(jixiao_grid::text::DecodeError::Binary) | ReadError::Unsupported(_)
+            )
+        )
+    }
+
+    /// True when the file system failed (as opposed to an input that is there but unusable).
+    pub fn is_io(&self) -> bool {
+        matches!(self, ConvertError::Input(e) if e.is_io())
+    }
+}
+
+/// Reads the file at `path` (with the limits of [`crate::fsutil::read_input`]: no folder,
+/// FIFO or device, at most [`crate::fsutil::MAX_INPUT_BYTES`]) and converts it with
+/// [`convert_bytes`]. `name` is how the file is named in diagnostics.
+///
+/// # Errors
+///
+/// [`ConvertError::Input`] when the file cannot be read, otherwise as [`convert_bytes`].
+pub fn convert_file(
+    path: &Path,
+    name: &str,
+    formats: &[OutputFormat],
+    options: &Options,
+) -> Result<Converted, ConvertError> {
+    let bytes = crate::fsutil::read_input(path)?;
+    convert_bytes(name, &bytes, formats, options)
+}
+
+/// Converts one input's bytes: [`crate::load`] (read, recognize, review), then renders each of
+/// `formats` in memory ([`Converted::render`]). `name` is how the user named the input; it
+/// goes into every location and decides nothing but messages.
+///
+/// # Errors
+///
+/// [`ConvertError::Read`] when the bytes are not a table this version reads (empty, binary,
+/// a damaged workbook, a PDF …); [`ConvertError::Internal`] when reading panicked.
+pub fn convert_bytes(
+    name: &str,
+    bytes: &[u8],
+    formats: &[OutputFormat],
+    options: &Options,
+) -> Result<Converted, ConvertError> {
+    let document = catch_unwind(AssertUnwindSafe(|| crate::load(name, bytes, options)))
+        .map_err(|panic| ConvertError::Internal(panic_text(&*panic)))??;
+    Ok(Converted::render(document, formats, options))
+}
+
+impl Converted {
+    /// Renders `document` in each of `formats` (nothing when it holds no table). A writer
+    /// that fails or panics fails its own output only.
+    pub fn render(document: Document, formats: &[OutputFormat], options: &Options) -> Converted {
+        let outputs = if crate::is_empty(&document) {
+            Vec::new()
+        } else {
+            formats
+                .iter()
+                .map(|&format| {
+                    let mut diagnostics = Vec::new();
+                    let bytes = catch_unwind(AssertUnwindSafe(|| {
+                        crate::render(&document, format, options, &mut diagnostics)
+                    }))
+                    .unwrap_or_else(|panic| Err(RenderError::Internal(panic_text(&*panic))));
+                    Output {
+                        format,
+                        bytes,
+                        diagnostics,
+                    }
+                })
+                .collect()
+        };
+        Converted { document, outputs }
+    }
+
+    /// Every diagnostic: the document's, then each output's.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.document
+            .diagnostics
+            .iter()
+            .chain(self.outputs.iter().flat_map(|o| o.diagnostics.iter()))
+    }
+
+    /// True when reading lost data ([`crate::failed`]) or an output could not be rendered.
+    pub fn failed(&self) -> bool {
+        crate::failed(&self.document) || self.outputs.iter().any(|o| o.bytes.is_err())
+    }
+
+    /// Writes every rendered output to [`output_path`]`(base, format)` through `guard`.
+    /// Returns one entry per output, in order; an output that failed to render is reported
+    /// (`Err`) and nothing is written for it.
+    pub fn write(&self, base: &Path, guard: &OutputGuard) -> Vec<Written> {
+        self.outputs
+            .iter()
+            .map(|o| {
+                let path = output_path(base, o.format);
+                let result = match &o.bytes {
+                    Ok(bytes) => guard.write(&path, bytes).map_err(|e| e.to_string()),
+                    Err(e) => Err(format!("无法生成 {}：{e}", o.format.extension())),
+                };
+                Written {
+                    format: o.format,
+                    path,
+                    result,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The file of one format for an output base: `OUT/科室/表1` → `OUT/科室/表1.json`. The
+/// extension is appended, never substituted: `OUT/表1.xlsx` → `OUT/表1.xlsx.json`, and
+/// `OUT/a.b` → `OUT/a.b.json`.
+pub fn output_path(base: &Path, format: OutputFormat) -> PathBuf {
+    let mut name = base.as_os_str().to_owned();
+    name.push(".");
+    name.push(format.extension());
+    PathBuf::from(name)
+}
+
+/// The naming rule for the outputs of a run, the same for `convert` and `batch`:
+///
+/// - An input's outputs are named after it, in its own case: `表1.md` → `表1.json`, in the
+///   output folder (`convert`) or in the folder mirroring its own (`batch`: `科室/表1.md` →
+///   `OUT/科室/表1.json`).
+/// - Where inputs that would share a name there differ by extension (`表1.md`, `表1.xlsx`),
+///   each keeps its extension: `表1.md.json`, `表1.xlsx.json`.
+/// - Any name still taken in the run (compared without case, as Windows and macOS folders
+///   do), reserved by the run (`report`, `全县汇总`), or whose output would land on an input
+///   gets the first free suffix: `表1-2.json`, `表1-3.json` …
+#[derive(Debug)]
+pub struct OutputNames<'g> {
+    output: PathBuf,
+    formats: Vec<OutputFormat>,
+    guard: &'g OutputGuard,
+    used: HashSet<String>,
+    /// (folder, lower-case stem) → the lower-case extensions of the inputs named so.
+    stems: HashMap<(PathBuf, String), HashSet<String>>,
+}
+
+impl<'g> OutputNames<'g> {
+    /// The names for a run whose inputs are `inputs` (each: the input file and the folder,
+    /// relative to `output`, its outputs go in), writing `formats` under `output`; `reserved`
+    /// are names (without extension) the run writes itself in `output`.
+    pub fn new<'a>(
+        output: &Path,
+        inputs: impl IntoIterator<Item = (&'a Path, &'a Path)>,
+        formats: &[OutputFormat],
+        guard: &'g OutputGuard,
+        reserved: &[&str],
+    ) -> Self {
+        let mut stems: HashMap<(PathBuf, String), HashSet<String>> = HashMap::new();
+        for (input, folder) in inputs {
+            let (stem, ext) = stem_and_extension(input);
+            stems
+                .entry((folder.to_path_buf(), stem.to_lowercase()))
+                .or_default()
+                .insert(ext.to_lowercase());
+        }
+        OutputNames {
+            output: output.to_path_buf(),
+            formats: formats.to_vec(),
+            guard,
+            used: reserved.iter().map(|r| r.to_lowercase()).collect(),
+            stems,
+        }
+    }
+
+    /// The output base (the path without the format's extension, see [`output_path`]) for
+    /// `input`, whose outputs go in `folder` (relative to the output folder). Call it once per
+    /// input, in a fixed order, so the names are deterministic.
+    pub fn base(&mut self, input: &Path, folder: &Path) -> PathBuf {
+        let (stem, ext) = stem_and_extension(input);
+        let shared = self
+            .stems
+            .get(&(folder.to_path_buf(), stem.to_lowercase()))
+            .is_some_and(|exts| exts.len() > 1);
+        let name = if shared && !ext.is_empty() {
+            format!("{stem}.{ext}")
+        } else {
+            stem
+        };
+        let mut candidate = folder.join(&name);
+        let mut n = 2;
+        while !self.free(&candidate) {
+            candidate = folder.join(format!("{name}-{n}"));
+            n += 1;
+        }
+        self.output.join(candidate)
+    }
+
+    /// Takes `candidate` (relative) when nothing in the run has it and none of its outputs
+    /// would land on an input.
+    fn free(&mut self, candidate: &Path) -> bool {
+        let key = candidate.to_string_lossy().to_lowercase();
+        if self.used.contains(&key) {
+            return false;
+        }
+        let base = self.output.join(candidate);
+        if self
+            .formats
+            .iter()
+            .any(|&f| self.guard.is_input(&output_path(&base, f)))
+        {
+            return false;
+        }
+        self.used.insert(key)
+    }
+}
+
+/// `表1.md` → (`表1`, `md`); `README` → (`README`, ``).
+fn stem_and_extension(path: &Path) -> (String, String) {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "output".into(), |s| s.to_string_lossy().into_owned());
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (stem, ext)
+}
+
+/// The message of a contained panic.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "未知错误".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(inputs: &[(&str, &str)]) -> Vec<String> {
+        let guard = OutputGuard::default();
+        let inputs: Vec<(PathBuf, PathBuf)> = inputs
+            .iter()
+            .map(|(i, f)| (PathBuf::from(i), PathBuf::from(f)))
+            .collect();
+        let mut names = OutputNames::new(
+            Path::new("out"),
+            inputs.iter().map(|(i, f)| (i.as_path(), f.as_path())),
+            &[OutputFormat::Json],
+            &guard,
+            &["report", "全县汇总"],
+        );
+        inputs
+            .iter()
+            .map(|(i, f)| {
+                output_path(&names.base(i, f), OutputFormat::Json)
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn names_follow_the_input_and_keep_its_case() {
+        assert_eq!(
+            names(&[("in/Dept/ProjectA.md", "Dept"), ("in/a.b.md", "")]),
+            ["out/Dept/ProjectA.json", "out/a.b.json"]
+        );
+    }
+
+    #[test]
+    fn same_stems_keep_their_extension_and_same_names_take_a_suffix() {
+        assert_eq!(
+            names(&[
+                ("in/表1.md", ""),
+                ("in/表1.XLSX", ""),
+                ("a/table.md", ""),
+                ("b/table.md", ""),
+                ("b/TABLE.md", ""),
+            ]),
+            [
+                "out/表1.md.json",
+                "out/表1.XLSX.json",
+                "out/table.json",
+                "out/table-2.json",
+                "out/TABLE-3.json",
+            ]
+        );
+    }
+
+    #[test]
+    fn reserved_names_are_never_given_to_an_input() {
+        assert_eq!(
+            names(&[
+                ("in/report.md", ""),
+                ("in/全县汇总.md", ""),
+                ("in/x/report.md", "x")
+            ]),
+            [
+                "out/report-2.json",
+                "out/全县汇总-2.json",
+                "out/x/report.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_panicking_input_is_an_error_not_a_crash() {
+        let text = panic_text(&*std::panic::catch_unwind(|| panic!("boom")).unwrap_err());
+        assert_eq!(text, "boom");
+    }
+}

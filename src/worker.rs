@@ -1,0 +1,335 @@
+//! Converting in child processes, so that an input that kills its process — an allocation
+//! that aborts, a stack overflow, anything `catch_unwind` cannot catch — fails alone: the
+//! batch goes on and its report marks that file failed.
+//!
+//! A worker is the same program started with a hidden subcommand ([`WorkerCommand`]); it
+//! reads one request per line on standard input and answers each on standard output with
+//! [`serve`], converting with the same [`crate::convert_file`] as everything else. The parent
+//! ([`Workers`]) writes every output itself, through its [`crate::fsutil::OutputGuard`]: a
+//! worker never writes a file.
+//!
+//! The wire format (private to one program version): a request is one JSON line
+//! `{"path": …, "name": …}`; a reply is one JSON line (the document, or why there is none, and
+//! for each output its format, length, error and diagnostics) followed by the outputs' bytes.
+
+use crate::convert::{ConvertError, Converted, Output};
+use crate::{Options, OutputFormat, RenderError};
+use jixiao_model::{Diagnostic, Document};
+use serde::{Deserialize, Serialize};
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+/// The environment variable that makes a worker abort on an input whose name ends with its
+/// value — for tests of the batch's survival only; nothing else reads it.
+pub const TEST_ABORT_ENV: &str = "JIXIAO_TEST_WORKER_ABORT";
+
+/// How to start a worker: a program and its arguments (for `jixiao`: the program itself with
+/// `__worker` and the run's `--to`, `--template` and `--font`).
+#[derive(Debug, Clone)]
+pub struct WorkerCommand {
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<OsString>,
+}
+
+/// Why an input produced no document, as a report needs it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotConverted {
+    /// The input is plainly not a table ([`ConvertError::not_a_table`]).
+    pub not_a_table: bool,
+    /// Why, in Chinese.
+    pub message: String,
+}
+
+impl From<ConvertError> for NotConverted {
+    fn from(e: ConvertError) -> Self {
+        NotConverted {
+            not_a_table: e.not_a_table(),
+            message: e.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Request {
+    path: PathBuf,
+    name: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Reply {
+    result: Result<Document, NotConverted>,
+    outputs: Vec<OutputHeader>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct OutputHeader {
+    format: String,
+    len: usize,
+    error: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The worker's side: answers every request on `input` until it ends, converting each file
+/// into `formats` with `options`.
+///
+/// # Errors
+///
+/// When a request is not understood or `output` fails (the parent went away).
+pub fn serve(
+    input: impl BufRead,
+    mut output: impl Write,
+    formats: &[OutputFormat],
+    options: &Options,
+) -> std::io::Result<()> {
+    let abort_on = std::env::var(TEST_ABORT_ENV).ok().filter(|v| !v.is_empty());
+    for line in input.lines() {
+        let request: Request = serde_json::from_str(&line?)?;
+        if abort_on
+            .as_deref()
+            .is_some_and(|a| request.name.ends_with(a))
+        {
+            std::process::abort();
+        }
+        let converted = crate::convert_file(&request.path, &request.name, formats, options);
+        let (result, outputs) = match converted {
+            Ok(c) => (Ok(c.document), c.outputs),
+            Err(e) => (Err(NotConverted::from(e)), Vec::new()),
+        };
+        let reply = Reply {
+            result,
+            outputs: outputs
+                .iter()
+                .map(|o| OutputHeader {
+                    format: o.format.extension().to_string(),
+                    len: o.bytes.as_ref().map_or(0, Vec::len),
+                    error: o.bytes.as_ref().err().map(ToString::to_string),
+                    diagnostics: o.diagnostics.clone(),
+                })
+                .collect(),
+        };
+        serde_json::to_writer(&mut output, &reply)?;
+        output.write_all(b"\n")?;
+        for o in &outputs {
+            if let Ok(bytes) = &o.bytes {
+                output.write_all(bytes)?;
+            }
+        }
+        output.flush()?;
+    }
+    Ok(())
+}
+
+/// One running worker.
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    /// The end of what the worker wrote on standard error (the last words of a process that
+    /// aborts: "memory allocation of … bytes failed").
+    stderr: Arc<Mutex<Vec<u8>>>,
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How much of a worker's standard error is kept.
+const STDERR_TAIL: usize = 2048;
+
+impl Worker {
+    fn start(command: &WorkerCommand) -> std::io::Result<Worker> {
+        let mut child = Command::new(&command.program)
+            .args(&command.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let missing = || std::io::Error::other("管道未建立");
+        let stdin = child.stdin.take().ok_or_else(missing)?;
+        let stdout = BufReader::new(child.stdout.take().ok_or_else(missing)?);
+        let mut err = child.stderr.take().ok_or_else(missing)?;
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let tail = Arc::clone(&stderr);
+        let stderr_reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut t = tail.lock().unwrap_or_else(|e| e.into_inner());
+                t.extend_from_slice(&buf[..n]);
+                let excess = t.len().saturating_sub(STDERR_TAIL);
+                t.drain(..excess);
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            stdout,
+            stderr,
+            stderr_reader: Some(stderr_reader),
+        })
+    }
+
+    fn convert(
+        &mut self,
+        path: &Path,
+        name: &str,
+    ) -> std::io::Result<Result<Converted, NotConverted>> {
+        let request = Request {
+            path: path.to_path_buf(),
+            name: name.to_string(),
+        };
+        serde_json::to_writer(&mut self.stdin, &request)?;
+        self.stdin.write_all(b"\n")?;
+        self.stdin.flush()?;
+        let mut header = String::new();
+        if self.stdout.read_line(&mut header)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let reply: Reply = serde_json::from_str(&header)?;
+        let mut outputs = Vec::with_capacity(reply.outputs.len());
+        for o in reply.outputs {
+            let format = OutputFormat::ALL
+                .iter()
+                .copied()
+                .find(|f| f.extension() == o.format)
+                .ok_or_else(|| std::io::Error::other("未知的输出格式"))?;
+            let mut bytes = vec![0; o.len];
+            self.stdout.read_exact(&mut bytes)?;
+            outputs.push(Output {
+                format,
+                bytes: match o.error {
+                    Some(e) => Err(RenderError::Writer(e)),
+                    None => Ok(bytes),
+                },
+                diagnostics: o.diagnostics,
+            });
+        }
+        Ok(reply.result.map(|document| Converted { document, outputs }))
+    }
+
+    /// Ends the worker (killing it if it is still running) and says how it ended, with the
+    /// last line it wrote on standard error.
+    fn end(mut self) -> String {
+        let _ = self.child.kill();
+        let status = self.child.wait();
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        let tail = self
+            .stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let last = String::from_utf8_lossy(&tail)
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| format!("；最后的输出：{}", l.trim()))
+            .unwrap_or_default();
+        match status {
+            Ok(s) => format!("{}{last}", describe_status(s)),
+            Err(e) => format!(
+                "无法取得退出状态：{}{last}",
+                crate::fsutil::describe_io_error(&e)
+            ),
+        }
+    }
+}
+
+fn describe_status(status: std::process::ExitStatus) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            let why = match signal {
+                6 => "（SIGABRT）终止，常见原因是文件声明的大小使内存分配失败",
+                9 => "（SIGKILL）终止，常见原因是内存不足",
+                11 => "（SIGSEGV）终止，常见原因是栈溢出",
+                _ => "终止",
+            };
+            return format!("被信号 {signal}{why}");
+        }
+    }
+    match status.code() {
+        Some(code) => format!("以退出码 {code} 结束"),
+        None => "异常结束".into(),
+    }
+}
+
+/// A pool of workers shared by the batch's threads: each conversion takes an idle worker (or
+/// starts one), and a worker that dies is replaced by a fresh one for the next file.
+pub struct Workers {
+    command: WorkerCommand,
+    idle: Mutex<Vec<Worker>>,
+}
+
+impl std::fmt::Debug for Workers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workers")
+            .field("command", &self.command)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Workers {
+    /// A pool that starts workers with `command` when needed.
+    pub fn new(command: WorkerCommand) -> Self {
+        Workers {
+            command,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Converts the file at `path` (named `name` in diagnostics) in a worker. A worker that
+    /// cannot be started, dies or answers nonsense fails this file only, with the reason.
+    pub fn convert(&self, path: &Path, name: &str) -> Result<Converted, NotConverted> {
+        let worker = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut worker = match worker {
+            Some(w) => w,
+            None => Worker::start(&self.command).map_err(|e| NotConverted {
+                not_a_table: false,
+                message: format!("无法启动转换进程：{}", crate::fsutil::describe_io_error(&e)),
+            })?,
+        };
+        match worker.convert(path, name) {
+            Ok(result) => {
+                self.idle
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(worker);
+                result
+            }
+            Err(_) => Err(NotConverted {
+                not_a_table: false,
+                message: format!(
+                    "转换此文件的进程意外终止：{}；此文件未转换，其他文件不受影响",
+                    worker.end()
+                ),
+            }),
+        }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for w in idle {
+            // Closing standard input ends the worker's loop; wait for it to exit.
+            let Worker {
+                mut child,
+                stdin,
+                stderr_reader,
+                ..
+            } = w;
+            drop(stdin);
+            let _ = child.wait();
+            if let Some(r) = stderr_reader {
+                let _ = r.join();
+            }
+        }
+    }
+}
