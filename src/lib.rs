@@ -82,10 +82,10 @@ pub fn render(
     match format {
         OutputFormat::Json => Ok(jixiao_json::to_string(doc).into_bytes()),
         OutputFormat::Xlsx => {
-            diagnostics.extend(jixiao_layout::omitted(doc));
+            // The writer reports its own L40x/X40x codes.
             let written = jixiao_xlsx::write(doc, &options.template)
                 .map_err(|e| RenderError::Writer(e.to_string()))?;
-            diagnostics.extend(written.warnings);
+            diagnostics.extend(written.diagnostics);
             Ok(written.output)
         }
         OutputFormat::Pdf => {
@@ -310,7 +310,7 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             Ok(recognize(&[page.grid], diags, options))
         }
         Format::Html => {
-            let (decoded, charset_diags) = jixiao_html::decode(bytes, Some(name))?;
+            let (decoded, charset_diags) = jixiao_html::decode(bytes, Some(name))?.into_parts();
             let html_options = jixiao_html::Options {
                 file: Some(name),
                 ..jixiao_html::Options::default()
@@ -392,24 +392,15 @@ pub fn is_empty(doc: &Document) -> bool {
     doc.projects.is_empty() && doc.summary.is_none()
 }
 
-/// The review rules as `jixiao rules` prints them: code, severity and title, then what each
-/// checks, why, and an example, in Chinese.
+/// Every diagnostic code as `jixiao rules` prints it, family by family (reading, recognition,
+/// review, writers): code, severity and title, then what it means and an example, in Chinese.
+/// The text comes from the registry (`jixiao_model::registry`).
 ///
 /// ```
-/// assert!(jixiao::rules_text().starts_with("C201  错误  项目资金合计不符\n"));
+/// let text = jixiao::rules_text();
+/// assert!(text.contains("\nC201  错误  项目资金合计不符\n"));
+/// assert!(text.contains("\nR101  警告  "));
 /// ```
 pub fn rules_text() -> String {
-    let mut text = String::new();
-    for rule in jixiao_check::rules() {
-        text.push_str(&format!(
-            "{}  {}  {}\n      检查：{}\n      原因：{}\n      示例：{}\n\n",
-            rule.code,
-            rule.severity.label(),
-            rule.title,
-            rule.what,
-            rule.why,
-            rule.example
-        ));
-    }
-    text
+    jixiao_model::registry::rules_text()
 }

@@ -61,8 +61,14 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
-    /// List the review rules (C2xx): what each checks, why, and an example.
+    /// List every diagnostic code by family (I3xx reading, R1xx recognition, C2xx review,
+    /// L40x/X40x/P50x writers): what each means, and an example.
     Rules,
+    /// Explain one diagnostic code (e.g. `jixiao explain R101`), as `rustc --explain` does.
+    Explain {
+        /// The code, e.g. `R101` or `c201`.
+        code: String,
+    },
     /// Print the JSON Schema of the jixiao/1 contract.
     Schema,
     /// (internal) A batch worker: converts the files named on standard input, one request a
@@ -146,6 +152,13 @@ impl From<std::io::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    // A panic the Excel reader contains is reported as a damaged file: don't print it too.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !jixiao_excel::containing_panic() {
+            previous(info);
+        }
+    }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -194,6 +207,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             print!("{}", jixiao::rules_text());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Explain { code } => match jixiao::model::registry::explain(code.trim()) {
+            Some(text) => {
+                print!("{text}");
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Err(Failure::Usage(format!(
+                "没有代码“{code}”；`jixiao rules` 列出全部代码"
+            ))),
+        },
         Command::Worker { to, settings } => {
             let options = options(&settings)?;
             jixiao::worker::serve(

@@ -19,6 +19,8 @@
 
 pub mod text;
 
+use jixiao_diagnostics::Location;
+
 /// Where a cell came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pos {
@@ -44,6 +46,33 @@ impl Pos {
         match *self {
             Pos::Sheet { row, col } => Some(format!("{}{}", column_name(col), row + 1)),
             Pos::Line { .. } => None,
+        }
+    }
+}
+
+impl Pos {
+    /// Where this position is, as diagnostics and the IR name it: `file:line` for text,
+    /// `file:Sheet!C7` for a sheet (the one Grid-position → [`Location`] conversion).
+    ///
+    /// ```
+    /// use jixiao_grid::Pos;
+    /// let at = Pos::Sheet { row: 6, col: 2 }.location(Some("a.xlsx"), Some("项目1"));
+    /// assert_eq!(at.to_string(), "a.xlsx:项目1!C7");
+    /// assert_eq!(Pos::Line { line: 3, column: 6 }.location(Some("a.md"), None).to_string(), "a.md:3");
+    /// ```
+    pub fn location(&self, file: Option<&str>, sheet: Option<&str>) -> Location {
+        match *self {
+            Pos::Line { line, column } => Location {
+                sheet: sheet.map(str::to_string),
+                ..Location::line(file, line, column)
+            },
+            Pos::Sheet { .. } => Location {
+                file: file.map(str::to_string),
+                sheet: Some(sheet.unwrap_or_default().to_string()),
+                cell: self.a1(),
+                line: None,
+                column: None,
+            },
         }
     }
 }
@@ -156,6 +185,11 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Where a position of this grid is (its file and sheet, and the line or cell).
+    pub fn location(&self, pos: &Pos) -> Location {
+        pos.location(self.file.as_deref(), self.sheet.as_deref())
+    }
+
     /// An empty grid.
     pub fn new(file: Option<String>, sheet: Option<String>) -> Self {
         Grid {

@@ -28,6 +28,11 @@ pub struct Decoded {
 
 /// Decodes a text file: BOM first, then strict UTF-8, then strict GB18030.
 ///
+/// # Errors
+///
+/// [`DecodeError::Empty`] or [`DecodeError::Blank`] for a file with no content,
+/// [`DecodeError::Binary`] when the bytes are text in no encoding the reader knows.
+///
 /// ```
 /// use jixiao_grid::text::decode;
 /// let (gbk, _, _) = encoding_rs::GB18030.encode("预算单位");
@@ -78,6 +83,10 @@ fn checked(
 /// superset); a declared UTF-16 (which a `<meta>` cannot honestly declare) or an unknown label is
 /// ignored. Bytes that are valid UTF-8, or not valid in the declared encoding, are read by
 /// [`decode`]'s detection instead — compare [`Decoded::encoding`] with the label to tell.
+///
+/// # Errors
+///
+/// As [`decode`].
 ///
 /// ```
 /// use jixiao_grid::text::decode_with_label;

@@ -66,6 +66,10 @@ pub struct Framework {
     /// Canonical level-2 names whose targets must be quantified (数量/质量/时效/成本 …).
     #[serde(default)]
     pub quantified: Vec<String>,
+    /// The canonical level-2 name of satisfaction targets (服务对象满意度指标), proportions of
+    /// 0–100%; absent in a framework that does not say (then nothing is judged satisfaction).
+    #[serde(default)]
+    pub satisfaction: Option<String>,
 }
 
 /// Which scheme a table follows, and the indicators that do not fit it.
@@ -106,6 +110,11 @@ impl Framework {
     }
 
     /// Reads a framework from TOML text.
+    ///
+    /// # Errors
+    ///
+    /// The TOML parser's message (with line and column) when the text is not TOML or not of
+    /// the framework's shape.
     pub fn from_toml(text: &str) -> Result<Framework, String> {
         toml::from_str(text).map_err(|e| e.to_string())
     }
@@ -149,6 +158,36 @@ impl Framework {
             .iter()
             .flat_map(|s| &s.level1)
             .any(|l1| l1.level2.iter().any(|n| n == name))
+    }
+
+    /// True when an indicator is a satisfaction indicator (满意度, a proportion of 0–100%): its
+    /// level 1 is one that holds the [`satisfaction`](Framework::satisfaction) group in a
+    /// scheme, or its level-3 name holds one of that group's classification keywords.
+    ///
+    /// ```
+    /// let fw = jixiao_model::framework::Framework::standard();
+    /// assert!(fw.is_satisfaction("满意度指标", "参保人员认可程度"));
+    /// assert!(fw.is_satisfaction("效益指标", "群众满意率"));
+    /// assert!(!fw.is_satisfaction("产出指标", "补助覆盖率"));
+    /// ```
+    pub fn is_satisfaction(&self, level1: &str, level3: &str) -> bool {
+        let Some(group) = self.satisfaction.as_deref() else {
+            return false;
+        };
+        let holds = |l1: &Level1| l1.level2.iter().any(|l2| l2 == group);
+        let by_level1 = self.level1(level1).is_some_and(|name| {
+            self.scheme
+                .iter()
+                .flat_map(|s| &s.level1)
+                .any(|l1| l1.name == name && holds(l1))
+        });
+        by_level1
+            || self
+                .classify
+                .iter()
+                .filter(|c| c.level2 == group)
+                .flat_map(|c| &c.keywords)
+                .any(|w| level3.contains(w.as_str()))
     }
 
     /// The canonical level-1 name for `name`, if it is one (`产出` → `产出指标`).

@@ -1,8 +1,9 @@
 //! The intermediate representation (IR) of performance target tables.
 //!
 //! Every input format is read into a [`Document`]; every writer reads only a [`Document`].
-//! The serde derives here *are* the JSON contract `jixiao/1` (see `DESIGN.md` and the
-//! `jixiao-json` crate): field names are fixed, new fields may be added.
+//! The serde derives here *are* the JSON contract `jixiao/1` (documented field by field in the
+//! `jixiao-json` crate and in `docs/json-contract.md`): field names are fixed, new fields may be
+//! added.
 //!
 //! Numbers are [`Decimal`]s that keep the digits of their source: `3.90` stays `3.90`.
 //!
@@ -15,12 +16,16 @@
 //! assert_eq!(v.raw, "≥12212人");
 //! ```
 
-pub mod diagnostic;
+/// Diagnostics live in the `jixiao-diagnostics` crate (the readers need them without the IR);
+/// this module keeps the `jixiao_model::diagnostic::…` paths working.
+pub mod diagnostic {
+    pub use jixiao_diagnostics::*;
+}
 pub mod framework;
 pub mod identity;
 pub mod value;
 
-pub use diagnostic::{Diagnostic, Location, Severity};
+pub use jixiao_diagnostics::{Diagnostic, Location, Severity, Warned, registry};
 pub use rust_decimal::Decimal;
 pub use value::{Op, Value};
 

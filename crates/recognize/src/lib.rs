@@ -63,14 +63,7 @@ pub fn recognize(grids: &[Grid], options: &Options) -> Document {
 
 /// Where a cell is, as an IR location.
 pub fn location(grid: &Grid, pos: &Pos) -> Location {
-    match *pos {
-        Pos::Line { line, column } => Location::line(grid.file.as_deref(), line, column),
-        Pos::Sheet { .. } => Location::cell(
-            grid.file.as_deref(),
-            grid.sheet.as_deref().unwrap_or(""),
-            &pos.a1().unwrap_or_default(),
-        ),
-    }
+    grid.location(pos)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -417,7 +410,7 @@ impl<'a> Recognizer<'a> {
             }
             let mid = mid.unwrap_or(if annual == 0 { 1 } else { 0 });
             for (k, extra) in groups.iter().enumerate().skip(2) {
-                self.diags.push(Diagnostic::warning(
+                self.diags.push(Diagnostic::info(
                     "R108",
                     format!(
                         "指标表头中第 {} 组指标列无法识别为中期或年度，已跳过",

@@ -26,12 +26,11 @@
 pub mod format;
 
 use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange};
+use jixiao_diagnostics::{Diagnostic, Location};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
-use jixiao_model::{Diagnostic, Location};
 use std::cell::Cell as StdCell;
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Once;
 
 /// The workbook formats this reader knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +90,11 @@ pub struct Workbook {
 }
 
 /// Detects the workbook format from the bytes.
+///
+/// # Errors
+///
+/// [`ExcelError::NotWorkbook`] when the bytes are neither a zip nor an OLE compound file, or
+/// hold no workbook inside; [`ExcelError::Encrypted`] for an encrypted OOXML workbook.
 ///
 /// ```
 /// use jixiao_excel::{detect, ExcelError};
@@ -172,31 +176,50 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 thread_local! {
-    static QUIET: StdCell<bool> = const { StdCell::new(false) };
+    static CONTAINING: StdCell<bool> = const { StdCell::new(false) };
 }
 
-/// Runs `f`, turning a panic inside calamine into `None`. The panic message is not printed:
-/// the caller reports the file as corrupt instead.
+/// True while this thread is inside a call into calamine whose panic the reader contains (and
+/// reports as a corrupt file).
+///
+/// The reader never touches the process-wide panic hook: that belongs to the application. An
+/// application that does not want the contained panic's message printed installs a hook that
+/// consults this, as the `jixiao` binary does:
+///
+/// ```
+/// let previous = std::panic::take_hook();
+/// std::panic::set_hook(Box::new(move |info| {
+///     if !jixiao_excel::containing_panic() {
+///         previous(info);
+///     }
+/// }));
+/// # let _ = std::panic::take_hook();
+/// ```
+pub fn containing_panic() -> bool {
+    CONTAINING.with(StdCell::get)
+}
+
+/// Runs `f`, turning a panic inside calamine into `None`; the caller reports the file as
+/// corrupt instead.
 fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(StdCell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let was = QUIET.with(|q| q.replace(true));
+    let was = CONTAINING.with(|q| q.replace(true));
     let result = catch_unwind(AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(was));
+    CONTAINING.with(|q| q.set(was));
     result.ok()
 }
 
 /// Reads a workbook. `file` is how the user named it; it goes into every position.
 ///
-/// ```no_run
-/// let bytes = std::fs::read("fixtures/excel/standard.xlsx").unwrap();
+/// # Errors
+///
+/// [`ExcelError::NotWorkbook`] when the bytes are no workbook (a CSV named `.xlsx`, an empty
+/// file), [`ExcelError::Encrypted`] for a password-protected workbook,
+/// [`ExcelError::Corrupt`] when the file is damaged (including a panic inside calamine), and
+/// [`ExcelError::Empty`] when no sheet holds anything.
+///
+/// ```
+/// // A fixture of this repository (paths are relative to the crate when doc tests run).
+/// let bytes = std::fs::read("../../../fixtures/excel/standard.xlsx").unwrap();
 /// let book = jixiao_excel::read(&bytes, Some("standard.xlsx")).unwrap();
 /// for grid in &book.grids {
 ///     println!("{}: {} rows", grid.sheet.as_deref().unwrap_or(""), grid.rows.len());
@@ -369,13 +392,7 @@ fn sheet_grid(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Grid {
     let mut grid = Grid::new(file.map(str::to_string), Some(sheet.to_string()));
-    let loc = |r: u32, c: u32| {
-        Location::cell(
-            file,
-            sheet,
-            &Pos::Sheet { row: r, col: c }.a1().unwrap_or_default(),
-        )
-    };
+    let loc = |r: u32, c: u32| Pos::Sheet { row: r, col: c }.location(file, Some(sheet));
     let mut bounds: Option<((u32, u32), (u32, u32))> = range.start().zip(range.end());
     for m in merges {
         bounds = Some(match bounds {

@@ -42,9 +42,10 @@ mod source;
 
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
+pub use jixiao_diagnostics::Warned;
+use jixiao_diagnostics::{Diagnostic, Location};
 use jixiao_grid::text::{DecodeError, Decoded, decode_with_label};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
-use jixiao_model::{Diagnostic, Location};
 use scraper::{ElementRef, Html, Node};
 use source::Locator;
 
@@ -226,13 +227,18 @@ pub fn declared_charset(bytes: &[u8]) -> Option<String> {
 /// UTF-8/GB18030 detection of [`jixiao_grid::text::decode`]. A declared charset that is unknown
 /// or does not fit the bytes is reported (I326) with the encoding actually used.
 ///
+/// # Errors
+///
+/// A [`DecodeError`] when the bytes are in no encoding the reader knows (see
+/// [`jixiao_grid::text::decode`]).
+///
 /// ```
 /// let (bytes, _, _) = encoding_rs::GB18030.encode("<meta charset=\"gb2312\"><td>≥95%</td>");
-/// let (page, diags) = jixiao_html::decode(&bytes, Some("a.html")).unwrap();
+/// let (page, diags) = jixiao_html::decode(&bytes, Some("a.html")).unwrap().into_parts();
 /// assert_eq!((page.text.as_str(), page.encoding), ("<meta charset=\"gb2312\"><td>≥95%</td>", "gb18030"));
 /// assert!(diags.is_empty());
 /// ```
-pub fn decode(bytes: &[u8], file: Option<&str>) -> Result<(Decoded, Vec<Diagnostic>), DecodeError> {
+pub fn decode(bytes: &[u8], file: Option<&str>) -> Result<Warned<Decoded>, DecodeError> {
     let label = declared_charset(bytes);
     let decoded = decode_with_label(bytes, label.as_deref())?;
     let mut diags = Vec::new();
@@ -277,7 +283,7 @@ pub fn decode(bytes: &[u8], file: Option<&str>) -> Result<(Decoded, Vec<Diagnost
             Some(_) => {}
         }
     }
-    Ok((decoded, diags))
+    Ok(Warned::new(decoded).with(diags))
 }
 
 /// Elements that start and end lines of text.
@@ -435,13 +441,7 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn location(&self, pos: Pos) -> Location {
-        match pos {
-            Pos::Line { line, column } => Location::line(self.file, line, column),
-            Pos::Sheet { .. } => Location {
-                file: self.file.map(str::to_string),
-                ..Location::default()
-            },
-        }
+        pos.location(self.file, None)
     }
 
     fn pos_or_here(&self, at: Option<usize>) -> Pos {
@@ -1155,10 +1155,12 @@ mod tests {
         );
         assert_eq!(declared_charset(b"<meta name=x><p>charset=utf-8"), None);
         let (gb, _, _) = encoding_rs::GB18030.encode("<meta charset=utf-8><p>预算</p>");
-        let (page, diags) = decode(&gb, Some("a.html")).unwrap();
+        let (page, diags) = decode(&gb, Some("a.html")).unwrap().into_parts();
         assert_eq!(page.encoding, "gb18030");
         assert_eq!(diags[0].code, "I326");
-        let (_, diags) = decode("<meta charset=klingon><p>预算</p>".as_bytes(), None).unwrap();
+        let diags = decode("<meta charset=klingon><p>预算</p>".as_bytes(), None)
+            .unwrap()
+            .diagnostics;
         assert!(diags[0].message.contains("klingon"), "{}", diags[0].message);
     }
 }

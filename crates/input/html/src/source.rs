@@ -49,12 +49,12 @@ const RAW_TEXT: &[&str] = &[
 ];
 
 /// True for the elements a [`Locator`] positions.
-pub fn positioned(name: &str) -> bool {
+pub(crate) fn positioned(name: &str) -> bool {
     POSITIONED.contains(&name)
 }
 
 /// The scanned source.
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     text: &'a str,
     /// Positioned start tags: byte offset of `<` and the lower-case name.
     tags: Vec<(usize, String)>,
@@ -69,7 +69,7 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     /// Scans `text`, which starts at `first_line`:`first_column` of its file.
-    pub fn new(text: &'a str, first_line: u32, first_column: u32) -> Self {
+    pub(crate) fn new(text: &'a str, first_line: u32, first_column: u32) -> Self {
         let (tags, runs) = scan(text);
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
@@ -86,7 +86,7 @@ impl<'a> Locator<'a> {
     }
 
     /// The start tag of the element `name` met next in document order, if it has one.
-    pub fn element(&mut self, name: &str) -> Option<usize> {
+    pub(crate) fn element(&mut self, name: &str) -> Option<usize> {
         if !positioned(name) {
             return None;
         }
@@ -100,7 +100,7 @@ impl<'a> Locator<'a> {
     }
 
     /// The start of the text node met next in document order.
-    pub fn text_run(&mut self) -> Option<usize> {
+    pub(crate) fn text_run(&mut self) -> Option<usize> {
         let from = self.runs.partition_point(|at| *at < self.cursor);
         let at = *self.runs.get(from)?;
         self.cursor = at + 1;
@@ -108,12 +108,12 @@ impl<'a> Locator<'a> {
     }
 
     /// The last position matched (the start of the text before anything matched).
-    pub fn here(&self) -> Pos {
+    pub(crate) fn here(&self) -> Pos {
         self.pos(self.cursor.saturating_sub(1))
     }
 
     /// A byte offset as a 1-based line and column (in characters).
-    pub fn pos(&self, offset: usize) -> Pos {
+    pub(crate) fn pos(&self, offset: usize) -> Pos {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let index = self
             .line_starts

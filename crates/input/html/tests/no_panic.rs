@@ -86,7 +86,7 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
         let _ = jixiao_html::looks_like_html(&bytes);
         let _ = jixiao_html::declared_charset(&bytes);
-        if let Ok((decoded, _)) = jixiao_html::decode(&bytes, None) {
+        if let Ok(jixiao_html::Warned { output: decoded, .. }) = jixiao_html::decode(&bytes, None) {
             let _ = jixiao_html::read(&decoded.text, &jixiao_html::Options::default());
         }
     }

@@ -9,8 +9,9 @@
 //! Amounts are numeric cells whose number format shows the source's digits (`91.59`, `0.00`,
 //! `707.4`); everything else is text exactly as written, never a formula.
 //!
-//! Nothing the writer changes goes unreported. Its diagnostics (in [`Warned::warnings`]):
-//! X401 sheet name shortened to 31 characters, X402 characters Excel forbids in sheet names
+//! Nothing the writer changes or leaves out goes unreported. Its diagnostics (in
+//! [`Warned::diagnostics`]): L401/L402 data the standard form has no place for (中期 data, a
+//! separate 实施单位; kept in JSON), X401 sheet name shortened to 31 characters, X402 characters Excel forbids in sheet names
 //! replaced, X403 sheet name made unique, X404 sheet named for a project without a name,
 //! X405 paper size not recognized (A4 used), X406 footer longer than Excel allows (shortened),
 //! X407 a row needs more than Excel's largest row height.
@@ -24,7 +25,7 @@
 //! };
 //! let written = jixiao_xlsx::write(&doc, Template::standard()).unwrap();
 //! assert!(written.output.starts_with(b"PK"));
-//! assert!(written.warnings.is_empty());
+//! assert!(written.diagnostics.is_empty());
 //! ```
 
 mod measure;
@@ -38,14 +39,7 @@ use rust_xlsxwriter::{
 
 pub use names::{SUMMARY_SHEET, sheet_names};
 
-/// A result with the warnings produced while making it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Warned<T> {
-    /// The produced output.
-    pub output: T,
-    /// Diagnostics (X4xx): sheet names changed, settings that could not be applied.
-    pub warnings: Vec<Diagnostic>,
-}
+pub use jixiao_model::Warned;
 
 /// Why no workbook could be written.
 #[derive(Debug, thiserror::Error)]
@@ -82,16 +76,17 @@ const MAX_FOOTER: usize = 255;
 /// let doc = Document { projects: vec![Project::default(), Project::default()], ..Document::default() };
 /// let written = jixiao_xlsx::write(&doc, Template::standard()).unwrap();
 /// // Two unnamed projects: sheets 汇总表, 项目1, 项目2, each name change reported.
-/// assert_eq!(written.warnings.iter().filter(|d| d.code == "X404").count(), 2);
+/// assert_eq!(written.diagnostics.iter().filter(|d| d.code == "X404").count(), 2);
 /// ```
 pub fn write(doc: &Document, template: &Template) -> Result<Warned<Vec<u8>>, XlsxError> {
     let summary = jixiao_layout::summary(doc, template);
     if summary.is_none() && doc.projects.is_empty() {
         return Err(XlsxError::Empty);
     }
-    let mut warnings = Vec::new();
+    // What the standard form has no place for (L401/L402), then what this writer changes.
+    let mut warnings = jixiao_layout::omitted(doc);
     let names = sheet_names(doc, summary.is_some());
-    warnings.extend(names.warnings);
+    warnings.extend(names.diagnostics);
 
     let style = Style::new(template);
     let page = PageSetup::new(template, &mut warnings);
@@ -138,7 +133,7 @@ pub fn write(doc: &Document, template: &Template) -> Result<Warned<Vec<u8>>, Xls
     let bytes = workbook.save_to_buffer()?;
     Ok(Warned {
         output: bytes,
-        warnings,
+        diagnostics: warnings,
     })
 }
 

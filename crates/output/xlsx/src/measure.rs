@@ -17,19 +17,19 @@ const ROW_PADDING_PT: f64 = 6.0;
 const SLACK: f64 = 0.95;
 
 /// The width of a half-width digit, in pixels, at `size` points.
-pub fn digit_px(size: f64) -> u32 {
+pub(crate) fn digit_px(size: f64) -> u32 {
     (size * PX_PER_PT / 2.0).round() as u32
 }
 
 /// A column's width in pixels, as Excel computes it from a width in character units.
-pub fn column_px(chars: f64, body_size: f64) -> f64 {
+pub(crate) fn column_px(chars: f64, body_size: f64) -> f64 {
     let digit = f64::from(digit_px(body_size));
     (chars * digit + 0.5).trunc() + 5.0
 }
 
 /// How many lines `text` takes at `size` points in a cell `width_px` wide, counting its
 /// explicit line breaks; at least one.
-pub fn lines(text: &str, width_px: f64, size: f64) -> usize {
+pub(crate) fn lines(text: &str, width_px: f64, size: f64) -> usize {
     let half_em = size * PX_PER_PT / 2.0;
     // The epsilon keeps a text that fits exactly from wrapping through rounding.
     let max_units = ((width_px - CELL_MARGIN_PX) * SLACK / half_em).max(2.0) + 1e-6;
@@ -40,7 +40,7 @@ pub fn lines(text: &str, width_px: f64, size: f64) -> usize {
 }
 
 /// The height in points of a row showing `lines` lines.
-pub fn row_height(lines: usize, size: f64, line_spacing: f64) -> f64 {
+pub(crate) fn row_height(lines: usize, size: f64, line_spacing: f64) -> f64 {
     lines.max(1) as f64 * size * line_spacing + ROW_PADDING_PT
 }
 

@@ -38,7 +38,7 @@ const FORBIDDEN: &[(char, char)] = &[
 /// ], ..Document::default() };
 /// let names = jixiao_xlsx::sheet_names(&doc, true);
 /// assert_eq!(names.output, ["城市低保", "城市低保(2)", "a／b"]);
-/// assert_eq!(names.warnings.len(), 2);
+/// assert_eq!(names.diagnostics.len(), 2);
 /// ```
 pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
     let mut used: HashSet<String> = HashSet::from([fold("History")]);
@@ -105,7 +105,7 @@ pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
     }
     Warned {
         output: names,
-        warnings,
+        diagnostics: warnings,
     }
 }
 
@@ -168,7 +168,10 @@ mod tests {
             ..Document::default()
         };
         let w = sheet_names(&doc, with_summary);
-        (w.output, w.warnings.into_iter().map(|d| d.code).collect())
+        (
+            w.output,
+            w.diagnostics.into_iter().map(|d| d.code).collect(),
+        )
     }
 
     #[test]

@@ -1,4 +1,23 @@
 //! Diagnostics: every repair, guess, skipped cell and failed rule, with where it happened.
+//!
+//! This small crate is the one vocabulary of findings shared by every stage: the readers
+//! (`I3xx`), the recognizer (`R1xx`), the review (`C2xx`) and the writers (`L40x` standard form,
+//! `X40x` XLSX, `P50x` PDF). It holds
+//!
+//! - [`Diagnostic`], [`Severity`] and [`Location`] (their serde form is part of the `jixiao/1`
+//!   JSON contract, under `diagnostics`);
+//! - [`registry`]: every code with its family, severity, title, explanation and example — the
+//!   one place `jixiao explain CODE` and `jixiao rules` read from, and the one place to add a code;
+//! - [`Warned`]: what a reader or writer returns — its output and the diagnostics it produced.
+//!
+//! ```
+//! use jixiao_diagnostics::{registry, Diagnostic, Location, Severity};
+//! let d = Diagnostic::warning("R101", "该行单元格整体向左错位1列", Location::line(Some("a.md"), 51, 1));
+//! assert_eq!(d.to_string(), "a.md:51: 警告[R101]: 该行单元格整体向左错位1列");
+//! assert_eq!(registry::lookup("R101").unwrap().severity, Severity::Warning);
+//! ```
+
+pub mod registry;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -102,7 +121,11 @@ impl fmt::Display for Location {
     }
 }
 
-/// A finding with a stable code: R1xx recognize, C2xx check, I3xx input.
+/// A finding with a stable code: I3xx input, R1xx recognize, C2xx check, L40x/X40x/P50x writers.
+///
+/// Every code is listed in the [`registry`] with its severity; building a diagnostic of a
+/// registered code with another severity is a bug (a debug assertion, and the registry's
+/// source scan test, catch it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Diagnostic {
     /// How serious it is.
@@ -123,12 +146,30 @@ impl Diagnostic {
         message: impl Into<String>,
         location: Location,
     ) -> Self {
+        debug_assert!(
+            registry::lookup(code).is_none_or(|c| c.severity == severity),
+            "{code} is registered as {:?}, built as {severity:?}",
+            registry::lookup(code).map(|c| c.severity)
+        );
         Diagnostic {
             severity,
             code: code.to_string(),
             message: message.into(),
             location,
         }
+    }
+
+    /// A diagnostic whose severity is the one the [`registry`] gives its code (an error for a
+    /// code the registry lacks, so that a missing entry is never silent).
+    ///
+    /// ```
+    /// use jixiao_diagnostics::{Diagnostic, Location, Severity};
+    /// let d = Diagnostic::registered("C201", "合计不符", Location::default());
+    /// assert_eq!(d.severity, Severity::Error);
+    /// ```
+    pub fn registered(code: &str, message: impl Into<String>, location: Location) -> Self {
+        let severity = registry::lookup(code).map_or(Severity::Error, |c| c.severity);
+        Self::new(severity, code, message, location)
     }
 
     /// An info diagnostic.
@@ -160,5 +201,52 @@ impl fmt::Display for Diagnostic {
             self.code,
             self.message
         )
+    }
+}
+
+/// What a reader or writer returns: its output and the diagnostics produced on the way (the
+/// shape typst uses). A caller that keeps only `output` has to say so.
+///
+/// ```
+/// use jixiao_diagnostics::{Diagnostic, Location, Warned};
+/// let w = Warned::new(3).with(vec![Diagnostic::info("I312", "…", Location::default())]);
+/// let (n, diags) = w.into_parts();
+/// assert_eq!((n, diags.len()), (3, 1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[must_use]
+pub struct Warned<T> {
+    /// The result.
+    pub output: T,
+    /// What was repaired, guessed, skipped or lost while producing it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Warned<T> {
+    /// An output without diagnostics.
+    pub fn new(output: T) -> Self {
+        Warned {
+            output,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The same output with `diagnostics` appended.
+    pub fn with(mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) -> Self {
+        self.diagnostics.extend(diagnostics);
+        self
+    }
+
+    /// The output and the diagnostics, apart.
+    pub fn into_parts(self) -> (T, Vec<Diagnostic>) {
+        (self.output, self.diagnostics)
+    }
+
+    /// Applies `f` to the output, keeping the diagnostics.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Warned<U> {
+        Warned {
+            output: f(self.output),
+            diagnostics: self.diagnostics,
+        }
     }
 }

@@ -1,0 +1,772 @@
+//! The registry of every diagnostic code: code, family, severity, title, explanation, example.
+//!
+//! This table is the one place a code is defined. `jixiao explain CODE` prints an entry,
+//! `jixiao rules` lists them by family, and every diagnostic's severity must be the one given
+//! here (a debug assertion in [`Diagnostic::new`](crate::Diagnostic::new) and a test that scans
+//! the workspace sources enforce it). A test also fails when a code is emitted somewhere that
+//! this table lacks, or when an entry here is emitted nowhere.
+//!
+//! **Adding a code** is one entry in [`CODES`], in code order; its family follows from its
+//! prefix ([`FAMILIES`]). Messages stay at the call site (they name the cell and the values);
+//! the entry explains the code in general, for the clerk who looks it up.
+//!
+//! ```
+//! use jixiao_diagnostics::registry::{self, Field};
+//! let r106 = registry::lookup("R106").unwrap();
+//! assert_eq!(r106.family().name, "识别");
+//! assert!(r106.unread.is_some_and(|u| u.fields.contains(&Field::Value)));
+//! assert!(registry::explain("R101").unwrap().contains("错位"));
+//! ```
+
+use crate::Severity;
+use std::fmt::Write as _;
+
+/// A group of codes from one stage, named by the code prefix (`I31` Excel reader, `C2` review).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Family {
+    /// The code prefix shared by the family, e.g. `I31` or `C2`.
+    pub prefix: &'static str,
+    /// The family's name in Chinese, e.g. `审核`.
+    pub name: &'static str,
+    /// Which stage (crate) reports it.
+    pub from: &'static str,
+}
+
+/// Every family, in code order. A code belongs to the family with the longest matching prefix.
+pub static FAMILIES: &[Family] = &[
+    Family {
+        prefix: "I30",
+        name: "读取文件",
+        from: "读取与编码识别（jixiao）",
+    },
+    Family {
+        prefix: "I31",
+        name: "读取 Excel",
+        from: "Excel/ODS 读取（jixiao-excel）",
+    },
+    Family {
+        prefix: "I32",
+        name: "读取网页",
+        from: "HTML 读取（jixiao-html）",
+    },
+    Family {
+        prefix: "R1",
+        name: "识别",
+        from: "表格识别（jixiao-recognize）",
+    },
+    Family {
+        prefix: "C2",
+        name: "审核",
+        from: "审核规则（jixiao-check）",
+    },
+    Family {
+        prefix: "L40",
+        name: "标准格式",
+        from: "标准格式排版（jixiao-layout），XLSX 与 PDF 共用",
+    },
+    Family {
+        prefix: "X40",
+        name: "XLSX 输出",
+        from: "XLSX 写出（jixiao-xlsx）",
+    },
+    Family {
+        prefix: "P50",
+        name: "PDF 输出",
+        from: "PDF 写出（jixiao-pdf）",
+    },
+];
+
+/// A field of an indicator row (一级指标, 二级指标, 三级指标, 指标值).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// 一级指标.
+    Level1,
+    /// 二级指标.
+    Level2,
+    /// 三级指标.
+    Level3,
+    /// 指标值.
+    Value,
+}
+
+/// How far a finding that a field could not be read reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reach {
+    /// The indicator row at the diagnostic's location.
+    Row,
+    /// Every indicator of the table whose header is at the diagnostic's location (the first
+    /// table whose indicators follow it in the same file and sheet).
+    Table,
+}
+
+/// Fields the recognizer could not read, so that the review does not report them again as
+/// empty: a finding never rests on a field the recognizer failed to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Unread {
+    /// The fields concerned.
+    pub fields: &'static [Field],
+    /// Which indicators.
+    pub reach: Reach,
+}
+
+/// One registered code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// The stable code, e.g. `R101`.
+    pub code: &'static str,
+    /// The severity of every diagnostic with this code.
+    pub severity: Severity,
+    /// A short name, in Chinese.
+    pub title: &'static str,
+    /// What it means, why it matters and what to do, in Chinese.
+    pub explanation: &'static str,
+    /// An example message or situation.
+    pub example: &'static str,
+    /// For recognizer codes that mean a field could not be read: which, and how far.
+    pub unread: Option<Unread>,
+}
+
+impl Code {
+    /// The family this code belongs to (the longest matching prefix in [`FAMILIES`]).
+    pub fn family(&self) -> &'static Family {
+        family_of(self.code).unwrap_or(&FAMILIES[0])
+    }
+}
+
+/// The family of any code string, registered or not.
+pub fn family_of(code: &str) -> Option<&'static Family> {
+    FAMILIES
+        .iter()
+        .filter(|f| code.starts_with(f.prefix))
+        .max_by_key(|f| f.prefix.len())
+}
+
+/// The entry for `code` (exact, case-insensitive).
+pub fn lookup(code: &str) -> Option<&'static Code> {
+    CODES.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+}
+
+/// The codes of a family, in code order.
+pub fn codes_of(family: &Family) -> impl Iterator<Item = &'static Code> + '_ {
+    CODES
+        .iter()
+        .filter(move |c| std::ptr::eq(c.family(), family))
+}
+
+/// The long explanation of a code, as `jixiao explain CODE` prints it; `None` for an unknown
+/// code.
+pub fn explain(code: &str) -> Option<String> {
+    let c = lookup(code)?;
+    let family = c.family();
+    Some(format!(
+        "{}  {}  {}\n\n类别：{}（{}）\n\n{}\n\n示例：{}\n",
+        c.code,
+        c.severity.label(),
+        c.title,
+        family.name,
+        family.from,
+        c.explanation,
+        c.example
+    ))
+}
+
+/// Every family and its codes, as `jixiao rules` prints it: one heading per family, then
+/// `CODE  级别  标题` and the explanation and example of each code.
+pub fn rules_text() -> String {
+    let mut text = String::new();
+    for family in FAMILIES {
+        let _ = writeln!(
+            text,
+            "== {}（{}*，{}）==\n",
+            family.name, family.prefix, family.from
+        );
+        for c in codes_of(family) {
+            let _ = writeln!(
+                text,
+                "{}  {}  {}\n      说明：{}\n      示例：{}\n",
+                c.code,
+                c.severity.label(),
+                c.title,
+                c.explanation,
+                c.example
+            );
+        }
+    }
+    text
+}
+
+use Severity::{Error, Info, Warning};
+
+const fn code(
+    code: &'static str,
+    severity: Severity,
+    title: &'static str,
+    explanation: &'static str,
+    example: &'static str,
+) -> Code {
+    Code {
+        code,
+        severity,
+        title,
+        explanation,
+        example,
+        unread: None,
+    }
+}
+
+const fn unread(mut c: Code, fields: &'static [Field], reach: Reach) -> Code {
+    c.unread = Some(Unread { fields, reach });
+    c
+}
+
+/// Every code: family by family in the order of [`FAMILIES`], in code order within a family.
+pub static CODES: &[Code] = &[
+    // I30x: reading a file.
+    code(
+        "I300",
+        Error,
+        "文件无法读取",
+        "文件不存在、没有权限，或内容不是可识别的表格格式（Excel、网页、OCR 文本、JSON），整个文件没有转换。请确认文件路径，或把文件另存为 .xlsx 后再转换。",
+        "budget.xlsx: 错误[I300]: 文件看起来是 Excel 工作簿，但已损坏或不完整",
+    ),
+    code(
+        "I303",
+        Info,
+        "文本编码已转换",
+        "文本文件不是 UTF-8 编码（例如 GB18030/GBK，或带 BOM 的 UTF-16），已按检测到的编码转换后读取。内容不受影响，只是说明。",
+        "文件编码为 GB18030，已转换为 UTF-8 读取",
+    ),
+    // I31x: Excel reader.
+    code(
+        "I310",
+        Info,
+        "隐藏的工作表已跳过",
+        "工作簿中隐藏的工作表通常是模板的辅助数据，不读取。如果其中有需要转换的表，请在 Excel 中取消隐藏后再转换。",
+        "工作表“下拉选项”是隐藏的，已跳过",
+    ),
+    code(
+        "I311",
+        Info,
+        "图表页或宏表已跳过",
+        "图表页和宏表没有单元格数据，不读取。",
+        "工作表“Chart1”是图表页或宏表，不是数据表，已跳过",
+    ),
+    code(
+        "I312",
+        Info,
+        "xls/ods 的数字按存储值显示",
+        "xls 和 ods 文件中的数字格式读不到，数字按存储的值读出（设置为百分比的 0.95 读作 0.95，设置两位小数的 3.9 读作 3.9）。请核对百分比和小数位数，或把文件另存为 .xlsx 再转换。",
+        "XLS 文件不保存可读取的数字格式：本表 12 个数字单元格按存储的数值显示",
+    ),
+    code(
+        "I313",
+        Warning,
+        "单元格是错误值",
+        "单元格显示的是 Excel 的错误值（如 #DIV/0!、#REF!），多为公式出错；按原样读取。请在源文件中修正公式。",
+        "单元格显示错误值 #DIV/0!（公式出错），按原样读取",
+    ),
+    code(
+        "I314",
+        Info,
+        "空工作表已跳过",
+        "工作表中没有任何内容，不读取。",
+        "工作表“Sheet3”是空的，已跳过",
+    ),
+    code(
+        "I315",
+        Info,
+        "ODS 合并单元格无法读取",
+        "ODS 文件的合并区域读不到，合并区域中除左上角外的单元格按空白处理；识别时空白的一级/二级指标会沿用上方的分组。",
+        "ODS 文件的合并单元格无法读取，合并区域中除左上角外的单元格按空白处理",
+    ),
+    code(
+        "I316",
+        Warning,
+        "工作表过大，只读取一部分",
+        "工作表的行数超出上限，只读取前面的行；其余内容没有转换。请把表格拆成几个工作表或几个文件。",
+        "工作表过大（200000 行 × 30 列），只读取前 100000 行",
+    ),
+    code(
+        "I317",
+        Warning,
+        "合并区域重叠",
+        "两个合并区域互相重叠（文件由其他软件生成时可能出现），后一个已忽略，其中的单元格按各自的内容读取。",
+        "合并区域 A3:B4 与其他合并区域重叠，已忽略",
+    ),
+    code(
+        "I318",
+        Warning,
+        "合并区域中被覆盖的单元格有内容",
+        "合并区域中除左上角外的单元格还有内容，Excel 不显示它，转换时也不读取。请确认这些文字是否需要。",
+        "合并区域 A5:A8 中被覆盖的单元格还有内容“产出指标”，Excel 不显示它，已跳过",
+    ),
+    // I32x: HTML reader.
+    code(
+        "I320",
+        Warning,
+        "rowspan/colspan 无效",
+        "网页表格的 rowspan 或 colspan 不是有效的正整数，已按浏览器的做法读取（通常按 1）。",
+        "rowspan=\"两\" 不是有效的正整数，按 1 读取",
+    ),
+    code(
+        "I321",
+        Warning,
+        "合并范围超出表格",
+        "rowspan 或 colspan 超出了表格的行数或最大宽度，已按表格实际能容纳的范围读取。",
+        "rowspan=9 超出了表格（以下只有 3 行），按 3 行读取",
+    ),
+    code(
+        "I322",
+        Warning,
+        "合并范围与上方单元格重叠",
+        "单元格的 colspan 与上方跨行的单元格重叠，已缩小到能放下的列数。",
+        "单元格“指标值”的 colspan=3 与上方跨行的单元格重叠，按 1 列读取",
+    ),
+    code(
+        "I323",
+        Info,
+        "嵌套表格单独读取",
+        "单元格中嵌套的表格作为独立的表格读取，放在外层表格之后；外层单元格只保留自身的文字。",
+        "单元格中嵌套的表格已作为独立的表格读取，放在外层表格之后",
+    ),
+    code(
+        "I324",
+        Warning,
+        "空表格已跳过",
+        "网页中的表格没有任何单元格，不读取。",
+        "表格是空的（没有任何单元格），已跳过",
+    ),
+    code(
+        "I325",
+        Warning,
+        "网页中没有表格",
+        "网页中没有 <table>，只读取了其中的文字；绩效目标表通常是表格，请确认保存的是正确的页面。",
+        "网页中没有表格（<table>），只读取了其中的文字",
+    ),
+    code(
+        "I326",
+        Warning,
+        "网页编码无法识别",
+        "网页声明的字符编码无法识别，或内容不是该编码，已按 UTF-8 或 GB18030 读取。请核对转换结果中的中文。",
+        "网页声明的编码“x-unknown”无法识别，已按 UTF-8 读取",
+    ),
+    // R1xx: recognizer.
+    code(
+        "R100",
+        Error,
+        "未找到绩效目标表",
+        "文件中既没有“预算单位/项目名称”等标签，也没有“一级指标/二级指标/三级指标/指标值”表头，无法识别为绩效目标表，没有转换。",
+        "未找到绩效目标表：没有“预算单位/项目名称”等标签，也没有指标表头",
+    ),
+    code(
+        "R101",
+        Warning,
+        "错位的行已复原",
+        "OCR 丢失或多出了空单元格，使一行单元格整体向左或向右错位；已按内容（哪一格像一级/二级指标名称、哪一格像指标值）复原，并写明复原后的各列。请核对。",
+        "该行单元格整体向左错位1列（OCR 丢失或多出了空单元格），已按内容复原为：一级指标空白（沿用所在分组），二级指标“成本指标”……",
+    ),
+    code(
+        "R102",
+        Warning,
+        "空白的分组标签已归入下方分组",
+        "一级或二级指标空白，按三级指标名称判断它属于下一行开始的分组（合并单元格的标签印在了分组的后一行），已归入该分组而不是上方的分组。请核对。",
+        "二级指标空白；按三级指标“农村低保救助补助覆盖率”判断应属于下一行的“质量指标”，已归入“质量指标”",
+    ),
+    unread(
+        code(
+            "R103",
+            Warning,
+            "空白的分组标签无处可归",
+            "一级或二级指标空白，表中上下都没有可归入的分组，保持空白。请在源表中填写。",
+            "二级指标空白，表中也没有可归入的分组",
+        ),
+        &[Field::Level1, Field::Level2],
+        Reach::Row,
+    ),
+    unread(
+        code(
+            "R104",
+            Warning,
+            "指标值为空",
+            "这一行指标有名称但指标值空白。请填写目标值（如“≥95%”“=100人”）。",
+            "指标“城市低保救助发放人数”的指标值为空",
+        ),
+        &[Field::Value],
+        Reach::Row,
+    ),
+    unread(
+        code(
+            "R105",
+            Warning,
+            "三级指标为空",
+            "这一行有指标值但三级指标名称空白。请填写指标名称。",
+            "三级指标为空",
+        ),
+        &[Field::Level3],
+        Reach::Row,
+    ),
+    unread(
+        code(
+            "R106",
+            Error,
+            "指标表头缺少“指标值”列",
+            "指标表头中找不到“指标值”（或“年度指标值”等）列，整张表的指标值都无法读出；这张表不能转换。请确认表头，或使用含指标值列的版本。",
+            "指标表头缺少“指标值”列，无法读出指标值",
+        ),
+        &[Field::Value],
+        Reach::Table,
+    ),
+    code(
+        "R107",
+        Warning,
+        "项目没有指标",
+        "项目有表头信息，但缺少“一级指标/二级指标/三级指标/指标值”表头，或指标表是空的。",
+        "项目“城市低保”没有指标表（缺少“一级指标/二级指标/三级指标/指标值”表头）",
+    ),
+    code(
+        "R108",
+        Info,
+        "无法归入表格的内容已跳过",
+        "表格之外或表格中不属于任何栏目的文字（页眉、说明、无法识别的列组），不转换。请确认其中没有需要的内容。",
+        "无法归入表格的内容，已跳过：“单位：万元”",
+    ),
+    code(
+        "R109",
+        Warning,
+        "项目缺少项目名称",
+        "项目的“项目名称”空白或找不到；输出中项目名称为空，XLSX 工作表按序号命名。",
+        "项目缺少“项目名称”",
+    ),
+    code(
+        "R110",
+        Warning,
+        "指标表前没有项目信息",
+        "指标表前没有“预算单位/项目名称/项目资金”等表头，项目信息为空，只转换了指标。",
+        "指标表前没有“预算单位/项目名称”等表头，项目信息为空",
+    ),
+    code(
+        "R111",
+        Warning,
+        "序号不是数字",
+        "汇总表的“序号”列不是数字，按原样保留。",
+        "序号“一”不是数字",
+    ),
+    code(
+        "R112",
+        Info,
+        "金额已由元换算为万元",
+        "表中金额以元为单位（表头或单元格写明“元”），已换算为万元，保留全部有效数字。",
+        "金额“358800元”以元为单位，已换算为 35.88 万元",
+    ),
+    code(
+        "R113",
+        Warning,
+        "金额不是数字",
+        "资金单元格的内容不是数字，没有读取，按空白处理。",
+        "金额“三十五万”不是数字，未能读取",
+    ),
+    code(
+        "R114",
+        Error,
+        "空白模板",
+        "表格只有“预算单位/项目名称/项目资金/指标”等标签，没有填写任何内容，不转换。",
+        "空白模板：表格只有“预算单位/项目名称/项目资金/指标”等标签，没有填写任何内容",
+    ),
+    code(
+        "R115",
+        Info,
+        "非绩效目标表的工作表已跳过",
+        "工作表是填表说明、下拉选项等，不是绩效目标表，不读取。",
+        "工作表“填表说明”是填表说明，已跳过",
+    ),
+    code(
+        "R117",
+        Info,
+        "按 88号模板顺序区分中期与年度",
+        "指标表有两组指标列但表头没有写明“中期/年度”，按 88号模板的顺序把左组读作中期、右组读作年度。请核对。",
+        "指标表有两组指标列但未标明“中期/年度”，按 88号 模板的顺序读取",
+    ),
+    code(
+        "R118",
+        Info,
+        "非标准列未转换",
+        "指标表中的序号、备注、分值等列不属于标准格式，其内容没有转换（JSON 中也没有）。",
+        "指标表的“备注”列（第 H 列）不属于标准格式，其中 3 个单元格的内容未转换",
+    ),
+    code(
+        "R119",
+        Warning,
+        "指标性质或计量单位无法并入指标值",
+        "单独的“指标性质”（≥、≤、＝……）或“计量单位”列的内容无法并入指标值（不是比较符号，或指标值不是数字），未并入。请核对指标值。",
+        "计量单位“人”无法并入指标值“全部”（指标值不是数字或已有单位），未并入",
+    ),
+    code(
+        "R120",
+        Info,
+        "指标性质、计量单位已并入指标值",
+        "表中单独的“指标性质”“计量单位”列已并入指标值，写法与标准表一致。",
+        "“指标性质”“计量单位”列已并入指标值（如“≥”“221”“人”合为“≥221人”）",
+    ),
+    // C2xx: review.
+    code(
+        "C201",
+        Error,
+        "项目资金合计不符",
+        "年度资金总额应等于财政拨款与其他资金之和，精确到 0.01 万元；其他资金空白按 0 计。资金数是预算的依据，合计不符说明有金额填错或漏填。",
+        "年度资金总额 35.88 万元，财政拨款 35.00 万元，其他资金 0 万元：相差 0.88 万元。",
+    ),
+    code(
+        "C202",
+        Warning,
+        "项目资金未填写",
+        "年度资金总额空白，或财政拨款与其他资金都空白。没有资金数就无法审核资金与指标是否相符。",
+        "年度资金总额空白，财政拨款 91.59 万元、其他资金 0 万元，应为 91.59 万元。",
+    ),
+    code(
+        "C203",
+        Error,
+        "金额为负数",
+        "年度资金总额、财政拨款、其他资金以及汇总表金额都不能小于 0。负数金额通常是录入错误（多了负号）。",
+        "其他资金 -5 万元。",
+    ),
+    code(
+        "C204",
+        Warning,
+        "一级指标不在指标体系内",
+        "一级指标应为产出指标、效益指标、满意度指标（101号体系另有成本指标）或其公认的别名；每个项目的每个名称只报一次。指标体系由财预〔2015〕88号、财预〔2021〕101号统一规定，自拟的一级指标无法汇总和评价。",
+        "一级指标写作“工作指标”。",
+    ),
+    code(
+        "C205",
+        Warning,
+        "二级指标与一级指标不匹配",
+        "先判断本表采用88号体系（成本指标是产出指标下的二级指标）还是101号体系（成本指标是一级指标，下设经济/社会/生态环境成本指标），再检查每个二级指标是否属于其一级指标；两种体系混用也在此报告。每组只报一次。二级指标放错位置，汇总统计和绩效评价会归错类。",
+        "“社会效益指标”放在“产出指标”下；或同一张表既有一级“成本指标”又有产出下的“成本指标”。",
+    ),
+    code(
+        "C206",
+        Warning,
+        "缺少一级指标类别",
+        "每个项目都应设置产出指标、效益指标、满意度指标；按101号体系填写的还应设置成本指标。绩效目标要完整反映产出、效益和服务对象满意程度。",
+        "项目只有产出指标和效益指标，没有满意度指标。",
+    ),
+    code(
+        "C207",
+        Warning,
+        "三级指标或指标值为空",
+        "每行指标都应写明三级指标名称和指标值；识别时已报告过的（R103–R106，包括整张表缺少指标值列）不重复报告。空白的指标无法考核。",
+        "三级指标“资金发放及时率”的指标值空白。",
+    ),
+    code(
+        "C208",
+        Warning,
+        "三级指标重复",
+        "同一项目内三级指标名称（忽略空格和全角半角差别）不应重复。重复的指标多半是复制粘贴时忘了改名，或者漏了另一个指标。",
+        "“发放次数”出现两次。",
+    ),
+    code(
+        "C209",
+        Warning,
+        "应量化的指标写成了定性描述",
+        "数量、质量、时效、成本（含101号的经济成本）指标的指标值只有文字、没有任何数字（名单见 templates/framework.toml 的 quantified）。88号文要求绩效指标“尽量进行定量表述”，这几类指标都可以用数字衡量。",
+        "时效指标“资金发放及时率”的指标值写作“及时”，应写作“=100%”之类。",
+    ),
+    code(
+        "C210",
+        Warning,
+        "比率超过 100%",
+        "以 % 为单位的指标值大于 100%（增长、提高类指标除外）。覆盖率、及时率、合格率等不可能超过 100%，多为录入或识别错误（如“≥90%”识别成“290%”）。",
+        "“补助覆盖率 =120%”。",
+    ),
+    code(
+        "C211",
+        Error,
+        "满意度超出 0–100%",
+        "满意度指标的目标值应在 0% 到 100% 之间（“>100%”也不可能达到）。满意度是比例，超过 100% 的目标无法实现。哪些二级指标算满意度，见 templates/framework.toml 的 satisfaction。",
+        "“参保人员满意度 ≥198%”。",
+    ),
+    code(
+        "C212",
+        Warning,
+        "每次金额 × 次数与项目资金不符",
+        "项目同时写了“每次（每期、每批……）金额”和对应的次数时，两者之积应等于年度资金总额；允许误差为次数 × 每次金额末位的一个单位（每次金额四舍五入或进位造成的差）。人均、户均类金额不参与计算。次数或每次金额填错，指标就与预算对不上。",
+        "发放次数 =1次、每次发放资金数 ≤7.63万元，而年度资金总额 91.59 万元（7.63 × 12 = 91.56，次数应为 12 次）。",
+    ),
+    code(
+        "C213",
+        Warning,
+        "疑似从其他项目复制的内容",
+        "两个项目名称只相差一小段（如“城市低保”与“农村低保”）时，这一段就是各自的对象；某项目的三级指标或总体目标中的一句话提到了另一个项目的对象、却没有提到自己的对象，即报告。相似项目的表格常由复制修改而来，漏改的文字会让指标考核错对象。",
+        "“农村低保”的三级指标写作“城市低保政策知晓率”。",
+    ),
+    code(
+        "C214",
+        Warning,
+        "汇总表中的项目没有项目表",
+        "汇总表每一行都应有同名的项目支出绩效目标表（名称忽略空格和末尾的“项目”二字）。缺少项目表，该项目的绩效目标无从审核。",
+        "汇总表第 6 行“农村危房改造”，文件中没有该项目的绩效目标表。",
+    ),
+    code(
+        "C215",
+        Warning,
+        "项目表未列入汇总表",
+        "文件中有汇总表时，每张项目表都应在汇总表中有一行。汇总表漏列项目，合计金额也会少算。",
+        "项目表“城市低保”在汇总表中找不到。",
+    ),
+    code(
+        "C216",
+        Warning,
+        "汇总表与项目表的单位不一致",
+        "汇总表的部门单位与项目表的预算单位应为同一单位；一方带地区前缀（新疆巴州和硕县民政局 = 和硕县民政局）视为一致。单位不一致可能是项目张冠李戴。",
+        "汇总表写“和硕县民政局”，项目表写“和硕县医疗保障局”。",
+    ),
+    code(
+        "C217",
+        Error,
+        "汇总表金额与项目表不符",
+        "汇总表有资金列时，每行金额应等于对应项目表的年度资金总额（精确到 0.01 万元）。同一项目两处金额不同，至少一处是错的。",
+        "汇总表写 35.88 万元，项目表年度资金总额 38.58 万元。",
+    ),
+    code(
+        "C218",
+        Error,
+        "汇总表合计不等于各行之和",
+        "填写了的合计应等于各行金额之和（汇总表没有资金列时按各项目表的年度资金总额计算），精确到 0.01 万元。合计错误会使上报的总金额失真。",
+        "合计 1300.00 万元，各项目之和 1304.66 万元。",
+    ),
+    code(
+        "C219",
+        Warning,
+        "汇总表合计空白",
+        "汇总表有“合计”行但金额空白时，报告按各行（或各项目表）计算出的合计，供填写。报送的汇总表应填写合计金额。",
+        "合计空白，按各项目表年度资金总额计算应为 1304.66 万元。",
+    ),
+    // L40x: the standard form (XLSX and PDF).
+    code(
+        "L401",
+        Info,
+        "中期数据不在标准格式中",
+        "88号模板的中期资金、中期目标和中期指标在标准格式（XLSX、PDF）中没有位置，未写入；JSON 输出中保留。",
+        "项目“城市低保”的中期资金、中期指标不在标准格式中，未写入此文件（JSON 输出中保留）",
+    ),
+    code(
+        "L402",
+        Info,
+        "实施单位不在标准格式中",
+        "单独填写的实施单位在标准格式（XLSX、PDF）中没有位置，未写入；JSON 输出中保留。",
+        "项目“城市低保”的实施单位“和硕县社会救助中心”不在标准格式中，未写入此文件（JSON 输出中保留）",
+    ),
+    // X40x: the XLSX writer.
+    code(
+        "X401",
+        Info,
+        "工作表名已截短",
+        "Excel 的工作表名最多 31 个字符，过长的项目名称作为工作表名时截短；表中的项目名称不变。",
+        "项目名称超过工作表名的 31 个字符，已截短",
+    ),
+    code(
+        "X402",
+        Info,
+        "工作表名中的字符已替换",
+        "工作表名不允许 []:*?/\\、首尾的 ' 和换行，这些字符换成全角字符；表中的项目名称不变。",
+        "项目名称含有工作表名不允许的字符，已换成全角字符：项目“a/b”的工作表名为“a／b”",
+    ),
+    code(
+        "X403",
+        Info,
+        "工作表名已加序号",
+        "两个项目的工作表名相同（Excel 不区分大小写），后一个加序号区分。",
+        "工作表名与前面的工作表重复（不区分大小写），已加序号区分：工作表名为“城市低保(2)”",
+    ),
+    code(
+        "X404",
+        Info,
+        "没有名称的项目按序号命名工作表",
+        "项目没有项目名称，工作表按“项目N”命名。",
+        "第 2 个项目没有项目名称：工作表名为“项目2”",
+    ),
+    code(
+        "X405",
+        Warning,
+        "模板中的纸张无法识别",
+        "templates/form.toml 中的纸张名称无法识别，XLSX 按 A4 设置打印。",
+        "模板中的纸张“B5”无法识别，已按 A4 设置",
+    ),
+    code(
+        "X406",
+        Warning,
+        "页脚过长已截短",
+        "Excel 页脚最多 255 个字符，模板中的页脚超出部分已截去。",
+        "模板中的页脚超过 Excel 的 255 个字符，已截短",
+    ),
+    code(
+        "X407",
+        Warning,
+        "行高超过 Excel 上限",
+        "一行文字太多，所需行高超过 Excel 的最大行高 409 磅，打印时可能显示不全。请精简该行文字或在打印前调整。",
+        "第 12 行文字太多，超过 Excel 的最大行高 409 磅，打印时可能显示不全",
+    ),
+    // P50x: the PDF writer.
+    code(
+        "P501",
+        Warning,
+        "字体缺少字符",
+        "PDF 使用的字体中没有某些字符（生僻字），这些字在 PDF 中无法显示；消息写明所在的单元格。请用 --font 指定含这些字的字体（如单位自己的仿宋_GB2312）。",
+        "字体 Noto Serif SC 缺少字符 “䶮”：项目“城市低保”三级指标的这些字在 PDF 中无法显示",
+    ),
+    code(
+        "P502",
+        Warning,
+        "PDF 库报告的问题",
+        "生成 PDF 时 PDF 库报告了问题（如字体数据异常）；PDF 已生成，请打开检查。",
+        "生成 PDF 时出现问题：……",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_ordered_and_complete() {
+        let rank = |c: &Code| FAMILIES.iter().position(|f| std::ptr::eq(f, c.family()));
+        for w in CODES.windows(2) {
+            let (a, b) = (rank(&w[0]), rank(&w[1]));
+            assert!(
+                a < b || (a == b && w[0].code < w[1].code),
+                "{} before {}",
+                w[0].code,
+                w[1].code
+            );
+        }
+        for c in CODES {
+            assert_eq!(c.code.len(), 4, "{}", c.code);
+            assert!(family_of(c.code).is_some(), "{} has no family", c.code);
+            assert!(
+                !c.title.is_empty() && !c.explanation.is_empty() && !c.example.is_empty(),
+                "{}",
+                c.code
+            );
+        }
+    }
+
+    #[test]
+    fn every_family_has_codes_and_is_printed() {
+        let text = rules_text();
+        for f in FAMILIES {
+            assert!(codes_of(f).next().is_some(), "{} is empty", f.prefix);
+            assert!(text.contains(f.name), "{}", f.name);
+        }
+        for c in CODES {
+            assert!(text.contains(&format!("{}  {}  {}", c.code, c.severity.label(), c.title)));
+        }
+    }
+
+    #[test]
+    fn explain_is_case_insensitive_and_knows_unknown_codes() {
+        assert_eq!(explain("r101"), explain("R101"));
+        assert!(explain("R101").unwrap().starts_with("R101  警告  "));
+        assert_eq!(explain("Z999"), None);
+        assert_eq!(explain(""), None);
+    }
+}
