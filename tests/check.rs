@@ -159,5 +159,48 @@ fn rules_lists_every_rule_in_chinese() {
             rule.code
         );
     }
-    assert!(text.contains("检查：") && text.contains("原因：") && text.contains("示例："));
+    assert!(text.contains("说明：") && text.contains("示例："));
+    for family in ["读取 Excel", "识别", "审核", "XLSX 输出", "PDF 输出"] {
+        assert!(text.contains(family), "{family}");
+    }
+}
+
+#[test]
+fn explain_prints_a_codes_explanation() {
+    for code in ["R101", "r101", "C201", "I312", "X401", "P501", "L401"] {
+        let out = jixiao().args(["explain", code]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{code}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let entry = jixiao::model::registry::lookup(code).unwrap();
+        assert!(
+            text.starts_with(&format!(
+                "{}  {}  {}\n",
+                entry.code,
+                entry.severity.label(),
+                entry.title
+            )),
+            "{text}"
+        );
+        assert!(text.contains(entry.explanation) && text.contains("示例："));
+    }
+    let out = jixiao().args(["explain", "R999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("R999") && err.contains("jixiao rules"),
+        "{err}"
+    );
+}
+
+/// A table without a 指标值 column is reported once (R106), not again as nine empty values.
+#[test]
+fn a_missing_value_column_is_not_reported_again_as_empty_values() {
+    let out = jixiao()
+        .args(["check", "fixtures/bad/no-value-column.md"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("[R106]").count(), 1, "{text}");
+    assert!(!text.contains("[C207]"), "{text}");
 }

@@ -30,7 +30,6 @@ fn workbook_fixtures() -> Vec<String> {
 
 #[test]
 fn layouts_match_their_goldens() {
-    let bless = std::env::var_os("JIXIAO_BLESS").is_some();
     let files = workbook_fixtures();
     assert!(files.len() >= 15, "fixtures missing: {files:?}");
     let mut failures = Vec::new();
@@ -38,21 +37,11 @@ fn layouts_match_their_goldens() {
         let doc = convert(rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
         assert!(!jixiao::failed(&doc), "{rel}: {:#?}", doc.diagnostics);
         let json = jixiao_json::to_string(&doc);
-        let golden = root().join(format!("{rel}.expected.json"));
-        if bless {
-            std::fs::write(&golden, &json).expect("write golden");
-            continue;
-        }
-        match std::fs::read_to_string(&golden) {
-            Ok(expected) if expected == json => {}
-            Ok(_) => failures.push(format!("{rel}: differs from {}", golden.display())),
-            Err(_) => failures.push(format!("{rel}: no golden {}", golden.display())),
+        if let Err(e) = jixiao_golden::compare(&format!("{rel}.expected.json"), &json) {
+            failures.push(e);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{failures:#?}\n(JIXIAO_BLESS=1 rewrites the goldens)"
-    );
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
 /// Drops every location so that documents from different formats compare by content.

@@ -1,41 +1,12 @@
 //! Helpers shared by the end-to-end tests.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
-use std::path::Path;
-
-/// Compares `actual` with the golden file at `path` (relative to the repository root).
-/// With `JIXIAO_BLESS=1` the golden file is rewritten instead.
-pub fn golden(path: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    if std::env::var_os("JIXIAO_BLESS").is_some() {
-        std::fs::write(&path, actual).expect("write golden file");
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "golden file {} missing ({e}); run with JIXIAO_BLESS=1",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let diff_line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "{} differs from the output at line {} (run with JIXIAO_BLESS=1 to accept):\n expected: {:?}\n   actual: {:?}",
-            path.display(),
-            diff_line + 1,
-            expected.lines().nth(diff_line),
-            actual.lines().nth(diff_line)
-        );
-    }
-}
+/// Golden files: the workspace's one helper (`JIXIAO_BLESS=1` rewrites them).
+pub(crate) use jixiao_golden::check as golden;
 
 /// The `jixiao` binary, run from the repository root.
-pub fn jixiao() -> assert_cmd::Command {
+pub(crate) fn jixiao() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("jixiao").expect("binary built");
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     cmd

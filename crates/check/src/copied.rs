@@ -22,7 +22,7 @@ const MAX_PART: usize = 4;
 
 /// What sets one project apart from a sibling.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Contrast {
+pub(crate) struct Contrast {
     /// This project's part of the name, e.g. `农村`.
     pub own: String,
     /// The sibling's part, e.g. `城市`.
@@ -32,7 +32,7 @@ pub struct Contrast {
 }
 
 /// For each project, its contrasts with every sibling.
-pub fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
+pub(crate) fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
     let keys: Vec<Vec<char>> = projects
         .iter()
         .map(|p| name_key(&p.project_name).chars().collect())
@@ -89,7 +89,7 @@ fn sentences(goal: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-pub fn check(
+pub(crate) fn check(
     project: &Project,
     projects: &[Project],
     contrasts: &[Contrast],

@@ -42,7 +42,7 @@ fn shared_chars(a: &str, b: &str) -> usize {
     a.chars().filter(|c| b.contains(*c)).count()
 }
 
-pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let Some(total) = project.funds.total.filter(|t| *t > Decimal::ZERO) else {
         return;
     };

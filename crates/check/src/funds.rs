@@ -4,7 +4,7 @@ use crate::text::{differ, gap, sum, wan};
 use crate::{FUNDS_BLANK, FUNDS_NEGATIVE, FUNDS_SUM, project_label};
 use jixiao_model::{Diagnostic, Project};
 
-pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let funds = &project.funds;
     let loc = funds
         .location

@@ -7,13 +7,10 @@ use crate::{
     RATE_OVER_100, SATISFACTION_RANGE, project_label,
 };
 use jixiao_model::framework::{Framework, Scheme, normalize_label};
+use jixiao_model::registry::{self, Field, Reach};
 use jixiao_model::{Decimal, Diagnostic, Indicator, Location, Op, Project};
 use std::collections::HashSet;
 
-/// The canonical level-1 name of satisfaction indicators (in every scheme).
-const SATISFACTION: &str = "满意度指标";
-/// Words in a level-3 name of a satisfaction indicator written under another level 1.
-const SATISFACTION_WORDS: &[&str] = &["满意度", "满意率"];
 /// Words that make a percentage a growth, which may exceed 100 %.
 const GROWTH_WORDS: &[&str] = &[
     "增长", "增幅", "增速", "增加", "提高", "提升", "同比", "环比", "倍",
@@ -45,21 +42,67 @@ fn pairs<'p>(project: &'p Project, fw: &Framework) -> Vec<(usize, &'p str, &'p s
         .collect()
 }
 
-/// True when the recognizer already reported one of `codes` at `loc`.
-fn reported(diags: &[Diagnostic], loc: &Location, codes: &[&str]) -> bool {
-    diags
-        .iter()
-        .any(|d| d.location == *loc && codes.contains(&d.code.as_str()))
+/// True when the recognizer already reported that it could not read `field` of `ind`: a
+/// diagnostic whose registered meaning ([`registry::Code::unread`]) covers the field, either at
+/// the indicator's own row or, for a whole-table finding (R106: no 指标值 column), at the
+/// header of the table the indicator belongs to. A review finding never rests on a field the
+/// recognizer could not read.
+fn unread(earlier: &[Diagnostic], project: &Project, ind: &Indicator, field: Field) -> bool {
+    earlier.iter().any(|d| {
+        let Some(u) = registry::lookup(&d.code).and_then(|c| c.unread) else {
+            return false;
+        };
+        u.fields.contains(&field)
+            && match u.reach {
+                Reach::Row => d.location == ind.location,
+                Reach::Table => heads(&d.location, project),
+            }
+    })
 }
 
-pub fn check(project: &Project, fw: &Framework, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
+/// True when `at` lies within `project`'s table before its first indicator (where the
+/// indicator header is): same file and sheet, from the project's start up to that row.
+fn heads(at: &Location, project: &Project) -> bool {
+    let Some(first) = project.indicators.first() else {
+        return false;
+    };
+    let same = |a: &Location, b: &Location| a.file == b.file && a.sheet == b.sheet;
+    let (Some(here), Some(start), Some(end)) = (
+        row_of(at),
+        row_of(&project.location).or(row_of(at)),
+        row_of(&first.location),
+    ) else {
+        return false;
+    };
+    same(at, &first.location)
+        && (project.location.is_empty() || same(at, &project.location))
+        && start <= here
+        && here <= end
+}
+
+/// The row a location names: its line, or the row number of its A1 cell.
+fn row_of(at: &Location) -> Option<u32> {
+    at.line.or_else(|| {
+        let cell = at.cell.as_deref()?;
+        cell.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+            .parse()
+            .ok()
+    })
+}
+
+pub(crate) fn check(
+    project: &Project,
+    fw: &Framework,
+    earlier: &[Diagnostic],
+    out: &mut Vec<Diagnostic>,
+) {
     if project.indicators.is_empty() {
         return; // the recognizer reports a missing indicator table (R107)
     }
     let name = project_label(project);
     framework(project, fw, earlier, &name, out);
     for (i, ind) in project.indicators.iter().enumerate() {
-        empty(ind, earlier, out);
+        empty(project, ind, earlier, out);
         duplicate(project, i, out);
         values(ind, fw, out);
     }
@@ -96,7 +139,7 @@ fn framework(
         .indicators
         .iter()
         .find(|ind| ind.level1.trim().is_empty());
-    if let Some(ind) = empty_level1.filter(|ind| !reported(earlier, &ind.location, &["R103"])) {
+    if let Some(ind) = empty_level1.filter(|ind| !unread(earlier, project, ind, Field::Level1)) {
         out.push(Diagnostic::warning(
             LEVEL1_UNKNOWN,
             format!("三级指标“{}”没有一级指标", ind.level3.trim()),
@@ -168,7 +211,7 @@ fn framework(
         .indicators
         .iter()
         .find(|ind| ind.level2.trim().is_empty());
-    if let Some(ind) = empty_level2.filter(|ind| !reported(earlier, &ind.location, &["R103"])) {
+    if let Some(ind) = empty_level2.filter(|ind| !unread(earlier, project, ind, Field::Level2)) {
         out.push(Diagnostic::warning(
             LEVEL2_MISPLACED,
             format!("三级指标“{}”没有二级指标", ind.level3.trim()),
@@ -207,8 +250,8 @@ fn allowed(scheme: &Scheme, level1: &str) -> String {
         .map_or_else(|| "（无）".to_string(), |g| g.level2.join("、"))
 }
 
-fn empty(ind: &Indicator, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
-    if ind.level3.trim().is_empty() && !reported(earlier, &ind.location, &["R105"]) {
+fn empty(project: &Project, ind: &Indicator, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
+    if ind.level3.trim().is_empty() && !unread(earlier, project, ind, Field::Level3) {
         let under = [ind.level1.trim(), ind.level2.trim()]
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -223,7 +266,7 @@ fn empty(ind: &Indicator, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
             ind.location.clone(),
         ));
     }
-    if ind.value.raw.trim().is_empty() && !reported(earlier, &ind.location, &["R104", "R106"]) {
+    if ind.value.raw.trim().is_empty() && !unread(earlier, project, ind, Field::Value) {
         out.push(Diagnostic::warning(
             CELL_EMPTY,
             format!("指标“{}”的指标值为空", ind.level3.trim()),
@@ -274,8 +317,8 @@ fn values(ind: &Indicator, fw: &Framework, out: &mut Vec<Diagnostic>) {
     };
     let hundred = Decimal::ONE_HUNDRED;
     let percent = ind.value.unit.as_deref() == Some("%");
-    let satisfaction = fw.level1(&ind.level1) == Some(SATISFACTION)
-        || SATISFACTION_WORDS.iter().any(|w| level3.contains(w));
+    // Which indicators are satisfaction targets comes from the framework (`--template`).
+    let satisfaction = fw.is_satisfaction(&ind.level1, level3);
     if satisfaction {
         let unit_ok = percent || ind.value.unit.is_none();
         let impossible = number > hundred || (ind.value.op == Some(Op::Gt) && number >= hundred);
@@ -396,6 +439,78 @@ mod tests {
         let mut out = Vec::new();
         check(&p, Framework::standard(), &earlier, &mut out);
         assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn an_unreadable_value_column_is_not_reported_as_empty_values() {
+        // R106 at the header row (line 1) covers every indicator of the table below it.
+        let mut p = project(&[
+            ("产出指标", "数量指标", "发放人数", ""),
+            ("满意度指标", "满意度指标", "群众满意度", ""),
+        ]);
+        for (n, ind) in p.indicators.iter_mut().enumerate() {
+            ind.location = Location::line(Some("t.md"), n as u32 + 2, 1);
+        }
+        p.location = Location::line(Some("t.md"), 1, 1);
+        let header = Location::line(Some("t.md"), 1, 1);
+        let earlier = [Diagnostic::error("R106", "", header)];
+        let mut out = Vec::new();
+        check(&p, Framework::standard(), &earlier, &mut out);
+        assert!(out.iter().all(|d| d.code != CELL_EMPTY), "{out:?}");
+        // The same R106 in another file, or after the table, covers nothing here.
+        for elsewhere in [
+            Location::line(Some("other.md"), 1, 1),
+            Location::line(Some("t.md"), 9, 1),
+        ] {
+            let earlier = [Diagnostic::error("R106", "", elsewhere)];
+            let mut out = Vec::new();
+            check(&p, Framework::standard(), &earlier, &mut out);
+            assert_eq!(out.iter().filter(|d| d.code == CELL_EMPTY).count(), 2);
+        }
+        // A workbook: the header in row 4, indicators in rows 5–6.
+        for (n, ind) in p.indicators.iter_mut().enumerate() {
+            ind.location = Location::cell(Some("a.xlsx"), "项目1", &format!("A{}", n + 5));
+        }
+        p.location = Location::cell(Some("a.xlsx"), "项目1", "A1");
+        let earlier = [Diagnostic::error(
+            "R106",
+            "",
+            Location::cell(Some("a.xlsx"), "项目1", "A4"),
+        )];
+        let mut out = Vec::new();
+        check(&p, Framework::standard(), &earlier, &mut out);
+        assert!(out.iter().all(|d| d.code != CELL_EMPTY), "{out:?}");
+    }
+
+    #[test]
+    fn satisfaction_names_come_from_the_framework() {
+        let p = project(&[
+            ("产出指标", "数量指标", "发放人数", "≥221人"),
+            ("效益指标", "社会效益指标", "生活水平", "有效提升"),
+            ("满意度指标", "满意度指标", "群众认可度", "≥120%"),
+            ("效益指标", "社会效益指标", "群众满意率", "≥150%"),
+        ]);
+        let run = |fw: &Framework| {
+            let mut out = Vec::new();
+            check(&p, fw, &[], &mut out);
+            out.into_iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            run(Framework::standard()),
+            [SATISFACTION_RANGE, SATISFACTION_RANGE]
+        );
+        // A framework without a satisfaction group: both are plain rates over 100%.
+        let toml = include_str!("../../../templates/framework.toml")
+            .replace("satisfaction = \"服务对象满意度指标\"", "");
+        let without = Framework::from_toml(&toml).unwrap();
+        assert_eq!(run(&without), [RATE_OVER_100, RATE_OVER_100]);
+        // A framework whose satisfaction keywords differ: 满意率 is no longer one.
+        let toml = include_str!("../../../templates/framework.toml").replace(
+            "keywords = [\"满意度\", \"满意率\"]",
+            "keywords = [\"满意度\"]",
+        );
+        let other = Framework::from_toml(&toml).unwrap();
+        assert_eq!(run(&other), [SATISFACTION_RANGE, RATE_OVER_100]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use jixiao_model::{Diagnostic, Project, Summary};
 /// Rows whose terms are listed in a computed-total message, at most.
 const MAX_TERMS_SHOWN: usize = 12;
 
-pub fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagnostic>) {
     if summary.rows.is_empty() {
         return;
     }

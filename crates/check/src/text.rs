@@ -5,38 +5,38 @@ use jixiao_model::{Decimal, Value};
 /// Half a cent of a 万元: two amounts closer than this are equal "to 0.01 万元". Amounts
 /// written with more than two decimals (converted from 元) differ from their rounded form by
 /// less than this.
-pub fn half_cent() -> Decimal {
+pub(crate) fn half_cent() -> Decimal {
     Decimal::new(5, 3)
 }
 
 /// True when `a` and `b` differ by a cent of a 万元 or more (or by more than a number can
 /// hold).
-pub fn differ(a: Decimal, b: Decimal) -> bool {
+pub(crate) fn differ(a: Decimal, b: Decimal) -> bool {
     a.checked_sub(b).is_none_or(|d| d.abs() >= half_cent())
 }
 
 /// `|a - b|` for messages.
-pub fn gap(a: Decimal, b: Decimal) -> String {
+pub(crate) fn gap(a: Decimal, b: Decimal) -> String {
     a.checked_sub(b)
         .map_or_else(|| "（数值过大）".to_string(), |d| wan(d.abs()))
 }
 
 /// Sum of amounts; `None` when it overflows (absurd input, never a real table).
-pub fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+pub(crate) fn sum(amounts: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
     amounts
         .into_iter()
         .try_fold(Decimal::ZERO, |acc, a| acc.checked_add(a))
 }
 
 /// A name for comparison: the project identity rule's key ([`jixiao_model::identity`]).
-pub use jixiao_model::identity::project_key as name_key;
+pub(crate) use jixiao_model::identity::project_key as name_key;
 /// True when two unit names name the same unit ([`jixiao_model::identity`]).
-pub use jixiao_model::identity::same_unit;
+pub(crate) use jixiao_model::identity::same_unit;
 
 /// A money value in 万元, with the size of one unit in its last written digit (also in 万元):
 /// `≤7.63万元` is (7.63, 0.01), `=720元` is (0.072, 0.0001). `None` when the value is not an
 /// amount of money.
-pub fn money_in_wan(value: &Value) -> Option<(Decimal, Decimal)> {
+pub(crate) fn money_in_wan(value: &Value) -> Option<(Decimal, Decimal)> {
     let number = value.number?;
     let factor = match value.unit.as_deref()? {
         "万元" => Decimal::ONE,
@@ -59,7 +59,7 @@ const MEASURES: &str = "个次人天日月年周项件户元万批期家所座�
 
 /// True when a value says a number somewhere: an Arabic digit (either width), or a Chinese
 /// numeral followed by a measure word. `2022年12月底前` and `三个工作日内` do; `及时` does not.
-pub fn has_numeral(text: &str) -> bool {
+pub(crate) fn has_numeral(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     chars.iter().enumerate().any(|(i, &c)| {
         c.is_ascii_digit()
@@ -72,7 +72,7 @@ pub fn has_numeral(text: &str) -> bool {
 }
 
 /// An amount for messages: as written, `0` for zero.
-pub fn wan(d: Decimal) -> String {
+pub(crate) fn wan(d: Decimal) -> String {
     if d.is_zero() {
         "0".to_string()
     } else {
