@@ -492,6 +492,11 @@ fn widths(ws: &mut Worksheet) -> Result<(), XlsxError> {
 }
 
 /// Writes one submission workbook in `layout` with `projects`.
+///
+/// # Errors
+///
+/// An [`XlsxError`] when rust_xlsxwriter refuses a cell or a setting (generated data does not
+/// cause it).
 pub fn workbook_bytes(layout: Layout, projects: &[Project]) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut wb = workbook()?;
@@ -540,6 +545,10 @@ fn stacked(ws: &mut Worksheet, projects: &[Project], f: &Formats) -> Result<(), 
 
 /// Writes `n` submission workbooks into `dir` (created if needed), cycling through the
 /// layouts; file names are `NNNN_layout.xlsx`. Returns the paths written.
+///
+/// # Errors
+///
+/// An I/O error when the folder cannot be created or a file cannot be written.
 pub fn generate(dir: &Path, n: usize, seed: u64) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut rng = Rng::new(seed);
@@ -569,6 +578,10 @@ pub fn generate(dir: &Path, n: usize, seed: u64) -> std::io::Result<Vec<PathBuf>
 }
 
 /// Writes one workbook with `projects` projects stacked over `sheets` sheets.
+///
+/// # Errors
+///
+/// An I/O error when the file cannot be written (or the workbook cannot be built).
 pub fn big_workbook(path: &Path, projects: usize, sheets: usize, seed: u64) -> std::io::Result<()> {
     let f = Formats::new();
     let mut rng = Rng::new(seed);

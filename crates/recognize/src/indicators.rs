@@ -8,7 +8,7 @@ use jixiao_model::{Diagnostic, Location, Value};
 
 /// Where the indicator columns are, from the header row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
+pub(crate) struct Header {
     /// 一级指标 column.
     pub level1: usize,
     /// 二级指标 column.
@@ -31,7 +31,7 @@ pub struct Header {
 impl Header {
     /// The column groups of a header row: one for an ordinary table, two where 中期 and 年度
     /// indicators stand side by side (88号). Each group's columns are relative to the row.
-    pub fn groups(row: &Row) -> Option<Vec<Header>> {
+    pub(crate) fn groups(row: &Row) -> Option<Vec<Header>> {
         let cols: Vec<Option<Column>> = row
             .cells
             .iter()
@@ -121,7 +121,7 @@ impl Header {
 
 /// A level-1 or level-2 cell of an indicator row before groups are rebuilt.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Slot {
+pub(crate) enum Slot {
     /// Text as written.
     Text(String),
     /// Blank: in OCR output a flattened merged cell, which may belong to the group above or
@@ -133,7 +133,7 @@ pub enum Slot {
 
 /// An indicator row as read, before groups are rebuilt.
 #[derive(Debug, Clone)]
-pub struct RawIndicator {
+pub(crate) struct RawIndicator {
     /// 一级指标 cell.
     pub level1: Slot,
     /// 二级指标 cell.
@@ -225,7 +225,7 @@ fn alignment_score(
 
 /// Reads one indicator row. A row whose cells sit one or two columns off (OCR dropped or
 /// added an empty cell) is moved to where its content fits the header, with a diagnostic.
-pub fn read_row(
+pub(crate) fn read_row(
     fw: &Framework,
     row: &Row,
     header: &Header,
@@ -305,7 +305,7 @@ pub fn read_row(
 }
 
 /// The columns of `header.extra` that hold text in this row.
-pub fn extra_cells(row: &Row, header: &Header) -> Vec<usize> {
+pub(crate) fn extra_cells(row: &Row, header: &Header) -> Vec<usize> {
     header
         .extra
         .iter()
@@ -323,7 +323,7 @@ pub fn extra_cells(row: &Row, header: &Header) -> Vec<usize> {
 /// form and `op`/`number`/`unit` are parsed from it. A sign of 定性 (qualitative) adds
 /// nothing; a sign already written in the value, or a unit already at its end, is not
 /// repeated; a unit is only added to a value with a number. Anything left out is reported.
-pub fn compose_value(
+pub(crate) fn compose_value(
     sign: &str,
     value: &str,
     unit: &str,
@@ -366,7 +366,11 @@ pub fn compose_value(
 }
 
 /// The text of the cells of a row that no indicator column took, for reporting.
-pub fn leftover_cells(row: &Row, header: &Header, header_width: usize) -> Vec<(usize, String)> {
+pub(crate) fn leftover_cells(
+    row: &Row,
+    header: &Header,
+    header_width: usize,
+) -> Vec<(usize, String)> {
     let width = header_width.max(row.cells.len());
     row.cells
         .iter()
@@ -383,7 +387,7 @@ pub fn leftover_cells(row: &Row, header: &Header, header_width: usize) -> Vec<(u
 
 /// One resolved indicator.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     /// 一级指标.
     pub level1: String,
     /// 二级指标.
@@ -400,7 +404,7 @@ pub struct Resolved {
 /// rows, the split between "above" and "below" is chosen where the rows fit their group best:
 /// level-3 names fit a level 2 (覆盖率 → 质量指标), level 2 fits a level 1 (成本指标 → 产出指标).
 /// Ties keep the usual reading (above). Every row given to the group below is reported.
-pub fn resolve(
+pub(crate) fn resolve(
     fw: &Framework,
     rows: Vec<RawIndicator>,
     diags: &mut Vec<Diagnostic>,

@@ -219,6 +219,10 @@ impl Template {
     }
 
     /// Reads `DIR/form.toml`.
+    ///
+    /// # Errors
+    ///
+    /// [`TemplateError::Io`] when the file cannot be read, else as [`Template::from_toml`].
     pub fn from_dir(dir: &Path) -> Result<Template, TemplateError> {
         let path = dir.join("form.toml");
         let text = std::fs::read_to_string(&path).map_err(|source| TemplateError::Io {
@@ -229,6 +233,11 @@ impl Template {
     }
 
     /// Reads a template from TOML text and checks it.
+    ///
+    /// # Errors
+    ///
+    /// [`TemplateError::Toml`] for malformed TOML, [`TemplateError::Invalid`] for an
+    /// inconsistent layout (a row wider than the table, an unknown field).
     pub fn from_toml(text: &str) -> Result<Template, TemplateError> {
         let t: Template = toml::from_str(text)?;
         let check = |what: &str,

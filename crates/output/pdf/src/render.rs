@@ -28,7 +28,7 @@ pub(crate) struct Geometry {
 }
 
 impl Geometry {
-    pub fn new(t: &Template) -> Geometry {
+    pub(crate) fn new(t: &Template) -> Geometry {
         let (w, h) = match t.page.paper.to_ascii_uppercase().as_str() {
             "A3" => (297.0, 420.0),
             _ => (210.0, 297.0),
@@ -117,7 +117,7 @@ pub(crate) struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(font: &'a Font, font_id: FontId, template: &Template) -> Self {
+    pub(crate) fn new(font: &'a Font, font_id: FontId, template: &Template) -> Self {
         let f = &template.font;
         Renderer {
             font,
@@ -414,7 +414,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// Lays out one table and draws its pages.
-    pub fn table(&mut self, table: &Table, name: &str, location: &Location) -> Vec<DrawnPage> {
+    pub(crate) fn table(
+        &mut self,
+        table: &Table,
+        name: &str,
+        location: &Location,
+    ) -> Vec<DrawnPage> {
         self.check_glyphs(&table.title, &format!("{name}标题"), location);
         if let Some(sub) = &table.subtitle {
             self.check_glyphs(sub, &format!("{name}标题"), location);
@@ -526,7 +531,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Adds the footer `第 N 页 共 M 页` to every page.
-    pub fn footers(&mut self, pages: &mut [DrawnPage], footer: &str) {
+    pub(crate) fn footers(&mut self, pages: &mut [DrawnPage], footer: &str) {
         let total = pages.len();
         let g = self.geometry;
         let pt = self.sizes.body_pt - 1.5;
