@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unused_imports)]
 
+use std::path::Path;
+
 /// Golden files: the workspace's one helper (`JIXIAO_BLESS=1` rewrites them).
 pub(crate) use jixiao_golden::check as golden;
 
@@ -13,12 +15,12 @@ pub(crate) fn jixiao() -> assert_cmd::Command {
 }
 
 /// The `report.json` a batch wrote in `out`.
-pub fn batch_report(out: &Path) -> serde_json::Value {
+pub(crate) fn batch_report(out: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap()
 }
 
 /// The report line of `file` (relative to the input folder).
-pub fn report_entry<'a>(report: &'a serde_json::Value, file: &str) -> &'a serde_json::Value {
+pub(crate) fn report_entry<'a>(report: &'a serde_json::Value, file: &str) -> &'a serde_json::Value {
     report["inputs"]
         .as_array()
         .unwrap()
