@@ -15,6 +15,7 @@
 //! ]));
 //! assert_eq!(grid.rows[0].cells[1].text, "和硕县民政局");
 //! assert_eq!(Pos::Sheet { row: 6, col: 2 }.a1(), Some("C7".to_string()));
+//! assert_eq!(Pos::Table { table: 2, row: 5, col: 3 }.place(), Some("表2 第5行第3列".to_string()));
 //! ```
 
 pub mod text;
@@ -36,6 +37,22 @@ pub enum Pos {
         /// 0-based column.
         col: u32,
     },
+    /// A cell of a Word table: 1-based table number in document order (nested tables counted
+    /// where they start), 1-based row and 1-based grid column; shown as `表2 第5行第3列`.
+    Table {
+        /// 1-based table number.
+        table: u32,
+        /// 1-based row of that table.
+        row: u32,
+        /// 1-based grid column of that table.
+        col: u32,
+    },
+    /// A Word paragraph outside any table: its 1-based number among the body's paragraphs;
+    /// shown as `第3段`.
+    Paragraph {
+        /// 1-based paragraph number.
+        paragraph: u32,
+    },
 }
 
 impl Pos {
@@ -43,7 +60,16 @@ impl Pos {
     pub fn a1(&self) -> Option<String> {
         match *self {
             Pos::Sheet { row, col } => Some(format!("{}{}", column_name(col), row + 1)),
-            Pos::Line { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// Where a Word position is, as the clerk finds it: `表2 第5行第3列` or `第3段`.
+    pub fn place(&self) -> Option<String> {
+        match *self {
+            Pos::Table { table, row, col } => Some(format!("表{table} 第{row}行第{col}列")),
+            Pos::Paragraph { paragraph } => Some(format!("第{paragraph}段")),
+            _ => None,
         }
     }
 }

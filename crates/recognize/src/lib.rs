@@ -70,6 +70,12 @@ pub fn location(grid: &Grid, pos: &Pos) -> Location {
             grid.sheet.as_deref().unwrap_or(""),
             &pos.a1().unwrap_or_default(),
         ),
+        // A Word document: the place (`表2 第5行第3列`, `第3段`) stands where a cell would.
+        Pos::Table { .. } | Pos::Paragraph { .. } => Location {
+            file: grid.file.clone(),
+            cell: pos.place(),
+            ..Location::default()
+        },
     }
 }
 

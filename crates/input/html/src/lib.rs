@@ -437,7 +437,7 @@ impl<'a> Reader<'a> {
     fn location(&self, pos: Pos) -> Location {
         match pos {
             Pos::Line { line, column } => Location::line(self.file, line, column),
-            Pos::Sheet { .. } => Location {
+            _ => Location {
                 file: self.file.map(str::to_string),
                 ..Location::default()
             },
