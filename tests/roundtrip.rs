@@ -12,7 +12,7 @@ fn fixtures() -> Vec<String> {
         "fixtures/heshuo-2022.md".to_string(),
         "fixtures/heshuo-2022.gb18030.txt".to_string(),
     ];
-    for dir in ["fixtures/excel", "fixtures/html"] {
+    for dir in ["fixtures/excel", "fixtures/html", "fixtures/docx"] {
         let mut found: Vec<String> = std::fs::read_dir(root.join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -22,7 +22,10 @@ fn p(text: &str) -> String {
     if text.is_empty() {
         return "<w:p/>".into();
     }
-    format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", esc(text))
+    format!(
+        "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+        esc(text)
+    )
 }
 
 /// A bold centred title paragraph, as clerks format them.
@@ -109,7 +112,12 @@ const SCHOOL: Project = Project {
 /// The four header rows of a project table (7 grid columns, as the standard form).
 fn header(project: &Project) -> Vec<String> {
     vec![
-        tr(&[tc("预算单位"), span(project.unit, 3), tc("项目名称"), span(project.name, 2)]),
+        tr(&[
+            tc("预算单位"),
+            span(project.unit, 3),
+            tc("项目名称"),
+            span(project.name, 2),
+        ]),
         tr(&[
             tc("项目资金(万元)"),
             tc("年度资金总额:"),
@@ -120,7 +128,12 @@ fn header(project: &Project) -> Vec<String> {
             tc(project.funds[2]),
         ]),
         tr(&[tc("项目总体目标"), span(project.goal, 6)]),
-        tr(&[tc("一级指标"), tc("二级指标"), span("三级指标", 3), span("指标值", 2)]),
+        tr(&[
+            tc("一级指标"),
+            tc("二级指标"),
+            span("三级指标", 3),
+            span("指标值", 2),
+        ]),
     ]
 }
 
@@ -255,17 +268,27 @@ fn nested() -> String {
     let layout = tbl(
         2,
         &[tr(&[
+            tc_xml("", &[p("附件2"), p("（内部存档，无需上报）")].concat()),
             tc_xml(
                 "",
-                &[p("附件2"), p("（内部存档，无需上报）")].concat(),
-            ),
-            tc_xml(
-                "",
-                &[title("项目支出绩效目标表"), p("（2022年）"), merged_table(&SCHOOL), p("")].concat(),
+                &[
+                    title("项目支出绩效目标表"),
+                    p("（2022年）"),
+                    merged_table(&SCHOOL),
+                    p(""),
+                ]
+                .concat(),
             ),
         ])],
     );
-    document(&[p("示例县教育局关于报送2022年绩效目标的函"), layout, p("联系人：张三")].concat())
+    document(
+        &[
+            p("示例县教育局关于报送2022年绩效目标的函"),
+            layout,
+            p("联系人：张三"),
+        ]
+        .concat(),
+    )
 }
 
 /// The school project with hidden text (a note to self, hidden runs in a cell) and content
@@ -339,7 +362,9 @@ fn main() {
     let dir = "fixtures/docx";
     write(
         &format!("{dir}/merged-levels.docx"),
-        &package(&document(&[titles(ROADS.unit), merged_table(&ROADS)].concat())),
+        &package(&document(
+            &[titles(ROADS.unit), merged_table(&ROADS)].concat(),
+        )),
     );
     write(
         &format!("{dir}/two-projects.docx"),
@@ -357,7 +382,10 @@ fn main() {
     );
     write(&format!("{dir}/tracked-changes.docx"), &package(&tracked()));
     write(&format!("{dir}/nested.docx"), &package(&nested()));
-    write(&format!("{dir}/hidden-controls.docx"), &package(&hidden_controls()));
+    write(
+        &format!("{dir}/hidden-controls.docx"),
+        &package(&hidden_controls()),
+    );
     write(
         &format!("{dir}/bad/no-table.docx"),
         &package(&document(
@@ -370,5 +398,8 @@ fn main() {
         )),
     );
     let seed = std::fs::read(format!("{dir}/heshuo-2022.docx")).expect("the seed .docx");
-    write(&format!("{dir}/bad/truncated.docx"), &seed[..seed.len() / 2]);
+    write(
+        &format!("{dir}/bad/truncated.docx"),
+        &seed[..seed.len() / 2],
+    );
 }

@@ -464,9 +464,7 @@ impl<'f> Parser<'f> {
                 Event::Start(e) => {
                     self.depth += 1;
                     if self.depth > MAX_DEPTH {
-                        return Err(DocxError::TooLarge(format!(
-                            "XML 嵌套超过 {MAX_DEPTH} 层"
-                        )));
+                        return Err(DocxError::TooLarge(format!("XML 嵌套超过 {MAX_DEPTH} 层")));
                     }
                     if self.depth == 1 {
                         self.learn_namespaces(&e);
@@ -595,10 +593,11 @@ impl<'f> Parser<'f> {
                 self.skip_subtree(empty);
             }
             "ins" | "moveTo" if !self.run_props => self.note_change(false),
-            "pPr" | "sdtPr" | "sdtEndPr" | "instrText" | "delInstrText" | "delText"
-            | "tblPr" | "tblGrid" | "sectPr" | "rPrChange" | "pPrChange" | "tcPrChange"
-            | "trPrChange" | "tblPrChange" | "footnoteReference" | "endnoteReference"
-            | "commentReference" => self.skip_subtree(empty),
+            "pPr" | "sdtPr" | "sdtEndPr" | "instrText" | "delInstrText" | "delText" | "tblPr"
+            | "tblGrid" | "sectPr" | "rPrChange" | "pPrChange" | "tcPrChange" | "trPrChange"
+            | "tblPrChange" | "footnoteReference" | "endnoteReference" | "commentReference" => {
+                self.skip_subtree(empty)
+            }
             "r" => {
                 self.run_hidden = false;
             }
@@ -722,7 +721,9 @@ impl<'f> Parser<'f> {
                         let loc = self.location(here);
                         self.diags.push(Diagnostic::warning(
                             "I334",
-                            format!("单元格的跨列数 gridSpan=\"{raw}\" 不是有效的正整数，按 1 列读取"),
+                            format!(
+                                "单元格的跨列数 gridSpan=\"{raw}\" 不是有效的正整数，按 1 列读取"
+                            ),
                             loc,
                         ));
                         1
@@ -1070,8 +1071,22 @@ mod tests {
         assert_eq!(rows[0].cells[1].covered, Some(Covered::Left));
         assert_eq!(rows[1].cells[0].row_span, 2);
         assert_eq!(rows[2].cells[0].covered, Some(Covered::Above));
-        assert_eq!(rows[2].cells[0].pos, Pos::Table { table: 1, row: 2, col: 1 });
-        assert_eq!(rows[0].cells[2].pos, Pos::Table { table: 1, row: 1, col: 3 });
+        assert_eq!(
+            rows[2].cells[0].pos,
+            Pos::Table {
+                table: 1,
+                row: 2,
+                col: 1
+            }
+        );
+        assert_eq!(
+            rows[0].cells[2].pos,
+            Pos::Table {
+                table: 1,
+                row: 1,
+                col: 3
+            }
+        );
         assert!(page.diagnostics.is_empty(), "{:?}", page.diagnostics);
     }
 
@@ -1085,7 +1100,14 @@ mod tests {
             tc("", &p("c")),
         ));
         assert_eq!(texts(&page), [vec!["", "标题", ""], vec!["a", "b", "c"]]);
-        assert_eq!(page.grid.rows[0].cells[1].pos, Pos::Table { table: 1, row: 1, col: 2 });
+        assert_eq!(
+            page.grid.rows[0].cells[1].pos,
+            Pos::Table {
+                table: 1,
+                row: 1,
+                col: 2
+            }
+        );
     }
 
     #[test]
@@ -1110,8 +1132,14 @@ mod tests {
         let kinds: Vec<RowKind> = page.grid.rows.iter().map(|r| r.kind).collect();
         assert_eq!(kinds[0], RowKind::Text);
         assert_eq!(kinds[3], RowKind::Table);
-        assert_eq!(page.grid.rows[1].cells[0].pos, Pos::Paragraph { paragraph: 3 });
-        assert_eq!(page.grid.rows[4].cells[0].pos, Pos::Paragraph { paragraph: 4 });
+        assert_eq!(
+            page.grid.rows[1].cells[0].pos,
+            Pos::Paragraph { paragraph: 3 }
+        );
+        assert_eq!(
+            page.grid.rows[4].cells[0].pos,
+            Pos::Paragraph { paragraph: 4 }
+        );
     }
 
     #[test]
@@ -1157,7 +1185,11 @@ mod tests {
 
     #[test]
     fn nested_tables_follow_the_outer_table() {
-        let inner = format!("<w:tbl><w:tr>{}{}</w:tr></w:tbl>", tc("", &p("一级指标")), tc("", &p("二级指标")));
+        let inner = format!(
+            "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            tc("", &p("一级指标")),
+            tc("", &p("二级指标"))
+        );
         let page = read_body(&format!(
             "<w:tbl><w:tr>{}{}</w:tr></w:tbl><w:tbl><w:tr>{}</w:tr></w:tbl>",
             tc("", &p("附件")),
@@ -1172,10 +1204,27 @@ mod tests {
                 vec!["后表"],
             ]
         );
-        assert_eq!(page.grid.rows[1].cells[1].pos, Pos::Table { table: 2, row: 1, col: 2 });
-        assert_eq!(page.grid.rows[2].cells[0].pos, Pos::Table { table: 3, row: 1, col: 1 });
+        assert_eq!(
+            page.grid.rows[1].cells[1].pos,
+            Pos::Table {
+                table: 2,
+                row: 1,
+                col: 2
+            }
+        );
+        assert_eq!(
+            page.grid.rows[2].cells[0].pos,
+            Pos::Table {
+                table: 3,
+                row: 1,
+                col: 1
+            }
+        );
         assert_eq!(codes(&page), ["I330"]);
-        assert_eq!(page.diagnostics[0].location.cell.as_deref(), Some("表2 第1行第1列"));
+        assert_eq!(
+            page.diagnostics[0].location.cell.as_deref(),
+            Some("表2 第1行第1列")
+        );
     }
 
     #[test]
@@ -1202,8 +1251,7 @@ mod tests {
     fn other_namespace_prefixes_and_fallbacks() {
         let xml = format!(
             "<x:document xmlns:x=\"{}\" xmlns:mc=\"{}\"><x:body><x:p><mc:AlternateContent><mc:Choice Requires=\"wps\"><x:r><x:t>甲</x:t></x:r></mc:Choice><mc:Fallback><x:r><x:t>甲</x:t></x:r></mc:Fallback></mc:AlternateContent></x:p></x:body></x:document>",
-            WML,
-            MC
+            WML, MC
         );
         let page = read_document_xml(&xml, None).unwrap();
         assert_eq!(texts(&page), [vec!["甲"]]);
@@ -1212,27 +1260,41 @@ mod tests {
     #[test]
     fn damaged_or_hostile_xml_is_refused() {
         assert!(matches!(
-            read_document_xml(&wrap_body("<w:tbl><w:tr>").replace("</w:body></w:document>", ""), None),
+            read_document_xml(
+                &wrap_body("<w:tbl><w:tr>").replace("</w:body></w:document>", ""),
+                None
+            ),
             Err(DocxError::Corrupt(_))
         ));
         assert!(matches!(
             read_document_xml("<w:document><w:body></w:p></w:body></w:document>", None),
             Err(DocxError::Corrupt(_))
         ));
-        let deep = format!("{}{}", "<w:sdt>".repeat(MAX_DEPTH + 1), "</w:sdt>".repeat(MAX_DEPTH + 1));
+        let deep = format!(
+            "{}{}",
+            "<w:sdt>".repeat(MAX_DEPTH + 1),
+            "</w:sdt>".repeat(MAX_DEPTH + 1)
+        );
         assert!(matches!(
             read_document_xml(&wrap_body(&deep), None),
             Err(DocxError::TooLarge(_))
         ));
         let wide = format!(
             "<w:tbl>{}</w:tbl>",
-            format!("<w:tr>{}</w:tr>", "<w:tc><w:tcPr><w:gridSpan w:val=\"1000\"/></w:tcPr></w:tc>").repeat(2100)
+            format!(
+                "<w:tr>{}</w:tr>",
+                "<w:tc><w:tcPr><w:gridSpan w:val=\"1000\"/></w:tcPr></w:tc>"
+            )
+            .repeat(2100)
         );
         assert!(matches!(
             read_document_xml(&wrap_body(&wide), None),
             Err(DocxError::TooLarge(_))
         ));
-        assert!(matches!(read(b"PK\x03\x04word/document.xml", None), Err(DocxError::Corrupt(_))));
+        assert!(matches!(
+            read(b"PK\x03\x04word/document.xml", None),
+            Err(DocxError::Corrupt(_))
+        ));
     }
 
     #[test]

@@ -270,6 +270,28 @@ fn main() -> Result<(), XlsxError> {
     s.put(8, 5, V::N(1.0, "0%"));
     save(&dir.join("repeated-labels.xlsx"), &[s])?;
 
+    // Numbers shown through number formats, as clerks type them: thousands separators, fixed
+    // decimals, percentages and dates (a 时效指标 due date). Its .xls and .ods copies (made with
+    // LibreOffice, see fixtures/README.md) must read the same.
+    let mut s = Sheet::new("Sheet1");
+    standard_project(&mut s, p(3), true, Groups::Merged);
+    let formatted = [
+        (3, 2, V::N(1234.5, "#,##0.00")),
+        (3, 4, V::N(1234.5, "#,##0.00")),
+        (3, 6, V::N(0.0, "0.00")),
+        (6, 5, V::N(12212.0, "#,##0")),
+        (7, 5, V::N(1.0, "0%")),
+        (8, 5, V::N(0.955, "0.0%")),
+        (9, 5, V::N(3.9, "0.00")),
+        (10, 5, V::N(44742.0, "yyyy\"年\"m\"月\"d\"日\"")),
+        (11, 5, V::N(44561.0, "yyyy/m/d")),
+    ];
+    for (r, c, v) in formatted {
+        s.cells.retain(|(rr, cc, _)| (*rr, *cc) != (r, c));
+        s.put(r, c, v);
+    }
+    save(&dir.join("number-formats.xlsx"), &[s])?;
+
     // 一级/二级 only on the first row of each group, blank below (merges flattened).
     let mut s = Sheet::new("Sheet1");
     standard_project(&mut s, p(4), true, Groups::BlankBelow);
