@@ -78,7 +78,7 @@ pub enum DocxError {
     #[error("Word 文档过大，无法读取：{0}；请只保留绩效目标表，另存为 .docx 后再转换")]
     TooLarge(String),
     /// A binary word-processing format this reader does not read (.doc, .wps).
-    #[error("这是{0}，本程序不能读取；请在 Word 或 WPS 中打开，另存为 .docx 后再转换")]
+    #[error("这是 {0}，本程序不能读取；请在 Word 或 WPS 中打开，另存为 .docx 后再转换")]
     Legacy(&'static str),
 }
 
@@ -478,12 +478,10 @@ impl<'f> Parser<'f> {
                     }
                     self.open(&e, false)?;
                 }
-                Event::Empty(e) => {
-                    if self.skip.is_none() {
-                        self.depth += 1;
-                        self.open(&e, true)?;
-                        self.depth -= 1;
-                    }
+                Event::Empty(e) if self.skip.is_none() => {
+                    self.depth += 1;
+                    self.open(&e, true)?;
+                    self.depth -= 1;
                 }
                 Event::End(e) => {
                     if let Some(d) = self.skip {
@@ -912,23 +910,24 @@ impl<'f> Parser<'f> {
                         loc,
                     ));
                 }
-                if cell.hmerge == Some(Merge::Continue) && c > 0 {
-                    if let Some((or, oc)) = origin[r][c - 1].filter(|&(or, _)| or == r) {
-                        let origin_pos = {
-                            let o = slots[or][oc].as_mut().expect("an origin slot");
-                            o.col_span += span as u32;
-                            o.pos
-                        };
-                        if !text.trim().is_empty() {
-                            self.hidden_in_merge(&text, pos);
-                        }
-                        for k in 0..span {
-                            slots[r][c + k] = Some(Cell::covered(Covered::Left, origin_pos));
-                            origin[r][c + k] = Some((or, oc));
-                        }
-                        c += span;
-                        continue;
+                if cell.hmerge == Some(Merge::Continue)
+                    && c > 0
+                    && let Some((or, oc)) = origin[r][c - 1].filter(|&(or, _)| or == r)
+                {
+                    let origin_pos = {
+                        let o = slots[or][oc].as_mut().expect("an origin slot");
+                        o.col_span += span as u32;
+                        o.pos
+                    };
+                    if !text.trim().is_empty() {
+                        self.hidden_in_merge(&text, pos);
                     }
+                    for k in 0..span {
+                        slots[r][c + k] = Some(Cell::covered(Covered::Left, origin_pos));
+                        origin[r][c + k] = Some((or, oc));
+                    }
+                    c += span;
+                    continue;
                 }
                 slots[r][c] = Some(Cell {
                     col_span: span as u32,
@@ -1238,6 +1237,19 @@ mod tests {
         ));
         assert_eq!(texts(&page), [vec!["无处合并", "甲"], vec!["乙", ""]]);
         assert_eq!(codes(&page), ["I334", "I332", "I333"]);
+    }
+
+    #[test]
+    fn legacy_horizontal_merges_are_spans() {
+        let page = read_body(&format!(
+            "<w:tbl><w:tr>{}{}{}</w:tr></w:tbl>",
+            tc("<w:hMerge w:val=\"restart\"/>", &p("项目名称")),
+            tc("<w:hMerge/>", "<w:p/>"),
+            tc("", &p("城市低保")),
+        ));
+        assert_eq!(texts(&page), [vec!["项目名称", "", "城市低保"]]);
+        assert_eq!(page.grid.rows[0].cells[0].col_span, 2);
+        assert_eq!(page.grid.rows[0].cells[1].covered, Some(Covered::Left));
     }
 
     #[test]
