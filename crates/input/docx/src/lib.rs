@@ -860,20 +860,26 @@ impl<'f> Parser<'f> {
             row: row as u32 + 1,
             col: col as u32 + 1,
         };
+        // The whole table's slots are counted before any is allocated.
+        let width = |spec: &RowSpec| {
+            spec.before as usize
+                + spec.after as usize
+                + spec.cells.iter().map(|c| c.span as usize).sum::<usize>()
+        };
+        let total: usize = rows.iter().map(width).sum();
+        let widest = rows.iter().map(width).max().unwrap_or(0);
+        self.slots += total;
+        if self.slots > MAX_SLOTS || widest > MAX_COLUMNS as usize * 2 {
+            return Err(DocxError::TooLarge(format!(
+                "表{number} 的单元格超过 {MAX_SLOTS} 个或单行超过 {} 列",
+                MAX_COLUMNS * 2
+            )));
+        }
         let mut slots: Vec<Vec<Option<Cell>>> = Vec::with_capacity(rows.len());
         // For each slot, the origin of the range covering it.
         let mut origin: Vec<Vec<Option<(usize, usize)>>> = Vec::with_capacity(rows.len());
         for (r, spec) in rows.into_iter().enumerate() {
-            let width = spec.before as usize
-                + spec.after as usize
-                + spec.cells.iter().map(|c| c.span as usize).sum::<usize>();
-            self.slots += width;
-            if self.slots > MAX_SLOTS || width > MAX_COLUMNS as usize * 2 {
-                return Err(DocxError::TooLarge(format!(
-                    "表{number} 的单元格超过 {MAX_SLOTS} 个或单行超过 {} 列",
-                    MAX_COLUMNS * 2
-                )));
-            }
+            let width = width(&spec);
             slots.push(vec![None; width]);
             origin.push(vec![None; width]);
             let mut c = spec.before as usize;
