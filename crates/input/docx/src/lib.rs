@@ -129,11 +129,22 @@ pub fn legacy(bytes: &[u8], name: &str) -> Option<DocxError> {
             .collect::<Vec<u8>>()
     };
     let wps_name = name.to_lowercase().ends_with(".wps");
-    let word = contains(bytes, &utf16("WordDocument"));
-    // Microsoft Works word processor documents keep their text in a `MatOST` stream.
-    let works = contains(bytes, &utf16("MatOST"));
-    let workbook = contains(bytes, &utf16("Workbook")) || contains(bytes, &utf16("Book"));
-    if word || works || wps_name && !workbook {
+    // The streams at the root decide (a workbook may embed a Word object, and the other way
+    // round); a file too damaged to open is judged by the stream names in its bytes.
+    let (word, works, workbook) = match cfb::CompoundFile::open(Cursor::new(bytes)) {
+        Ok(file) => (
+            file.is_stream("/WordDocument"),
+            // Microsoft Works word processor documents keep their text in a `MatOST` stream.
+            file.is_stream("/MatOST"),
+            file.is_stream("/Workbook") || file.is_stream("/Book"),
+        ),
+        Err(_) => (
+            contains(bytes, &utf16("WordDocument")),
+            contains(bytes, &utf16("MatOST")),
+            contains(bytes, &utf16("Workbook")),
+        ),
+    };
+    if (word || works) && !workbook || wps_name && !workbook {
         Some(DocxError::Legacy(if wps_name || works {
             "WPS 文字或 Works 文档（.wps，旧的二进制格式）"
         } else {
