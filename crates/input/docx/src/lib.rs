@@ -144,7 +144,7 @@ pub fn legacy(bytes: &[u8], name: &str) -> Option<DocxError> {
             contains(bytes, &utf16("Workbook")),
         ),
     };
-    if (word || works) && !workbook || wps_name && !workbook {
+    if (word || works || wps_name) && !workbook {
         Some(DocxError::Legacy(if wps_name || works {
             "WPS 文字或 Works 文档（.wps，旧的二进制格式）"
         } else {
