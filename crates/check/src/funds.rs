@@ -49,6 +49,9 @@ pub fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 loc,
             ));
         }
+        (Some(_), None, None) if project.department_funds.is_some() => {
+            // A 部门整体 table splits its money by 基本支出/项目支出, not by source.
+        }
         (Some(total), None, None) => {
             out.push(Diagnostic::warning(
                 FUNDS_BLANK,

@@ -22,6 +22,9 @@ pub struct Header {
     pub unit: Option<usize>,
     /// 指标性质 column, whose sign is put before the value.
     pub sign: Option<usize>,
+    /// 中期指标值 column beside the 年度 value column (88号, one column group): read into the
+    /// 中期 indicators, never as the value.
+    pub mid_value: Option<usize>,
     /// Other named columns (序号, 分值, 备注 …): their header text. Their cells are not part
     /// of the IR; they are counted and reported once per column.
     pub extra: Vec<(usize, String)>,
@@ -87,6 +90,7 @@ impl Header {
                 value: find(Column::Value),
                 unit: find(Column::Unit),
                 sign: find(Column::Sign),
+                mid_value: find(Column::MidValue).filter(|_| find(Column::Value).is_some()),
                 extra: Vec::new(),
                 span: group_start..if next < cols.len() { next } else { usize::MAX },
                 level3_stop: (level3 + 1..next).find(|&i| {
@@ -113,15 +117,22 @@ impl Header {
             || Some(i) == self.value
             || Some(i) == self.unit
             || Some(i) == self.sign
+            || Some(i) == self.mid_value
     }
 
     /// The columns after 三级指标 that still belong to it (a flattened merged cell).
     fn level3_end(&self, width: usize) -> usize {
-        let next = [self.value, self.unit, self.sign, self.level3_stop]
-            .into_iter()
-            .flatten()
-            .filter(|&c| c > self.level3)
-            .min();
+        let next = [
+            self.value,
+            self.unit,
+            self.sign,
+            self.mid_value,
+            self.level3_stop,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|&c| c > self.level3)
+        .min();
         next.unwrap_or(width).max(self.level3 + 1)
     }
 
@@ -206,6 +217,8 @@ const VALUE_QUANTIFIED: i32 = 3;
 const VALUE_TEXT: i32 = 2;
 /// An empty value cell.
 const VALUE_EMPTY: i32 = -2;
+/// A value cell holding a level-1/level-2 name: the row is pushed too far right.
+const VALUE_IS_LABEL: i32 = -3;
 /// Text pushed off either end of the row (or of its column group).
 const OFF_ROW: i32 = -4;
 /// Text landing in a column the header does not name.
@@ -265,6 +278,8 @@ fn alignment_score(
         let v = at(vcol);
         score += if v.is_empty() {
             VALUE_EMPTY
+        } else if fw.level1(&label_name(v)).is_some() || fw.level2(&label_name(v)).is_some() {
+            VALUE_IS_LABEL
         } else if Value::parse(v).is_quantified() {
             VALUE_QUANTIFIED
         } else {
@@ -553,11 +568,30 @@ pub fn resolve_counted(
         work,
     );
 
-    // Level 2 within each level-1 group: a row fits when its level-3 name is of that kind.
+    // Level 2 within each level-1 group: a row fits when its level-3 name is of that kind —
+    // said by its head noun (the keyword that ends the name: 覆盖率 in 补助覆盖率), or by its
+    // unit. A keyword inside the name only qualifies it (资金 in 资助资金发放 is no cost): such
+    // a name decides nothing here, and a blank row keeps the group above.
+    let headed: Vec<Option<&str>> = rows
+        .iter()
+        .zip(&class)
+        .map(|(r, c)| {
+            let c = (*c)?;
+            let name = normalize_label(&r.level3);
+            let keywords = || {
+                fw.classify
+                    .iter()
+                    .filter(|k| k.level2 == c)
+                    .flat_map(|k| k.keywords.iter())
+            };
+            let by_unit = !keywords().any(|k| name.contains(k.as_str()));
+            (by_unit || keywords().any(|k| name.ends_with(k.as_str()))).then_some(c)
+        })
+        .collect();
     let l2_slots: Vec<Slot> = rows.iter().map(|r| r.level2.clone()).collect();
     let same_group = |a: usize, b: usize| level1[a] == level1[b];
     let l2_fit = |i: usize, label: &str| -> i32 {
-        match (class[i], fw.level2(&label_name(label))) {
+        match (headed[i], fw.level2(&label_name(label))) {
             (Some(c), Some(l)) => {
                 if c == l {
                     1
@@ -691,4 +725,69 @@ fn fill(
         i = j;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(l1: Slot, l2: Slot, l3: &str, value: &str) -> RawIndicator {
+        RawIndicator {
+            level1: l1,
+            level2: l2,
+            level3: l3.to_string(),
+            value: value.to_string(),
+            location: Location::default(),
+        }
+    }
+
+    /// 5,000 rows with blank 一级/二级 between two labelled rows: the repair looks at each
+    /// blank row a constant number of times (it used to score every split point: quadratic).
+    #[test]
+    fn blank_label_repair_is_linear() {
+        let fw = Framework::standard();
+        for n in [500usize, 5_000] {
+            let mut rows = vec![raw(
+                Slot::Text("产出指标".into()),
+                Slot::Text("数量指标".into()),
+                "发放人数",
+                "≥10人",
+            )];
+            for k in 0..n {
+                let name = if k % 2 == 0 {
+                    "资金发放及时率"
+                } else {
+                    "补助覆盖率"
+                };
+                rows.push(raw(Slot::Blank, Slot::Blank, name, "≥90%"));
+            }
+            rows.push(raw(
+                Slot::Text("效益指标".into()),
+                Slot::Text("社会效益指标".into()),
+                "群众生活水平",
+                "有效提升",
+            ));
+            let mut diags = Vec::new();
+            let mut work = Work::default();
+            let out = resolve_counted(fw, rows, &mut diags, &mut work);
+            assert_eq!(out.len(), n + 2);
+            // Level 1 and level 2 each see the run once, two fits per blank row.
+            assert!(work.fits <= 4 * n, "n = {n}: {} fits", work.fits);
+            // Four distinct (level-3 name, unit) pairs: each classified once.
+            assert_eq!(work.classified, 4);
+            assert!(out[1..=n].iter().all(|r| r.level1 == "产出指标"));
+        }
+    }
+
+    #[test]
+    fn display_names_lose_spaces_and_score_bands_only() {
+        assert_eq!(display_name("产 出 指 标\n(40分)"), "产出指标");
+        assert_eq!(display_name("成本指标(0-20)分"), "成本指标");
+        assert_eq!(display_name("满意度指标（10分）"), "满意度指标");
+        assert_eq!(
+            display_name("数量指标（或建筑规模指标）"),
+            "数量指标（或建筑规模指标）"
+        );
+        assert_eq!(display_name("社会效益\n指标"), "社会效益指标");
+    }
 }

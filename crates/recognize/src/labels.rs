@@ -123,17 +123,6 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
         Some(Label::MidGoal)
     } else if is(&v.project_name, &n) {
         Some(Label::ProjectName)
-    } else if let Some(rest) = v
-        .funds_group
-        .iter()
-        .find_map(|g| n.strip_prefix(g.as_str()))
-    {
-        let unit = rest.trim_matches(|c| c == '(' || c == ')');
-        match unit {
-            "" | "万元" => Some(Label::Funds { yuan: false }),
-            "元" => Some(Label::Funds { yuan: true }),
-            _ => None,
-        }
     } else if is(&v.funds_total, &n) {
         Some(Label::FundsTotal)
     } else if is(&v.funds_fiscal, &n) {
@@ -146,6 +135,18 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
         Some(Label::FundsProject)
     } else if is(&v.goal, &n) {
         Some(Label::Goal)
+    } else if let Some(rest) = v
+        .funds_group
+        .iter()
+        .find_map(|g| n.strip_prefix(g.as_str()))
+    {
+        // The group label over the amounts, with the unit they are in.
+        let unit = rest.trim_matches(|c| c == '(' || c == ')');
+        match unit {
+            "" | "万元" => Some(Label::Funds { yuan: false }),
+            "元" => Some(Label::Funds { yuan: true }),
+            _ => None,
+        }
     } else {
         None
     }

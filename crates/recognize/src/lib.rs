@@ -655,6 +655,28 @@ impl<'a> Recognizer<'a> {
                     e.3 += 1;
                 }
             }
+            if let Some(mid_col) = header.mid_value.filter(|_| !midterm) {
+                // 中期指标值 beside 年度指标值: the same row, read through the 中期 column
+                // (its repairs were reported with the 年度 reading).
+                let mid = Header {
+                    value: Some(mid_col),
+                    sign: None,
+                    unit: None,
+                    mid_value: None,
+                    ..header.clone()
+                };
+                let mut repeat = Vec::new();
+                let mid_raw = indicators::read_row(
+                    self.fw,
+                    row,
+                    &mid,
+                    width,
+                    window,
+                    loc.clone(),
+                    &mut repeat,
+                );
+                read.push((true, mid.level1, mid_raw));
+            }
             read.push((midterm, header.level1, raw));
         }
         // A 年度 group printed without a 一级指标 column shares the 中期 group's.
@@ -878,7 +900,8 @@ impl<'a> Recognizer<'a> {
         project.indicators = self.indicators(b.raw, value_column);
         let mid_value_column = b.mid_header.as_ref().is_some_and(|h| h.value.is_some());
         project.midterm_indicators = self.indicators(b.mid_raw, mid_value_column);
-        if project.project_name.is_empty() {
+        if project.project_name.is_empty() && project.kind != Some(TableKind::Department) {
+            // (A 部门整体 table names its department, not a project.)
             self.diags.push(Diagnostic::warning(
                 "R109",
                 "项目缺少“项目名称”".to_string(),
