@@ -331,7 +331,11 @@ fn outputs_never_land_on_inputs_however_the_folders_nest() {
         .assert()
         .success();
     for ((to, _), bytes) in inputs.iter().zip(&before) {
-        assert_eq!(&std::fs::read(p.join(to)).unwrap(), bytes, "{to} was changed");
+        assert_eq!(
+            &std::fs::read(p.join(to)).unwrap(),
+            bytes,
+            "{to} was changed"
+        );
     }
     let report = report(&p);
     for (to, _) in inputs {
