@@ -596,7 +596,7 @@ impl<'a> Recognizer<'a> {
         let texts = indicators::row_texts(row);
         // A 自评表 row that scores the budget (预算执行率) or sums the scores (总分): its name
         // stands where a 一级指标 would and it has no 三级指标. It is no indicator.
-        if let Some(name) = score_row(&self.vocab.labels, &texts, &header) {
+        if let Some(name) = score_row(self.vocab.labels, &texts, &header) {
             self.diags.push(Diagnostic::info(
                 "R121",
                 format!("“{name}”行是自评表的得分行，不是绩效指标，未作为指标读取"),
