@@ -418,6 +418,30 @@ mod tests {
     }
 
     #[test]
+    fn a_template_adds_label_variants_without_a_release() {
+        use jixiao_model::framework::{Framework, STANDARD_TOML};
+        let text = format!("{STANDARD_TOML}\n[labels]\nfunds_total = [\"本年 预算：\"]\n");
+        let fw = Framework::from_toml(&text).unwrap();
+        assert_eq!(super::label(&fw.labels, "本年预算"), Some(Label::FundsTotal));
+        // The built-in names stay.
+        assert_eq!(super::label(&fw.labels, "年度资金总额"), Some(Label::FundsTotal));
+        assert_eq!(label("本年预算"), None);
+        let bad = format!("{STANDARD_TOML}\n[labels]\nno_such_list = [\"x\"]\n");
+        assert!(Framework::from_toml(&bad).is_err());
+    }
+
+    #[test]
+    fn each_distinct_cell_text_is_classified_once() {
+        let v = Vocab::new(Labels::standard());
+        for _ in 0..100 {
+            assert_eq!(v.of("一级指标").column, Some(Column::Level1));
+            assert_eq!(v.of("预算单位").label, Some(Label::BudgetUnit));
+            assert_eq!(v.of("≥90%").label, None);
+        }
+        assert_eq!(v.classified(), 3);
+    }
+
+    #[test]
     fn score_bands_and_second_colons() {
         assert_eq!(strip_score_band("产出指标(40分)"), "产出指标");
         assert_eq!(strip_score_band("成本指标(0-20)分"), "成本指标");
