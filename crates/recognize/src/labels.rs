@@ -422,9 +422,15 @@ mod tests {
         use jixiao_model::framework::{Framework, STANDARD_TOML};
         let text = format!("{STANDARD_TOML}\n[labels]\nfunds_total = [\"本年 预算：\"]\n");
         let fw = Framework::from_toml(&text).unwrap();
-        assert_eq!(super::label(&fw.labels, "本年预算"), Some(Label::FundsTotal));
+        assert_eq!(
+            super::label(&fw.labels, "本年预算"),
+            Some(Label::FundsTotal)
+        );
         // The built-in names stay.
-        assert_eq!(super::label(&fw.labels, "年度资金总额"), Some(Label::FundsTotal));
+        assert_eq!(
+            super::label(&fw.labels, "年度资金总额"),
+            Some(Label::FundsTotal)
+        );
         assert_eq!(label("本年预算"), None);
         let bad = format!("{STANDARD_TOML}\n[labels]\nno_such_list = [\"x\"]\n");
         assert!(Framework::from_toml(&bad).is_err());
