@@ -316,10 +316,22 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
         }
         Format::Markdown => {
             let decoded = decode(bytes)?;
-            let page = jixiao_markdown::read_page(&decoded.text, Some(name));
+            // A text may be in any of several shapes: each plausible reading is recognized
+            // and the one the form explains best is kept (R130 says when it is not the plain one).
+            let mut readings = jixiao_markdown::readings(&decoded.text, Some(name));
+            let candidates: Vec<_> = readings
+                .iter()
+                .map(|r| (r.shape, r.page.grid.clone()))
+                .collect();
+            let recognize_options = jixiao_recognize::Options {
+                framework: options.framework,
+            };
+            let mut choice = jixiao_recognize::score::choose(&candidates, &recognize_options);
             let mut diags = encoding_note(name, decoded.encoding);
-            diags.extend(page.diagnostics);
-            Ok(recognize(&[page.grid], diags, options))
+            diags.append(&mut readings[choice.index].page.diagnostics);
+            diags.append(&mut choice.document.diagnostics);
+            choice.document.diagnostics = diags;
+            Ok(choice.document)
         }
         Format::Html => {
             let (decoded, charset_diags) = jixiao_html::decode(bytes, Some(name))?;

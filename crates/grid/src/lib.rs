@@ -170,6 +170,50 @@ impl Row {
     }
 }
 
+/// How a text reader cut a text into cells. A text does not say which of its shapes it is, so
+/// the Markdown/text reader proposes one [`Grid`] per plausible shape and the recognizer keeps
+/// the reading the form explains best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// As read today: TAB-separated rows, `|`-led pipe tables, `<table>` blocks, prose lines.
+    Plain,
+    /// Pipe rows with or without a leading `|` and a `|---|` line; `| ||||` runs at line ends
+    /// are colspan residue, not cells; a `|`-led row that does not close continues on the
+    /// next lines.
+    Pipes,
+    /// One cell per line ending in ` |`; a lone `|` line starts each row; `||`, `||||` lines
+    /// are residue.
+    CellPerLine,
+    /// One cell per paragraph (blank lines between cells; a paragraph of spaces is an empty
+    /// cell) with no row markers: the rows of such a grid are a *stream* of one-cell rows whose
+    /// real rows the recognizer rebuilds.
+    CellPerParagraph,
+    /// Cells separated by runs of two or more spaces (fixed-width text); indentation stands
+    /// for empty leading cells and a line holding only the tail of a wrapped cell is joined.
+    Spaces,
+    /// Cells separated by single spaces (when cells hold no spaces).
+    SingleSpace,
+}
+
+impl Shape {
+    /// True when the grid's rows are a stream of cells (one cell per row) rather than rows.
+    pub fn is_stream(self) -> bool {
+        matches!(self, Shape::CellPerParagraph)
+    }
+
+    /// The shape as a clerk would describe it, in Chinese, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Shape::Plain => "按制表符/Markdown 表格原样读取",
+            Shape::Pipes => "按“|”分隔的表格行读取（无分隔线、行尾多余的“|”不算单元格）",
+            Shape::CellPerLine => "按“每行一个单元格、单独的“|”行开始新行”读取",
+            Shape::CellPerParagraph => "按“每段一个单元格”读取，并按表格结构重建行",
+            Shape::Spaces => "按“两个以上空格分隔单元格”（等宽排版）读取",
+            Shape::SingleSpace => "按“单个空格分隔单元格”读取",
+        }
+    }
+}
+
 /// The rows read from one input (a text file, a sheet, an HTML page).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Grid {

@@ -42,6 +42,8 @@
 
 mod indicators;
 pub mod labels;
+pub mod score;
+pub mod stream;
 
 use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
