@@ -31,11 +31,12 @@ fn load(file: &str) -> jixiao::model::Document {
 
 #[test]
 fn every_fixture_is_listed() {
-    let mut inputs: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.ends_with(".expected.json") && n != "README.md")
-        .collect();
+    let mut inputs: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".expected.json") && n != "README.md")
+            .collect();
     inputs.sort();
     let listed: Vec<&str> = FIXTURES.iter().map(|f| f.0).collect();
     assert_eq!(inputs, listed);
@@ -59,7 +60,10 @@ fn each_shape_reads_to_its_golden() {
         );
         // Every indicator has its level-3 name and value; none comes out empty.
         for i in doc.projects.iter().flat_map(|p| &p.indicators) {
-            assert!(!i.level3.is_empty() && !i.value.raw.is_empty(), "{file}: {i:?}");
+            assert!(
+                !i.level3.is_empty() && !i.value.raw.is_empty(),
+                "{file}: {i:?}"
+            );
         }
         assert_eq!(jixiao::failed(&doc), *count == 0, "{file}");
     }
@@ -68,8 +72,9 @@ fn each_shape_reads_to_its_golden() {
 #[test]
 fn a_table_read_as_it_is_stays_so() {
     // The seed is TAB text: no other reading is kept, and nothing is said about it.
-    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/heshuo-2022.md"))
-        .unwrap();
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/heshuo-2022.md"))
+            .unwrap();
     let doc = jixiao::load("heshuo-2022.md", &bytes, &jixiao::Options::default()).unwrap();
     assert!(doc.diagnostics.iter().all(|d| d.code != "R130"));
     let n: usize = doc.projects.iter().map(|p| p.indicators.len()).sum();

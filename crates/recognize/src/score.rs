@@ -23,9 +23,11 @@ use jixiao_model::{Diagnostic, Document, Location, Severity};
 pub struct Weights {
     /// An indicator with both a level-3 name and a value.
     pub indicator: i64,
-    /// An indicator with only one of level-3 name and value.
+    /// An indicator with only one of level-3 name and value: more often a line of text cut
+    /// into cells that are no indicator than a real one, so it counts against the reading.
     pub half_indicator: i64,
-    /// An indicator whose level 1 (and, separately, level 2) is a name the framework knows.
+    /// A whole indicator whose level 1 (and, separately, level 2) is a name the framework
+    /// knows.
     pub known_level: i64,
     /// A header-block field found: project name, budget unit, goal.
     pub header_field: i64,
@@ -41,11 +43,11 @@ pub struct Weights {
     pub error: i64,
 }
 
-/// The weights used: an indicator read whole is worth more than any header field, text left
-/// over costs a little, an error costs as much as three indicators.
+/// The weights used: an indicator read whole is worth more than any header field, half an
+/// indicator costs, text left over costs a little, an error costs as much as three indicators.
 pub const WEIGHTS: Weights = Weights {
     indicator: 10,
-    half_indicator: 2,
+    half_indicator: -3,
     known_level: 1,
     header_field: 3,
     funds_amount: 2,
@@ -67,7 +69,7 @@ pub fn score(doc: &Document, fw: &Framework, w: &Weights) -> i64 {
                 (false, false) => 0,
                 _ => w.half_indicator,
             };
-            if named || valued {
+            if named && valued {
                 s += w.known_level * i64::from(fw.level1(&i.level1).is_some());
                 s += w.known_level * i64::from(fw.level2(&i.level2).is_some());
             }

@@ -136,7 +136,14 @@ fn block(
         }
         let mut slots: Vec<Option<Cell>> = vec![None; width];
         let first = k;
-        if fw.level1(&cell.text).is_some() {
+        // A name that is both a level 1 and a level 2 (成本指标 in the 2021 framework) is the
+        // level 1 when a level-2 name follows it, else the level 2.
+        let is_l1 = fw.level1(&cell.text).is_some()
+            && (fw.level2(&cell.text).is_none()
+                || cells
+                    .get(k + 1)
+                    .is_some_and(|n| fw.level2(&n.text).is_some()));
+        if is_l1 {
             slots[l1] = Some(cell.clone());
             k += 1;
         }
@@ -165,13 +172,25 @@ fn block(
             }
         }
         let anchor = cells[first].pos;
+        let blank = |col: usize| slots[col].as_ref().is_none_or(|c| c.is_blank());
+        if blank(l3) && (l3 + 1..width).all(blank) {
+            // A group label followed by empty cells: a group with no indicator. Its labels
+            // become text rows, which the recognizer reports as content it could not place.
+            for c in slots.into_iter().flatten().filter(|c| !c.is_blank()) {
+                out.rows.push(Row::new(RowKind::Text, vec![c]));
+            }
+            continue;
+        }
         let row_cells = slots
             .into_iter()
             .map(|s| s.unwrap_or_else(|| Cell::new("", anchor)))
             .collect();
         out.rows.push(Row::new(RowKind::Table, row_cells));
     }
-    let rebuilt = out.rows.len() - first_row;
+    let rebuilt = out.rows[first_row..]
+        .iter()
+        .filter(|r| r.kind == RowKind::Table)
+        .count();
     diags.push(Diagnostic::info(
         "R132",
         format!(
@@ -247,19 +266,33 @@ mod tests {
                 vec!["产出指标", "数量指标", "水库数量", "≥14座"],
                 vec!["", "", "渠道长度", "≥6.5公里"],
                 vec!["", "质量指标", "合格率", "=100%"],
-                vec!["", "生态效益指标", "", ""],
+                vec!["生态效益指标"],
                 vec!["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"],
             ]
         );
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "R132");
         // A lost cell takes the position of the row's first cell.
-        assert_eq!(out.rows[5].cells[0].pos, Pos::Line { line: 27, column: 1 });
+        assert_eq!(
+            out.rows[5].cells[0].pos,
+            Pos::Line {
+                line: 27,
+                column: 1
+            }
+        );
     }
 
     #[test]
     fn truncated_row_is_reported() {
-        let g = stream(&["一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "人数"]);
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "产出指标",
+            "数量指标",
+            "人数",
+        ]);
         let (out, diags) = rebuild(&g, Framework::standard());
         assert_eq!(out.rows[1].cells.len(), 4);
         assert!(diags.iter().any(|d| d.code == "R133"));

@@ -53,41 +53,46 @@ fn table() -> impl Strategy<Value = Vec<Ind>> {
     let fw = Framework::standard();
     let scheme = &fw.scheme[0];
     let sizes: Vec<usize> = scheme.level1.iter().map(|l| l.level2.len()).collect();
-    prop::collection::vec(
-        (0..sizes.len(), 0usize..8, 0..LEVEL3.len(), value()),
-        1..9,
+    prop::collection::vec((0..sizes.len(), 0usize..8, 0..LEVEL3.len(), value()), 1..9).prop_map(
+        move |rows| {
+            let mut out: Vec<Ind> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(k, (l1, l2, l3, value))| Ind {
+                    l1,
+                    l2: l2 % sizes[l1],
+                    // Numbered so that level-3 names are unique, as in a real table.
+                    l3: format!("{}{}", LEVEL3[l3], k + 1),
+                    value,
+                })
+                .collect();
+            out.sort_by_key(|i| (i.l1, i.l2));
+            out
+        },
     )
-    .prop_map(move |rows| {
-        let mut out: Vec<Ind> = rows
-            .into_iter()
-            .enumerate()
-            .map(|(k, (l1, l2, l3, value))| Ind {
-                l1,
-                l2: l2 % sizes[l1],
-                // Numbered so that level-3 names are unique, as in a real table.
-                l3: format!("{}{}", LEVEL3[l3], k + 1),
-                value,
-            })
-            .collect();
-        out.sort_by_key(|i| (i.l1, i.l2));
-        out
-    })
 }
 
 /// The table as rows of cells, merged 一级/二级 cells flattened to empty cells.
 fn rows(inds: &[Ind]) -> Vec<Vec<String>> {
     let fw = Framework::standard();
     let scheme = &fw.scheme[0];
-    let mut rows = vec![
-        vec!["一级指标".into(), "二级指标".into(), "三级指标".into(), "指标值".into()],
-    ];
+    let mut rows = vec![vec![
+        "一级指标".into(),
+        "二级指标".into(),
+        "三级指标".into(),
+        "指标值".into(),
+    ]];
     let mut last: Option<(usize, usize)> = None;
     for i in inds {
         let l1 = &scheme.level1[i.l1];
         let new_l1 = last.is_none_or(|(a, _)| a != i.l1);
         let new_l2 = new_l1 || last.is_none_or(|(_, b)| b != i.l2);
         rows.push(vec![
-            if new_l1 { l1.name.clone() } else { String::new() },
+            if new_l1 {
+                l1.name.clone()
+            } else {
+                String::new()
+            },
             if new_l2 {
                 l1.level2[i.l2].clone()
             } else {

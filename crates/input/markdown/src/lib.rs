@@ -31,8 +31,8 @@
 
 mod shapes;
 
-use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
 pub use jixiao_grid::Shape;
+use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
 pub use jixiao_html::Page;
 use pulldown_cmark::{Event, Parser, Tag};
 

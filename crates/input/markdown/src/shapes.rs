@@ -78,10 +78,16 @@ pub(crate) fn proposed(lines: &[&str]) -> Vec<Shape> {
     if paragraphs.len() >= 8 && one_line * 10 >= paragraphs.len() * 9 {
         out.push(Shape::CellPerParagraph);
     }
+    // Lines already in a table shape (TAB rows, `|`-led rows): the space shapes are only
+    // proposed for texts mostly outside them.
+    let tabled = lines
+        .iter()
+        .filter(|l| l.contains('\t') || l.trim_start().starts_with('|'))
+        .count();
     let runs = plain_lines()
         .filter(|l| space_cells(l).iter().filter(|c| !c.1.is_empty()).count() >= 2)
         .count();
-    if runs >= 3 {
+    if runs >= 3 && runs > tabled {
         out.push(Shape::Spaces);
     }
     let singles = plain_lines()
@@ -91,7 +97,7 @@ pub(crate) fn proposed(lines: &[&str]) -> Vec<Shape> {
                 && space_cells(l).len() <= 1
         })
         .count();
-    if singles >= 3 {
+    if singles >= 3 && singles > tabled {
         out.push(Shape::SingleSpace);
     }
     out
@@ -181,7 +187,9 @@ impl Reader<'_> {
         };
         self.diagnostics.push(Diagnostic::info(
             "I340",
-            format!("网页附带的内容（导航、索引号、发布信息、图片），不属于表格，已跳过：“{text}{more}”"),
+            format!(
+                "网页附带的内容（导航、索引号、发布信息、图片），不属于表格，已跳过：“{text}{more}”"
+            ),
             self.location(i),
         ));
     }
@@ -265,7 +273,11 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let column = self.lines[i].chars().take_while(|c| c.is_whitespace()).count() as u32 + 1;
+            let column = self.lines[i]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .count() as u32
+                + 1;
             let (text, closed) = match t.strip_suffix('|') {
                 Some(rest) => (rest.trim_end(), true),
                 None => (t, false),
@@ -586,10 +598,7 @@ fn split_pipes(lines: &[&str], first: usize) -> Vec<Cell> {
                 field_pos.get_or_insert(pos);
                 chars.next();
             } else if c == '|' {
-                cells.push((
-                    std::mem::take(&mut field),
-                    field_pos.take().unwrap_or(pos),
-                ));
+                cells.push((std::mem::take(&mut field), field_pos.take().unwrap_or(pos)));
             } else {
                 if !c.is_whitespace() {
                     field_pos.get_or_insert(pos);
@@ -709,12 +718,24 @@ mod tests {
 
     #[test]
     fn paragraphs_are_a_stream_with_empty_cells() {
-        let p = read("项目名称\n\n甲\n\n其他资金\n\n \n\n乙\n", Shape::CellPerParagraph);
+        let p = read(
+            "项目名称\n\n甲\n\n其他资金\n\n \n\n乙\n",
+            Shape::CellPerParagraph,
+        );
         assert_eq!(
             texts(&p),
-            vec![vec!["项目名称"], vec!["甲"], vec!["其他资金"], vec![""], vec!["乙"]]
+            vec![
+                vec!["项目名称"],
+                vec!["甲"],
+                vec!["其他资金"],
+                vec![""],
+                vec!["乙"]
+            ]
         );
-        assert_eq!(p.grid.rows[4].cells[0].pos, Pos::Line { line: 9, column: 1 });
+        assert_eq!(
+            p.grid.rows[4].cells[0].pos,
+            Pos::Line { line: 9, column: 1 }
+        );
     }
 
     #[test]
@@ -743,7 +764,10 @@ mod tests {
 
     #[test]
     fn single_spaces() {
-        let p = read("标题\n项目名称 甲\n产出指标 数量指标 人数 ≥1人\n", Shape::SingleSpace);
+        let p = read(
+            "标题\n项目名称 甲\n产出指标 数量指标 人数 ≥1人\n",
+            Shape::SingleSpace,
+        );
         assert_eq!(
             texts(&p),
             vec![
@@ -763,11 +787,11 @@ mod tests {
             proposed(&ls("| a | b |\n|---|---|\n| c | d |\n")),
             Vec::<Shape>::new()
         );
-        assert_eq!(
-            proposed(&ls("a | b\nc | d | |||\n")),
-            vec![Shape::Pipes]
-        );
+        assert_eq!(proposed(&ls("a | b\nc | d | |||\n")), vec![Shape::Pipes]);
         assert!(proposed(&ls("a  b  c\nd  e\nf  g\n")).contains(&Shape::Spaces));
         assert!(proposed(&ls("a b c\nd e\nf g\n")).contains(&Shape::SingleSpace));
+        // A TAB table with a few lines of prose is not read in the space shapes.
+        let mostly_tabs = ls("a b c\nd e\nf g\nx\ty\nx\ty\nx\ty\nx\ty\n");
+        assert!(!proposed(&mostly_tabs).contains(&Shape::SingleSpace));
     }
 }
