@@ -324,7 +324,7 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
                 .map(|r| (r.shape, r.page.grid.clone()))
                 .collect();
             let recognize_options = jixiao_recognize::Options {
-                framework: options.framework,
+                framework: &options.framework,
             };
             let mut choice = jixiao_recognize::score::choose(&candidates, &recognize_options);
             let mut diags = encoding_note(name, decoded.encoding);
