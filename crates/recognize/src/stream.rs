@@ -154,10 +154,10 @@ fn block(
             k += 1;
         }
         // 三级 name, then the value, then the columns after the value.
-        for col in l3..width {
+        for (col, slot) in slots.iter_mut().enumerate().skip(l3) {
             match cells.get(k) {
-                Some(c) if !(col > l3 && (is_label(&c.text))) => {
-                    slots[col] = Some((*c).clone());
+                Some(c) if !(col > l3 && is_label(&c.text)) => {
+                    *slot = Some((*c).clone());
                     k += 1;
                 }
                 _ => {
