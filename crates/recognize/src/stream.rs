@@ -46,20 +46,21 @@ fn loc(grid: &Grid, cell: &Cell) -> Location {
     crate::location(grid, &cell.pos)
 }
 
-fn is_label(text: &str) -> bool {
-    labels::label(text).is_some() || labels::label_with_value(text).is_some()
+fn is_label(fw: &Framework, text: &str) -> bool {
+    labels::label(&fw.labels, text).is_some()
+        || labels::label_with_value(&fw.labels, text).is_some()
 }
 
 /// The length of the run of indicator-column names starting at `k`, if it names at least
 /// 一级, 二级 (or 三级) and a value column.
-fn header_run(cells: &[&Cell], k: usize) -> Option<usize> {
+fn header_run(fw: &Framework, cells: &[&Cell], k: usize) -> Option<usize> {
     let run = cells[k..]
         .iter()
-        .take_while(|c| labels::column(&c.text).is_some())
+        .take_while(|c| labels::column(&fw.labels, &c.text).is_some())
         .count();
     let cols: Vec<labels::Column> = cells[k..k + run]
         .iter()
-        .filter_map(|c| labels::column(&c.text))
+        .filter_map(|c| labels::column(&fw.labels, &c.text))
         .collect();
     (run >= 3
         && cols.first() == Some(&labels::Column::Level1)
@@ -95,16 +96,19 @@ fn block(
             flush(&mut row, out);
             return k;
         }
-        if let Some(run) = header_run(cells, k) {
+        if let Some(run) = header_run(fw, cells, k) {
             flush(&mut row, out);
             break run;
         }
         let cell = cells[k];
-        if is_label(&cell.text) || labels::is_section_heading(&cell.text) || row.is_empty() {
+        if is_label(fw, &cell.text)
+            || labels::is_section_heading(&fw.labels, &cell.text)
+            || row.is_empty()
+        {
             flush(&mut row, out);
             row.push(cell.clone());
             // Title lines before the first label stand alone.
-            if !is_label(&cell.text) {
+            if !is_label(fw, &cell.text) {
                 flush(&mut row, out);
             }
         } else {
@@ -114,7 +118,7 @@ fn block(
     };
     let columns: Vec<Option<labels::Column>> = cells[k..k + header]
         .iter()
-        .map(|c| labels::column(&c.text))
+        .map(|c| labels::column(&fw.labels, &c.text))
         .collect();
     out.rows.push(Row::new(
         RowKind::Table,
@@ -131,7 +135,7 @@ fn block(
     let first_row = out.rows.len();
     while k < cells.len() {
         let cell = cells[k];
-        if is_label(&cell.text) || header_run(cells, k).is_some() {
+        if is_label(fw, &cell.text) || header_run(fw, cells, k).is_some() {
             break; // the next project's header block
         }
         let mut slots: Vec<Option<Cell>> = vec![None; width];
@@ -156,7 +160,7 @@ fn block(
         // 三级 name, then the value, then the columns after the value.
         for (col, slot) in slots.iter_mut().enumerate().skip(l3) {
             match cells.get(k) {
-                Some(c) if !(col > l3 && is_label(&c.text)) => {
+                Some(c) if !(col > l3 && is_label(fw, &c.text)) => {
                     *slot = Some((*c).clone());
                     k += 1;
                 }
