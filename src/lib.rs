@@ -96,7 +96,7 @@ pub fn render(
             };
             let pdf_options = jixiao_pdf::Options {
                 template: &options.template,
-                font,
+                ..jixiao_pdf::Options::with_font(font)
             };
             let written = jixiao_pdf::pdf(doc, &pdf_options)
                 .map_err(|e| RenderError::Writer(e.to_string()))?;
