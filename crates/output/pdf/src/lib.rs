@@ -192,7 +192,7 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
         let mut pdf = PdfDocument::new_with(settings);
         pdf.set_metadata(
             Metadata::new()
-                .creation_date(date.clone())
+                .creation_date(date)
                 .title(title.clone())
                 .description(template.project.title.clone())
                 .language("zh-CN".into())
