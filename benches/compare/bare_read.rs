@@ -43,10 +43,10 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) {
 /// Non-empty cells (their text or number touched) and merged regions of one workbook.
 fn read(path: &Path) -> Result<(usize, usize), calamine::XlsxError> {
     let mut book: Xlsx<_> = open_workbook(path)?;
-    book.load_merged_regions()?;
-    let merges = book.merged_regions().len();
+    let mut merges = 0;
     let mut cells = 0;
     for name in book.sheet_names() {
+        merges += book.merge_cells_by_sheet_name(&name)?.len();
         let range = book.worksheet_range(&name)?;
         for (_, _, value) in range.used_cells() {
             let touched = match value {
