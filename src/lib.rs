@@ -96,7 +96,7 @@ pub fn render(
             };
             let pdf_options = jixiao_pdf::Options {
                 template: &options.template,
-                font,
+                ..jixiao_pdf::Options::with_font(font)
             };
             let written = jixiao_pdf::pdf(doc, &pdf_options)
                 .map_err(|e| RenderError::Writer(e.to_string()))?;
@@ -118,6 +118,8 @@ pub enum Format {
     Html,
     /// A zip container: xlsx, ods, or some other zip.
     Zip,
+    /// A Word document (.docx): a zip holding `word/document.xml`.
+    Docx,
     /// A Compound File (OLE2) container: xls, or an encrypted xlsx.
     Cfb,
     /// A PDF document.
@@ -126,7 +128,9 @@ pub enum Format {
 
 /// Detects the format of an input from its first bytes.
 pub fn detect(bytes: &[u8]) -> Format {
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    if jixiao_docx::is_docx(bytes) {
+        Format::Docx
+    } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         Format::Zip
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Format::Cfb
@@ -153,6 +157,9 @@ pub enum ReadError {
     /// A workbook that cannot be read (corrupt, encrypted, empty, not a workbook).
     #[error("{0}")]
     Excel(#[from] jixiao_excel::ExcelError),
+    /// A Word document that cannot be read (corrupt, too large, a binary .doc or .wps).
+    #[error("{0}")]
+    Docx(#[from] jixiao_docx::DocxError),
     /// A format this version cannot read.
     #[error("{0}")]
     Unsupported(&'static str),
@@ -290,10 +297,15 @@ pub fn review(doc: &mut Document, options: &Options) {
 /// Reads one input. `name` is how the user named the file; it goes into every location.
 ///
 /// The format comes from the bytes. The name is only consulted to give a better message when
-/// a file named like a workbook (`.xlsx`, `.xls`, `.ods`) holds something else, such as a CSV.
+/// a file named like a workbook (`.xlsx`, `.xls`, `.ods`) holds something else, such as a CSV,
+/// and to call a binary Word file `.wps` or `.doc` (both refused: 另存为 .docx). A WPS `.et`
+/// that is really an xls or xlsx is read as one.
 pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
+    if let Some(legacy) = jixiao_docx::legacy(bytes, name) {
+        return Err(legacy.into());
+    }
     let format = detect(bytes);
-    if named_like_workbook(name) && !matches!(format, Format::Zip | Format::Cfb) {
+    if named_like_workbook(name) && !matches!(format, Format::Zip | Format::Cfb | Format::Docx) {
         // jixiao_excel::detect names what the bytes are instead.
         jixiao_excel::detect(bytes)?;
     }
@@ -304,10 +316,22 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
         }
         Format::Markdown => {
             let decoded = decode(bytes)?;
-            let page = jixiao_markdown::read_page(&decoded.text, Some(name));
+            // A text may be in any of several shapes: each plausible reading is recognized
+            // and the one the form explains best is kept (R130 says when it is not the plain one).
+            let mut readings = jixiao_markdown::readings(&decoded.text, Some(name));
+            let candidates: Vec<_> = readings
+                .iter()
+                .map(|r| (r.shape, r.page.grid.clone()))
+                .collect();
+            let recognize_options = jixiao_recognize::Options {
+                framework: &options.framework,
+            };
+            let mut choice = jixiao_recognize::score::choose(&candidates, &recognize_options);
             let mut diags = encoding_note(name, decoded.encoding);
-            diags.extend(page.diagnostics);
-            Ok(recognize(&[page.grid], diags, options))
+            diags.append(&mut readings[choice.index].page.diagnostics);
+            diags.append(&mut choice.document.diagnostics);
+            choice.document.diagnostics = diags;
+            Ok(choice.document)
         }
         Format::Html => {
             let (decoded, charset_diags) = jixiao_html::decode(bytes, Some(name))?.into_parts();
@@ -320,6 +344,10 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             diags.extend(charset_diags);
             diags.extend(page.diagnostics);
             Ok(recognize(&[page.grid], diags, options))
+        }
+        Format::Docx => {
+            let page = jixiao_docx::read(bytes, Some(name))?;
+            Ok(recognize(&[page.grid], page.diagnostics, options))
         }
         Format::Zip | Format::Cfb => {
             let book = jixiao_excel::read(bytes, Some(name))?;
@@ -351,7 +379,7 @@ pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods",
 /// file that cannot be read is an error; any other unreadable file is "not a table" (skipped).
 pub const TABLE_EXTENSIONS: &[&str] = &[
     "xlsx", "xlsm", "xlsb", "xls", "ods", "et", "md", "markdown", "txt", "json", "html", "htm",
-    "csv",
+    "csv", "docx",
 ];
 
 /// The lower-case extension of a file name (`表1.XLSX` → `xlsx`), empty when it has none.

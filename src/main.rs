@@ -58,6 +58,10 @@ enum Command {
         /// Warnings count as failures for the exit code.
         #[arg(long)]
         strict: bool,
+        /// The longest one file may take, in seconds (0: no limit); a file still converting
+        /// then fails (its worker is ended) and the batch goes on.
+        #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+        timeout: u64,
         #[command(flatten)]
         settings: Settings,
     },
@@ -193,16 +197,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             jobs,
             quiet,
             strict,
+            timeout,
             settings,
-        } => batch(
-            &input,
-            &output,
-            &formats(&to),
-            jobs,
-            quiet,
-            strict,
-            &settings,
-        ),
+        } => {
+            let flags = BatchFlags {
+                jobs,
+                quiet,
+                strict,
+                timeout,
+            };
+            batch(&input, &output, &formats(&to), &flags, &settings)
+        }
         Command::Rules => {
             print!("{}", jixiao::rules_text());
             Ok(ExitCode::SUCCESS)
@@ -233,6 +238,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 fn worker_command(
     formats: &[jixiao::OutputFormat],
     settings: &Settings,
+    timeout: u64,
 ) -> Option<jixiao::worker::WorkerCommand> {
     let program = std::env::current_exe().ok()?;
     let to: Vec<&str> = formats.iter().map(|f| f.extension()).collect();
@@ -244,7 +250,11 @@ fn worker_command(
     if let Some(font) = &settings.font {
         args.extend(["--font".into(), font.into()]);
     }
-    Some(jixiao::worker::WorkerCommand { program, args })
+    Some(jixiao::worker::WorkerCommand {
+        program,
+        args,
+        timeout: (timeout > 0).then(|| std::time::Duration::from_secs(timeout)),
+    })
 }
 
 /// The output formats asked for, each once, in the order outputs are written.
@@ -275,17 +285,23 @@ fn exit(failed: bool) -> ExitCode {
     }
 }
 
+/// `batch`'s own flags.
+struct BatchFlags {
+    jobs: Option<usize>,
+    quiet: bool,
+    strict: bool,
+    timeout: u64,
+}
+
 fn batch(
     input: &Path,
     output: &Path,
     formats: &[jixiao::OutputFormat],
-    jobs: Option<usize>,
-    quiet: bool,
-    strict: bool,
+    flags: &BatchFlags,
     settings: &Settings,
 ) -> Result<ExitCode, Failure> {
     use std::io::IsTerminal;
-    let progress = if quiet {
+    let progress = if flags.quiet {
         jixiao::batch::Progress::Quiet
     } else if std::io::stderr().is_terminal() {
         jixiao::batch::Progress::Bar
@@ -294,17 +310,17 @@ fn batch(
     };
     let options = jixiao::batch::BatchOptions {
         formats: formats.to_vec(),
-        jobs,
+        jobs: flags.jobs,
         read: options(settings)?,
         progress,
-        workers: worker_command(formats, settings),
+        workers: worker_command(formats, settings, flags.timeout),
     };
     let report = jixiao::batch::run(input, output, &options).map_err(|e| match e {
         jixiao::batch::BatchError::Same(_) => Failure::Usage(e.to_string()),
         _ => Failure::Io(e.to_string()),
     })?;
     eprint!("{}", report.summary());
-    Ok(exit(report.failed(strict)))
+    Ok(exit(report.failed(flags.strict)))
 }
 
 fn print_diagnostics<'a>(

@@ -26,6 +26,10 @@ use std::sync::{Arc, Mutex};
 /// value — for tests of the batch's survival only; nothing else reads it.
 pub const TEST_ABORT_ENV: &str = "JIXIAO_TEST_WORKER_ABORT";
 
+/// The environment variable that makes a worker hang on an input whose name ends with its
+/// value — for tests of the time limit only; nothing else reads it.
+pub const TEST_HANG_ENV: &str = "JIXIAO_TEST_WORKER_HANG";
+
 /// How to start a worker: a program and its arguments (for `jixiao`: the program itself with
 /// `__worker` and the run's `--to`, `--template` and `--font`).
 #[derive(Debug, Clone)]
@@ -34,6 +38,9 @@ pub struct WorkerCommand {
     pub program: PathBuf,
     /// Its arguments.
     pub args: Vec<OsString>,
+    /// The longest one file may take; a worker still busy after it is ended and the file
+    /// fails. `None`: no limit.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// Why an input produced no document, as a report needs it.
@@ -86,14 +93,18 @@ pub fn serve(
     formats: &[OutputFormat],
     options: &Options,
 ) -> std::io::Result<()> {
-    let abort_on = std::env::var(TEST_ABORT_ENV).ok().filter(|v| !v.is_empty());
+    let trigger = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
+    let (abort_on, hang_on) = (trigger(TEST_ABORT_ENV), trigger(TEST_HANG_ENV));
     for line in input.lines() {
         let request: Request = serde_json::from_str(&line?)?;
-        if abort_on
-            .as_deref()
-            .is_some_and(|a| request.name.ends_with(a))
-        {
+        let named = |t: &Option<String>| t.as_deref().is_some_and(|a| request.name.ends_with(a));
+        if named(&abort_on) {
             std::process::abort();
+        }
+        if named(&hang_on) {
+            loop {
+                std::thread::park();
+            }
         }
         let converted = crate::convert_file(&request.path, &request.name, formats, options);
         let (result, outputs) = match converted {
@@ -126,7 +137,10 @@ pub fn serve(
 
 /// One running worker.
 struct Worker {
-    child: Child,
+    /// Shared with the watchdog that ends a worker over its time limit.
+    child: Arc<Mutex<Child>>,
+    /// Set by the watchdog when it ended the worker.
+    timed_out: Arc<std::sync::atomic::AtomicBool>,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     /// The end of what the worker wrote on standard error (the last words of a process that
@@ -165,7 +179,8 @@ impl Worker {
             }
         });
         Ok(Worker {
-            child,
+            child: Arc::new(Mutex::new(child)),
+            timed_out: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             stdin,
             stdout,
             stderr,
@@ -173,7 +188,33 @@ impl Worker {
         })
     }
 
+    /// [`Worker::exchange`] under a watchdog that ends the worker after `timeout`.
     fn convert(
+        &mut self,
+        path: &Path,
+        name: &str,
+        timeout: Option<std::time::Duration>,
+    ) -> std::io::Result<Result<Converted, NotConverted>> {
+        let Some(timeout) = timeout else {
+            return self.exchange(path, name);
+        };
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let child = Arc::clone(&self.child);
+        let timed_out = Arc::clone(&self.timed_out);
+        let watchdog = std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(timeout) {
+                timed_out.store(true, std::sync::atomic::Ordering::SeqCst);
+                let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
+            }
+        });
+        let result = self.exchange(path, name);
+        let _ = done.send(());
+        let _ = watchdog.join();
+        result
+    }
+
+    /// Sends one request and reads its reply.
+    fn exchange(
         &mut self,
         path: &Path,
         name: &str,
@@ -213,9 +254,12 @@ impl Worker {
 
     /// Ends the worker (killing it if it is still running) and says how it ended, with the
     /// last line it wrote on standard error.
-    fn end(mut self) -> String {
-        let _ = self.child.kill();
-        let status = self.child.wait();
+    fn end(mut self, timeout: Option<std::time::Duration>) -> String {
+        let status = {
+            let mut child = self.child.lock().unwrap_or_else(|e| e.into_inner());
+            let _ = child.kill();
+            child.wait()
+        };
         if let Some(reader) = self.stderr_reader.take() {
             let _ = reader.join();
         }
@@ -230,6 +274,10 @@ impl Worker {
             .find(|l| !l.trim().is_empty())
             .map(|l| format!("；最后的输出：{}", l.trim()))
             .unwrap_or_default();
+        if self.timed_out.load(std::sync::atomic::Ordering::SeqCst) {
+            let secs = timeout.map_or(0, |t| t.as_secs());
+            return format!("超过 {secs} 秒仍未完成，已终止（文件可能过大或结构异常）");
+        }
         match status {
             Ok(s) => format!("{}{last}", describe_status(s)),
             Err(e) => format!(
@@ -295,7 +343,7 @@ impl Workers {
                 message: format!("无法启动转换进程：{}", crate::fsutil::describe_io_error(&e)),
             })?,
         };
-        match worker.convert(path, name) {
+        match worker.convert(path, name, self.command.timeout) {
             Ok(result) => {
                 self.idle
                     .lock()
@@ -307,7 +355,7 @@ impl Workers {
                 not_a_table: false,
                 message: format!(
                     "转换此文件的进程意外终止：{}；此文件未转换，其他文件不受影响",
-                    worker.end()
+                    worker.end(self.command.timeout)
                 ),
             }),
         }
@@ -320,13 +368,13 @@ impl Drop for Workers {
         for w in idle {
             // Closing standard input ends the worker's loop; wait for it to exit.
             let Worker {
-                mut child,
+                child,
                 stdin,
                 stderr_reader,
                 ..
             } = w;
             drop(stdin);
-            let _ = child.wait();
+            let _ = child.lock().unwrap_or_else(|e| e.into_inner()).wait();
             if let Some(r) = stderr_reader {
                 let _ = r.join();
             }

@@ -84,6 +84,33 @@ fn a_file_that_kills_its_worker_fails_alone_and_the_report_is_written() {
     assert!(stderr.contains("report.json"), "{stderr}");
 }
 
+/// A file that never finishes (the test-only trigger makes its worker hang, as a pathological
+/// input might) fails after `--timeout` seconds; the rest of the batch and the report go on.
+#[test]
+fn a_file_over_the_time_limit_fails_alone() {
+    let (_tmp, input, out) = folders();
+    std::fs::copy(root(SEED), input.join("a.md")).unwrap();
+    std::fs::copy(root(SEED), input.join("hang.md")).unwrap();
+    let run = batch(&input, &out, &["-q", "-j", "1", "--timeout", "2"])
+        .env(jixiao::worker::TEST_HANG_ENV, "hang.md")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", stderr_of(&run));
+    let r = report(&out);
+    let hung = entry(&r, "hang.md");
+    assert_eq!(hung["status"], "error");
+    assert!(
+        hung["message"]
+            .as_str()
+            .unwrap()
+            .contains("超过 2 秒仍未完成"),
+        "{hung}"
+    );
+    assert_eq!(entry(&r, "a.md")["status"], "warnings");
+    assert!(out.join("a.json").is_file());
+}
+
 /// Worker processes and in-process conversion give the same bytes (the library's batch runs in
 /// process; the command line's in workers).
 #[test]

@@ -49,12 +49,34 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 loc,
             ));
         }
+        (Some(_), None, None) if project.department_funds.is_some() => {
+            // A 部门整体 table splits its money by 基本支出/项目支出, not by source.
+        }
         (Some(total), None, None) => {
             out.push(Diagnostic::warning(
                 FUNDS_BLANK,
                 format!("项目{name}的年度资金总额为 {} 万元，但财政拨款和其他资金都空白，请写明资金来源", wan(total)),
                 loc,
             ));
+        }
+        (Some(total), fiscal, other) if fiscal.is_none() || other.is_none() => {
+            // One part was not read (blank, or text that is no amount): the sum cannot be
+            // checked, and a finding must not rest on a field that is missing.
+            let (blank, known) = if fiscal.is_none() {
+                ("财政拨款", other)
+            } else {
+                ("其他资金", fiscal)
+            };
+            if known.is_some_and(|k| differ(total, k)) {
+                out.push(Diagnostic::warning(
+                    FUNDS_BLANK,
+                    format!(
+                        "项目{name}的{blank}空白或未能读取，无法核对年度资金总额 {} 万元",
+                        wan(total)
+                    ),
+                    loc,
+                ));
+            }
         }
         (Some(total), fiscal, other) => {
             let Some(parts) = sum(fiscal.into_iter().chain(other)) else {

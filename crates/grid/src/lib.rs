@@ -15,6 +15,7 @@
 //! ]));
 //! assert_eq!(grid.rows[0].cells[1].text, "和硕县民政局");
 //! assert_eq!(Pos::Sheet { row: 6, col: 2 }.a1(), Some("C7".to_string()));
+//! assert_eq!(Pos::Table { table: 2, row: 5, col: 3 }.place(), Some("表2 第5行第3列".to_string()));
 //! ```
 
 pub mod text;
@@ -38,6 +39,22 @@ pub enum Pos {
         /// 0-based column.
         col: u32,
     },
+    /// A cell of a Word table: 1-based table number in document order (nested tables counted
+    /// where they start), 1-based row and 1-based grid column; shown as `表2 第5行第3列`.
+    Table {
+        /// 1-based table number.
+        table: u32,
+        /// 1-based row of that table.
+        row: u32,
+        /// 1-based grid column of that table.
+        col: u32,
+    },
+    /// A Word paragraph outside any table: its 1-based number among the body's paragraphs;
+    /// shown as `第3段`.
+    Paragraph {
+        /// 1-based paragraph number.
+        paragraph: u32,
+    },
 }
 
 impl Pos {
@@ -45,7 +62,16 @@ impl Pos {
     pub fn a1(&self) -> Option<String> {
         match *self {
             Pos::Sheet { row, col } => Some(format!("{}{}", column_name(col), row + 1)),
-            Pos::Line { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// Where a Word position is, as the clerk finds it: `表2 第5行第3列` or `第3段`.
+    pub fn place(&self) -> Option<String> {
+        match *self {
+            Pos::Table { table, row, col } => Some(format!("表{table} 第{row}行第{col}列")),
+            Pos::Paragraph { paragraph } => Some(format!("第{paragraph}段")),
+            _ => None,
         }
     }
 }
@@ -72,6 +98,12 @@ impl Pos {
                 cell: self.a1(),
                 line: None,
                 column: None,
+            },
+            // A Word document: the place (`表2 第5行第3列`, `第3段`) stands where a cell would.
+            Pos::Table { .. } | Pos::Paragraph { .. } => Location {
+                file: file.map(str::to_string),
+                cell: self.place(),
+                ..Location::default()
             },
         }
     }
@@ -170,6 +202,50 @@ impl Row {
     /// True when no cell holds text.
     pub fn is_blank(&self) -> bool {
         self.cells.iter().all(Cell::is_blank)
+    }
+}
+
+/// How a text reader cut a text into cells. A text does not say which of its shapes it is, so
+/// the Markdown/text reader proposes one [`Grid`] per plausible shape and the recognizer keeps
+/// the reading the form explains best.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// As read today: TAB-separated rows, `|`-led pipe tables, `<table>` blocks, prose lines.
+    Plain,
+    /// Pipe rows with or without a leading `|` and a `|---|` line; `| ||||` runs at line ends
+    /// are colspan residue, not cells; a `|`-led row that does not close continues on the
+    /// next lines.
+    Pipes,
+    /// One cell per line ending in ` |`; a lone `|` line starts each row; `||`, `||||` lines
+    /// are residue.
+    CellPerLine,
+    /// One cell per paragraph (blank lines between cells; a paragraph of spaces is an empty
+    /// cell) with no row markers: the rows of such a grid are a *stream* of one-cell rows whose
+    /// real rows the recognizer rebuilds.
+    CellPerParagraph,
+    /// Cells separated by runs of two or more spaces (fixed-width text); indentation stands
+    /// for empty leading cells and a line holding only the tail of a wrapped cell is joined.
+    Spaces,
+    /// Cells separated by single spaces (when cells hold no spaces).
+    SingleSpace,
+}
+
+impl Shape {
+    /// True when the grid's rows are a stream of cells (one cell per row) rather than rows.
+    pub fn is_stream(self) -> bool {
+        matches!(self, Shape::CellPerParagraph)
+    }
+
+    /// The shape as a clerk would describe it, in Chinese, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Shape::Plain => "按制表符/Markdown 表格原样读取",
+            Shape::Pipes => "按“|”分隔的表格行读取（无分隔线、行尾多余的“|”不算单元格）",
+            Shape::CellPerLine => "按“每行一个单元格、单独的“|”行开始新行”读取",
+            Shape::CellPerParagraph => "按“每段一个单元格”读取，并按表格结构重建行",
+            Shape::Spaces => "按“两个以上空格分隔单元格”（等宽排版）读取",
+            Shape::SingleSpace => "按“单个空格分隔单元格”读取",
+        }
     }
 }
 

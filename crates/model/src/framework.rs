@@ -20,6 +20,125 @@ use std::sync::OnceLock;
 /// The framework shipped in `templates/framework.toml`.
 pub const STANDARD_TOML: &str = include_str!("../../../templates/framework.toml");
 
+/// The form's label vocabulary shipped in `templates/labels.toml`.
+pub const LABELS_TOML: &str = include_str!("../../../templates/labels.toml");
+
+/// The form's vocabulary (`templates/labels.toml`): the names of header-block labels, indicator
+/// table columns, summary columns, rows that are no indicators and the words that name a table's
+/// kind. Each list holds names as [`normalize_label`] returns them. See the TOML file for what
+/// each list means.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[allow(missing_docs)] // each field is documented in templates/labels.toml
+pub struct Labels {
+    pub budget_unit: Vec<String>,
+    pub implementing_unit: Vec<String>,
+    pub project_name: Vec<String>,
+    pub funds_total: Vec<String>,
+    pub midterm_funds_total: Vec<String>,
+    pub funds_fiscal: Vec<String>,
+    pub funds_other: Vec<String>,
+    pub funds_basic: Vec<String>,
+    pub funds_project: Vec<String>,
+    pub funds_group: Vec<String>,
+    pub goal: Vec<String>,
+    pub midterm_goal_prefix: Vec<String>,
+    pub level1: Vec<String>,
+    pub level2: Vec<String>,
+    pub level3: Vec<String>,
+    pub value: Vec<String>,
+    pub value_prefix: Vec<String>,
+    pub midterm_value_prefix: Vec<String>,
+    pub unit: Vec<String>,
+    pub sign: Vec<String>,
+    pub not_indicator_rows: Vec<String>,
+    pub section_headings: Vec<String>,
+    pub summary_seq: Vec<String>,
+    pub summary_department: Vec<String>,
+    pub summary_project_name: Vec<String>,
+    pub summary_funds_prefix: Vec<String>,
+    pub kind_self_evaluation: Vec<String>,
+    pub kind_approval: Vec<String>,
+    pub kind_department: Vec<String>,
+    pub kind_declaration: Vec<String>,
+}
+
+impl Labels {
+    /// Reads a vocabulary from TOML text (the format of `templates/labels.toml`); names are
+    /// normalised with [`normalize_label`].
+    ///
+    /// # Errors
+    /// The TOML syntax error, or an unknown key, as text.
+    pub fn from_toml(text: &str) -> Result<Labels, String> {
+        let mut labels: Labels = toml::from_str(text).map_err(|e| e.to_string())?;
+        labels.for_each_list(|list| {
+            for name in list.iter_mut() {
+                *name = normalize_label(name);
+            }
+        });
+        Ok(labels)
+    }
+
+    /// The vocabulary compiled into the program.
+    pub fn standard() -> &'static Labels {
+        static LABELS: OnceLock<Labels> = OnceLock::new();
+        LABELS
+            .get_or_init(|| Labels::from_toml(LABELS_TOML).expect("templates/labels.toml is valid"))
+    }
+
+    /// Adds the names of `more` to each list (names already present are not repeated).
+    pub fn extend(&mut self, mut more: Labels) {
+        let mut extra: Vec<Vec<String>> = Vec::new();
+        more.for_each_list(|list| extra.push(std::mem::take(list)));
+        let mut extra = extra.into_iter();
+        self.for_each_list(|list| {
+            for name in extra.next().unwrap_or_default() {
+                let name = normalize_label(&name);
+                if !name.is_empty() && !list.contains(&name) {
+                    list.push(name);
+                }
+            }
+        });
+    }
+
+    fn for_each_list(&mut self, mut f: impl FnMut(&mut Vec<String>)) {
+        for list in [
+            &mut self.budget_unit,
+            &mut self.implementing_unit,
+            &mut self.project_name,
+            &mut self.funds_total,
+            &mut self.midterm_funds_total,
+            &mut self.funds_fiscal,
+            &mut self.funds_other,
+            &mut self.funds_basic,
+            &mut self.funds_project,
+            &mut self.funds_group,
+            &mut self.goal,
+            &mut self.midterm_goal_prefix,
+            &mut self.level1,
+            &mut self.level2,
+            &mut self.level3,
+            &mut self.value,
+            &mut self.value_prefix,
+            &mut self.midterm_value_prefix,
+            &mut self.unit,
+            &mut self.sign,
+            &mut self.not_indicator_rows,
+            &mut self.section_headings,
+            &mut self.summary_seq,
+            &mut self.summary_department,
+            &mut self.summary_project_name,
+            &mut self.summary_funds_prefix,
+            &mut self.kind_self_evaluation,
+            &mut self.kind_approval,
+            &mut self.kind_department,
+            &mut self.kind_declaration,
+        ] {
+            f(list);
+        }
+    }
+}
+
 /// One scheme (88号 or 101号): its level-1 groups and the level 2 each allows.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Scheme {
@@ -70,6 +189,10 @@ pub struct Framework {
     /// 0–100%; absent in a framework that does not say (then nothing is judged satisfaction).
     #[serde(default)]
     pub satisfaction: Option<String>,
+    /// The form's label vocabulary: `templates/labels.toml`, plus the names a `[labels]`
+    /// table of this framework's TOML adds.
+    #[serde(default)]
+    pub labels: Labels,
 }
 
 /// Which scheme a table follows, and the indicators that do not fit it.
@@ -116,7 +239,11 @@ impl Framework {
     /// The TOML parser's message (with line and column) when the text is not TOML or not of
     /// the framework's shape.
     pub fn from_toml(text: &str) -> Result<Framework, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        let mut fw: Framework = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut labels = Labels::standard().clone();
+        labels.extend(std::mem::take(&mut fw.labels));
+        fw.labels = labels;
+        Ok(fw)
     }
 
     /// The canonical form of a name if it is a known level-1 or level-2 name or alias.

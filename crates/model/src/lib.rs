@@ -140,6 +140,55 @@ pub struct Project {
     /// 中期绩效指标 of the 88号 template, in table order; absent when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub midterm_indicators: Vec<Indicator>,
+    /// What kind of table the project was read from, as its title says (申报表, 批复表/审批表,
+    /// 自评表, 部门整体支出绩效目标表); absent when the title names no kind (a plain
+    /// 项目支出绩效目标表) or there is no title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TableKind>,
+    /// 基本支出 / 项目支出 of a 部门整体支出绩效目标表 (万元); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department_funds: Option<DepartmentFunds>,
+}
+
+/// The two parts of a department's money in a 部门整体支出绩效目标表, in 万元 as written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct DepartmentFunds {
+    /// 基本支出.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[schemars(with = "Option<f64>")]
+    pub basic: Option<Decimal>,
+    /// 项目支出.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    #[schemars(with = "Option<f64>")]
+    pub project: Option<Decimal>,
+}
+
+/// The kind of a 绩效目标 table, from its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// 项目支出绩效目标申报表: what a unit submits with its budget.
+    Declaration,
+    /// 批复表 / 审批表: the targets as approved by the finance bureau (same tree as 申报表).
+    Approval,
+    /// 绩效自评表: the year-end self-evaluation; its 年度指标值 column is the target, and
+    /// 实际完成值, 分值, 得分 are not read as values.
+    SelfEvaluation,
+    /// 部门整体支出绩效目标表: one department's whole budget (部门名称 instead of 项目名称;
+    /// funds split by 基本支出 / 项目支出).
+    Department,
+}
+
+impl TableKind {
+    /// The kind's name as the forms write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            TableKind::Declaration => "申报表",
+            TableKind::Approval => "批复表",
+            TableKind::SelfEvaluation => "自评表",
+            TableKind::Department => "部门整体支出绩效目标表",
+        }
+    }
 }
 
 /// 项目资金 in 万元, each amount as written.

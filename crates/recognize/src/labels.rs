@@ -2,7 +2,70 @@
 //! summary table and the title lines, matched after [`normalize_label`] so that spaces,
 //! newlines, full-width colons and brackets do not matter.
 
-use jixiao_model::framework::normalize_label;
+use jixiao_model::TableKind;
+use jixiao_model::framework::{Labels, normalize_label};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// What a cell's text is to the form: each question the recognizer asks about a cell,
+/// answered once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CellKind {
+    /// The header-block label the whole cell is.
+    pub label: Option<Label>,
+    /// A label and its value in one cell (`预算单位：和硕县民政局`).
+    pub label_with_value: Option<(Label, String)>,
+    /// The indicator-table column the cell names.
+    pub column: Option<Column>,
+    /// The summary-table column the cell names.
+    pub summary_column: Option<SummaryColumn>,
+}
+
+/// The vocabulary with a memory: each distinct cell text is classified once per document (a
+/// table repeats the same texts — labels, group names, `≥90%` — on many rows, and every row
+/// is looked at by several stages).
+#[derive(Debug)]
+pub struct Vocab<'a> {
+    /// The names, from `templates/labels.toml` (and `--template`).
+    pub labels: &'a Labels,
+    cache: RefCell<HashMap<String, Rc<CellKind>>>,
+    classified: Cell<usize>,
+}
+
+impl<'a> Vocab<'a> {
+    /// A vocabulary with an empty memory.
+    pub fn new(labels: &'a Labels) -> Self {
+        Vocab {
+            labels,
+            cache: RefCell::new(HashMap::new()),
+            classified: Cell::new(0),
+        }
+    }
+
+    /// What `text` is to the form.
+    pub fn of(&self, text: &str) -> Rc<CellKind> {
+        if let Some(kind) = self.cache.borrow().get(text) {
+            return Rc::clone(kind);
+        }
+        self.classified.set(self.classified.get() + 1);
+        let kind = Rc::new(CellKind {
+            label: label(self.labels, text),
+            label_with_value: label_with_value(self.labels, text),
+            column: column(self.labels, text),
+            summary_column: summary_column(self.labels, text),
+        });
+        self.cache
+            .borrow_mut()
+            .insert(text.to_string(), Rc::clone(&kind));
+        kind
+    }
+
+    /// How many distinct texts have been classified.
+    pub fn classified(&self) -> usize {
+        self.classified.get()
+    }
+}
 
 /// A label of the project header block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,98 +93,83 @@ pub enum Label {
     Goal,
     /// 中期目标 (88号 template), often with its period: `中期目标（2022年—2024年）`.
     MidGoal,
+    /// 基本支出 of a 部门整体支出 table.
+    FundsBasic,
+    /// 项目支出 of a 部门整体支出 table.
+    FundsProject,
 }
 
-const BUDGET_UNIT: &[&str] = &[
-    "预算单位",
-    "预算单位名称",
-    "单位名称",
-    "主管部门",
-    "主管部门及代码",
-    "部门名称",
-    "部门(单位)名称",
-];
-const IMPLEMENTING_UNIT: &[&str] = &["实施单位", "项目实施单位"];
-const MID_FUNDS_TOTAL: &[&str] = &["中期资金总额", "中期资金总额(万元)", "中期资金总额(元)"];
-const PROJECT_NAME: &[&str] = &["项目名称"];
-const FUNDS_TOTAL: &[&str] = &[
-    "年度资金总额",
-    "资金总额",
-    "年度资金总额(万元)",
-    "年度资金总额(元)",
-];
-const FUNDS_FISCAL: &[&str] = &[
-    "其中:财政拨款",
-    "其中财政拨款",
-    "财政拨款",
-    "其中:财政资金",
-    "财政资金",
-];
-const FUNDS_OTHER: &[&str] = &["其他资金", "其中:其他资金"];
-const GOAL: &[&str] = &[
-    "项目总体目标",
-    "总体目标",
-    "年度目标",
-    "年度绩效目标",
-    "项目年度目标",
-    "年度总体目标",
-    "项目绩效目标",
-    "绩效目标",
-];
+fn is(list: &[String], n: &str) -> bool {
+    list.iter().any(|k| k == n)
+}
 
-/// The label a whole cell is, if any.
-pub fn label(text: &str) -> Option<Label> {
+fn starts(list: &[String], n: &str) -> bool {
+    list.iter().any(|k| n.starts_with(k.as_str()))
+}
+
+/// The label a whole cell is, if any (names from `templates/labels.toml`).
+pub fn label(v: &Labels, text: &str) -> Option<Label> {
     let n = normalize_label(text);
     if n.is_empty() {
         return None;
     }
-    let is = |names: &[&str]| names.contains(&n.as_str());
-    if is(BUDGET_UNIT) {
+    if is(&v.budget_unit, &n) {
         Some(Label::BudgetUnit)
-    } else if is(IMPLEMENTING_UNIT) {
+    } else if is(&v.implementing_unit, &n) {
         Some(Label::ImplementingUnit)
-    } else if is(MID_FUNDS_TOTAL) {
+    } else if is(&v.midterm_funds_total, &n) {
         Some(Label::MidFundsTotal)
-    } else if n.starts_with("中期目标") {
+    } else if starts(&v.midterm_goal_prefix, &n) {
         Some(Label::MidGoal)
-    } else if is(PROJECT_NAME) {
+    } else if is(&v.project_name, &n) {
         Some(Label::ProjectName)
-    } else if let Some(rest) = n.strip_prefix("项目资金") {
+    } else if is(&v.funds_total, &n) {
+        Some(Label::FundsTotal)
+    } else if is(&v.funds_fiscal, &n) {
+        Some(Label::FundsFiscal)
+    } else if is(&v.funds_other, &n) {
+        Some(Label::FundsOther)
+    } else if is(&v.funds_basic, &n) {
+        Some(Label::FundsBasic)
+    } else if is(&v.funds_project, &n) {
+        Some(Label::FundsProject)
+    } else if is(&v.goal, &n) {
+        Some(Label::Goal)
+    } else if let Some(rest) = v
+        .funds_group
+        .iter()
+        .find_map(|g| n.strip_prefix(g.as_str()))
+    {
+        // The group label over the amounts, with the unit they are in.
         let unit = rest.trim_matches(|c| c == '(' || c == ')');
         match unit {
             "" | "万元" => Some(Label::Funds { yuan: false }),
             "元" => Some(Label::Funds { yuan: true }),
             _ => None,
         }
-    } else if is(FUNDS_TOTAL) {
-        Some(Label::FundsTotal)
-    } else if is(FUNDS_FISCAL) {
-        Some(Label::FundsFiscal)
-    } else if is(FUNDS_OTHER) {
-        Some(Label::FundsOther)
-    } else if is(GOAL) {
-        Some(Label::Goal)
     } else {
         None
     }
 }
 
-/// A cell holding a label and its value together: `预算单位：和硕县民政局`.
-pub fn label_with_value(text: &str) -> Option<(Label, String)> {
-    let idx = text.find([':', '：'])?;
-    let sep_len = text[idx..].chars().next().map_or(1, char::len_utf8);
-    let found = label(&text[..idx])?;
-    let value = text[idx + sep_len..].trim();
-    (!value.is_empty() && !matches!(found, Label::Funds { .. })).then(|| (found, value.to_string()))
+/// A cell holding a label and its value together: `预算单位：和硕县民政局`, or after a second
+/// colon `其中：财政拨款：12.50万元` (the label itself may contain a colon).
+pub fn label_with_value(v: &Labels, text: &str) -> Option<(Label, String)> {
+    for (idx, sep) in text.match_indices([':', '：']) {
+        let Some(found) = label(v, &text[..idx]) else {
+            continue;
+        };
+        let value = text[idx + sep.len()..].trim();
+        return (!value.is_empty() && !matches!(found, Label::Funds { .. }))
+            .then(|| (found, value.to_string()));
+    }
+    None
 }
 
 /// Section headings printed over parts of the form: `绩效指标`, `中期绩效指标`, `年度绩效指标`
 /// (the 88号 template heads its two indicator column groups so). They hold no data.
-pub fn is_section_heading(text: &str) -> bool {
-    matches!(
-        normalize_label(text).as_str(),
-        "绩效指标" | "中期绩效指标" | "年度绩效指标" | "中期指标" | "年度指标" | "项目绩效指标"
-    )
+pub fn is_section_heading(v: &Labels, text: &str) -> bool {
+    is(&v.section_headings, &normalize_label(text))
 }
 
 /// A column of the indicator table header.
@@ -139,29 +187,73 @@ pub enum Column {
     Unit,
     /// 指标性质 / 计算符号: the comparison sign (≥, ＝, 定性) in a column of its own.
     Sign,
+    /// 中期指标值: the 中期 target of an 88号 table, beside the 年度 one in the same group.
+    MidValue,
 }
 
-/// The indicator-table column a header cell names.
-pub fn column(text: &str) -> Option<Column> {
-    let n = normalize_label(text);
-    match n.as_str() {
-        "一级指标" | "一级绩效指标" => Some(Column::Level1),
-        "二级指标" | "二级绩效指标" => Some(Column::Level2),
-        "三级指标" | "三级绩效指标" | "三级指标名称" | "指标名称" | "指标内容" => {
-            Some(Column::Level3)
-        }
-        "计量单位" | "度量单位" | "指标单位" | "单位" => Some(Column::Unit),
-        "指标性质" | "计算符号" | "指标符号" | "符号" => Some(Column::Sign),
-        _ if n.starts_with("指标值")
-            || n.starts_with("年度指标值")
-            || n.starts_with("中期指标值")
-            || n == "目标值"
-            || n == "年度目标值" =>
-        {
-            Some(Column::Value)
-        }
-        _ => None,
+/// The indicator-table column a header cell names. A column label with a score band
+/// (`一级指标(10分)`) is the column all the same.
+pub fn column(v: &Labels, text: &str) -> Option<Column> {
+    let full = normalize_label(text);
+    let n = strip_score_band(&full);
+    if is(&v.level1, n) {
+        Some(Column::Level1)
+    } else if is(&v.level2, n) {
+        Some(Column::Level2)
+    } else if is(&v.level3, n) {
+        Some(Column::Level3)
+    } else if is(&v.unit, n) {
+        Some(Column::Unit)
+    } else if is(&v.sign, n) {
+        Some(Column::Sign)
+    } else if starts(&v.midterm_value_prefix, n) {
+        Some(Column::MidValue)
+    } else if is(&v.value, n) || starts(&v.value_prefix, n) {
+        Some(Column::Value)
+    } else {
+        None
     }
+}
+
+/// The name without a trailing score band: `产出指标(50分)`, `成本指标(0-20)分`, `满意度指标10分`
+/// → `产出指标`, `成本指标`, `满意度指标`. Expects a normalised label (no spaces, ASCII
+/// brackets); a bracket that holds words (`数量指标(或建筑规模指标)`) is kept.
+pub fn strip_score_band(n: &str) -> &str {
+    let band =
+        |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '~' | '—' | '－' | '～' | '至');
+    let mut rest = n;
+    // `(0-20)分` / `(50分)` / `50分`
+    let had_fen = if let Some(r) = rest.strip_suffix('分') {
+        rest = r;
+        true
+    } else {
+        false
+    };
+    if let Some(inner) = rest.strip_suffix(')').and_then(|r| {
+        let open = r.rfind('(')?;
+        Some((&r[..open], &r[open + 1..]))
+    }) {
+        let (head, body) = inner;
+        let body = body.strip_suffix('分').unwrap_or(body);
+        if !body.is_empty()
+            && body.chars().all(band)
+            && body.chars().any(|c| c.is_ascii_digit())
+            && !head.is_empty()
+        {
+            return head;
+        }
+        return n;
+    }
+    if had_fen {
+        let head = rest.trim_end_matches(band);
+        if head.len() < rest.len()
+            && !head.is_empty()
+            && rest[head.len()..].chars().any(|c| c.is_ascii_digit())
+        {
+            return head;
+        }
+    }
+    n
 }
 
 /// A column of the summary table header.
@@ -178,24 +270,35 @@ pub enum SummaryColumn {
 }
 
 /// The summary-table column a header cell names.
-pub fn summary_column(text: &str) -> Option<SummaryColumn> {
+pub fn summary_column(v: &Labels, text: &str) -> Option<SummaryColumn> {
     let n = normalize_label(text);
-    match n.as_str() {
-        "序号" => Some(SummaryColumn::Seq),
-        "部门单位" | "部门" | "单位" | "单位名称" | "预算单位" | "部门名称" | "主管部门" => {
-            Some(SummaryColumn::Department)
-        }
-        "项目名称" | "政策和项目名称" | "重点项目名称" => {
-            Some(SummaryColumn::ProjectName)
-        }
-        _ if n.starts_with("年度资金总额")
-            || n.starts_with("资金总额")
-            || n.starts_with("金额")
-            || n.starts_with("预算金额") =>
-        {
-            Some(SummaryColumn::Funds)
-        }
-        _ => None,
+    if is(&v.summary_seq, &n) {
+        Some(SummaryColumn::Seq)
+    } else if is(&v.summary_department, &n) {
+        Some(SummaryColumn::Department)
+    } else if is(&v.summary_project_name, &n) {
+        Some(SummaryColumn::ProjectName)
+    } else if starts(&v.summary_funds_prefix, &n) {
+        Some(SummaryColumn::Funds)
+    } else {
+        None
+    }
+}
+
+/// The kind of table a title names (`…绩效自评表` → 自评表), if it names one.
+pub fn kind_in(v: &Labels, title: &str) -> Option<TableKind> {
+    let n = normalize_label(title);
+    let has = |list: &[String]| list.iter().any(|k| n.contains(k.as_str()));
+    if has(&v.kind_self_evaluation) {
+        Some(TableKind::SelfEvaluation)
+    } else if has(&v.kind_department) {
+        Some(TableKind::Department)
+    } else if has(&v.kind_approval) {
+        Some(TableKind::Approval)
+    } else if has(&v.kind_declaration) {
+        Some(TableKind::Declaration)
+    } else {
+        None
     }
 }
 
@@ -224,7 +327,17 @@ pub fn title(text: &str) -> Option<Title> {
     if name.ends_with("汇总表") {
         return Some(Title::Summary);
     }
-    if name.ends_with("绩效目标表") || name.ends_with("绩效目标申报表") {
+    if [
+        "绩效目标表",
+        "绩效目标申报表",
+        "绩效目标批复表",
+        "绩效目标审批表",
+        "绩效自评表",
+        "绩效目标自评表",
+    ]
+    .iter()
+    .any(|end| name.ends_with(end))
+    {
         return Some(Title::Project(year_in(&n)));
     }
     let bare = n.trim_matches(|c| c == '(' || c == ')');
@@ -290,6 +403,79 @@ pub fn region_in(title: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn label(text: &str) -> Option<Label> {
+        super::label(Labels::standard(), text)
+    }
+    fn label_with_value(text: &str) -> Option<(Label, String)> {
+        super::label_with_value(Labels::standard(), text)
+    }
+    fn column(text: &str) -> Option<Column> {
+        super::column(Labels::standard(), text)
+    }
+    fn is_section_heading(text: &str) -> bool {
+        super::is_section_heading(Labels::standard(), text)
+    }
+
+    #[test]
+    fn a_template_adds_label_variants_without_a_release() {
+        use jixiao_model::framework::{Framework, STANDARD_TOML};
+        let text = format!("{STANDARD_TOML}\n[labels]\nfunds_total = [\"本年 预算：\"]\n");
+        let fw = Framework::from_toml(&text).unwrap();
+        assert_eq!(
+            super::label(&fw.labels, "本年预算"),
+            Some(Label::FundsTotal)
+        );
+        // The built-in names stay.
+        assert_eq!(
+            super::label(&fw.labels, "年度资金总额"),
+            Some(Label::FundsTotal)
+        );
+        assert_eq!(label("本年预算"), None);
+        let bad = format!("{STANDARD_TOML}\n[labels]\nno_such_list = [\"x\"]\n");
+        assert!(Framework::from_toml(&bad).is_err());
+    }
+
+    #[test]
+    fn each_distinct_cell_text_is_classified_once() {
+        let v = Vocab::new(Labels::standard());
+        for _ in 0..100 {
+            assert_eq!(v.of("一级指标").column, Some(Column::Level1));
+            assert_eq!(v.of("预算单位").label, Some(Label::BudgetUnit));
+            assert_eq!(v.of("≥90%").label, None);
+        }
+        assert_eq!(v.classified(), 3);
+    }
+
+    #[test]
+    fn score_bands_and_second_colons() {
+        assert_eq!(strip_score_band("产出指标(40分)"), "产出指标");
+        assert_eq!(strip_score_band("成本指标(0-20)分"), "成本指标");
+        assert_eq!(strip_score_band("满意度指标10分"), "满意度指标");
+        assert_eq!(
+            strip_score_band("数量指标(或建筑规模指标)"),
+            "数量指标(或建筑规模指标)"
+        );
+        assert_eq!(strip_score_band("(50分)"), "(50分)");
+        assert_eq!(strip_score_band("质量指标"), "质量指标");
+        assert_eq!(column("一级指标(10分)"), Some(Column::Level1));
+        assert_eq!(column("中期指标值"), Some(Column::MidValue));
+        assert_eq!(column("年度指标值"), Some(Column::Value));
+        assert_eq!(column("指标值类型"), Some(Column::Sign));
+        assert_eq!(
+            label_with_value("其中：财政拨款：12.50万元"),
+            Some((Label::FundsFiscal, "12.50万元".into()))
+        );
+        assert_eq!(
+            kind_in(Labels::standard(), "白鹭县2023年度项目支出绩效自评表"),
+            Some(TableKind::SelfEvaluation)
+        );
+        assert_eq!(
+            kind_in(Labels::standard(), "项目支出绩效目标审批表"),
+            Some(TableKind::Approval)
+        );
+        assert_eq!(kind_in(Labels::standard(), "项目支出绩效目标表"), None);
+    }
 
     #[test]
     fn labels_with_variants() {

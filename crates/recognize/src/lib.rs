@@ -7,11 +7,27 @@
 //! next cell or after a colon in the same cell), and the indicator table under its
 //! 一级指标–二级指标–三级指标–指标值 header.
 //!
-//! OCR damage is repaired and reported, never silently: a row whose cells sit off by a column
-//! is realigned by content (R101), and a blank level-1/level-2 cell is given to the group above
-//! or — when the merged label was printed on a later row — the group below (R102), decided by
-//! the indicator framework in `templates/framework.toml`. Text that fits nowhere is reported
-//! (R108), never dropped.
+//! The stages, in the order a reader of this crate meets them:
+//!
+//! 1. **Vocabulary** (`templates/labels.toml`, [`jixiao_model::framework::Labels`], read by
+//!    [`labels`]): what each cell *is* — a header-block label (预算单位, 年度资金总额 …), an
+//!    indicator-table column label (一级指标 … 指标值, 指标性质, 度量单位), a summary column, a
+//!    title (and the table kind it names: 申报/批复/自评/部门整体), or plain text. The level-1 and
+//!    level-2 names come from `templates/framework.toml`. Nothing about the form's wording is
+//!    in code, so `--template` can add a variant.
+//! 2. **Blocks** (this file, `Recognizer::row`): each row is a title, a summary header, a
+//!    header-block label row, an indicator header (one column group, or 中期 and 年度 side by
+//!    side), or a row of the block that is open.
+//! 3. **Columns by label** ([`indicators`]): an indicator row is read through its header —
+//!    value from the 指标值/年度指标值 column (never 中期指标值, 实际完成值, 分值, 指标解释),
+//!    op from the 指标性质 column, unit from the 度量单位 column; amounts from the column whose
+//!    heading says 年度. 自评表 score rows (预算执行率, 总分) are not indicators.
+//! 4. **Repair and report**: a row that lost its merged leading cells (any number of them) is
+//!    realigned by content (R101, scored by named weights in [`indicators`]); a row under two
+//!    column groups is split where both halves fit; a blank level-1/level-2 cell is given to
+//!    the group above or below (R102) in linear time; a table with no level-3 name and no value
+//!    is a blank template (R114), and header text with neither a project name nor an indicator
+//!    is no project (R123). Text that fits nowhere is reported (R108), never dropped silently.
 //!
 //! ```
 //! use jixiao_recognize::{recognize, Options};
@@ -26,14 +42,17 @@
 
 mod indicators;
 pub mod labels;
+pub mod score;
+pub mod stream;
 
 use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
-use jixiao_model::framework::Framework;
+use jixiao_model::framework::{Framework, Labels};
 use jixiao_model::{
-    Decimal, Diagnostic, Document, Funds, Indicator, Location, Project, Summary, SummaryRow, Value,
+    Decimal, DepartmentFunds, Diagnostic, Document, Funds, Indicator, Location, Project, Summary,
+    SummaryRow, TableKind, Value,
 };
-use labels::{Label, SummaryColumn, Title};
+use labels::{Label, SummaryColumn, Title, Vocab};
 use std::str::FromStr;
 
 /// Settings for recognition.
@@ -99,10 +118,15 @@ struct Builder {
     /// Columns of the 中期资金总额 and 年度资金总额 labels, to tell whose 财政拨款 a cell is.
     mid_funds_col: Option<usize>,
     annual_funds_col: Option<usize>,
+    /// Columns of 中期资金总额 and 年度资金总额 labels that head columns of amounts (no value of
+    /// their own): the amounts of the rows below are read from these columns, by label.
+    funds_header_cols: (Option<usize>, Option<usize>),
 }
 
 struct Recognizer<'a> {
     fw: &'a Framework,
+    /// The form's vocabulary, each distinct cell text classified once.
+    vocab: Vocab<'a>,
     doc: Document,
     diags: Vec<Diagnostic>,
     mode: Mode,
@@ -112,12 +136,15 @@ struct Recognizer<'a> {
     summary_cols: Option<SummaryCols>,
     /// Projects dropped as blank templates (R114); they stand in for R100.
     blank_templates: usize,
+    /// The kind of table the last title named (申报表, 批复表, 自评表 …).
+    kind: Option<TableKind>,
 }
 
 impl<'a> Recognizer<'a> {
     fn new(fw: &'a Framework) -> Self {
         Recognizer {
             fw,
+            vocab: Vocab::new(&fw.labels),
             doc: Document::default(),
             diags: Vec::new(),
             mode: Mode::None,
@@ -126,11 +153,12 @@ impl<'a> Recognizer<'a> {
             yuan: false,
             summary_cols: None,
             blank_templates: 0,
+            kind: None,
         }
     }
 
     fn grid(&mut self, grid: &Grid) {
-        if let Some(why) = not_a_table_sheet(grid) {
+        if let Some(why) = not_a_table_sheet(&self.vocab, grid) {
             let sheet = grid.sheet.as_deref().unwrap_or("");
             let loc = Location {
                 file: grid.file.clone(),
@@ -162,16 +190,16 @@ impl<'a> Recognizer<'a> {
         let first = first_text_cell(row);
         let loc = first.map(|c| location(grid, &c.pos)).unwrap_or_default();
 
-        if let Some(groups) = Header::groups(row) {
+        if let Some(groups) = Header::groups(&self.vocab, row) {
             self.indicator_header(grid, r, groups, loc);
             return 1;
         }
-        if let Some((cols, used)) = summary_header(grid, r) {
+        if let Some((cols, used)) = summary_header(&self.vocab, grid, r) {
             self.summary_start(grid, r, cols);
             return used;
         }
-        if let Some(mut pairs) = label_pairs(row) {
-            let below = values_below(grid, r, &mut pairs);
+        if let Some(mut pairs) = label_pairs(&self.vocab, row) {
+            let below = values_below(&self.vocab, grid, r, &mut pairs);
             self.labels(grid, r, pairs);
             return if below { 2 } else { 1 };
         }
@@ -208,7 +236,7 @@ impl<'a> Recognizer<'a> {
                 self.title(title, &cell.text, location(grid, &cell.pos));
                 continue;
             }
-            if labels::is_section_heading(&cell.text) {
+            if labels::is_section_heading(&self.fw.labels, &cell.text) {
                 // The form's own section headings (绩效指标 / 中期绩效指标 / 年度绩效指标 over
                 // the indicator columns of the 88号 template) carry no data.
                 continue;
@@ -230,10 +258,12 @@ impl<'a> Recognizer<'a> {
                 summary.year = labels::year_in(&jixiao_model::framework::normalize_label(text));
                 summary.region = labels::region_in(text);
                 summary.location = loc;
+                self.kind = None;
                 self.mode = Mode::None;
             }
             Title::Project(year) => {
                 self.finish_project();
+                self.kind = labels::kind_in(&self.fw.labels, text);
                 self.year = year.or(self.year);
                 self.yuan = false;
                 self.mode = Mode::None;
@@ -271,6 +301,7 @@ impl<'a> Recognizer<'a> {
             let project = Project {
                 year: self.year,
                 location: loc.clone(),
+                kind: self.kind,
                 ..Project::default()
             };
             self.current = Some(Builder {
@@ -285,6 +316,13 @@ impl<'a> Recognizer<'a> {
     fn labels(&mut self, grid: &Grid, r: usize, pairs: Vec<Pair>) {
         self.mode = Mode::None;
         let row = &grid.rows[r];
+        // 中期资金总额 | 年度资金总额 heading columns of amounts (set by an earlier row).
+        let by_column = match self.current.as_ref().map(|b| b.funds_header_cols) {
+            Some((Some(m), Some(a))) if pairs.iter().all(|p| p.label_cell < m.min(a)) => {
+                Some((m, a))
+            }
+            _ => None,
+        };
         for pair in pairs {
             let label_loc = location(grid, &row.cells[pair.label_cell].pos);
             let value_row = if pair.below { &grid.rows[r + 1] } else { row };
@@ -319,12 +357,56 @@ impl<'a> Recognizer<'a> {
                     b.yuan = yuan;
                     b.project.funds.location.get_or_insert(label_loc.clone());
                 }
+                Label::FundsBasic | Label::FundsProject => {
+                    let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
+                    let split = b
+                        .project
+                        .department_funds
+                        .get_or_insert_with(DepartmentFunds::default);
+                    if pair.label == Label::FundsBasic {
+                        split.basic = amount;
+                    } else {
+                        split.project = amount;
+                    }
+                }
+                Label::FundsTotal | Label::FundsFiscal | Label::FundsOther
+                    if by_column.is_some_and(|(m, a)| pair.label_cell < m.min(a)) =>
+                {
+                    // Under 中期资金总额 | 年度资金总额 column headings: each amount is read
+                    // from the column its heading names, never from the first cell beside
+                    // the label.
+                    let (m, a) = by_column.unwrap_or_default();
+                    for (col, midterm) in [(m, true), (a, false)] {
+                        let cell = row.cells.get(col).filter(|c| c.covered.is_none());
+                        let text = cell.map_or("", |c| c.text.trim());
+                        let loc = cell.map_or(label_loc.clone(), |c| location(grid, &c.pos));
+                        let amount = parse_amount(text, b.yuan, &loc, &mut amount_diags);
+                        let funds: &mut Funds = if midterm {
+                            b.project.midterm_funds.get_or_insert_with(Funds::default)
+                        } else {
+                            &mut b.project.funds
+                        };
+                        funds.location.get_or_insert(label_loc.clone());
+                        match pair.label {
+                            Label::FundsTotal => funds.total = amount,
+                            Label::FundsFiscal => funds.fiscal = amount,
+                            _ => funds.other = amount,
+                        }
+                    }
+                }
                 Label::FundsTotal
                 | Label::MidFundsTotal
                 | Label::FundsFiscal
                 | Label::FundsOther => {
                     let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
                     let col = pair.label_cell;
+                    if pair.value_cell.is_none() {
+                        match pair.label {
+                            Label::MidFundsTotal => b.funds_header_cols.0 = Some(col),
+                            Label::FundsTotal => b.funds_header_cols.1 = Some(col),
+                            _ => {}
+                        }
+                    }
                     match pair.label {
                         Label::MidFundsTotal => b.mid_funds_col = Some(col),
                         Label::FundsTotal => b.annual_funds_col = Some(col),
@@ -365,7 +447,10 @@ impl<'a> Recognizer<'a> {
             }
             self.diags.extend(amount_diags);
         }
-        for i in leftover_label_cells(row) {
+        for i in leftover_label_cells(&self.vocab, row)
+            .into_iter()
+            .filter(|i| by_column.is_none_or(|(m, a)| *i != m && *i != a))
+        {
             let cell = &row.cells[i];
             self.diags.push(Diagnostic::info(
                 "R108",
@@ -416,7 +501,7 @@ impl<'a> Recognizer<'a> {
                         "指标表头中第 {} 组指标列无法识别为中期或年度，已跳过",
                         k + 1
                     ),
-                    location(grid, &row.cells[extra.level1].pos),
+                    location(grid, &row.cells[extra.level1.unwrap_or(extra.level2)].pos),
                 ));
             }
             let (mid_h, annual_h) = (groups[mid].clone(), groups[annual].clone());
@@ -474,6 +559,7 @@ impl<'a> Recognizer<'a> {
                 let project = Project {
                     year: self.year,
                     location: loc,
+                    kind: self.kind,
                     ..Project::default()
                 };
                 self.current.insert(Builder {
@@ -496,20 +582,57 @@ impl<'a> Recognizer<'a> {
         let Some((header, width)) = b.header.clone() else {
             return false;
         };
-        let groups =
-            std::iter::once((header, false)).chain(b.mid_header.clone().map(|h| (h, true)));
-        for (header, midterm) in groups {
-            let in_group = row
-                .cells
+        let texts = indicators::row_texts(row);
+        // A 自评表 row that scores the budget (预算执行率) or sums the scores (总分): its name
+        // stands where a 一级指标 would and it has no 三级指标. It is no indicator.
+        if let Some(name) = score_row(self.vocab.labels, &texts, &header) {
+            self.diags.push(Diagnostic::info(
+                "R121",
+                format!("“{name}”行是自评表的得分行，不是绩效指标，未作为指标读取"),
+                loc,
+            ));
+            return true;
+        }
+        // The column groups and the cells each reads: one group reads the row; 中期 and 年度
+        // side by side split it where their cells fit their columns best (rows that lost
+        // their merged cells are shorter in both groups).
+        let mut groups: Vec<(Header, bool, std::ops::Range<usize>)> = Vec::new();
+        match b.mid_header.clone() {
+            None => {
+                let span = header.span.clone();
+                groups.push((header, false, span));
+            }
+            Some(mid) => {
+                let (left, right) = if mid.span.start < header.span.start {
+                    ((mid, true), (header, false))
+                } else {
+                    ((header, false), (mid, true))
+                };
+                let natural = right.0.span.start;
+                let split = split_groups(self.fw, &texts, &left.0, &right.0, width, natural);
+                groups.push((left.0, left.1, 0..split));
+                groups.push((right.0, right.1, split..usize::MAX));
+            }
+        }
+        let mut read: Vec<(bool, Option<usize>, RawIndicator)> = Vec::new();
+        for (header, midterm, window) in groups {
+            let in_group = texts
                 .iter()
                 .enumerate()
-                .any(|(i, c)| header.span.contains(&i) && c.covered.is_none() && !c.is_blank());
+                .any(|(i, t)| window.contains(&i) && !t.is_empty());
             if !in_group {
                 continue; // one of 中期/年度 has fewer rows
             }
-            let raw =
-                indicators::read_row(self.fw, row, &header, width, loc.clone(), &mut self.diags);
-            for (col, text) in indicators::leftover_cells(row, &header, width) {
+            let raw = indicators::read_row(
+                self.fw,
+                row,
+                &header,
+                width,
+                window.clone(),
+                loc.clone(),
+                &mut self.diags,
+            );
+            for (col, text) in indicators::leftover_cells(row, &header, width, &window) {
                 self.diags.push(Diagnostic::info(
                     "R108",
                     format!("指标行中不属于任何指标列的内容，已跳过：“{text}”"),
@@ -520,6 +643,41 @@ impl<'a> Recognizer<'a> {
                 if let Some(e) = b.extra.iter_mut().find(|e| e.0 == col) {
                     e.3 += 1;
                 }
+            }
+            if let Some(mid_col) = header.mid_value.filter(|_| !midterm) {
+                // 中期指标值 beside 年度指标值: the same row, read through the 中期 column
+                // (its repairs were reported with the 年度 reading).
+                let mid = Header {
+                    value: Some(mid_col),
+                    sign: None,
+                    unit: None,
+                    mid_value: None,
+                    ..header.clone()
+                };
+                let mut repeat = Vec::new();
+                let mid_raw = indicators::read_row(
+                    self.fw,
+                    row,
+                    &mid,
+                    width,
+                    window,
+                    loc.clone(),
+                    &mut repeat,
+                );
+                read.push((true, mid.level1, mid_raw));
+            }
+            read.push((midterm, header.level1, raw));
+        }
+        // A 年度 group printed without a 一级指标 column shares the 中期 group's.
+        let shared = read
+            .iter()
+            .find(|(_, l1, _)| l1.is_some())
+            .map(|(_, _, r)| r.level1.clone());
+        for (midterm, l1, mut raw) in read {
+            if l1.is_none()
+                && let Some(slot) = &shared
+            {
+                raw.level1 = slot.clone();
             }
             if midterm {
                 b.mid_raw.push(raw)
@@ -611,8 +769,77 @@ impl<'a> Recognizer<'a> {
     }
 
     fn finish_project(&mut self) {
-        let Some(b) = self.current.take() else { return };
+        let Some(mut b) = self.current.take() else {
+            return;
+        };
+        // A row with neither a 三级指标 nor a 指标值 is no indicator: an empty row of a
+        // template, or a group label printed on a row of its own.
+        let had_rows = !b.raw.is_empty() || !b.mid_raw.is_empty();
+        let mut not_rows = Vec::new();
+        for raw in [&mut b.raw, &mut b.mid_raw] {
+            raw.retain(|r| {
+                let keep = !r.level3.is_empty() || !r.value.is_empty();
+                if !keep {
+                    let names: Vec<&str> = [&r.level1, &r.level2]
+                        .into_iter()
+                        .filter_map(|s| match s {
+                            indicators::Slot::Text(t) => Some(t.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    if !names.is_empty() {
+                        not_rows.push(Diagnostic::info(
+                            "R122",
+                            format!(
+                                "该行只有“{}”，没有三级指标和指标值，不是一条指标，未读取",
+                                names.join("”“")
+                            ),
+                            r.location.clone(),
+                        ));
+                    }
+                }
+                keep
+            });
+        }
         let mut project = b.project;
+        let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
+        let header_blank = project.project_name.is_empty()
+            && project.budget_unit.is_empty()
+            && project.goal.is_empty()
+            && funds_blank(&project.funds);
+        if !header_blank {
+            self.diags.append(&mut not_rows);
+        }
+        if had_rows && b.raw.is_empty() && b.mid_raw.is_empty() && !header_blank {
+            // Labels and group names, but not one 三级指标 or 指标值: a blank template's table.
+            self.diags.push(Diagnostic::error(
+                "R114",
+                format!(
+                    "项目“{}”的指标表是空白模板：没有任何三级指标和指标值",
+                    project.project_name
+                ),
+                project.location.clone(),
+            ));
+            if project.project_name.is_empty() {
+                self.blank_templates += 1;
+                self.mode = Mode::None;
+                return;
+            }
+        } else if !header_blank
+            && !project.project_name.chars().any(char::is_alphanumeric)
+            && b.raw.is_empty()
+            && b.mid_raw.is_empty()
+        {
+            // Some header text but neither a project name nor an indicator: nothing here
+            // makes a project, and an empty standard form must not be written for it.
+            self.diags.push(Diagnostic::warning(
+                "R123",
+                "表头有内容但既没有项目名称也没有任何指标，不构成一个项目，未读取".to_string(),
+                project.location.clone(),
+            ));
+            self.mode = Mode::None;
+            return;
+        }
         if b.header.is_none() && b.raw.is_empty() {
             self.diags.push(Diagnostic::warning(
                 "R107",
@@ -622,21 +849,14 @@ impl<'a> Recognizer<'a> {
                 ),
                 project.location.clone(),
             ));
-        } else if b.raw.is_empty() {
+        } else if b.raw.is_empty() && !had_rows {
             self.diags.push(Diagnostic::warning(
                 "R107",
                 format!("项目“{}”的指标表是空的", project.project_name),
                 project.location.clone(),
             ));
         }
-        let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
-        if project.project_name.is_empty()
-            && project.budget_unit.is_empty()
-            && project.goal.is_empty()
-            && funds_blank(&project.funds)
-            && b.raw.is_empty()
-            && b.mid_raw.is_empty()
-        {
+        if header_blank && b.raw.is_empty() && b.mid_raw.is_empty() {
             // Drop the R107 just pushed: this is one finding, not two.
             if self
                 .diags
@@ -669,7 +889,8 @@ impl<'a> Recognizer<'a> {
         project.indicators = self.indicators(b.raw, value_column);
         let mid_value_column = b.mid_header.as_ref().is_some_and(|h| h.value.is_some());
         project.midterm_indicators = self.indicators(b.mid_raw, mid_value_column);
-        if project.project_name.is_empty() {
+        if project.project_name.is_empty() && project.kind != Some(TableKind::Department) {
+            // (A 部门整体 table names its department, not a project.)
             self.diags.push(Diagnostic::warning(
                 "R109",
                 "项目缺少“项目名称”".to_string(),
@@ -731,6 +952,44 @@ impl<'a> Recognizer<'a> {
     }
 }
 
+/// The name of a 自评表 score row (预算执行率, 总分), if the row is one: that name stands
+/// alone at the start of the row (where the 一级指标 would be) and no 三级指标 follows it.
+fn score_row(v: &Labels, texts: &[&str], header: &Header) -> Option<String> {
+    let first = texts.iter().position(|t| !t.is_empty())?;
+    let name = jixiao_model::framework::normalize_label(texts[first]);
+    if !v.not_indicator_rows.contains(&name) {
+        return None;
+    }
+    let level3_col = header.level3.max(first + 1);
+    let level3_filled = texts
+        .get(first + 1..level3_col + 1)
+        .is_some_and(|ts| ts.iter().any(|t| !t.is_empty()));
+    (first <= header.level2 && !level3_filled).then(|| texts[first].trim().to_string())
+}
+
+/// Where the cells of a row standing under two column groups (中期 | 年度) divide: the split
+/// whose two halves each fit their group best. Candidates are the group boundary of the
+/// header and every filled cell before it (cells a shorter row moved left); on a tie the
+/// header's boundary wins.
+fn split_groups(
+    fw: &Framework,
+    texts: &[&str],
+    left: &Header,
+    right: &Header,
+    width: usize,
+    natural: usize,
+) -> usize {
+    let score = |k: usize| {
+        indicators::best_shift(fw, texts, &(0..k), left, width).0
+            + indicators::best_shift(fw, texts, &(k..usize::MAX), right, width).0
+    };
+    (0..natural)
+        .filter(|&k| texts.get(k).is_some_and(|t| !t.is_empty()))
+        .chain(std::iter::once(natural))
+        .max_by_key(|&k| (score(k), k == natural))
+        .unwrap_or(natural)
+}
+
 /// `A`, `B` … for a column index of a grid (the grid's own columns, for messages).
 fn column_name_of(col: usize) -> String {
     jixiao_grid::column_name(col as u32)
@@ -767,11 +1026,11 @@ struct Pair {
 /// Labels whose value is written under them rather than beside them: for each text label with
 /// no value, the cell right below it in the next row, when that row is no label row or table
 /// header. Returns true when the next row was used up entirely.
-fn values_below(grid: &Grid, r: usize, pairs: &mut [Pair]) -> bool {
+fn values_below(v: &Vocab, grid: &Grid, r: usize, pairs: &mut [Pair]) -> bool {
     let Some(next) = grid.rows.get(r + 1) else {
         return false;
     };
-    if label_pairs(next).is_some() || Header::groups(next).is_some() || next.is_blank() {
+    if label_pairs(v, next).is_some() || Header::groups(v, next).is_some() || next.is_blank() {
         return false;
     }
     let mut taken = Vec::new();
@@ -828,16 +1087,16 @@ fn is_footer(fw: &Framework, row: &Row) -> bool {
 /// Why a worksheet is no table to read, if it is not: its name says it is the instructions
 /// (填表说明), or none of its cells is a label, a table header or a title of the form (a sheet
 /// of dropdown lists, say). Only sheets of workbooks are judged; a text file is always read.
-fn not_a_table_sheet(grid: &Grid) -> Option<String> {
+fn not_a_table_sheet(v: &Vocab, grid: &Grid) -> Option<String> {
     let name = jixiao_model::framework::normalize_label(grid.sheet.as_deref()?);
     if name.contains("说明") || name.contains("填报要求") {
         return Some("是填表说明，不是数据表".to_string());
     }
     let knows = |r: usize| {
         let row = &grid.rows[r];
-        Header::groups(row).is_some()
-            || summary_header(grid, r).is_some()
-            || label_pairs(row).is_some()
+        Header::groups(v, row).is_some()
+            || summary_header(v, grid, r).is_some()
+            || label_pairs(v, row).is_some()
             || row.cells.iter().any(|c| {
                 labels::title(&c.text)
                     .is_some_and(|t| matches!(t, Title::Summary | Title::Project(_)))
@@ -860,14 +1119,14 @@ fn not_a_table_sheet(grid: &Grid) -> Option<String> {
 /// The label/value pairs of a header-block row: each label takes the next non-blank cell to
 /// its right that is not itself a label, or the text after its colon. `None` if the row has
 /// no label.
-fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
+fn label_pairs(v: &Vocab, row: &Row) -> Option<Vec<Pair>> {
     let cells = &row.cells;
     let mut pairs = Vec::new();
     for (i, cell) in cells.iter().enumerate() {
         if cell.covered.is_some() {
             continue;
         }
-        if let Some(label) = labels::label(&cell.text) {
+        if let Some(label) = v.of(&cell.text).label {
             let next = cells
                 .iter()
                 .enumerate()
@@ -875,8 +1134,8 @@ fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
                 .find(|(_, c)| !c.is_blank() && c.covered.is_none());
             let (value_cell, value) = match next {
                 Some((j, c))
-                    if labels::label(&c.text).is_none()
-                        && labels::label_with_value(&c.text).is_none() =>
+                    if v.of(&c.text).label.is_none()
+                        && v.of(&c.text).label_with_value.is_none() =>
                 {
                     (Some(j), c.text.trim().to_string())
                 }
@@ -889,7 +1148,7 @@ fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
                 value,
                 below: false,
             });
-        } else if let Some((label, value)) = labels::label_with_value(&cell.text) {
+        } else if let Some((label, value)) = v.of(&cell.text).label_with_value.clone() {
             pairs.push(Pair {
                 label,
                 label_cell: i,
@@ -903,8 +1162,8 @@ fn label_pairs(row: &Row) -> Option<Vec<Pair>> {
 }
 
 /// Cells of a label row that are neither labels nor the values of labels.
-fn leftover_label_cells(row: &Row) -> Vec<usize> {
-    let pairs = label_pairs(row).unwrap_or_default();
+fn leftover_label_cells(v: &Vocab, row: &Row) -> Vec<usize> {
+    let pairs = label_pairs(v, row).unwrap_or_default();
     (0..row.cells.len())
         .filter(|&i| {
             let c = &row.cells[i];
@@ -919,12 +1178,12 @@ fn leftover_label_cells(row: &Row) -> Vec<usize> {
 
 /// A summary header: a row with 序号 and, on it or the next two rows, 部门单位 / 项目名称.
 /// Returns the columns and how many header rows there are.
-fn summary_header(grid: &Grid, r: usize) -> Option<(SummaryCols, usize)> {
+fn summary_header(v: &Vocab, grid: &Grid, r: usize) -> Option<(SummaryCols, usize)> {
     let row = &grid.rows[r];
     let seq = row
         .cells
         .iter()
-        .position(|c| labels::summary_column(&c.text) == Some(SummaryColumn::Seq))?;
+        .position(|c| v.of(&c.text).summary_column == Some(SummaryColumn::Seq))?;
     let mut cols = SummaryCols {
         seq: Some(seq),
         department: None,
@@ -935,7 +1194,7 @@ fn summary_header(grid: &Grid, r: usize) -> Option<(SummaryCols, usize)> {
     for (k, row) in grid.rows.iter().enumerate().skip(r).take(3) {
         let mut any = false;
         for (i, cell) in row.cells.iter().enumerate() {
-            let slot = match labels::summary_column(&cell.text) {
+            let slot = match v.of(&cell.text).summary_column {
                 Some(SummaryColumn::Department) => &mut cols.department,
                 Some(SummaryColumn::ProjectName) => &mut cols.project_name,
                 Some(SummaryColumn::Funds) => &mut cols.funds,

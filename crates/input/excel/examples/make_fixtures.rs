@@ -270,6 +270,28 @@ fn main() -> Result<(), XlsxError> {
     s.put(8, 5, V::N(1.0, "0%"));
     save(&dir.join("repeated-labels.xlsx"), &[s])?;
 
+    // Numbers shown through number formats, as clerks type them: thousands separators, fixed
+    // decimals, percentages and dates (a 时效指标 due date). Its .xls and .ods copies (made with
+    // LibreOffice, see fixtures/README.md) must read the same.
+    let mut s = Sheet::new("Sheet1");
+    standard_project(&mut s, p(3), true, Groups::Merged);
+    let formatted = [
+        (3, 2, V::N(1234.5, "#,##0.00")),
+        (3, 4, V::N(1234.5, "#,##0.00")),
+        (3, 6, V::N(0.0, "0.00")),
+        (6, 5, V::N(12212.0, "#,##0")),
+        (7, 5, V::N(1.0, "0%")),
+        (8, 5, V::N(0.955, "0.0%")),
+        (9, 5, V::N(3.9, "0.00")),
+        (10, 5, V::N(44742.0, "yyyy\"年\"m\"月\"d\"日\"")),
+        (11, 5, V::N(44561.0, "yyyy/m/d")),
+    ];
+    for (r, c, v) in formatted {
+        s.cells.retain(|(rr, cc, _)| (*rr, *cc) != (r, c));
+        s.put(r, c, v);
+    }
+    save(&dir.join("number-formats.xlsx"), &[s])?;
+
     // 一级/二级 only on the first row of each group, blank below (merges flattened).
     let mut s = Sheet::new("Sheet1");
     standard_project(&mut s, p(4), true, Groups::BlankBelow);
@@ -590,6 +612,8 @@ fn main() -> Result<(), XlsxError> {
 
     // The 88号 template: 中期 and 年度 side by side.
     midterm(&dir.join("midterm-88.xlsx"), p(0))?;
+    // The 88号 template with 中期 and 年度 as column headings (amounts and values by label).
+    midterm_columns(&dir.join("midterm-columns.xlsx"))?;
 
     // Bad inputs.
     let bad = Path::new("fixtures/bad");
@@ -627,6 +651,116 @@ fn main() -> Result<(), XlsxError> {
     )
     .expect("write");
     Ok(())
+}
+
+/// The 88号 申报表 laid out with 中期 and 年度 as column headings: 中期资金总额 | 年度资金总额
+/// over the rows 资金总额 / 其中：财政拨款 / 其他资金, and one indicator table whose columns are
+/// 中期指标值 | 年度指标值. Invented content (溪山县). The 年度 amounts and values are what the
+/// project's funds and indicator values must be; the 中期 ones sit left of them.
+fn midterm_columns(path: &Path) -> Result<(), XlsxError> {
+    let mut s = Sheet::new("申报表");
+    s.merge(0, 0, 0, 5, t("项目支出绩效目标申报表"));
+    s.merge(1, 0, 1, 5, t("（2025年度）"));
+    s.put(2, 0, t("项目名称"));
+    s.merge(2, 1, 2, 5, t("山洪沟道清淤整治"));
+    s.put(3, 0, t("主管部门"));
+    s.merge(3, 1, 3, 5, t("溪山县水利局"));
+    s.merge(4, 0, 7, 0, t("项目资金\n（万元）"));
+    s.merge(4, 3, 4, 4, t("中期资金总额"));
+    s.put(4, 5, t("年度资金总额"));
+    for (r, label, mid, annual) in [
+        (
+            5,
+            "资金总额",
+            Decimal::new(64800, 2),
+            Decimal::new(21600, 2),
+        ),
+        (
+            6,
+            "其中：财政拨款",
+            Decimal::new(60000, 2),
+            Decimal::new(20000, 2),
+        ),
+        (7, "其他资金", Decimal::new(4800, 2), Decimal::new(1600, 2)),
+    ] {
+        s.merge(r, 1, r, 2, t(label));
+        s.merge(r, 3, r, 4, amount(Some(mid)));
+        s.put(r, 5, amount(Some(annual)));
+    }
+    s.merge(8, 0, 9, 0, t("总体目标"));
+    s.merge(8, 1, 8, 4, t("中期目标（2025年—2027年）"));
+    s.put(8, 5, t("年度目标"));
+    s.merge(9, 1, 9, 4, t("三年清淤整治山洪沟道36公里。"));
+    s.put(9, 5, t("2025年清淤整治山洪沟道12公里。"));
+    for (c, h) in ["一级指标", "二级指标", "", "", "中期指标值", "年度指标值"]
+        .iter()
+        .enumerate()
+    {
+        if !h.is_empty() {
+            s.put(10, c as u16, t(*h));
+        }
+    }
+    s.merge(10, 2, 10, 3, t("三级指标"));
+    let rows = [
+        (
+            "产出指标",
+            "数量指标",
+            "清淤整治沟道长度",
+            "≥36公里",
+            "≥12公里",
+        ),
+        (
+            "产出指标",
+            "质量指标",
+            "整治工程验收合格率",
+            "=100%",
+            "=100%",
+        ),
+        (
+            "产出指标",
+            "时效指标",
+            "年度工程完工时间",
+            "2027年汛期前",
+            "2025年5月底前",
+        ),
+        (
+            "产出指标",
+            "成本指标",
+            "每公里清淤成本",
+            "≤18万元",
+            "≤18万元",
+        ),
+        (
+            "效益指标",
+            "社会效益指标",
+            "受保护群众人数",
+            "≥9000人",
+            "≥3000人",
+        ),
+        (
+            "满意度指标",
+            "服务对象满意度指标",
+            "沿河群众满意度",
+            "≥85%",
+            "≥90%",
+        ),
+    ];
+    let inds: Vec<Indicator> = rows
+        .iter()
+        .map(|(l1, l2, l3, _, annual)| Indicator {
+            level1: l1.to_string(),
+            level2: l2.to_string(),
+            level3: l3.to_string(),
+            value: jixiao_model::Value::parse(annual),
+            ..Indicator::default()
+        })
+        .collect();
+    s.row = 11;
+    indicator_rows(&mut s, &inds, Groups::Merged, &[(2, 3), (5, 5)], 0);
+    for (k, (_, _, _, mid, _)) in rows.iter().enumerate() {
+        s.put(11 + k as u32, 4, t(*mid));
+    }
+    save(path, &[s])
 }
 
 /// The 88号 申报表: header block with 中期/年度 funds and goals side by side, and two indicator

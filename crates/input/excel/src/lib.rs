@@ -1,10 +1,11 @@
 //! Workbook reader: `.xlsx`, `.xls` and `.ods` bytes in, one [`Grid`] per worksheet out.
 //!
 //! The reader knows formats, not forms. It turns each visible worksheet into rows of cells
-//! with their text *as the clerk sees it* (number formats applied for xlsx, no float noise),
-//! merged ranges as spans with [`Covered`] slots, and `Sheet!C7` positions. What it skips
-//! (hidden sheets, chart sheets) and what it cannot show faithfully (number formats of xls/ods,
-//! merges of ods, error values) travel beside the grids as diagnostics (codes I31x).
+//! with their text *as the clerk sees it* (number formats applied for xlsx and, through
+//! [`xls_format`], for xls; no float noise), merged ranges as spans with [`Covered`] slots, and
+//! `Sheet!C7` positions. What it skips (hidden sheets, chart sheets) and what it cannot show
+//! faithfully (number formats and merges of ods, error values) travel beside the grids as
+//! diagnostics (codes I31x).
 //!
 //! The format is decided from the bytes, never from the file name: a zip holding
 //! `xl/workbook.xml` is xlsx, a zip whose `mimetype` is an OpenDocument spreadsheet is ods, a
@@ -24,6 +25,7 @@
 //! ```
 
 pub mod format;
+pub mod xls_format;
 
 use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange};
 use jixiao_diagnostics::{Diagnostic, Location};
@@ -274,6 +276,9 @@ fn open(kind: Kind, bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, ExcelError> {
 fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, ExcelError> {
     let mut book = calamine(kind, || open(kind, bytes))?;
     let sheets = calamine(kind, || Ok(book.sheets_metadata().to_vec()))?;
+    let xls_formats = (kind == Kind::Xls)
+        .then(|| xls_format::read(bytes))
+        .flatten();
     let mut grids = Vec::new();
     let mut diagnostics = Vec::new();
     let mut skipped = Vec::new();
@@ -336,7 +341,10 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             &sheet.name,
             &range,
             &merges,
-            styles.as_ref(),
+            Formats {
+                styles: styles.as_ref(),
+                xls: xls_formats.as_ref().filter(|f| f.has_sheet(&sheet.name)),
+            },
             &mut diagnostics,
         );
         if grid.rows.iter().all(Row::is_blank) {
@@ -369,9 +377,20 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
     })
 }
 
+/// Where a sheet's number formats come from: calamine's styles (xlsx) or the BIFF records
+/// (xls, see [`xls_format`]).
+#[derive(Clone, Copy)]
+struct Formats<'a> {
+    styles: Option<&'a StyleRange>,
+    xls: Option<&'a xls_format::XlsFormats>,
+}
+
 /// The number format code of a cell, where the workbook keeps one.
-fn format_code(styles: Option<&StyleRange>, pos: (u32, u32)) -> Option<String> {
-    let nf = styles?.get(pos)?.number_format.as_ref()?;
+fn format_code(formats: Formats<'_>, sheet: &str, pos: (u32, u32)) -> Option<String> {
+    if let Some(xls) = formats.xls {
+        return xls.code(sheet, pos.0, pos.1).map(str::to_string);
+    }
+    let nf = formats.styles?.get(pos)?.number_format.as_ref()?;
     // Built-in date formats are shown in the system's short date form; Chinese Windows shows
     // 2022/1/5 for id 14 (calamine gives the US code).
     match nf.format_id {
@@ -388,7 +407,7 @@ fn sheet_grid(
     sheet: &str,
     range: &Range<Data>,
     merges: &[Dimensions],
-    styles: Option<&StyleRange>,
+    formats: Formats<'_>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Grid {
     let mut grid = Grid::new(file.map(str::to_string), Some(sheet.to_string()));
@@ -427,7 +446,7 @@ fn sheet_grid(
         for c in c0..=c1 {
             let pos = Pos::Sheet { row: r, col: c };
             let data = range.get_value((r, c)).unwrap_or(&Data::Empty);
-            let code = format_code(styles, (r, c));
+            let code = format_code(formats, sheet, (r, c));
             let text = format::cell_text(data, code.as_deref());
             match data {
                 Data::Error(e) => diagnostics.push(Diagnostic::warning(
@@ -435,7 +454,7 @@ fn sheet_grid(
                     format!("单元格显示错误值 {e}（公式出错），按原样读取"),
                     loc(r, c),
                 )),
-                Data::Float(_) | Data::Int(_) if kind != Kind::Xlsx => {
+                Data::Float(_) | Data::Int(_) if kind != Kind::Xlsx && formats.xls.is_none() => {
                     let entry = numbers_without_format.get_or_insert((0, (r, c)));
                     entry.0 += 1;
                 }

@@ -29,9 +29,52 @@
 //! assert_eq!(row.cells[1].pos, jixiao_grid::Pos::Line { line: 3, column: 13 });
 //! ```
 
+mod shapes;
+
+pub use jixiao_grid::Shape;
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
 pub use jixiao_html::Page;
 use pulldown_cmark::{Event, Parser, Tag};
+
+/// One way of cutting a text into cells: the shape and the grid (with the reader's
+/// diagnostics) it gives.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The shape the text was read in.
+    pub shape: Shape,
+    /// The grid and the reader's diagnostics (I3xx).
+    pub page: Page,
+}
+
+/// Every plausible reading of a text, the plain one ([`read_page`]) first, then one per other
+/// shape the text shows signs of (pipe rows without a leading `|` or without the `|---|` line,
+/// one cell per line with `|` row markers, one cell per paragraph, cells separated by runs of
+/// spaces or by single spaces; see [`Shape`]). Choosing among them is form knowledge: the
+/// recognizer keeps the reading the form explains best. Never fails; a text in none of the
+/// other shapes gives the plain reading alone.
+///
+/// ```
+/// use jixiao_markdown::{readings, Shape};
+/// let text = "项目名称 | 甲 | ||||\n一级指标 | 二级指标 | 三级指标 | 指标值 | |\n";
+/// let all = readings(text, Some("a.md"));
+/// assert_eq!(all[0].shape, Shape::Plain);
+/// let pipes = all.iter().find(|r| r.shape == Shape::Pipes).unwrap();
+/// assert_eq!(pipes.page.grid.rows[1].cells.len(), 4);
+/// ```
+pub fn readings(text: &str, file: Option<&str>) -> Vec<Reading> {
+    let mut out = vec![Reading {
+        shape: Shape::Plain,
+        page: read_page(text, file),
+    }];
+    let lines = shapes::lines(text);
+    for shape in shapes::proposed(&lines) {
+        out.push(Reading {
+            shape,
+            page: shapes::read_shape(&lines, file, shape),
+        });
+    }
+    out
+}
 
 /// Reads Markdown/OCR text into one grid. Never fails: text that is not a table becomes text
 /// rows. The HTML reader's diagnostics for embedded `<table>` blocks are dropped here: use

@@ -240,6 +240,7 @@ impl Template {
     /// inconsistent layout (a row wider than the table, an unknown field).
     pub fn from_toml(text: &str) -> Result<Template, TemplateError> {
         let t: Template = toml::from_str(text)?;
+        t.check_sizes()?;
         let check = |what: &str,
                      width: usize,
                      cells: &[CellSpec],
@@ -301,7 +302,83 @@ impl Template {
         check("summary.total", sw, &t.summary.total, TOTAL_FIELDS)?;
         Ok(t)
     }
+
+    /// Checks that margins, font sizes, line spacing and column widths are finite and in
+    /// the ranges a printed form can have (see [`SIZE_LIMITS`]), naming the key that is not.
+    /// [`Template::from_toml`] runs it; writers run it again on templates built in code.
+    ///
+    /// # Errors
+    ///
+    /// [`TemplateError::Invalid`] naming the first key out of range, its value and the range.
+    pub fn check_sizes(&self) -> Result<(), TemplateError> {
+        let p = &self.page;
+        let f = &self.font;
+        let values = [
+            ("page.margin_top_mm", p.margin_top_mm),
+            ("page.margin_bottom_mm", p.margin_bottom_mm),
+            ("page.margin_left_mm", p.margin_left_mm),
+            ("page.margin_right_mm", p.margin_right_mm),
+            ("font.title_size", f.title_size),
+            ("font.subtitle_size", f.subtitle_size),
+            ("font.body_size", f.body_size),
+            ("font.line_spacing", f.line_spacing),
+        ];
+        for (key, value) in values {
+            let (_, min, max, unit) = SIZE_LIMITS
+                .iter()
+                .find(|(k, ..)| *k == key)
+                .expect("every checked key has limits");
+            if !(value.is_finite() && (*min..=*max).contains(&value)) {
+                return Err(TemplateError::Invalid(format!(
+                    "{key} = {value} 超出允许范围 {min}–{max}{unit}"
+                )));
+            }
+        }
+        for (key, columns) in [
+            ("project.columns", &self.project.columns),
+            ("summary.columns", &self.summary.columns),
+        ] {
+            if columns.is_empty() {
+                return Err(TemplateError::Invalid(format!("{key} 不能为空")));
+            }
+            if columns.len() > MAX_COLUMNS {
+                return Err(TemplateError::Invalid(format!(
+                    "{key} 有 {} 列，最多 {MAX_COLUMNS} 列",
+                    columns.len()
+                )));
+            }
+            if let Some((i, w)) = columns
+                .iter()
+                .enumerate()
+                .find(|(_, w)| !(w.is_finite() && (1.0..=MAX_COLUMN_WIDTH).contains(*w)))
+            {
+                return Err(TemplateError::Invalid(format!(
+                    "{key}[{i}] = {w} 超出允许范围 1–{MAX_COLUMN_WIDTH}（字符单位）"
+                )));
+            }
+        }
+        Ok(())
+    }
 }
+
+/// The ranges a template's sizes must lie in: key, least, greatest, unit. A margin of at
+/// most 60 mm on each side leaves an A4 page at least 90 × 177 mm of table; the largest
+/// title and body sizes with the largest line spacing still fit several lines on it.
+pub const SIZE_LIMITS: &[(&str, f32, f32, &str)] = &[
+    ("page.margin_top_mm", 0.0, 60.0, " 毫米"),
+    ("page.margin_bottom_mm", 0.0, 60.0, " 毫米"),
+    ("page.margin_left_mm", 0.0, 60.0, " 毫米"),
+    ("page.margin_right_mm", 0.0, 60.0, " 毫米"),
+    ("font.title_size", 6.0, 36.0, " 磅"),
+    ("font.subtitle_size", 6.0, 28.0, " 磅"),
+    ("font.body_size", 6.0, 24.0, " 磅"),
+    ("font.line_spacing", 1.0, 3.0, " 倍"),
+];
+
+/// The most columns a table of the template may have.
+pub const MAX_COLUMNS: usize = 40;
+/// The widest a column may be, in character units.
+pub const MAX_COLUMN_WIDTH: f32 = 400.0;
 
 /// What a cell shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -903,5 +980,57 @@ mod tests {
             Template::from_toml("x = "),
             Err(TemplateError::Toml(_))
         ));
+    }
+
+    #[test]
+    fn sizes_out_of_range_are_refused_naming_the_key() {
+        for (from, to, key) in [
+            (
+                "margin_top_mm = 18.0",
+                "margin_top_mm = 400",
+                "page.margin_top_mm",
+            ),
+            (
+                "margin_left_mm = 15.0",
+                "margin_left_mm = -1.0",
+                "page.margin_left_mm",
+            ),
+            ("body_size = 10.5", "body_size = 500", "font.body_size"),
+            ("body_size = 10.5", "body_size = nan", "font.body_size"),
+            ("title_size = 16.0", "title_size = 0.0", "font.title_size"),
+            (
+                "line_spacing = 1.35",
+                "line_spacing = 1e308",
+                "font.line_spacing",
+            ),
+            (
+                "line_spacing = 1.35",
+                "line_spacing = inf",
+                "font.line_spacing",
+            ),
+            (
+                "columns = [13, 13, 12, 12, 11, 12, 11]",
+                "columns = [13, 13, 12, 12, 11, 12, 0]",
+                "project.columns[6]",
+            ),
+            (
+                "columns = [13, 13, 12, 12, 11, 12, 11]",
+                "columns = [13, 13, 12, 12, 11, 12, 1e30]",
+                "project.columns[6]",
+            ),
+        ] {
+            assert!(STANDARD_TOML.contains(from), "{from}");
+            let bad = STANDARD_TOML.replacen(from, to, 1);
+            match Template::from_toml(&bad) {
+                Err(TemplateError::Invalid(m)) => assert!(m.contains(key), "{to}: {m}"),
+                other => panic!("{to}: {other:?}"),
+            }
+        }
+        // the limits themselves are accepted
+        let edge = STANDARD_TOML
+            .replace("margin_top_mm = 18.0", "margin_top_mm = 60")
+            .replace("body_size = 10.5", "body_size = 24")
+            .replace("line_spacing = 1.35", "line_spacing = 3");
+        assert!(Template::from_toml(&edge).is_ok());
     }
 }

@@ -1,8 +1,9 @@
 //! The font the PDF is set in: parsed once, measured per character, embedded as a subset.
 
-use printpdf::ParsedFont;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::{FontRef, MetadataProvider, string::StringId};
 use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 /// The embedded default: Noto Serif SC Regular (a Song-style face, SIL OFL 1.1), cut down to
 /// GB2312 plus ASCII, Latin-1, general and CJK punctuation, full-width forms and the common
@@ -28,30 +29,26 @@ pub enum FontError {
 }
 
 /// A parsed font, ready to measure text and to embed. Parse it once and pass it to every
-/// [`crate::pdf`] call; [`Font::standard`] is parsed on first use and kept for the process.
-#[derive(Debug)]
+/// [`crate::pdf`] call (a batch shares one); [`Font::standard`] is parsed on first use and kept
+/// for the process. Cloning is cheap: the font data is shared.
+#[derive(Clone)]
 pub struct Font {
-    parsed: ParsedFont,
-    units_per_em: f32,
-    /// Advance of the `.notdef` glyph, used for characters the font lacks.
+    /// The font as the PDF library holds it (the data, shared, parsed once).
+    embedded: krilla::text::Font,
+    /// Advance of the `.notdef` glyph in ems, used for characters the font lacks.
     notdef_advance: f32,
     name: String,
-    /// Glyph id and advance (in ems) of each character looked up so far, `None` when the
-    /// font lacks it.
-    /// The font's cmap lookup is slow (it was three quarters of the time to write a PDF), and
-    /// a table uses a few hundred distinct characters many times over.
-    glyphs: RwLock<HashMap<char, Option<(u16, f32)>>>,
+    /// Glyph id and advance (in ems) of every character the font maps, read once from its
+    /// `cmap` and `hmtx`: measuring a table looks up a few hundred characters many times.
+    glyphs: Arc<HashMap<char, (u16, f32)>>,
 }
 
-impl Clone for Font {
-    fn clone(&self) -> Self {
-        Font {
-            parsed: self.parsed.clone(),
-            units_per_em: self.units_per_em,
-            notdef_advance: self.notdef_advance,
-            name: self.name.clone(),
-            glyphs: RwLock::new(self.glyphs.read().map(|m| m.clone()).unwrap_or_default()),
-        }
+impl std::fmt::Debug for Font {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Font")
+            .field("name", &self.name)
+            .field("chars", &self.glyphs.len())
+            .finish()
     }
 }
 
@@ -60,36 +57,54 @@ impl Font {
     pub fn standard() -> &'static Font {
         static FONT: OnceLock<Font> = OnceLock::new();
         FONT.get_or_init(|| {
-            Font::from_bytes(DEFAULT_FONT_BYTES, 0).expect("the embedded font parses")
+            Font::load(krilla::Data::from(DEFAULT_FONT_BYTES), 0).expect("the embedded font parses")
         })
     }
 
     /// Parses a TTF/OTF file, or face `index` of a TTC/OTC collection.
+    ///
+    /// # Errors
+    ///
+    /// [`FontError::Unparsable`] when the bytes are no font or the face does not exist,
+    /// [`FontError::NoChinese`] when the font has no glyph for `中`.
     pub fn from_bytes(bytes: &[u8], index: usize) -> Result<Font, FontError> {
-        // The parser ignores the index of a single font and may misread one past the end of
-        // a collection: check it here.
-        let faces = match bytes.get(..12) {
-            Some([b't', b't', b'c', b'f', _, _, _, _, n @ ..]) => {
-                u32::from_be_bytes([n[0], n[1], n[2], n[3]]) as usize
+        Font::load(krilla::Data::from(bytes.to_vec()), index)
+    }
+
+    fn load(data: krilla::Data, index: usize) -> Result<Font, FontError> {
+        let unparsable = FontError::Unparsable { index };
+        let face = u32::try_from(index).map_err(|_| FontError::Unparsable { index })?;
+        let (name, glyphs, notdef_advance) = {
+            let font = FontRef::from_index(data.as_ref(), face).map_err(|_| unparsable)?;
+            let units_per_em = f32::from(
+                font.metrics(Size::unscaled(), LocationRef::default())
+                    .units_per_em
+                    .max(1),
+            );
+            let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
+            let advance = |gid| metrics.advance_width(gid).unwrap_or(0.0) / units_per_em;
+            let mut glyphs = HashMap::new();
+            for (code, gid) in font.charmap().mappings() {
+                if let (Some(c), Ok(id)) = (char::from_u32(code), u16::try_from(gid.to_u32()))
+                    && id != 0
+                {
+                    glyphs.insert(c, (id, advance(gid)));
+                }
             }
-            _ => 1,
+            let name = [StringId::POSTSCRIPT_NAME, StringId::FAMILY_NAME]
+                .into_iter()
+                .find_map(|id| font.localized_strings(id).english_or_first())
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| format!("font-{index}"));
+            (name, glyphs, advance(skrifa::GlyphId::NOTDEF))
         };
-        if index >= faces {
-            return Err(FontError::Unparsable { index });
-        }
-        let parsed = ParsedFont::from_bytes(bytes, index, &mut Vec::new())
-            .ok_or(FontError::Unparsable { index })?;
-        let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-        let name = parsed
-            .font_name
-            .clone()
-            .unwrap_or_else(|| format!("font-{index}"));
+        let embedded =
+            krilla::text::Font::new(data, face).ok_or(FontError::Unparsable { index })?;
         let font = Font {
-            notdef_advance: f32::from(parsed.get_horizontal_advance(0)) / units_per_em,
-            parsed,
-            units_per_em,
+            embedded,
+            notdef_advance,
             name,
-            glyphs: RwLock::new(HashMap::new()),
+            glyphs: Arc::new(glyphs),
         };
         if !font.has_char('中') {
             return Err(FontError::NoChinese { name: font.name });
@@ -104,44 +119,14 @@ impl Font {
 
     /// True when the font has a glyph for `c`.
     pub fn has_char(&self, c: char) -> bool {
-        self.glyph(c).is_some()
+        self.glyphs.contains_key(&c)
     }
 
     /// The advance width of `c` in ems (the `.notdef` width when the font lacks it).
     pub fn advance(&self, c: char) -> f32 {
-        self.glyph(c)
-            .map_or(self.notdef_advance, |(_, advance)| advance)
-    }
-
-    /// The text as glyph ids for the PDF writer, each carrying its character for the
-    /// ToUnicode map (so the text stays extractable); characters the font lacks become the
-    /// `.notdef` glyph (and are reported by the writer).
-    pub(crate) fn codepoints(&self, text: &str) -> Vec<printpdf::Codepoint> {
-        text.chars()
-            .map(|c| printpdf::Codepoint {
-                gid: self.glyph(c).map_or(0, |(gid, _)| gid),
-                offset: 0.0,
-                cid: Some(c.to_string()),
-            })
-            .collect()
-    }
-
-    /// Glyph id and advance (ems) of `c` if the font has it, memoized.
-    fn glyph(&self, c: char) -> Option<(u16, f32)> {
-        if let Some(found) = self.glyphs.read().ok().and_then(|m| m.get(&c).copied()) {
-            return found;
-        }
-        let found = match self.parsed.lookup_glyph_index(c as u32) {
-            Some(g) if g != 0 => Some((
-                g,
-                f32::from(self.parsed.get_horizontal_advance(g)) / self.units_per_em,
-            )),
-            _ => None,
-        };
-        if let Ok(mut m) = self.glyphs.write() {
-            m.insert(c, found);
-        }
-        found
+        self.glyphs
+            .get(&c)
+            .map_or(self.notdef_advance, |&(_, advance)| advance)
     }
 
     /// The width of `s` in ems.
@@ -149,8 +134,32 @@ impl Font {
         s.chars().map(|c| self.advance(c)).sum()
     }
 
-    pub(crate) fn parsed(&self) -> &ParsedFont {
-        &self.parsed
+    /// The text as positioned glyphs for the PDF library, each carrying the bytes of its
+    /// character (so the text stays extractable); characters the font lacks become the
+    /// `.notdef` glyph (and are reported by the writer).
+    pub(crate) fn glyphs(&self, text: &str) -> Vec<krilla::text::KrillaGlyph> {
+        text.char_indices()
+            .map(|(at, c)| {
+                let (gid, advance) = self
+                    .glyphs
+                    .get(&c)
+                    .copied()
+                    .unwrap_or((0, self.notdef_advance));
+                krilla::text::KrillaGlyph::new(
+                    krilla::text::GlyphId::new(u32::from(gid)),
+                    advance,
+                    0.0,
+                    0.0,
+                    0.0,
+                    at..at + c.len_utf8(),
+                    None,
+                )
+            })
+            .collect()
+    }
+
+    pub(crate) fn embedded(&self) -> &krilla::text::Font {
+        &self.embedded
     }
 }
 
@@ -169,6 +178,7 @@ mod tests {
         assert!(!f.has_char('\u{4DAE}'), "䶮 is outside GB2312");
         assert!((f.advance('中') - 1.0).abs() < 0.01);
         assert!(f.advance('1') < 0.7);
+        assert!(f.name().contains("NotoSerifSC"), "{}", f.name());
     }
 
     #[test]
@@ -176,6 +186,10 @@ mod tests {
         assert!(matches!(
             Font::from_bytes(b"not a font", 0),
             Err(FontError::Unparsable { index: 0 })
+        ));
+        assert!(matches!(
+            Font::from_bytes(DEFAULT_FONT_BYTES, 1),
+            Err(FontError::Unparsable { index: 1 })
         ));
     }
 }

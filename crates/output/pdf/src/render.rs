@@ -4,10 +4,12 @@ use crate::font::Font;
 use crate::linebreak::{wrap, wrap_balanced};
 use jixiao_layout::{Align, Role, Table, Template};
 use jixiao_model::{Diagnostic, Location};
-use printpdf::{FontId, Line, LinePoint, Mm, Op, PdfFontHandle, Point, Pt, TextItem};
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
 
 /// Millimetres per point.
-const PT_MM: f32 = 25.4 / 72.0;
+pub(crate) const PT_MM: f32 = 25.4 / 72.0;
 /// Space between a cell's border and its text, horizontally and vertically (mm).
 const PAD_X: f32 = 1.5;
 const PAD_Y: f32 = 1.4;
@@ -15,6 +17,8 @@ const PAD_Y: f32 = 1.4;
 const TITLE_GAP: f32 = 3.0;
 /// Where the top of an ideograph sits above the baseline, in ems.
 const ASCENT: f32 = 0.88;
+/// Width of the cell borders (pt).
+const LINE_WIDTH: f32 = 0.6;
 
 /// Page geometry in mm, origin bottom-left.
 #[derive(Debug, Clone, Copy)]
@@ -102,26 +106,32 @@ struct PageRows {
     pieces: Vec<Piece>,
 }
 
-/// A page drawn, waiting for its footer.
-pub(crate) struct DrawnPage {
-    pub ops: Vec<Op>,
+/// A table measured and split into pages, ready to draw.
+pub(crate) struct Laid<'t> {
+    m: Measured<'t>,
+    pages: Vec<PageRows>,
+}
+
+impl Laid<'_> {
+    /// The number of pages.
+    pub(crate) fn pages(&self) -> usize {
+        self.pages.len()
+    }
 }
 
 /// Draws tables into pages sharing one font.
 pub(crate) struct Renderer<'a> {
     pub font: &'a Font,
-    pub font_id: FontId,
     pub geometry: Geometry,
     sizes: Sizes,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Renderer<'a> {
-    pub(crate) fn new(font: &'a Font, font_id: FontId, template: &Template) -> Self {
+    pub(crate) fn new(font: &'a Font, template: &Template) -> Self {
         let f = &template.font;
         Renderer {
             font,
-            font_id,
             geometry: Geometry::new(template),
             sizes: Sizes {
                 body_pt: f.body_size,
@@ -251,7 +261,17 @@ impl<'a> Renderer<'a> {
 
     /// Splits the rows into pages: a row moves whole to the next page unless it alone is
     /// taller than a page; every continuation page starts with the header row.
-    fn paginate(&self, m: &Measured) -> Vec<PageRows> {
+    ///
+    /// Every step places a row, places some lines of a row or starts a page after placing
+    /// something, so the pages are bounded by the rows and lines; `None` should a step ever
+    /// fail to advance (a guard, not an expected outcome).
+    fn paginate(&self, m: &Measured) -> Option<Vec<PageRows>> {
+        let total_lines: usize = m
+            .rows
+            .iter()
+            .flat_map(|cells| cells.iter().map(|c| c.lines.len().max(1)))
+            .sum();
+        let mut steps_left = 4 * (m.rows.len() + total_lines) + 16;
         let g = self.geometry;
         let body = g.top - g.bottom;
         let header = m.table.header_row;
@@ -272,6 +292,7 @@ impl<'a> Renderer<'a> {
         let mut row = 0;
         let mut split_from: Option<usize> = None;
         while row < m.rows.len() {
+            steps_left = steps_left.checked_sub(1)?;
             let page = pages.last().expect("one page at least");
             let fresh = page
                 .pieces
@@ -336,14 +357,31 @@ impl<'a> Renderer<'a> {
             let too_tall = left_height > body - header_h;
             let fit_lines = ((room - 2.0 * PAD_Y) / self.sizes.line).floor();
             if too_tall && (fit_lines >= 2.0 || fresh) {
-                let n = (fit_lines as usize).max(1);
+                let n = if fit_lines.is_finite() && fit_lines >= 1.0 {
+                    fit_lines as usize
+                } else {
+                    1
+                };
                 let page = pages.last_mut().expect("one page at least");
                 page.pieces.push(Piece {
                     row,
                     height: n as f32 * self.sizes.line + 2.0 * PAD_Y,
                     lines: Some((first_line, first_line + n)),
                 });
-                split_from = Some(first_line + n);
+                // The row ends once the text of its cut cells is all placed (labels are
+                // shown whole on every part and do not hold the row open).
+                let text_lines = m.rows[row]
+                    .iter()
+                    .filter(|c| c.row_span == 1 && !c.label)
+                    .map(|c| c.lines.len())
+                    .max()
+                    .unwrap_or(0);
+                if first_line + n >= text_lines {
+                    row += 1;
+                    split_from = None;
+                } else {
+                    split_from = Some(first_line + n);
+                }
             } else if fresh && !too_tall {
                 // Only merged-cell reserve keeps it out; place it anyway.
                 let page = pages.last_mut().expect("one page at least");
@@ -385,62 +423,78 @@ impl<'a> Renderer<'a> {
             }
             pages.push(next);
         }
-        pages
+        Some(pages)
     }
 
-    fn show(&self, ops: &mut Vec<Op>, pt: f32, x: f32, baseline: f32, text: &str) {
-        ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(self.font_id.clone()),
-                size: Pt(pt),
-            },
-            Op::SetTextCursor {
-                pos: Point::new(Mm(x), Mm(baseline)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::GlyphIds(self.font.codepoints(text))],
-            },
-            Op::EndTextSection,
-        ]);
+    /// Shows `text` with its baseline starting at (`x`, `baseline`), in mm from the bottom left.
+    fn show(&self, surface: &mut Surface, pt: f32, x: f32, baseline: f32, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let glyphs = self.font.glyphs(text);
+        surface.draw_glyphs(
+            self.point(x, baseline),
+            &glyphs,
+            self.font.embedded().clone(),
+            text,
+            pt,
+            false,
+        );
     }
 
-    fn centred(&self, ops: &mut Vec<Op>, pt: f32, top: f32, height: f32, text: &str) {
+    /// A point in mm from the bottom left as the PDF library takes it: points from the top left.
+    fn point(&self, x: f32, y: f32) -> Point {
+        Point::from_xy(x / PT_MM, (self.geometry.height - y) / PT_MM)
+    }
+
+    fn centred(&self, surface: &mut Surface, pt: f32, top: f32, height: f32, text: &str) {
         let g = self.geometry;
         let em = pt * PT_MM;
         let x = g.left + ((g.right - g.left) - self.text_width(text, pt)) / 2.0;
         let baseline = top - (height - em) / 2.0 - ASCENT * em;
-        self.show(ops, pt, x, baseline, text);
+        self.show(surface, pt, x, baseline, text);
     }
 
-    /// Lays out one table and draws its pages.
-    pub(crate) fn table(
+    /// Measures one table and splits it into pages.
+    ///
+    /// # Errors
+    ///
+    /// The pagination did not end (a template whose sizes leave no room, should one pass
+    /// the template's checks): the message says so in Chinese.
+    pub(crate) fn layout<'t>(
         &mut self,
-        table: &Table,
+        table: &'t Table,
         name: &str,
         location: &Location,
-    ) -> Vec<DrawnPage> {
+    ) -> Result<Laid<'t>, String> {
         self.check_glyphs(&table.title, &format!("{name}标题"), location);
         if let Some(sub) = &table.subtitle {
             self.check_glyphs(sub, &format!("{name}标题"), location);
         }
         let m = self.measure(table, name);
-        let pages = self.paginate(&m);
-        pages.iter().map(|p| self.draw_page(&m, p)).collect()
+        let pages = self
+            .paginate(&m)
+            .ok_or_else(|| format!("{name}无法分页：模板的页边距、字号或行距使一页放不下一行"))?;
+        Ok(Laid { m, pages })
     }
 
-    fn draw_page(&self, m: &Measured, page: &PageRows) -> DrawnPage {
+    /// Draws page `index` of a laid-out table (without its footer).
+    pub(crate) fn draw_page(&self, surface: &mut Surface, laid: &Laid, index: usize) {
+        let m = &laid.m;
+        let page = &laid.pages[index];
         let g = self.geometry;
         let s = self.sizes;
-        let mut ops = vec![Op::SetOutlineThickness { pt: Pt(0.6) }];
+        surface.set_stroke(None);
+        surface.set_fill(Some(Fill::default()));
+        let mut boxes = PathBuilder::new();
         let mut y = g.top;
         if page.with_title {
             let h = s.title_pt * PT_MM * 1.5;
-            self.centred(&mut ops, s.title_pt, y, h, &m.table.title);
+            self.centred(surface, s.title_pt, y, h, &m.table.title);
             y -= h;
             if let Some(sub) = &m.table.subtitle {
                 let h = s.subtitle_pt * PT_MM * 1.5;
-                self.centred(&mut ops, s.subtitle_pt, y, h, sub);
+                self.centred(surface, s.subtitle_pt, y, h, sub);
                 y -= h;
             }
             y -= TITLE_GAP;
@@ -479,15 +533,34 @@ impl<'a> Renderer<'a> {
                     }
                     None => &cell.lines[..],
                 };
-                self.draw_cell(&mut ops, m, cell, (tops[i], bottom), lines, cut.is_some());
+                self.draw_cell(
+                    surface,
+                    &mut boxes,
+                    m,
+                    cell,
+                    (tops[i], bottom),
+                    lines,
+                    cut.is_some(),
+                );
             }
         }
-        DrawnPage { ops }
+        if let Some(path) = boxes.finish() {
+            surface.set_fill(None);
+            surface.set_stroke(Some(Stroke {
+                width: LINE_WIDTH,
+                ..Stroke::default()
+            }));
+            surface.draw_path(&path);
+            surface.set_stroke(None);
+            surface.set_fill(Some(Fill::default()));
+        }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn draw_cell(
         &self,
-        ops: &mut Vec<Op>,
+        surface: &mut Surface,
+        boxes: &mut PathBuilder,
         m: &Measured,
         cell: &MCell,
         (top, bottom): (f32, f32),
@@ -497,21 +570,10 @@ impl<'a> Renderer<'a> {
         let s = self.sizes;
         let end = (cell.col + cell.col_span).min(m.col_x.len() - 1);
         let (x0, x1) = (m.col_x[cell.col.min(end)], m.col_x[end]);
-        let point = |x: f32, y: f32| LinePoint {
-            p: Point::new(Mm(x), Mm(y)),
-            bezier: false,
-        };
-        ops.push(Op::DrawLine {
-            line: Line {
-                points: vec![
-                    point(x0, top),
-                    point(x1, top),
-                    point(x1, bottom),
-                    point(x0, bottom),
-                ],
-                is_closed: true,
-            },
-        });
+        let (a, b) = (self.point(x0, top), self.point(x1, bottom));
+        if let Some(rect) = Rect::from_ltrb(a.x, a.y, b.x, b.y) {
+            boxes.push_rect(rect);
+        }
         let block = lines.len() as f32 * s.line;
         let first_top = if top_aligned {
             top - PAD_Y
@@ -526,23 +588,24 @@ impl<'a> Renderer<'a> {
                 Align::Left => x0 + PAD_X,
                 Align::Center => x0 + ((x1 - x0) - self.text_width(line, s.body_pt)) / 2.0,
             };
-            self.show(ops, s.body_pt, x, baseline, line);
+            self.show(surface, s.body_pt, x, baseline, line);
         }
     }
 
-    /// Adds the footer `第 N 页 共 M 页` to every page.
-    pub(crate) fn footers(&mut self, pages: &mut [DrawnPage], footer: &str) {
-        let total = pages.len();
+    /// Draws the footer (`第 N 页 共 M 页` in the standard template) of page `page` of `pages`.
+    pub(crate) fn footer(&self, surface: &mut Surface, footer: &str, page: usize, pages: usize) {
         let g = self.geometry;
         let pt = self.sizes.body_pt - 1.5;
-        for (i, page) in pages.iter_mut().enumerate() {
-            let text = footer
-                .replace("{page}", &(i + 1).to_string())
-                .replace("{pages}", &total.to_string());
-            let x = g.left + ((g.right - g.left) - self.text_width(&text, pt)) / 2.0;
-            let baseline = g.bottom / 2.0;
-            self.show(&mut page.ops, pt, x, baseline, &text);
-        }
+        let text = footer
+            .replace("{page}", &page.to_string())
+            .replace("{pages}", &pages.to_string());
+        let x = g.left + ((g.right - g.left) - self.text_width(&text, pt)) / 2.0;
+        let baseline = g.bottom / 2.0;
+        self.show(surface, pt, x, baseline, &text);
+    }
+
+    /// Reports the characters of the footer the font lacks.
+    pub(crate) fn check_footer(&mut self, footer: &str) {
         let sample = footer.replace("{page}", "1").replace("{pages}", "1");
         self.check_glyphs(&sample, "页脚", &Location::default());
     }

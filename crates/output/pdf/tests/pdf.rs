@@ -257,7 +257,10 @@ fn a_missing_glyph_is_a_warning_naming_the_character_and_cell() {
         ..Document::default()
     };
     let out = pdf(&doc, &Options::default()).unwrap();
-    assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+    assert_eq!(out.diagnostics.len(), 2, "{:?}", out.diagnostics);
+    // PDF/A forbids the .notdef glyph: the file is a plain PDF, and says so
+    assert_eq!(out.diagnostics[1].code, "P503");
+    assert!(!String::from_utf8_lossy(&out.bytes).contains("pdfaid:part"));
     let d = &out.diagnostics[0];
     assert_eq!(d.severity, Severity::Warning);
     assert_eq!(d.code, "P501");
@@ -315,4 +318,171 @@ fn the_header_row_is_never_left_alone_at_the_foot_of_a_page() {
         }
     }
     assert!(orphan_checked > 40);
+}
+
+/// The XMP metadata packet of a PDF (uncompressed in the file).
+fn xmp(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let start = text.find("<x:xmpmeta").expect("XMP metadata");
+    let end = text[start..].find("</x:xmpmeta>").expect("XMP end") + start;
+    text[start..end].to_string()
+}
+
+#[test]
+fn pdf_a_2b_by_default_with_metadata_output_intent_and_embedded_font() {
+    let out = pdf(&seed(), &Options::default()).unwrap();
+    assert!(
+        out.bytes.starts_with(b"%PDF-1.7"),
+        "PDF/A-2 is based on PDF 1.7"
+    );
+    let meta = xmp(&out.bytes);
+    // ISO 19005-2 6.6.4: the PDF/A identification in the XMP metadata
+    assert!(
+        meta.contains("<pdfaid:part>2</pdfaid:part>") || meta.contains("pdfaid:part=\"2\""),
+        "{meta}"
+    );
+    assert!(
+        meta.contains("<pdfaid:conformance>B</pdfaid:conformance>")
+            || meta.contains("pdfaid:conformance=\"B\""),
+        "{meta}"
+    );
+    assert!(
+        meta.contains("重大政策和重点项目绩效目标汇总表"),
+        "title in XMP"
+    );
+    let doc = lopdf::Document::load_mem(&out.bytes).unwrap();
+    let catalog = doc.catalog().unwrap();
+    // 6.2.3: an output intent with an embedded ICC profile
+    let intents = catalog.get(b"OutputIntents").unwrap();
+    let intents = match intents {
+        Object::Reference(r) => doc.get_object(*r).unwrap().as_array().unwrap().clone(),
+        other => other.as_array().unwrap().clone(),
+    };
+    assert_eq!(intents.len(), 1);
+    let intent = match &intents[0] {
+        Object::Reference(r) => doc.get_dictionary(*r).unwrap(),
+        other => other.as_dict().unwrap(),
+    };
+    assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+    assert!(intent.get(b"DestOutputProfile").is_ok());
+    // 6.1.3: a file identifier; 6.2.11.4: every font embedded
+    assert!(doc.trailer.get(b"ID").is_ok());
+    assert!(catalog.get(b"Metadata").is_ok());
+    let mut descriptors = 0;
+    for obj in doc.objects.values() {
+        if let Object::Dictionary(d) = obj
+            && d.get(b"Type").and_then(Object::as_name).ok() == Some(b"FontDescriptor")
+        {
+            descriptors += 1;
+            assert!(
+                d.get(b"FontFile2").is_ok() || d.get(b"FontFile3").is_ok(),
+                "font program embedded"
+            );
+        }
+    }
+    assert!(descriptors >= 1);
+    // no encryption, no JavaScript, no transparency groups needed for these forms
+    assert!(doc.trailer.get(b"Encrypt").is_err());
+    let raw = String::from_utf8_lossy(&out.bytes);
+    assert!(!raw.contains("/JavaScript") && !raw.contains("/JS "));
+}
+
+#[test]
+fn archival_can_be_turned_off() {
+    let options = Options {
+        archival: false,
+        ..Options::default()
+    };
+    let plain = pdf(&seed(), &options).unwrap();
+    assert!(!String::from_utf8_lossy(&plain.bytes).contains("pdfaid"));
+    let archival = pdf(&seed(), &Options::default()).unwrap();
+    // what PDF/A costs: the metadata and the output intent's ICC profile, a few KB
+    assert!(archival.bytes.len() < plain.bytes.len() + 8 * 1024);
+    assert_eq!(pages(&plain.bytes), pages(&archival.bytes));
+}
+
+/// `pdftotext` (poppler-utils), the way a clerk or an archive indexer gets the text back.
+fn pdftotext(bytes: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn pdftotext_gives_back_every_cell() {
+    let doc = seed();
+    let out = pdf(&doc, &Options::default()).unwrap();
+    let Some(text) = pdftotext(&out.bytes) else {
+        eprintln!("pdftotext (poppler-utils) not installed: checked with lopdf only");
+        return;
+    };
+    let text = squash(&text);
+    for p in &doc.projects {
+        for field in [&p.project_name, &p.budget_unit, &p.goal] {
+            assert!(text.contains(&squash(field)), "{field}");
+        }
+        for ind in &p.indicators {
+            for field in [&ind.level1, &ind.level2, &ind.level3, &ind.value.raw] {
+                assert!(text.contains(&squash(field)), "{field}");
+            }
+        }
+    }
+    assert!(text.contains("第6页共6页"));
+}
+
+#[test]
+fn sizes_at_the_template_limits_still_paginate_and_lose_nothing() {
+    // The largest body size and line spacing with the widest margins: a label such as
+    // 项目资金（万元） is then taller than a page; pagination still ends.
+    let toml = jixiao_layout::STANDARD_TOML
+        .replace("margin_top_mm = 18.0", "margin_top_mm = 60")
+        .replace("margin_bottom_mm = 18.0", "margin_bottom_mm = 60")
+        .replace("margin_left_mm = 15.0", "margin_left_mm = 60")
+        .replace("margin_right_mm = 15.0", "margin_right_mm = 60")
+        .replace("body_size = 10.5", "body_size = 24")
+        .replace("title_size = 16.0", "title_size = 36")
+        .replace("line_spacing = 1.35", "line_spacing = 3");
+    let template = jixiao_layout::Template::from_toml(&toml).unwrap();
+    let doc = Document {
+        projects: vec![long_project(8)],
+        ..Document::default()
+    };
+    let options = Options {
+        template: &template,
+        ..Options::default()
+    };
+    let started = std::time::Instant::now();
+    let out = pdf(&doc, &options).unwrap();
+    assert!(started.elapsed().as_secs() < 20);
+    let all: String = pages(&out.bytes).iter().map(|p| squash(p)).collect();
+    for k in 1..=8 {
+        assert!(all.contains(&format!("第{k}项三级指标")), "indicator {k}");
+    }
+}
+
+#[test]
+fn a_template_built_in_code_with_absurd_sizes_is_an_error_not_a_hang() {
+    let mut template = jixiao_layout::Template::standard().clone();
+    template.font.line_spacing = 1e30;
+    let options = Options {
+        template: &template,
+        ..Options::default()
+    };
+    let doc = Document {
+        projects: vec![long_project(3)],
+        ..Document::default()
+    };
+    let err = pdf(&doc, &options).unwrap_err().to_string();
+    assert!(err.contains("font.line_spacing"), "{err}");
 }
