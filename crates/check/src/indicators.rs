@@ -8,7 +8,7 @@ use crate::{
 };
 use jixiao_model::framework::{Framework, Scheme, normalize_label};
 use jixiao_model::{Decimal, Diagnostic, Indicator, Location, Op, Project};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The canonical level-1 name of satisfaction indicators (in every scheme).
 const SATISFACTION: &str = "满意度指标";
@@ -45,22 +45,40 @@ fn pairs<'p>(project: &'p Project, fw: &Framework) -> Vec<(usize, &'p str, &'p s
         .collect()
 }
 
-/// True when the recognizer already reported one of `codes` at `loc`.
-fn reported(diags: &[Diagnostic], loc: &Location, codes: &[&str]) -> bool {
-    diags
-        .iter()
-        .any(|d| d.location == *loc && codes.contains(&d.code.as_str()))
+/// The codes the recognizer reported at each location, indexed once per document so that a
+/// long project is reviewed in linear time.
+pub(crate) struct Earlier<'d>(HashMap<&'d Location, Vec<&'d str>>);
+
+impl<'d> Earlier<'d> {
+    /// Indexes `diags` by location.
+    pub(crate) fn new(diags: &'d [Diagnostic]) -> Self {
+        let mut map: HashMap<&Location, Vec<&str>> = HashMap::new();
+        for d in diags {
+            map.entry(&d.location).or_default().push(d.code.as_str());
+        }
+        Earlier(map)
+    }
 }
 
-pub fn check(project: &Project, fw: &Framework, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
+/// True when the recognizer already reported one of `codes` at `loc`.
+fn reported(earlier: &Earlier<'_>, loc: &Location, codes: &[&str]) -> bool {
+    earlier
+        .0
+        .get(loc)
+        .is_some_and(|found| found.iter().any(|c| codes.contains(c)))
+}
+
+pub fn check(project: &Project, fw: &Framework, earlier: &Earlier<'_>, out: &mut Vec<Diagnostic>) {
     if project.indicators.is_empty() {
         return; // the recognizer reports a missing indicator table (R107)
     }
     let name = project_label(project);
     framework(project, fw, earlier, &name, out);
+    // The first indicator of each normalized level-3 name, for C208.
+    let mut first: HashMap<String, usize> = HashMap::new();
     for (i, ind) in project.indicators.iter().enumerate() {
         empty(ind, earlier, out);
-        duplicate(project, i, out);
+        duplicate(project, i, &mut first, out);
         values(ind, fw, out);
     }
 }
@@ -68,7 +86,7 @@ pub fn check(project: &Project, fw: &Framework, earlier: &[Diagnostic], out: &mu
 fn framework(
     project: &Project,
     fw: &Framework,
-    earlier: &[Diagnostic],
+    earlier: &Earlier<'_>,
     name: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -207,7 +225,7 @@ fn allowed(scheme: &Scheme, level1: &str) -> String {
         .map_or_else(|| "（无）".to_string(), |g| g.level2.join("、"))
 }
 
-fn empty(ind: &Indicator, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
+fn empty(ind: &Indicator, earlier: &Earlier<'_>, out: &mut Vec<Diagnostic>) {
     if ind.level3.trim().is_empty() && !reported(earlier, &ind.location, &["R105"]) {
         let under = [ind.level1.trim(), ind.level2.trim()]
             .into_iter()
@@ -232,16 +250,20 @@ fn empty(ind: &Indicator, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn duplicate(project: &Project, i: usize, out: &mut Vec<Diagnostic>) {
+fn duplicate(
+    project: &Project,
+    i: usize,
+    seen: &mut HashMap<String, usize>,
+    out: &mut Vec<Diagnostic>,
+) {
     let ind = &project.indicators[i];
     let key = normalize_label(&ind.level3);
     if key.is_empty() {
         return;
     }
-    if let Some(first) = project.indicators[..i]
-        .iter()
-        .find(|o| normalize_label(&o.level3) == key)
-    {
+    let k = *seen.entry(key).or_insert(i);
+    if k < i {
+        let first = &project.indicators[k];
         let at = first
             .location
             .line
@@ -320,7 +342,7 @@ mod tests {
 
     fn codes(p: &Project) -> Vec<String> {
         let mut out = Vec::new();
-        check(p, Framework::standard(), &[], &mut out);
+        check(p, Framework::standard(), &Earlier::new(&[]), &mut out);
         out.into_iter().map(|d| d.code).collect()
     }
 
@@ -394,7 +416,7 @@ mod tests {
             p.indicators[0].location.clone(),
         )];
         let mut out = Vec::new();
-        check(&p, Framework::standard(), &earlier, &mut out);
+        check(&p, Framework::standard(), &Earlier::new(&earlier), &mut out);
         assert_eq!(out.len(), 2);
     }
 
