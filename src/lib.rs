@@ -404,7 +404,7 @@ fn damage_notes(name: &str, decoded: &jixiao_grid::text::Decoded) -> Vec<Diagnos
             Diagnostic::warning(
                 "I304",
                 format!(
-                    "第 {} 行第 {} 列有无法按 {} 解码的字节（{}，文件可能被截断或损坏），已替换为 \u{{FFFD}}，请核对原件",
+                    "第 {} 行第 {} 列有无法按 {} 解码的字节（{}，文件可能被截断或损坏），已替换为 U+FFFD（�），请核对原件",
                     d.line,
                     d.column,
                     decoded.encoding,

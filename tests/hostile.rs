@@ -117,15 +117,26 @@ fn workbooks_declaring_absurd_sizes_are_refused_before_allocating() {
     let cases: &[(&str, &[&str])] = &[
         (
             "far-value-xfd1048576.xlsx",
-            &["工作簿过大", "“绩效目标”", "XFD1048576", "1048576 行 × 16383 列"],
+            &[
+                "工作簿过大",
+                "“绩效目标”",
+                "XFD1048576",
+                "1048576 行 × 16383 列",
+            ],
         ),
         (
             "shared-strings-forged-count.xlsx",
             &["工作簿过大", "共享字符串表声明有 4294967000 个字符串"],
         ),
-        ("zip-entry-claims-3gb.xlsx", &["xl/worksheets/sheet1.xml", "压缩炸弹"]),
+        (
+            "zip-entry-claims-3gb.xlsx",
+            &["xl/worksheets/sheet1.xml", "压缩炸弹"],
+        ),
         ("ods-repeated-cells.ods", &["工作簿过大", "“绩效目标”"]),
-        ("xls-dimensions-forged.xls", &["DIMENSIONS", "2147483647 行"]),
+        (
+            "xls-dimensions-forged.xls",
+            &["DIMENSIONS", "2147483647 行"],
+        ),
     ];
     for (file, texts) in cases {
         check(&hostile(file), &Expect::Refused(texts));

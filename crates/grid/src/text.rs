@@ -404,7 +404,7 @@ mod tests {
         let want = Decoded {
             text: s.into(),
             encoding: "UTF-8",
-                damage: Vec::new(),
+            damage: Vec::new(),
         };
         assert_eq!(
             decode_with_label(s.as_bytes(), Some("gb2312")).unwrap(),
@@ -414,7 +414,7 @@ mod tests {
         let want = Decoded {
             text: "預算單位".into(),
             encoding: "Big5",
-                damage: Vec::new(),
+            damage: Vec::new(),
         };
         assert_eq!(decode_with_label(&big5, Some("big5")).unwrap(), want);
         assert_eq!(
@@ -474,8 +474,15 @@ mod tests {
         stray.push(0xFF);
         stray.extend("低保".as_bytes());
         let d = decode(&stray).unwrap();
-        assert_eq!(d.text, "预算单位\t和硕县\u{FFFD}民政局\n项目名称\n城市\u{FFFD}低保");
-        let places: Vec<_> = d.damage.iter().map(|d| (d.line, d.column, d.hex())).collect();
+        assert_eq!(
+            d.text,
+            "预算单位\t和硕县\u{FFFD}民政局\n项目名称\n城市\u{FFFD}低保"
+        );
+        let places: Vec<_> = d
+            .damage
+            .iter()
+            .map(|d| (d.line, d.column, d.hex()))
+            .collect();
         assert_eq!(places, [(1, 9, "0xFF".into()), (3, 3, "0xFF".into())]);
         // ASCII with one stray byte is still text.
         let d = decode(b"seq\tname\n1\t\xFFabc\n").unwrap();
@@ -490,7 +497,10 @@ mod tests {
             (d.damage[0].line, d.damage[0].column, d.damage[0].hex()),
             (1, 8, "0x00".into())
         );
-        assert_eq!(decode(&[b'a', 0, 0, 0, b'b', 0, 0, 7, 0, 0, 0]), Err(DecodeError::Binary));
+        assert_eq!(
+            decode(&[b'a', 0, 0, 0, b'b', 0, 0, 7, 0, 0, 0]),
+            Err(DecodeError::Binary)
+        );
     }
 
     #[test]

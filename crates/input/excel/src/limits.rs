@@ -242,9 +242,7 @@ fn xlsx_sheet_names<R: Read + std::io::Seek>(
                     for attr in e.attributes().flatten() {
                         match attr.key.local_name().as_ref() {
                             "Id" => id = Some(attr.value.to_string()),
-                            "Target" => {
-                                target = Some(attr.value.to_string())
-                            }
+                            "Target" => target = Some(attr.value.to_string()),
                             _ => {}
                         }
                     }
@@ -271,15 +269,12 @@ fn xlsx_sheet_names<R: Read + std::io::Seek>(
                     let (mut name, mut id) = (None, None);
                     for attr in e.attributes().flatten() {
                         match attr.key.local_name().as_ref() {
-                            "name" => {
-                                name = Some(attr.value.replace("&amp;", "&"))
-                            }
+                            "name" => name = Some(attr.value.replace("&amp;", "&")),
                             "id" => id = Some(attr.value.to_string()),
                             _ => {}
                         }
                     }
-                    if let (Some(name), Some(path)) = (name, id.and_then(|id| targets.get(&id)))
-                    {
+                    if let (Some(name), Some(path)) = (name, id.and_then(|id| targets.get(&id))) {
                         out.insert(path.clone(), name);
                     }
                 }
@@ -538,10 +533,8 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
                 row = row.saturating_add(row_repeat);
             }
             Event::Start(e)
-                if matches!(
-                    e.local_name().as_ref(),
-                    "table-cell" | "covered-table-cell"
-                ) && cell.is_none() =>
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell")
+                    && cell.is_none() =>
             {
                 let n = repeat(&e, "number-columns-repeated");
                 cell = Some((col, n));
@@ -549,10 +542,8 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
                 depth_in_cell = 0;
             }
             Event::Empty(e)
-                if matches!(
-                    e.local_name().as_ref(),
-                    "table-cell" | "covered-table-cell"
-                ) && cell.is_none() =>
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell")
+                    && cell.is_none() =>
             {
                 let n = repeat(&e, "number-columns-repeated");
                 if has_value(&e) {
@@ -617,8 +608,12 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
             0x0200 => {
                 let (rows, cols) = match data.len() {
                     10 => (
-                        u16_at(2).unwrap_or(0).saturating_sub(u16_at(0).unwrap_or(0)),
-                        u16_at(6).unwrap_or(0).saturating_sub(u16_at(4).unwrap_or(0)),
+                        u16_at(2)
+                            .unwrap_or(0)
+                            .saturating_sub(u16_at(0).unwrap_or(0)),
+                        u16_at(6)
+                            .unwrap_or(0)
+                            .saturating_sub(u16_at(4).unwrap_or(0)),
                     ),
                     14 | 16 => {
                         let u32_at = |i: usize| {
@@ -631,7 +626,9 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
                         };
                         (
                             u32_at(4).saturating_sub(u32_at(0)),
-                            u16_at(10).unwrap_or(0).saturating_sub(u16_at(8).unwrap_or(0)),
+                            u16_at(10)
+                                .unwrap_or(0)
+                                .saturating_sub(u16_at(8).unwrap_or(0)),
                         )
                     }
                     _ => (0, 0),
@@ -675,7 +672,11 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
 /// small stream, the mini FAT (MS-CFB). `None` when the container is too damaged: calamine
 /// then reports it.
 fn cfb_workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
-    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
     let u32_at = |i: usize| {
         bytes
             .get(i..i + 4)

@@ -48,11 +48,17 @@ fn forged_counts_and_sizes_are_refused() {
     let m = refused(&hostile("shared-strings-forged-count.xlsx"));
     assert!(m.contains("4294967000"), "{m}");
     let m = refused(&hostile("zip-entry-claims-3gb.xlsx"));
-    assert!(m.contains("xl/worksheets/sheet1.xml") && m.contains("2861 MB"), "{m}");
+    assert!(
+        m.contains("xl/worksheets/sheet1.xml") && m.contains("2861 MB"),
+        "{m}"
+    );
     let m = refused(&hostile("ods-repeated-cells.ods"));
     assert!(m.contains("“绩效目标”"), "{m}");
     let m = refused(&hostile("xls-dimensions-forged.xls"));
-    assert!(m.contains("DIMENSIONS") && m.contains("2147483647 行"), "{m}");
+    assert!(
+        m.contains("DIMENSIONS") && m.contains("2147483647 行"),
+        "{m}"
+    );
 }
 
 #[test]

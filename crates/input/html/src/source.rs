@@ -273,7 +273,10 @@ mod tests {
             assert!(column > last);
             last = column;
         }
-        assert_eq!(last as usize, src[..src.rfind("<td>").unwrap()].chars().count() + 1);
+        assert_eq!(
+            last as usize,
+            src[..src.rfind("<td>").unwrap()].chars().count() + 1
+        );
         // Linear: every character counted at most once (a quadratic walk counts ~10⁹).
         assert!(loc.counted.get() <= src.chars().count() as u64);
     }

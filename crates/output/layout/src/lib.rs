@@ -928,7 +928,11 @@ mod tests {
         let found = omitted(&doc);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, "L403");
-        assert!(found[0].message.contains("校车购置"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("校车购置"),
+            "{}",
+            found[0].message
+        );
         assert_eq!(found[0].location.line, Some(9));
         // In range: no L403.
         doc.projects[1].funds.total = Some(d("1"));
