@@ -1,6 +1,8 @@
 //! What every reader target does after reading: recognize, review, lay out. A panic anywhere
 //! (an overflow on an input number, an index out of range) is a finding.
 
+#![allow(dead_code)] // each target uses part of it
+
 use jixiao_grid::Grid;
 use jixiao_model::Document;
 

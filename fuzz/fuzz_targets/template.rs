@@ -7,7 +7,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data)
         && let Ok(template) = jixiao_layout::Template::from_toml(text)
     {
-        let _ = template.text();
         let project = jixiao_model::Project::default();
         let _ = jixiao_layout::project(&project, &template);
     }

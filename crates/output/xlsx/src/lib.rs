@@ -412,7 +412,7 @@ fn draw(
                         &row.source
                     };
                     let t = fit_cell(t, r1, c1, source, warnings);
-                    sheet.write_string_with_format(r1, c1, &t, &format)?;
+                    sheet.write_string_with_format(r1, c1, t.as_ref(), &format)?;
                 }
                 Content::Number(n) => {
                     sheet.write_number_with_format(r1, c1, to_f64(*n), &format)?;
