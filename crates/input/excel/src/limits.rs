@@ -581,7 +581,7 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
 /// xls: the Workbook stream's DIMENSIONS records (calamine reserves rows × columns cells for
 /// them) and the bounding box of the cell records of each worksheet.
 fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
-    let Some(stream) = cfb_workbook_stream(bytes) else {
+    let Some(stream) = cfb_workbook_stream(bytes)? else {
         return Ok(());
     };
     let mut at = 0usize;
@@ -671,7 +671,20 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
 /// The `Workbook` (or `Book`) stream of a Compound File, read through the FAT or, for a
 /// small stream, the mini FAT (MS-CFB). `None` when the container is too damaged: calamine
 /// then reports it.
-fn cfb_workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+fn cfb_workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ExcelError> {
+    let mut cyclic = false;
+    let stream = cfb_stream(bytes, &mut cyclic);
+    if cyclic {
+        // calamine follows the directory chain without a bound and never returns.
+        return Err(ExcelError::Corrupt {
+            kind: Kind::Xls,
+            detail: "复合文档的目录扇区链首尾相接（循环），文件已损坏".into(),
+        });
+    }
+    Ok(stream)
+}
+
+fn cfb_stream(bytes: &[u8], cyclic: &mut bool) -> Option<Vec<u8>> {
     let u16_at = |i: usize| {
         bytes
             .get(i..i + 2)
@@ -735,6 +748,17 @@ fn cfb_workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
         out.truncate(limit);
         out
     };
+    // The directory chain must end (ENDOFCHAIN) within as many steps as there are sectors.
+    let mut s = u32_at(0x30)?;
+    let mut steps = 0;
+    while s < 0xFFFF_FFFA {
+        steps += 1;
+        if steps > sectors + 1 {
+            *cyclic = true;
+            return None;
+        }
+        s = fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
+    }
     let dir = chain(u32_at(0x30)?, bytes.len());
     let mut root_start = None;
     let mut found = None;
