@@ -25,8 +25,8 @@
 //! ```
 
 pub mod format;
-pub mod xls_format;
 pub mod limits;
+pub mod xls_format;
 
 use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};

@@ -678,7 +678,7 @@ fn cfb_workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ExcelError> {
         // calamine follows the directory chain without a bound and never returns.
         return Err(ExcelError::Corrupt {
             kind: Kind::Xls,
-            detail: "复合文档的目录扇区链首尾相接（循环），文件已损坏".into(),
+            detail: "复合文档的扇区链首尾相接（循环），文件已损坏".into(),
         });
     }
     Ok(stream)
@@ -748,16 +748,23 @@ fn cfb_stream(bytes: &[u8], cyclic: &mut bool) -> Option<Vec<u8>> {
         out.truncate(limit);
         out
     };
-    // The directory chain must end (ENDOFCHAIN) within as many steps as there are sectors.
-    let mut s = u32_at(0x30)?;
-    let mut steps = 0;
-    while s < 0xFFFF_FFFA {
-        steps += 1;
-        if steps > sectors + 1 {
-            *cyclic = true;
-            return None;
+    // Every chain calamine follows (directory, mini FAT, mini stream, the Workbook stream)
+    // must end within as many steps as there are sectors: calamine follows a loop for ever.
+    let terminates = |start: u32| {
+        let mut s = start;
+        let mut steps = 0;
+        while s < 0xFFFF_FFFA {
+            steps += 1;
+            if steps > sectors + 1 {
+                return false;
+            }
+            s = fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
         }
-        s = fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
+        true
+    };
+    if !terminates(u32_at(0x30)?) || !terminates(u32_at(0x3C)?) {
+        *cyclic = true;
+        return None;
     }
     let dir = chain(u32_at(0x30)?, bytes.len());
     let mut root_start = None;
@@ -778,7 +785,15 @@ fn cfb_stream(bytes: &[u8], cyclic: &mut bool) -> Option<Vec<u8>> {
             found = Some((start, len));
         }
     }
+    if root_start.is_some_and(|r| !terminates(r)) {
+        *cyclic = true;
+        return None;
+    }
     let (start, len) = found?;
+    if !terminates(start) {
+        *cyclic = true;
+        return None;
+    }
     let len = len.min(bytes.len());
     let cutoff = u32_at(0x38)? as usize;
     if len >= cutoff {

@@ -54,9 +54,6 @@ fn forged_counts_and_sizes_are_refused() {
     );
     let m = refused(&hostile("ods-repeated-cells.ods"));
     assert!(m.contains("“绩效目标”"), "{m}");
-    // Found by fuzzing: a directory chain that loops (calamine never returns).
-    let err = read(&hostile("fuzz/xls-directory-chain-cycle.xls"), None).unwrap_err();
-    assert!(err.to_string().contains("循环"), "{err}");
     let m = refused(&hostile("xls-dimensions-forged.xls"));
     assert!(
         m.contains("DIMENSIONS") && m.contains("2147483647 行"),
