@@ -312,7 +312,9 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
     match format {
         Format::Json => {
             let text = decode(bytes)?;
-            Ok(jixiao_json::from_str(&text.text)?)
+            let mut doc = jixiao_json::from_str(&text.text)?;
+            doc.diagnostics.extend(damage_notes(name, &text));
+            Ok(doc)
         }
         Format::Markdown => {
             let decoded = decode(bytes)?;
@@ -328,6 +330,7 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             };
             let mut choice = jixiao_recognize::score::choose(&candidates, &recognize_options);
             let mut diags = encoding_note(name, decoded.encoding);
+            diags.extend(damage_notes(name, &decoded));
             diags.append(&mut readings[choice.index].page.diagnostics);
             diags.append(&mut choice.document.diagnostics);
             choice.document.diagnostics = diags;
@@ -341,6 +344,7 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             };
             let page = jixiao_html::read(&decoded.text, &html_options);
             let mut diags = encoding_note(name, decoded.encoding);
+            diags.extend(damage_notes(name, &decoded));
             diags.extend(charset_diags);
             diags.extend(page.diagnostics);
             Ok(recognize(&[page.grid], diags, options))
@@ -388,6 +392,28 @@ pub fn extension_of(name: &str) -> String {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default()
+}
+
+/// I304: bytes that were not valid in the file's encoding (a file cut inside a character, a
+/// stray 0xFF or NUL) were read as U+FFFD, one warning per place.
+fn damage_notes(name: &str, decoded: &jixiao_grid::text::Decoded) -> Vec<Diagnostic> {
+    decoded
+        .damage
+        .iter()
+        .map(|d| {
+            Diagnostic::warning(
+                "I304",
+                format!(
+                    "第 {} 行第 {} 列有无法按 {} 解码的字节（{}，文件可能被截断或损坏），已替换为 U+FFFD（�），请核对原件",
+                    d.line,
+                    d.column,
+                    decoded.encoding,
+                    d.hex()
+                ),
+                Location::line(Some(name), d.line, d.column),
+            )
+        })
+        .collect()
 }
 
 /// True when the file name has a workbook extension.

@@ -42,6 +42,10 @@ fn shared_chars(a: &str, b: &str) -> usize {
     a.chars().filter(|c| b.contains(*c)).count()
 }
 
+/// Count indicators compared with each amount, at most: a real table has a handful, and the
+/// bound keeps a project of thousands of indicators linear.
+const MAX_CANDIDATES: usize = 32;
+
 pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let Some(total) = project.funds.total.filter(|t| *t > Decimal::ZERO) else {
         return;
@@ -79,6 +83,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         let Some(&(count_ind, n, unit)) = counts
             .iter()
             .filter(|(_, _, u)| measures.contains(u))
+            .take(MAX_CANDIDATES)
             .max_by_key(|(c, _, _)| shared_chars(&normalize_label(&c.level3), &name))
         else {
             continue;

@@ -9,7 +9,7 @@ use crate::{
 use jixiao_model::framework::{Framework, Scheme, normalize_label};
 use jixiao_model::registry::{self, Field, Reach};
 use jixiao_model::{Decimal, Diagnostic, Indicator, Location, Op, Project};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Words that make a percentage a growth, which may exceed 100 %.
 const GROWTH_WORDS: &[&str] = &[
@@ -42,22 +42,52 @@ fn pairs<'p>(project: &'p Project, fw: &Framework) -> Vec<(usize, &'p str, &'p s
         .collect()
 }
 
+/// What the recognizer reported, indexed once per document so that a long project is reviewed
+/// in linear time: row-reach findings by their location, whole-table findings (R106: no 指标值
+/// column; few per document) in a list.
+pub(crate) struct Earlier<'d> {
+    rows: HashMap<&'d Location, Vec<&'d Diagnostic>>,
+    tables: Vec<&'d Diagnostic>,
+}
+
+impl<'d> Earlier<'d> {
+    /// Indexes the diagnostics whose registered meaning says a field could not be read.
+    pub(crate) fn new(diags: &'d [Diagnostic]) -> Self {
+        let mut earlier = Earlier {
+            rows: HashMap::new(),
+            tables: Vec::new(),
+        };
+        for d in diags {
+            match registry::lookup(&d.code).and_then(|c| c.unread).map(|u| u.reach) {
+                Some(Reach::Row) => earlier.rows.entry(&d.location).or_default().push(d),
+                Some(Reach::Table) => earlier.tables.push(d),
+                None => {}
+            }
+        }
+        earlier
+    }
+}
+
 /// True when the recognizer already reported that it could not read `field` of `ind`: a
 /// diagnostic whose registered meaning ([`registry::Code::unread`]) covers the field, either at
 /// the indicator's own row or, for a whole-table finding (R106: no 指标值 column), at the
 /// header of the table the indicator belongs to. A review finding never rests on a field the
 /// recognizer could not read.
-fn unread(earlier: &[Diagnostic], project: &Project, ind: &Indicator, field: Field) -> bool {
-    earlier.iter().any(|d| {
-        let Some(u) = registry::lookup(&d.code).and_then(|c| c.unread) else {
-            return false;
-        };
-        u.fields.contains(&field)
-            && match u.reach {
-                Reach::Row => d.location == ind.location,
-                Reach::Table => heads(&d.location, project),
-            }
-    })
+fn unread(earlier: &Earlier<'_>, project: &Project, ind: &Indicator, field: Field) -> bool {
+    let covers = |d: &&Diagnostic| {
+        registry::lookup(&d.code)
+            .and_then(|c| c.unread)
+            .is_some_and(|u| u.fields.contains(&field))
+    };
+    earlier
+        .rows
+        .get(&ind.location)
+        .is_some_and(|found| found.iter().any(covers))
+        || earlier
+            .tables
+            .iter()
+            .filter(covers)
+            .any(|d| heads(&d.location, project))
 }
 
 /// True when `at` lies within `project`'s table before its first indicator (where the
@@ -93,7 +123,7 @@ fn row_of(at: &Location) -> Option<u32> {
 pub(crate) fn check(
     project: &Project,
     fw: &Framework,
-    earlier: &[Diagnostic],
+    earlier: &Earlier<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     if project.indicators.is_empty() {
@@ -101,9 +131,11 @@ pub(crate) fn check(
     }
     let name = project_label(project);
     framework(project, fw, earlier, &name, out);
+    // The first indicator of each normalized level-3 name, for C208.
+    let mut first: HashMap<String, usize> = HashMap::new();
     for (i, ind) in project.indicators.iter().enumerate() {
         empty(project, ind, earlier, out);
-        duplicate(project, i, out);
+        duplicate(project, i, &mut first, out);
         values(ind, fw, out);
     }
 }
@@ -111,7 +143,7 @@ pub(crate) fn check(
 fn framework(
     project: &Project,
     fw: &Framework,
-    earlier: &[Diagnostic],
+    earlier: &Earlier<'_>,
     name: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -250,7 +282,7 @@ fn allowed(scheme: &Scheme, level1: &str) -> String {
         .map_or_else(|| "（无）".to_string(), |g| g.level2.join("、"))
 }
 
-fn empty(project: &Project, ind: &Indicator, earlier: &[Diagnostic], out: &mut Vec<Diagnostic>) {
+fn empty(project: &Project, ind: &Indicator, earlier: &Earlier<'_>, out: &mut Vec<Diagnostic>) {
     if ind.level3.trim().is_empty() && !unread(earlier, project, ind, Field::Level3) {
         let under = [ind.level1.trim(), ind.level2.trim()]
             .into_iter()
@@ -275,16 +307,20 @@ fn empty(project: &Project, ind: &Indicator, earlier: &[Diagnostic], out: &mut V
     }
 }
 
-fn duplicate(project: &Project, i: usize, out: &mut Vec<Diagnostic>) {
+fn duplicate(
+    project: &Project,
+    i: usize,
+    seen: &mut HashMap<String, usize>,
+    out: &mut Vec<Diagnostic>,
+) {
     let ind = &project.indicators[i];
     let key = normalize_label(&ind.level3);
     if key.is_empty() {
         return;
     }
-    if let Some(first) = project.indicators[..i]
-        .iter()
-        .find(|o| normalize_label(&o.level3) == key)
-    {
+    let k = *seen.entry(key).or_insert(i);
+    if k < i {
+        let first = &project.indicators[k];
         let at = first
             .location
             .line
@@ -363,7 +399,7 @@ mod tests {
 
     fn codes(p: &Project) -> Vec<String> {
         let mut out = Vec::new();
-        check(p, Framework::standard(), &[], &mut out);
+        check(p, Framework::standard(), &Earlier::new(&[]), &mut out);
         out.into_iter().map(|d| d.code).collect()
     }
 
@@ -437,7 +473,7 @@ mod tests {
             p.indicators[0].location.clone(),
         )];
         let mut out = Vec::new();
-        check(&p, Framework::standard(), &earlier, &mut out);
+        check(&p, Framework::standard(), &Earlier::new(&earlier), &mut out);
         assert_eq!(out.len(), 2);
     }
 
@@ -455,7 +491,7 @@ mod tests {
         let header = Location::line(Some("t.md"), 1, 1);
         let earlier = [Diagnostic::error("R106", "", header)];
         let mut out = Vec::new();
-        check(&p, Framework::standard(), &earlier, &mut out);
+        check(&p, Framework::standard(), &Earlier::new(&earlier), &mut out);
         assert!(out.iter().all(|d| d.code != CELL_EMPTY), "{out:?}");
         // The same R106 in another file, or after the table, covers nothing here.
         for elsewhere in [
@@ -464,7 +500,7 @@ mod tests {
         ] {
             let earlier = [Diagnostic::error("R106", "", elsewhere)];
             let mut out = Vec::new();
-            check(&p, Framework::standard(), &earlier, &mut out);
+            check(&p, Framework::standard(), &Earlier::new(&earlier), &mut out);
             assert_eq!(out.iter().filter(|d| d.code == CELL_EMPTY).count(), 2);
         }
         // A workbook: the header in row 4, indicators in rows 5–6.
@@ -478,7 +514,7 @@ mod tests {
             Location::cell(Some("a.xlsx"), "项目1", "A4"),
         )];
         let mut out = Vec::new();
-        check(&p, Framework::standard(), &earlier, &mut out);
+        check(&p, Framework::standard(), &Earlier::new(&earlier), &mut out);
         assert!(out.iter().all(|d| d.code != CELL_EMPTY), "{out:?}");
     }
 

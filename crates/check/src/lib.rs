@@ -63,9 +63,10 @@ pub fn check(doc: &Document, options: &CheckOptions) -> Vec<Diagnostic> {
         summary::check(summary, &doc.projects, &mut out);
     }
     let contrasts = copied::contrasts(&doc.projects);
+    let earlier = indicators::Earlier::new(&doc.diagnostics);
     for (i, project) in doc.projects.iter().enumerate() {
         funds::check(project, &mut out);
-        indicators::check(project, options.framework, &doc.diagnostics, &mut out);
+        indicators::check(project, options.framework, &earlier, &mut out);
         cost::check(project, &mut out);
         copied::check(project, &doc.projects, &contrasts[i], &mut out);
     }

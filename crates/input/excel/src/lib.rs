@@ -8,7 +8,7 @@
 //! diagnostics (codes I31x).
 //!
 //! The format is decided from the bytes, never from the file name: a zip holding
-//! `xl/workbook.xml` is xlsx, a zip whose `mimetype` is an OpenDocument spreadsheet is ods, a
+//! `xl/workbook.xml` is xlsx (`xl/workbook.bin`: xlsb), a zip whose `mimetype` is an OpenDocument spreadsheet is ods, a
 //! Compound File with a `Workbook` stream is xls, and one with `EncryptionInfo` is an
 //! encrypted OOXML workbook. calamine can panic on damaged files; every call into it is
 //! contained and reported as a corrupt file.
@@ -25,6 +25,7 @@
 //! ```
 
 pub mod format;
+pub mod limits;
 pub mod xls_format;
 
 use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange};
@@ -43,6 +44,8 @@ pub enum Kind {
     Xls,
     /// OpenDocument spreadsheet (LibreOffice, WPS).
     Ods,
+    /// Excel binary workbook (`.xlsb`, Excel 2007 and later).
+    Xlsb,
 }
 
 impl Kind {
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Xlsx => ".xlsx",
             Kind::Xls => ".xls",
             Kind::Ods => ".ods",
+            Kind::Xlsb => ".xlsb",
         }
     }
 }
@@ -74,6 +78,10 @@ pub enum ExcelError {
         /// What the parser said.
         detail: String,
     },
+    /// The workbook declares or implies sizes no performance target table comes near (a value
+    /// at XFD1048576, a forged string count, a zip bomb); see [`limits`].
+    #[error("工作簿过大或声明的大小不可信，未读取：{0}")]
+    TooLarge(String),
     /// No sheet holds anything.
     #[error("工作簿中没有任何内容{0}")]
     Empty(String),
@@ -118,16 +126,13 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, ExcelError> {
         if is_ods {
             return Ok(Kind::Ods);
         }
+        if contains(bytes, b"xl/workbook.bin") {
+            return Ok(Kind::Xlsb);
+        }
         if contains(bytes, b"xl/workbook.xml")
             || contains(bytes, b"[Content_Types].xml") && contains(bytes, b"xl/")
         {
             return Ok(Kind::Xlsx);
-        }
-        if contains(bytes, b"xl/workbook.bin") {
-            return Err(ExcelError::NotWorkbook(
-                "这是 Excel 二进制工作簿（.xlsb），本程序不能读取；请在 Excel 中另存为 .xlsx"
-                    .into(),
-            ));
         }
         if contains(bytes, b"word/document.xml") {
             return Err(ExcelError::NotWorkbook(
@@ -158,17 +163,18 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, ExcelError> {
         }
         return Ok(Kind::Xls);
     }
-    let head = &bytes[..bytes.len().min(4096)];
-    let what = if std::str::from_utf8(head).is_ok()
-        || head.iter().all(|b| b.is_ascii() || *b >= 0x80) && !head.contains(&0)
-    {
-        if head.iter().filter(|&&b| b == b',').count() >= 2 {
-            "这是文本文件（看起来是 CSV），只是扩展名像工作簿；请在 Excel 中打开后另存为 .xlsx"
-        } else {
-            "这是文本文件，只是扩展名像工作簿"
+    // The same verdict as the text reader gives these bytes under a text name.
+    let what = match jixiao_grid::text::decode(bytes) {
+        Ok(text) => {
+            let head: String = text.text.chars().take(4096).collect();
+            if head.matches(',').count() >= 2 {
+                "这是文本文件（看起来是 CSV），只是扩展名像工作簿；请在 Excel 中打开后另存为 .xlsx"
+            } else {
+                "这是文本文件，只是扩展名像工作簿；请改用 .md/.txt 扩展名转换"
+            }
         }
-    } else {
-        "文件开头既不是 zip（xlsx/ods）也不是 OLE 复合文档（xls）"
+        Err(jixiao_grid::text::DecodeError::Blank) => "这是只有空白的文本文件，只是扩展名像工作簿",
+        Err(_) => "文件开头既不是 zip（xlsx/ods）也不是 OLE 复合文档（xls），也不是文本",
     };
     Err(ExcelError::NotWorkbook(what.into()))
 }
@@ -265,6 +271,11 @@ fn open(kind: Kind, bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, ExcelError> {
             }
             Err(e) => Err(corrupt(kind, e)),
         },
+        Kind::Xlsb => match calamine::Xlsb::new(cursor) {
+            Ok(x) => Ok(Sheets::Xlsb(x)),
+            Err(calamine::XlsbError::Password) => Err(ExcelError::Encrypted),
+            Err(e) => Err(corrupt(kind, e)),
+        },
         Kind::Ods => match calamine::Ods::new(cursor) {
             Ok(x) => Ok(Sheets::Ods(x)),
             Err(calamine::OdsError::Password) => Err(ExcelError::Encrypted),
@@ -274,6 +285,7 @@ fn open(kind: Kind, bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, ExcelError> {
 }
 
 fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, ExcelError> {
+    limits::check(kind, bytes)?;
     let mut book = calamine(kind, || open(kind, bytes))?;
     let sheets = calamine(kind, || Ok(book.sheets_metadata().to_vec()))?;
     let xls_formats = (kind == Kind::Xls)
@@ -310,7 +322,8 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             Ok(r) => Ok(r),
             Err(
                 calamine::Error::Xlsx(calamine::XlsxError::Password)
-                | calamine::Error::Xls(calamine::XlsError::Password),
+                | calamine::Error::Xls(calamine::XlsError::Password)
+                | calamine::Error::Xlsb(calamine::XlsbError::Password),
             ) => Err(ExcelError::Encrypted),
             Err(e) => Err(corrupt(
                 kind,

@@ -61,6 +61,12 @@ pub(crate) struct Locator<'a> {
     /// Byte offset of the first non-whitespace character of each run of text between tags.
     runs: Vec<usize>,
     line_starts: Vec<usize>,
+    /// The last offset turned into a column: (line index, byte offset, column). Lookups move
+    /// forward through the text, so each counts characters from the last one, not from the
+    /// start of the line: linear over a page, even one whose table is a single line.
+    last: std::cell::Cell<(usize, usize, u32)>,
+    /// Characters counted by [`Locator::pos`] so far (for tests of the work done).
+    counted: std::cell::Cell<u64>,
     /// Nothing before this byte offset is matched any more.
     pub cursor: usize,
     first_line: u32,
@@ -79,6 +85,8 @@ impl<'a> Locator<'a> {
             tags,
             runs,
             line_starts,
+            last: std::cell::Cell::new((0, 0, 1)),
+            counted: std::cell::Cell::new(0),
             cursor: 0,
             first_line,
             first_column,
@@ -119,8 +127,16 @@ impl<'a> Locator<'a> {
             .line_starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
-        let start = self.line_starts[index];
-        let column = self.text[start..offset].chars().count() as u32 + 1;
+        let (last_index, last_offset, last_column) = self.last.get();
+        let (from, base) = if last_index == index && last_offset <= offset {
+            (last_offset, last_column)
+        } else {
+            (self.line_starts[index], 1)
+        };
+        let counted = self.text[from..offset].chars().count();
+        self.counted.set(self.counted.get() + counted as u64);
+        let column = base.saturating_add(counted as u32);
+        self.last.set((index, offset, column));
         let line = self.first_line.saturating_add(index as u32);
         let column = if index == 0 {
             column.saturating_add(self.first_column.saturating_sub(1))
@@ -237,6 +253,33 @@ fn find_ascii_ci(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_on_one_long_line_are_counted_once() {
+        let cells = 20_000;
+        let mut src = String::from("<table><tr>");
+        for i in 0..cells {
+            src.push_str(&format!("<td>指标{i}</td>"));
+        }
+        src.push_str("</tr></table>");
+        let mut loc = Locator::new(&src, 1, 1);
+        let mut last = 0;
+        for _ in 0..cells {
+            let at = loc.element("td").unwrap();
+            let Pos::Line { line, column } = loc.pos(at) else {
+                unreachable!()
+            };
+            assert_eq!(line, 1);
+            assert!(column > last);
+            last = column;
+        }
+        assert_eq!(
+            last as usize,
+            src[..src.rfind("<td>").unwrap()].chars().count() + 1
+        );
+        // Linear: every character counted at most once (a quadratic walk counts ~10⁹).
+        assert!(loc.counted.get() <= src.chars().count() as u64);
+    }
 
     #[test]
     fn tags_and_runs() {

@@ -763,9 +763,13 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
             source: line.source.clone(),
         });
     }
-    let sum: Decimal = lines.iter().filter_map(|l| l.funds_total).sum();
+    // An out-of-range sum (L403, see `omitted`) leaves the 合计 empty.
+    let sum = checked_total(&lines);
     let last = rows.len() - 1;
     let total = |_: &str| {
+        let Ok(sum) = sum else {
+            return Content::Empty;
+        };
         if lines.is_empty() {
             Content::Empty
         } else {
@@ -797,12 +801,40 @@ pub fn summary(doc: &Document, t: &Template) -> Option<Table> {
     })
 }
 
-/// What the standard form has no place for, as info diagnostics (L401, L402), so that a
-/// writer of the form never drops data silently: the 中期 (medium-term) funds, goal and
-/// indicators of an 88号 table, and a 实施单位 given beside the 预算单位. The JSON output keeps
-/// them.
+/// The sum of the summary lines' amounts (万元), or the index of the line at which it leaves
+/// the range of [`Decimal`] (about ±7.9×10²⁸).
+fn checked_total(lines: &[SummaryLine]) -> Result<Decimal, usize> {
+    let mut sum = Decimal::ZERO;
+    for (i, line) in lines.iter().enumerate() {
+        if let Some(amount) = line.funds_total {
+            sum = sum.checked_add(amount).ok_or(i)?;
+        }
+    }
+    Ok(sum)
+}
+
+/// What the standard form has no place for or cannot show, as diagnostics, so that a writer
+/// of the form never drops data silently: the 中期 (medium-term) funds, goal and indicators of
+/// an 88号 table, and a 实施单位 given beside the 预算单位 (L401, L402, info; the JSON output
+/// keeps them), and a 合计 of the summary table whose sum is out of range (L403, warning,
+/// located at the amount that overflowed; the 合计 cell is left empty).
 pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if doc.summary.is_some() || doc.projects.len() >= 2 {
+        let lines = summary_lines(doc);
+        if let Err(i) = checked_total(&lines) {
+            let line = &lines[i];
+            out.push(Diagnostic::warning(
+                "L403",
+                format!(
+                    "汇总表合计超出可计算的范围：加上“{}”的 {} 万元后超过约 7.9×10²⁸，合计栏留空；请核对金额",
+                    line.project_name,
+                    line.funds_total.unwrap_or_default()
+                ),
+                line.source.clone(),
+            ));
+        }
+    }
     for p in &doc.projects {
         let mut parts = Vec::new();
         if p.midterm_funds.is_some() {
@@ -880,6 +912,40 @@ mod tests {
         assert_eq!(spans[1], vec![(1, 1), (2, 1), (5, 1)]);
         assert_eq!(spans[2], vec![(0, 2), (1, 2), (2, 1), (5, 1)]);
         assert_eq!(spans[3], vec![(2, 1), (5, 1)]);
+    }
+
+    #[test]
+    fn an_out_of_range_total_is_left_empty_and_reported() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let mut doc = Document::default();
+        for (name, total) in [
+            ("校舍维修", "60000000000000000000000000000"),
+            ("校车购置", "60000000000000000000000000000"),
+        ] {
+            let mut p = Project {
+                project_name: name.into(),
+                location: Location::line(Some("a.md"), 9, 1),
+                ..Project::default()
+            };
+            p.funds.total = Some(d(total));
+            doc.projects.push(p);
+        }
+        let t = summary(&doc, Template::standard()).unwrap();
+        let total = &t.rows[3];
+        assert_eq!(total.kind, RowKind::Total);
+        assert_eq!(total.cells[1].content, Content::Empty);
+        let found = omitted(&doc);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, "L403");
+        assert!(
+            found[0].message.contains("校车购置"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[0].location.line, Some(9));
+        // In range: no L403.
+        doc.projects[1].funds.total = Some(d("1"));
+        assert!(omitted(&doc).is_empty());
     }
 
     #[test]

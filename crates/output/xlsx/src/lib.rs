@@ -14,7 +14,8 @@
 //! separate 实施单位; kept in JSON), X401 sheet name shortened to 31 characters, X402 characters Excel forbids in sheet names
 //! replaced, X403 sheet name made unique, X404 sheet named for a project without a name,
 //! X405 paper size not recognized (A4 used), X406 footer longer than Excel allows (shortened),
-//! X407 a row needs more than Excel's largest row height.
+//! X407 a row needs more than Excel's largest row height, X408 a cell's text longer than
+//! Excel's 32,767 characters (written shortened; the JSON output keeps it whole).
 //!
 //! ```
 //! use jixiao_layout::Template;
@@ -303,6 +304,43 @@ impl PageSetup {
     }
 }
 
+/// Excel's longest cell text, in UTF-16 units.
+const MAX_CELL_TEXT: usize = 32_767;
+
+/// The text as Excel can hold it: cut to [`MAX_CELL_TEXT`] UTF-16 units (ending in `…`) when
+/// longer, with an X408 warning naming the output cell, where the text came from and its
+/// original length.
+fn fit_cell<'a>(
+    text: &'a str,
+    row: u32,
+    col: u16,
+    source: &Location,
+    warnings: &mut Vec<Diagnostic>,
+) -> std::borrow::Cow<'a, str> {
+    if text.len() <= MAX_CELL_TEXT || text.encode_utf16().count() <= MAX_CELL_TEXT {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut units = 0;
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        if units + c.len_utf16() > MAX_CELL_TEXT - 1 {
+            break;
+        }
+        units += c.len_utf16();
+        end = i + c.len_utf8();
+    }
+    warnings.push(Diagnostic::warning(
+        "X408",
+        format!(
+            "单元格 {} 的文字有 {} 个字符，超过 Excel 单元格上限 {MAX_CELL_TEXT}，已截短写入（末尾以“…”标出；JSON 输出保留全文）",
+            rust_xlsxwriter::utility::row_col_to_cell(row, col),
+            text.chars().count()
+        ),
+        source.clone(),
+    ));
+    std::borrow::Cow::Owned(format!("{}…", &text[..end]))
+}
+
 /// Draws a laid-out table: title lines, then the rows, each cell bordered and wrapped.
 fn draw(
     sheet: &mut Worksheet,
@@ -331,6 +369,8 @@ fn draw(
     }
     for (text, size, bold) in titles {
         let format = style.title(size, bold);
+        let text = fit_cell(text, top, 0, location, warnings);
+        let text = text.as_ref();
         if last_col > 0 {
             sheet.merge_range(top, 0, top, last_col, text, &format)?;
         } else {
@@ -361,7 +401,13 @@ fn draw(
             }
             match &cell.content {
                 Content::Text(t) => {
-                    sheet.write_string_with_format(r1, c1, t, &format)?;
+                    let source = if row.source.is_empty() {
+                        location
+                    } else {
+                        &row.source
+                    };
+                    let t = fit_cell(t, r1, c1, source, warnings);
+                    sheet.write_string_with_format(r1, c1, t.as_ref(), &format)?;
                 }
                 Content::Number(n) => {
                     sheet.write_number_with_format(r1, c1, to_f64(*n), &format)?;

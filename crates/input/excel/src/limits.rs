@@ -1,0 +1,839 @@
+//! What a workbook declares or implies about its size, checked before calamine allocates.
+//!
+//! calamine builds a dense grid over the bounding box of a sheet's values, reserves space for
+//! as many shared strings as `uniqueCount` says, and for as many cells as an xls DIMENSIONS
+//! record says. A 1.5 KB file with values at A1 and XFD1048576, or `uniqueCount="4294967295"`,
+//! makes it ask for hundreds of gigabytes and the process aborts (an allocation failure cannot
+//! be caught). So before calamine sees the bytes, this module reads them itself — zip entries
+//! streamed through quick-xml, xlsb records, the xls Workbook stream — just far enough to
+//! know those sizes, and refuses what no performance target table comes near:
+//!
+//! - a zip entry larger than [`MAX_ENTRY_BYTES`] unpacked, or all of them together larger than
+//!   [`MAX_TOTAL_BYTES`], or an entry that unpacks to more than its header declares (zip bombs);
+//! - a sheet whose values span more than [`MAX_CELLS`] slots (rows × columns of the bounding
+//!   box), counted as calamine will count them (ods: with repeated rows and columns expanded);
+//! - a shared-string table declaring more strings than its bytes can hold;
+//! - an xls DIMENSIONS record declaring more than [`MAX_CELLS`] cells.
+//!
+//! The form never has more than a few thousand rows or a few dozen columns, so the limits
+//! leave two orders of magnitude of room.
+
+use crate::{ExcelError, Kind};
+use quick_xml::events::Event;
+use std::collections::HashMap;
+use std::io::{BufReader, Cursor, Read};
+
+/// At most this many slots (rows × columns of the values' bounding box) in one sheet.
+pub const MAX_CELLS: u64 = 4_000_000;
+/// At most this many bytes in one zip entry, unpacked.
+pub const MAX_ENTRY_BYTES: u64 = 200 << 20;
+/// At most this many bytes in all zip entries together, unpacked.
+pub const MAX_TOTAL_BYTES: u64 = 400 << 20;
+
+/// Checks the sizes a workbook declares or implies, before calamine allocates for them.
+///
+/// # Errors
+/// [`ExcelError::TooLarge`] naming the sheet and cell (or the zip entry) that is out of
+/// bounds. A container too damaged to inspect passes: calamine reports it as corrupt.
+pub fn check(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
+    match kind {
+        Kind::Xlsx | Kind::Xlsb | Kind::Ods => check_zip(kind, bytes),
+        Kind::Xls => check_xls(bytes),
+    }
+}
+
+fn too_large(message: String) -> ExcelError {
+    ExcelError::TooLarge(message)
+}
+
+/// The bounding box of a sheet's values, 0-based, growing as values are found.
+#[derive(Debug, Default, Clone, Copy)]
+struct Extent {
+    first: Option<(u64, u64)>,
+    min_col: u64,
+    max_row: u64,
+    max_col: u64,
+}
+
+impl Extent {
+    fn add(&mut self, row: u64, col: u64) {
+        match self.first {
+            None => {
+                self.first = Some((row, col));
+                self.min_col = col;
+                self.max_row = row;
+                self.max_col = col;
+            }
+            Some(_) => {
+                self.min_col = self.min_col.min(col);
+                self.max_row = self.max_row.max(row);
+                self.max_col = self.max_col.max(col);
+            }
+        }
+    }
+
+    /// Rows and columns spanned.
+    fn size(&self) -> (u64, u64) {
+        match self.first {
+            None => (0, 0),
+            Some((r0, _)) => (
+                self.max_row.saturating_sub(r0) + 1,
+                self.max_col.saturating_sub(self.min_col) + 1,
+            ),
+        }
+    }
+
+    fn check(&self, sheet: &str, far: (u64, u64)) -> Result<(), ExcelError> {
+        let (rows, cols) = self.size();
+        if rows.saturating_mul(cols) <= MAX_CELLS {
+            return Ok(());
+        }
+        Err(too_large(format!(
+            "工作表“{sheet}”的内容一直延伸到 {}，表格范围达 {rows} 行 × {cols} 列，超出可读取的 {MAX_CELLS} 个单元格（绩效目标表不会这么大）；请删除远处的单元格后另存再转换",
+            a1(far.0, far.1)
+        )))
+    }
+}
+
+fn a1(row: u64, col: u64) -> String {
+    let mut name = Vec::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let rem = ((c - 1) % 26) as u8;
+        name.push(b'A' + rem);
+        c = (c - 1) / 26;
+    }
+    name.reverse();
+    format!("{}{}", String::from_utf8_lossy(&name), row + 1)
+}
+
+/// `XFD1048576` → (1048575, 16383); `None` when it is no cell reference.
+fn parse_a1(s: &[u8]) -> Option<(u64, u64)> {
+    let letters = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let (l, d) = s.split_at(letters);
+    if l.is_empty() || l.len() > 7 || d.is_empty() || d.len() > 12 {
+        return None;
+    }
+    let mut col = 0u64;
+    for b in l {
+        col = col * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1);
+    }
+    let row: u64 = std::str::from_utf8(d).ok()?.parse().ok()?;
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+/// Zip containers: entry sizes, then the entries that say how much calamine will allocate.
+fn check_zip(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    let mut names = Vec::new();
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        let size = entry.size();
+        if size > MAX_ENTRY_BYTES {
+            return Err(too_large(format!(
+                "压缩包中的“{name}”解压后有 {} MB，超出可读取的 {} MB（可能是“压缩炸弹”）",
+                size >> 20,
+                MAX_ENTRY_BYTES >> 20
+            )));
+        }
+        total = total.saturating_add(size);
+        names.push((i, name, size));
+    }
+    if total > MAX_TOTAL_BYTES {
+        return Err(too_large(format!(
+            "压缩包解压后共有 {} MB，超出可读取的 {} MB（可能是“压缩炸弹”）",
+            total >> 20,
+            MAX_TOTAL_BYTES >> 20
+        )));
+    }
+    let sheet_names = if kind == Kind::Xlsx {
+        xlsx_sheet_names(&mut zip)
+    } else {
+        HashMap::new()
+    };
+    for (i, name, size) in names {
+        let lower = name.to_ascii_lowercase();
+        let what = if kind == Kind::Ods {
+            if lower == "content.xml" {
+                Scan::OdsContent
+            } else {
+                continue;
+            }
+        } else if lower.ends_with("sharedstrings.xml") {
+            Scan::SharedStrings
+        } else if lower.contains("worksheets/") && lower.ends_with(".xml") {
+            Scan::Worksheet
+        } else if lower.contains("worksheets/") && lower.ends_with(".bin") {
+            Scan::XlsbWorksheet
+        } else {
+            continue;
+        };
+        let Ok(entry) = zip.by_index(i) else {
+            continue;
+        };
+        // Never more than declared: an entry that unpacks to more is refused below.
+        let mut reader = CountingReader {
+            inner: entry.take(size.saturating_add(1)),
+            count: 0,
+        };
+        let sheet = sheet_names
+            .get(name.trim_start_matches('/'))
+            .cloned()
+            .unwrap_or_else(|| name.clone());
+        let result = match what {
+            Scan::SharedStrings => scan_shared_strings(&mut reader, size),
+            Scan::Worksheet => scan_worksheet(&mut reader, &sheet),
+            Scan::XlsbWorksheet => scan_xlsb_worksheet(&mut reader, &sheet),
+            Scan::OdsContent => scan_ods(&mut reader),
+        };
+        result?;
+        // Read to the end to learn the real size (the scan may stop early).
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
+        if reader.count > size {
+            return Err(too_large(format!(
+                "压缩包中的“{name}”解压后比文件头声明的 {size} 字节更大（文件被篡改或损坏）"
+            )));
+        }
+    }
+    Ok(())
+}
+
+enum Scan {
+    SharedStrings,
+    Worksheet,
+    XlsbWorksheet,
+    OdsContent,
+}
+
+struct CountingReader<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// `xl/worksheets/sheet1.xml` → the sheet's name as the clerk sees it, from `xl/workbook.xml`
+/// and its relationships. Best effort: a name not found is shown as the entry path.
+fn xlsx_sheet_names<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut targets = HashMap::new();
+    if let Ok(rels) = zip.by_name("xl/_rels/workbook.xml.rels") {
+        let mut xml = quick_xml::Reader::from_reader(BufReader::new(rels.take(MAX_ENTRY_BYTES)));
+        let mut buf = Vec::new();
+        while let Ok(ev) = xml.read_event_into(&mut buf) {
+            match ev {
+                Event::Eof => break,
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
+                    let (mut id, mut target) = (None, None);
+                    for attr in e.attributes().flatten() {
+                        match attr.key.local_name().as_ref() {
+                            "Id" => id = Some(attr.value.to_string()),
+                            "Target" => target = Some(attr.value.to_string()),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(id), Some(target)) = (id, target) {
+                        let path = match target.strip_prefix('/') {
+                            Some(abs) => abs.to_string(),
+                            None => format!("xl/{target}"),
+                        };
+                        targets.insert(id, path);
+                    }
+                }
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+    if let Ok(book) = zip.by_name("xl/workbook.xml") {
+        let mut xml = quick_xml::Reader::from_reader(BufReader::new(book.take(MAX_ENTRY_BYTES)));
+        let mut buf = Vec::new();
+        while let Ok(ev) = xml.read_event_into(&mut buf) {
+            match ev {
+                Event::Eof => break,
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
+                    let (mut name, mut id) = (None, None);
+                    for attr in e.attributes().flatten() {
+                        match attr.key.local_name().as_ref() {
+                            "name" => name = Some(attr.value.replace("&amp;", "&")),
+                            "id" => id = Some(attr.value.to_string()),
+                            _ => {}
+                        }
+                    }
+                    if let (Some(name), Some(path)) = (name, id.and_then(|id| targets.get(&id))) {
+                        out.insert(path.clone(), name);
+                    }
+                }
+                _ => {}
+            }
+            buf.clear();
+        }
+    }
+    out
+}
+
+/// `<sst uniqueCount="…">`: calamine reserves that many strings up front. Each `<si/>` takes
+/// at least 5 bytes, so an honest count is at most a fifth of the entry's size.
+fn scan_shared_strings(reader: &mut impl Read, size: u64) -> Result<(), ExcelError> {
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                for attr in e.attributes().flatten() {
+                    if attr.key.local_name().as_ref() != "uniqueCount" {
+                        continue;
+                    }
+                    let declared: u64 = attr.value.trim().parse().unwrap_or(0);
+                    if declared > size / 5 + 1 {
+                        return Err(too_large(format!(
+                            "共享字符串表声明有 {declared} 个字符串，而它只有 {size} 字节，装不下这么多（文件被篡改或损坏）"
+                        )));
+                    }
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// The bounding box of the cells that hold a value (`<v>`, `<is>` or `<f>` inside `<c>`),
+/// positioned as calamine positions them: `r` when given, else after the previous cell.
+fn scan_worksheet(reader: &mut impl Read, sheet: &str) -> Result<(), ExcelError> {
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
+    let mut buf = Vec::new();
+    let mut extent = Extent::default();
+    let mut row: u64 = 0;
+    let mut next_row: u64 = 0;
+    let mut col: Option<u64> = None;
+    let mut cell: Option<(u64, u64)> = None;
+    let mut far = (0, 0);
+    loop {
+        let ev = match xml.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(ev) => ev,
+        };
+        match ev {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "row" => {
+                row = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "r")
+                    .and_then(|a| a.value.trim().parse::<u64>().ok())
+                    .and_then(|r| r.checked_sub(1))
+                    .unwrap_or(next_row);
+                next_row = row + 1;
+                col = None;
+            }
+            Event::Start(e) if e.local_name().as_ref() == "c" => {
+                let pos = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "r")
+                    .and_then(|a| parse_a1(a.value.trim().as_bytes()))
+                    .unwrap_or((row, col.map_or(0, |c| c + 1)));
+                col = Some(pos.1);
+                cell = Some(pos);
+            }
+            Event::Empty(e) if e.local_name().as_ref() == "c" => {
+                let pos = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "r")
+                    .and_then(|a| parse_a1(a.value.trim().as_bytes()))
+                    .unwrap_or((row, col.map_or(0, |c| c + 1)));
+                col = Some(pos.1);
+            }
+            Event::End(e) if e.local_name().as_ref() == "c" => cell = None,
+            Event::Start(e) | Event::Empty(e)
+                if matches!(e.local_name().as_ref(), "v" | "is" | "f") =>
+            {
+                if let Some(pos) = cell.take() {
+                    extent.add(pos.0, pos.1);
+                    if pos.0 >= far.0 || pos.1 >= far.1 {
+                        far = pos;
+                    }
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    extent.check(sheet, far)
+}
+
+/// xlsb sheet records: BrtRowHdr gives the row, each cell record its column (MS-XLSB 2.4).
+fn scan_xlsb_worksheet(reader: &mut impl Read, sheet: &str) -> Result<(), ExcelError> {
+    let mut reader = BufReader::new(reader);
+    let mut extent = Extent::default();
+    let mut far = (0, 0);
+    let mut row = 0u64;
+    let mut data = Vec::new();
+    loop {
+        let Some(typ) = read_xlsb_type(&mut reader) else {
+            break;
+        };
+        let Some(len) = read_xlsb_len(&mut reader) else {
+            break;
+        };
+        data.clear();
+        if (&mut reader)
+            .take(len)
+            .read_to_end(&mut data)
+            .map_or(true, |n| n as u64 != len)
+        {
+            break;
+        }
+        let u32_at = |at: usize| {
+            data.get(at..at + 4)
+                .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+        };
+        match typ {
+            0x0000 => row = u32_at(0).unwrap_or(row),
+            // Cells with a value (BrtCellBlank, 0x0001, has none).
+            0x0002..=0x000B => {
+                if let Some(col) = u32_at(0) {
+                    extent.add(row, col);
+                    if row >= far.0 || col >= far.1 {
+                        far = (row, col);
+                    }
+                }
+            }
+            0x0092 => break,
+            _ => {}
+        }
+    }
+    extent.check(sheet, far)
+}
+
+fn read_byte(r: &mut impl Read) -> Option<u8> {
+    let mut b = [0u8];
+    r.read_exact(&mut b).ok()?;
+    Some(b[0])
+}
+
+fn read_xlsb_type(r: &mut impl Read) -> Option<u16> {
+    let b = read_byte(r)?;
+    if b & 0x80 == 0 {
+        return Some(u16::from(b));
+    }
+    let b2 = read_byte(r)?;
+    Some(u16::from(b & 0x7F) + (u16::from(b2 & 0x7F) << 7))
+}
+
+fn read_xlsb_len(r: &mut impl Read) -> Option<u64> {
+    let mut b = read_byte(r)?;
+    let mut len = u64::from(b & 0x7F);
+    for i in 1..4 {
+        if b & 0x80 == 0 {
+            break;
+        }
+        b = read_byte(r)?;
+        len += u64::from(b & 0x7F) << (7 * i);
+    }
+    Some(len)
+}
+
+/// ODS `content.xml`: per table, the bounding box of non-empty cells with
+/// `table:number-rows-repeated` and `table:number-columns-repeated` expanded, and the cells
+/// calamine keeps before building the range (each row up to its last non-empty cell).
+fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
+    let mut buf = Vec::new();
+    let mut table = String::new();
+    let mut extent = Extent::default();
+    let mut far = (0u64, 0u64);
+    let mut kept = 0u64;
+    let mut row = 0u64;
+    let mut row_repeat = 1u64;
+    let mut col = 0u64;
+    let mut row_end: Option<(u64, u64)> = None; // (min col, end col) of content in this row
+    let mut cell: Option<(u64, u64)> = None; // (col, repeat) of the open cell
+    let mut cell_has_content = false;
+    let mut depth_in_cell = 0u32;
+    let repeat = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().as_ref() == name)
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let has_value = |e: &quick_xml::events::BytesStart| {
+        e.attributes()
+            .flatten()
+            .any(|a| a.key.local_name().as_ref() == "value-type")
+    };
+    let finish_table = |table: &str, extent: &Extent, far, kept: u64| -> Result<(), ExcelError> {
+        extent.check(table, far)?;
+        if kept > MAX_CELLS {
+            return Err(too_large(format!(
+                "工作表“{table}”重复的行列展开后有 {kept} 个单元格，超出可读取的 {MAX_CELLS} 个"
+            )));
+        }
+        Ok(())
+    };
+    loop {
+        let ev = match xml.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(ev) => ev,
+        };
+        let empty_element = matches!(ev, Event::Empty(_));
+        match ev {
+            Event::Start(e) if e.local_name().as_ref() == "table" && cell.is_none() => {
+                table = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "name")
+                    .map(|a| a.value.to_string())
+                    .unwrap_or_default();
+                extent = Extent::default();
+                kept = 0;
+                row = 0;
+            }
+            Event::End(e) if e.local_name().as_ref() == "table" && cell.is_none() => {
+                finish_table(&table, &extent, far, kept)?;
+            }
+            Event::Start(e) | Event::Empty(e)
+                if e.local_name().as_ref() == "table-row" && cell.is_none() =>
+            {
+                row_repeat = repeat(&e, "number-rows-repeated");
+                col = 0;
+                row_end = None;
+                if empty_element {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            Event::End(e) if e.local_name().as_ref() == "table-row" && cell.is_none() => {
+                if let Some((c0, c1)) = row_end {
+                    let last = row.saturating_add(row_repeat - 1);
+                    extent.add(row, c0);
+                    extent.add(last, c1.saturating_sub(1));
+                    far = (last, c1.saturating_sub(1));
+                    kept = kept.saturating_add(c1);
+                    finish_table(&table, &extent, far, kept)?;
+                }
+                row = row.saturating_add(row_repeat);
+            }
+            Event::Start(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell")
+                    && cell.is_none() =>
+            {
+                let n = repeat(&e, "number-columns-repeated");
+                cell = Some((col, n));
+                cell_has_content = has_value(&e);
+                depth_in_cell = 0;
+            }
+            Event::Empty(e)
+                if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell")
+                    && cell.is_none() =>
+            {
+                let n = repeat(&e, "number-columns-repeated");
+                if has_value(&e) {
+                    let end = col.saturating_add(n);
+                    row_end = Some(row_end.map_or((col, end), |(c0, _)| (c0, end)));
+                }
+                col = col.saturating_add(n);
+            }
+            Event::Start(_) if cell.is_some() => {
+                depth_in_cell += 1;
+                cell_has_content = true;
+            }
+            Event::Text(t) if cell.is_some() => {
+                if !t.trim().is_empty() {
+                    cell_has_content = true;
+                }
+            }
+            Event::Empty(_) if cell.is_some() => cell_has_content = true,
+            Event::End(_) if cell.is_some() && depth_in_cell > 0 => depth_in_cell -= 1,
+            Event::End(_) if cell.is_some() => {
+                let (c, n) = cell.take().unwrap_or((col, 1));
+                if cell_has_content {
+                    let end = c.saturating_add(n);
+                    row_end = Some(row_end.map_or((c, end), |(c0, _)| (c0, end)));
+                }
+                col = c.saturating_add(n);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(())
+}
+
+/// xls: the Workbook stream's DIMENSIONS records (calamine reserves rows × columns cells for
+/// them) and the bounding box of the cell records of each worksheet.
+fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
+    let Some(stream) = cfb_workbook_stream(bytes)? else {
+        return Ok(());
+    };
+    let mut at = 0usize;
+    let mut sheet = 0usize;
+    let mut extent = Extent::default();
+    let mut far = (0, 0);
+    let name = |n: usize| format!("第 {n} 个工作表");
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+        at += 4 + len;
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        match typ {
+            // BOF: a new substream; EOF ends it.
+            0x0809 => {
+                extent.check(&name(sheet), far)?;
+                extent = Extent::default();
+                sheet += 1;
+            }
+            0x0200 => {
+                let (rows, cols) = match data.len() {
+                    10 => (
+                        u16_at(2)
+                            .unwrap_or(0)
+                            .saturating_sub(u16_at(0).unwrap_or(0)),
+                        u16_at(6)
+                            .unwrap_or(0)
+                            .saturating_sub(u16_at(4).unwrap_or(0)),
+                    ),
+                    14 | 16 => {
+                        let u32_at = |i: usize| {
+                            u64::from(u32::from_le_bytes([
+                                data[i],
+                                data[i + 1],
+                                data[i + 2],
+                                data[i + 3],
+                            ]))
+                        };
+                        (
+                            u32_at(4).saturating_sub(u32_at(0)),
+                            u16_at(10)
+                                .unwrap_or(0)
+                                .saturating_sub(u16_at(8).unwrap_or(0)),
+                        )
+                    }
+                    _ => (0, 0),
+                };
+                if rows.saturating_mul(cols) > MAX_CELLS {
+                    return Err(too_large(format!(
+                        "{}的 DIMENSIONS 记录声明有 {rows} 行 × {cols} 列，超出可读取的 {MAX_CELLS} 个单元格（文件被篡改或损坏）",
+                        name(sheet)
+                    )));
+                }
+            }
+            // Cell records: row, column first.
+            0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x00D6 | 0x0201 => {
+                if let (Some(r), Some(c)) = (u16_at(0), u16_at(2))
+                    && typ != 0x0201
+                {
+                    extent.add(r, c);
+                    if r >= far.0 || c >= far.1 {
+                        far = (r, c);
+                    }
+                }
+            }
+            // MULRK: row, first column, …, last column.
+            0x00BD => {
+                if let (Some(r), Some(c0)) = (u16_at(0), u16_at(2))
+                    && data.len() >= 6
+                {
+                    let c1 = u16_at(data.len() - 2).unwrap_or(c0);
+                    extent.add(r, c0);
+                    extent.add(r, c1.max(c0));
+                    far = (r, c1.max(c0));
+                }
+            }
+            _ => {}
+        }
+    }
+    extent.check(&name(sheet), far)
+}
+
+/// The `Workbook` (or `Book`) stream of a Compound File, read through the FAT or, for a
+/// small stream, the mini FAT (MS-CFB). `None` when the container is too damaged: calamine
+/// then reports it.
+fn cfb_workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ExcelError> {
+    let mut cyclic = false;
+    let stream = cfb_stream(bytes, &mut cyclic);
+    if cyclic {
+        // calamine follows the directory chain without a bound and never returns.
+        return Err(ExcelError::Corrupt {
+            kind: Kind::Xls,
+            detail: "复合文档的扇区链首尾相接（循环），文件已损坏".into(),
+        });
+    }
+    Ok(stream)
+}
+
+fn cfb_stream(bytes: &[u8], cyclic: &mut bool) -> Option<Vec<u8>> {
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let shift = u32::from(u16_at(0x1E)?);
+    if !(7..=16).contains(&shift) {
+        return None;
+    }
+    let size = 1usize << shift;
+    let sectors = bytes.len() / size;
+    let sector = |n: u32| -> Option<&[u8]> {
+        let start = (n as usize).checked_add(1)?.checked_mul(size)?;
+        bytes.get(start..start + size)
+    };
+    // The FAT's sectors: 109 in the header, the rest in the DIFAT chain.
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(0x4C + i * 4))
+        .filter(|&s| s < 0xFFFF_FFFA)
+        .collect();
+    let mut difat = u32_at(0x44)?;
+    let mut guard = 0;
+    while difat < 0xFFFF_FFFA && guard <= sectors {
+        guard += 1;
+        let s = sector(difat)?;
+        let ids: Vec<u32> = s
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let (last, rest) = ids.split_last()?;
+        fat_sectors.extend(rest.iter().filter(|&&s| s < 0xFFFF_FFFA));
+        difat = *last;
+    }
+    fat_sectors.truncate(sectors + 1);
+    let mut fat = Vec::new();
+    for s in fat_sectors {
+        if let Some(data) = sector(s) {
+            fat.extend(
+                data.chunks_exact(4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+            );
+        }
+    }
+    let chain = |start: u32, limit: usize| -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut s = start;
+        let mut steps = 0;
+        while s < 0xFFFF_FFFA && steps <= sectors && out.len() < limit {
+            steps += 1;
+            match sector(s) {
+                Some(data) => out.extend_from_slice(data),
+                None => break,
+            }
+            s = fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
+        }
+        out.truncate(limit);
+        out
+    };
+    // Every chain calamine follows (directory, mini FAT, mini stream, the Workbook stream)
+    // must end within as many steps as there are sectors: calamine follows a loop for ever.
+    let terminates = |start: u32| {
+        let mut s = start;
+        let mut steps = 0;
+        while s < 0xFFFF_FFFA {
+            steps += 1;
+            if steps > sectors + 1 {
+                return false;
+            }
+            s = fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
+        }
+        true
+    };
+    if !terminates(u32_at(0x30)?) || !terminates(u32_at(0x3C)?) {
+        *cyclic = true;
+        return None;
+    }
+    let dir = chain(u32_at(0x30)?, bytes.len());
+    let mut root_start = None;
+    let mut found = None;
+    for entry in dir.chunks_exact(128) {
+        let name_len = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
+        let name: Vec<u16> = entry[..name_len.saturating_sub(2)]
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        let name = String::from_utf16_lossy(&name);
+        let typ = entry[66];
+        let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
+        let len = u32::from_le_bytes([entry[120], entry[121], entry[122], entry[123]]) as usize;
+        if typ == 5 {
+            root_start = Some(start);
+        } else if typ == 2 && (name == "Workbook" || name == "Book") && found.is_none() {
+            found = Some((start, len));
+        }
+    }
+    if root_start.is_some_and(|r| !terminates(r)) {
+        *cyclic = true;
+        return None;
+    }
+    let (start, len) = found?;
+    if !terminates(start) {
+        *cyclic = true;
+        return None;
+    }
+    let len = len.min(bytes.len());
+    let cutoff = u32_at(0x38)? as usize;
+    if len >= cutoff {
+        return Some(chain(start, len));
+    }
+    // A small stream lives in the mini stream, in 64-byte mini sectors.
+    let mini_shift = u32::from(u16_at(0x20)?);
+    if mini_shift > 12 {
+        return None;
+    }
+    let mini_size = 1usize << mini_shift;
+    let mini_stream = chain(root_start?, bytes.len());
+    let mini_fat: Vec<u32> = chain(u32_at(0x3C)?, bytes.len())
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let mut out = Vec::new();
+    let mut s = start;
+    let mut steps = 0;
+    while s < 0xFFFF_FFFA && steps <= mini_fat.len() && out.len() < len {
+        steps += 1;
+        let from = (s as usize).checked_mul(mini_size)?;
+        out.extend_from_slice(mini_stream.get(from..from + mini_size)?);
+        s = mini_fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
+    }
+    out.truncate(len);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_references() {
+        assert_eq!(parse_a1(b"A1"), Some((0, 0)));
+        assert_eq!(parse_a1(b"XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_a1(b"A0"), None);
+        assert_eq!(parse_a1(b"12"), None);
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(a1(6, 27), "AB7");
+    }
+}
