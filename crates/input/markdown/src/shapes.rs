@@ -24,7 +24,7 @@ use jixiao_model::{Diagnostic, Location};
 use unicode_width::UnicodeWidthStr;
 
 /// A text read in one shape: its grid and the reader's diagnostics.
-pub type Page = jixiao_html::Page;
+pub(crate) type Page = jixiao_html::Page;
 
 /// Lines of a text, without line ends.
 pub(crate) fn lines(text: &str) -> Vec<&str> {
