@@ -58,7 +58,10 @@ impl<'d> Earlier<'d> {
             tables: Vec::new(),
         };
         for d in diags {
-            match registry::lookup(&d.code).and_then(|c| c.unread).map(|u| u.reach) {
+            match registry::lookup(&d.code)
+                .and_then(|c| c.unread)
+                .map(|u| u.reach)
+            {
                 Some(Reach::Row) => earlier.rows.entry(&d.location).or_default().push(d),
                 Some(Reach::Table) => earlier.tables.push(d),
                 None => {}
@@ -74,7 +77,7 @@ impl<'d> Earlier<'d> {
 /// header of the table the indicator belongs to. A review finding never rests on a field the
 /// recognizer could not read.
 fn unread(earlier: &Earlier<'_>, project: &Project, ind: &Indicator, field: Field) -> bool {
-    let covers = |d: &&Diagnostic| {
+    let covers = |d: &Diagnostic| {
         registry::lookup(&d.code)
             .and_then(|c| c.unread)
             .is_some_and(|u| u.fields.contains(&field))
@@ -82,12 +85,11 @@ fn unread(earlier: &Earlier<'_>, project: &Project, ind: &Indicator, field: Fiel
     earlier
         .rows
         .get(&ind.location)
-        .is_some_and(|found| found.iter().any(covers))
+        .is_some_and(|found| found.iter().any(|d| covers(d)))
         || earlier
             .tables
             .iter()
-            .filter(covers)
-            .any(|d| heads(&d.location, project))
+            .any(|d| covers(d) && heads(&d.location, project))
 }
 
 /// True when `at` lies within `project`'s table before its first indicator (where the
@@ -528,7 +530,7 @@ mod tests {
         ]);
         let run = |fw: &Framework| {
             let mut out = Vec::new();
-            check(&p, fw, &[], &mut out);
+            check(&p, fw, &Earlier::new(&[]), &mut out);
             out.into_iter().map(|d| d.code).collect::<Vec<_>>()
         };
         assert_eq!(

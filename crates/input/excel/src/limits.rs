@@ -386,10 +386,7 @@ fn scan_xlsb_worksheet(reader: &mut impl Read, sheet: &str) -> Result<(), ExcelE
     let mut far = (0, 0);
     let mut row = 0u64;
     let mut data = Vec::new();
-    loop {
-        let Some(typ) = read_xlsb_type(&mut reader) else {
-            break;
-        };
+    while let Some(typ) = read_xlsb_type(&mut reader) {
         let Some(len) = read_xlsb_len(&mut reader) else {
             break;
         };
@@ -556,10 +553,8 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
                 depth_in_cell += 1;
                 cell_has_content = true;
             }
-            Event::Text(t) if cell.is_some() => {
-                if !t.trim().is_empty() {
-                    cell_has_content = true;
-                }
+            Event::Text(t) if cell.is_some() && !t.trim().is_empty() => {
+                cell_has_content = true;
             }
             Event::Empty(_) if cell.is_some() => cell_has_content = true,
             Event::End(_) if cell.is_some() && depth_in_cell > 0 => depth_in_cell -= 1,
