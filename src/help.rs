@@ -35,10 +35,12 @@ const TOP_EXAMPLES: &str = "\
   jixiao batch 2024年申报 -o 2024年成果
       转换“2024年申报”文件夹中的全部文件，生成全县汇总和处理报告";
 
-/// A command's one-line description, usage line and worked examples.
-fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str)> {
+/// A command's one-line description (the list in `jixiao --help`), its full description,
+/// usage line and worked examples.
+fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
     Some(match name {
         "convert" => (
+            "转换文件为标准格式（XLSX、PDF、JSON）",
             "转换文件：读取 Excel（.xlsx .xls .ods）、网页（.html）、识别出的文字（.md .txt）或 JSON，\
              写出标准格式的 XLSX、PDF 或 JSON；发现的问题写在屏幕上。",
             "jixiao convert <输入文件>... [选项]",
@@ -52,6 +54,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str)
       用本县的表样（本县模板/form.toml）和宋体生成 PDF",
         ),
         "check" => (
+            "只检查不转换：列出发现的问题",
             "只检查不转换：读取文件，列出识别时的修复、推测和审核发现的问题（写在屏幕上）。",
             "jixiao check <输入文件>... [选项]",
             "\
@@ -62,6 +65,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str)
       把两个文件的问题以 JSON 格式保存到 问题.json",
         ),
         "batch" => (
+            "批量转换一个文件夹，生成全县汇总和处理报告",
             "批量转换：转换一个文件夹（含子文件夹）中的全部文件，输出按原文件夹排列，\
              并生成全县汇总（全县汇总.xlsx 等）和处理报告（report.json、report.csv）。\
              某个文件出错不影响其他文件。",
@@ -76,6 +80,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str)
       有警告也算失败（退出码 1），最多同时转换 2 个文件",
         ),
         "serve" => (
+            "打开转换页面：在浏览器中拖入文件即可（推荐）",
             "打开转换页面：在本机启动一个只有本机能访问的网页，自动打开浏览器。\
              把文件、文件夹或 .zip 拖进页面即可转换、查看表格和问题、下载结果；\
              文件不会离开这台电脑。按 Ctrl+C 停止，停止后上传的文件和结果全部删除。",
@@ -90,6 +95,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str)
       让同一网络中的其他电脑也能打开（会给出警告；只在可信的网络中使用）",
         ),
         "rules" => (
+            "列出审核规则（C2xx）",
             "列出审核规则（C2xx）：每条规则检查什么、为什么、举例。",
             "jixiao rules",
             "\
@@ -100,6 +106,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str)
       保存为文本文件，便于打印或转发",
         ),
         "schema" => (
+            "输出 JSON 格式（jixiao/1）的 JSON Schema",
             "输出 JSON 格式（jixiao/1）的 JSON Schema，供其他程序读取本工具的 JSON 输出。",
             "jixiao schema",
             "\
@@ -199,9 +206,11 @@ pub fn localize(cmd: Command) -> Command {
     cmd.mut_subcommands(|sub| {
         let name = sub.get_name().to_string();
         let sub = match command_text(&name) {
-            Some((about, usage, examples)) => {
-                sub.about(about).override_usage(usage).after_help(examples)
-            }
+            Some((about, long_about, usage, examples)) => sub
+                .about(about)
+                .long_about(long_about)
+                .override_usage(usage)
+                .after_help(examples),
             None => sub,
         };
         sub.help_template(TEMPLATE)

@@ -715,7 +715,7 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
         .and_then(|h| h.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let refused = if !app.hosts.is_empty() && !app.hosts.iter().any(|h| *h == host) {
+    let refused = if !app.hosts.is_empty() && !app.hosts.contains(&host) {
         Some("请求的地址不是本服务的地址，已拒绝")
     } else if request.method() != Method::GET
         && request.method() != Method::HEAD
@@ -875,7 +875,8 @@ async fn upload(
     }
 
     // Check the session's limits and take the names, all at once.
-    let added: Vec<(usize, String, Option<Vec<u8>>, Option<String>)> = {
+    // Each new file: its number, its name, and its bytes (none when refused).
+    let added: Vec<(usize, String, Option<Vec<u8>>)> = {
         let mut state = lock(&session.state);
         let incoming = entries.len();
         if state.files.len() + incoming > limits.session_files {
@@ -923,7 +924,7 @@ async fn upload(
                     None => Stage::Queued,
                 },
             });
-            added.push((id, unique, bytes, refused));
+            added.push((id, unique, bytes));
         }
         added
     };
@@ -932,7 +933,7 @@ async fn upload(
     // then queue them.
     let mut jobs = Vec::new();
     let mut listed = Vec::new();
-    for (id, name, bytes, _) in added {
+    for (id, name, bytes) in added {
         listed.push(serde_json::json!({ "id": id, "name": name }));
         let Some(bytes) = bytes else { continue };
         let path = inputs_dir(&session.dir).join(&name);
