@@ -31,6 +31,7 @@ pub use jixiao_model as model;
 pub mod batch;
 pub mod convert;
 pub mod fsutil;
+pub mod serve;
 pub mod worker;
 
 pub use convert::{Converted, Output, convert_bytes, convert_file};

@@ -1,10 +1,12 @@
 //! The `jixiao` command line: a thin front end over the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jixiao::model::Diagnostic;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod help;
 
 /// 绩效目标表转换工具：把各种格式的项目支出绩效目标表转换为标准格式。
 #[derive(Parser)]
@@ -62,6 +64,21 @@ enum Command {
         /// then fails (its worker is ended) and the batch goes on.
         #[arg(long, value_name = "SECONDS", default_value_t = 300)]
         timeout: u64,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Open a page in the browser that converts dropped files on this computer.
+    Serve {
+        /// The port (default: a free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Listen on ADDR (e.g. `0.0.0.0`) instead of 127.0.0.1: other computers can reach the
+        /// page.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Do not open the browser.
+        #[arg(long)]
+        no_open: bool,
         #[command(flatten)]
         settings: Settings,
     },
@@ -163,7 +180,18 @@ fn main() -> ExitCode {
             previous(info);
         }
     }));
-    let cli = Cli::parse();
+    // `jixiao` alone prints a short guide (exit 0: asking what the tool does is not a mistake).
+    if std::env::args_os().len() <= 1 {
+        print!("{}", help::GUIDE);
+        return ExitCode::SUCCESS;
+    }
+    let cli = match help::localize(Cli::command())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return help::usage_error(&e),
+    };
     match run(cli) {
         Ok(code) => code,
         Err(Failure::Usage(message)) => {
@@ -208,6 +236,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             batch(&input, &output, &formats(&to), &flags, &settings)
         }
+        Command::Serve {
+            port,
+            listen,
+            no_open,
+            settings,
+        } => serve(port, listen.as_deref(), no_open, &settings),
         Command::Rules => {
             print!("{}", jixiao::rules_text());
             Ok(ExitCode::SUCCESS)
@@ -321,6 +355,68 @@ fn batch(
     })?;
     eprint!("{}", report.summary());
     Ok(exit(report.failed(flags.strict)))
+}
+
+/// `jixiao serve`: starts the page's server, prints its address, opens the browser, and
+/// serves until Ctrl-C.
+fn serve(
+    port: Option<u16>,
+    listen: Option<&str>,
+    no_open: bool,
+    settings: &Settings,
+) -> Result<ExitCode, Failure> {
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+    let read = options(settings)?;
+    let addr = match listen {
+        None => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port.unwrap_or(0)),
+        Some(text) => match text.parse::<SocketAddr>() {
+            Ok(addr) => addr,
+            Err(_) => match text.trim_matches(['[', ']']).parse::<IpAddr>() {
+                Ok(ip) => SocketAddr::new(ip, port.unwrap_or(0)),
+                Err(_) => {
+                    return Err(Failure::Usage(format!(
+                        "--listen 的地址“{text}”无效；应为 IP 地址，如 0.0.0.0 或 192.168.1.5:8080"
+                    )));
+                }
+            },
+        },
+    };
+    let loopback = jixiao::serve::is_loopback(&addr);
+    if !loopback {
+        eprintln!(
+            "警告: 正在监听 {addr}：同一网络中的其他电脑也能打开这个页面并上传文件。只在可信的网络中这样使用。"
+        );
+    }
+    let options = jixiao::serve::ServeOptions {
+        listen: addr,
+        read,
+        ..jixiao::serve::ServeOptions::default()
+    };
+    let server = jixiao::serve::Server::start(options).map_err(|e| {
+        Failure::Io(format!(
+            "无法在 {addr} 上启动服务：{}",
+            jixiao::fsutil::describe_io_error(&e)
+        ))
+    })?;
+    let local = if loopback || server.addr().ip().is_unspecified() {
+        format!("http://127.0.0.1:{}/", server.addr().port())
+    } else {
+        server.url()
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "jixiao serve 已启动：{local}")?;
+    writeln!(
+        stdout,
+        "在浏览器中打开上面的地址即可使用；按 Ctrl+C 停止，停止后上传的文件和结果都会删除。"
+    )?;
+    stdout.flush()?;
+    drop(stdout);
+    if !no_open && !jixiao::serve::open_browser(&local) {
+        eprintln!("未能自动打开浏览器，请手动打开 {local}");
+    }
+    server.run_until_interrupted();
+    eprintln!("已停止，临时文件已删除。");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_diagnostics<'a>(

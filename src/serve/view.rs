@@ -1,0 +1,237 @@
+//! What the page shows for one converted file: each table laid out by `jixiao_layout` (the
+//! layout the XLSX and PDF writers draw, cell for cell) and every diagnostic, each pointing at
+//! the table rows that came from the place it names.
+
+use jixiao_layout::{Align, Content, Role, RowKind, Table, Template};
+use jixiao_model::{Diagnostic, Document, Location, Severity};
+use serde::Serialize;
+
+/// One table as the page draws it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TableView {
+    /// `summary` (汇总表) or `project` (项目支出绩效目标表).
+    pub kind: &'static str,
+    /// The project's name, or the summary's title.
+    pub name: String,
+    /// The title line.
+    pub title: String,
+    /// The year line.
+    pub subtitle: Option<String>,
+    /// Column widths in character units (a CJK character is 2), from the form template.
+    pub columns: Vec<f32>,
+    /// The rows, top to bottom.
+    pub rows: Vec<RowView>,
+}
+
+/// One row of a table.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RowView {
+    /// `block`, `header`, `indicator`, `item` or `total`.
+    pub kind: &'static str,
+    /// The cells whose top-left slot is in this row.
+    pub cells: Vec<CellView>,
+}
+
+/// One cell of a row.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CellView {
+    /// First column (0-based).
+    pub col: usize,
+    /// Columns covered.
+    pub col_span: usize,
+    /// Rows covered.
+    pub row_span: usize,
+    /// The text shown (numbers with their source digits).
+    pub text: String,
+    /// A label of the form rather than a value from the document.
+    pub label: bool,
+    /// Left-aligned (long text) rather than centred.
+    pub left: bool,
+}
+
+/// One diagnostic as the page lists it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DiagnosticView {
+    /// `error`, `warning` or `info`.
+    pub severity: Severity,
+    /// 错误 / 警告 / 提示.
+    pub label: &'static str,
+    /// The code, e.g. `R101`.
+    pub code: String,
+    /// The message, in Chinese.
+    pub message: String,
+    /// Where, in words (第 51 行 / 工作表“项目1”单元格 C12), or empty.
+    pub place: String,
+    /// What the code means and what to do, when known.
+    pub explain: Option<String>,
+    /// The rows it points at, as `[table, row]` indices into the file's tables.
+    pub targets: Vec<[usize; 2]>,
+}
+
+/// Lays out every table of a document: the summary first (when there is one), then each
+/// project, as the XLSX workbook orders its sheets.
+pub(crate) fn tables(doc: &Document, template: &Template) -> (Vec<TableView>, Vec<Vec<Location>>) {
+    let mut views = Vec::new();
+    let mut sources = Vec::new();
+    if let Some(t) = jixiao_layout::summary(doc, template) {
+        let name = t.title.clone();
+        push(&mut views, &mut sources, "summary", name, t);
+    }
+    for p in &doc.projects {
+        let t = jixiao_layout::project(p, template);
+        push(
+            &mut views,
+            &mut sources,
+            "project",
+            p.project_name.clone(),
+            t,
+        );
+    }
+    (views, sources)
+}
+
+fn push(
+    views: &mut Vec<TableView>,
+    sources: &mut Vec<Vec<Location>>,
+    kind: &'static str,
+    name: String,
+    t: Table,
+) {
+    sources.push(t.rows.iter().map(|r| r.source.clone()).collect());
+    views.push(TableView {
+        kind,
+        name,
+        title: t.title,
+        subtitle: t.subtitle,
+        columns: t.columns,
+        rows: t
+            .rows
+            .into_iter()
+            .map(|r| RowView {
+                kind: match r.kind {
+                    RowKind::Block => "block",
+                    RowKind::Header => "header",
+                    RowKind::Indicator => "indicator",
+                    RowKind::Item => "item",
+                    RowKind::Total => "total",
+                },
+                cells: r
+                    .cells
+                    .into_iter()
+                    .map(|c| CellView {
+                        col: c.col,
+                        col_span: c.col_span,
+                        row_span: c.row_span,
+                        text: match &c.content {
+                            Content::Empty => String::new(),
+                            other => other.text(),
+                        },
+                        label: c.role == Role::Label,
+                        left: c.align == Align::Left,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    });
+}
+
+/// The diagnostics with the rows each points at: a row matches when it came from the same
+/// file and the same line (text inputs) or the same sheet and spreadsheet row (workbooks).
+pub(crate) fn diagnostics(diags: &[Diagnostic], sources: &[Vec<Location>]) -> Vec<DiagnosticView> {
+    diags
+        .iter()
+        .map(|d| DiagnosticView {
+            severity: d.severity,
+            label: d.severity.label(),
+            code: d.code.clone(),
+            message: d.message.clone(),
+            place: place(&d.location),
+            explain: explain(&d.code),
+            targets: targets(&d.location, sources),
+        })
+        .collect()
+}
+
+fn targets(at: &Location, sources: &[Vec<Location>]) -> Vec<[usize; 2]> {
+    let mut found = Vec::new();
+    for (t, rows) in sources.iter().enumerate() {
+        for (r, source) in rows.iter().enumerate() {
+            if same_place(at, source) {
+                found.push([t, r]);
+            }
+        }
+    }
+    found
+}
+
+/// True when two locations name the same line of a text file or the same row of a sheet.
+fn same_place(a: &Location, b: &Location) -> bool {
+    if a.file.is_some() && b.file.is_some() && a.file != b.file {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.line, b.line) {
+        return x == y;
+    }
+    match (&a.sheet, &a.cell, &b.sheet, &b.cell) {
+        (Some(s1), Some(c1), Some(s2), Some(c2)) => {
+            s1 == s2 && row_of(c1).is_some() && row_of(c1) == row_of(c2)
+        }
+        _ => false,
+    }
+}
+
+/// The row number of an A1 reference (`C12` → 12).
+fn row_of(cell: &str) -> Option<u32> {
+    let digits: String = cell
+        .chars()
+        .skip_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    digits.parse().ok()
+}
+
+/// Where, in the clerk's words.
+fn place(at: &Location) -> String {
+    match (&at.sheet, &at.cell, at.line) {
+        (Some(s), Some(c), _) => format!("工作表“{s}”单元格 {c}"),
+        (Some(s), None, _) => format!("工作表“{s}”"),
+        (None, Some(c), _) => format!("单元格 {c}"),
+        (None, None, Some(line)) => format!("第 {line} 行"),
+        (None, None, None) => String::new(),
+    }
+}
+
+/// What a code means, in Chinese: its title and explanation from the registry of codes (the
+/// text `jixiao explain CODE` prints).
+pub(crate) fn explain(code: &str) -> Option<String> {
+    let c = jixiao::model::registry::lookup(code)?;
+    Some(format!("{}。{}", c.title, c.explanation))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_match_by_line_or_by_sheet_row() {
+        let line = |n| Location::line(Some("a.md"), n, 1);
+        assert!(same_place(&line(51), &line(51)));
+        assert!(!same_place(&line(51), &line(52)));
+        assert!(!same_place(&line(51), &Location::line(Some("b.md"), 51, 1)));
+        let cell = |s: &str, c: &str| Location::cell(Some("a.xlsx"), s, c);
+        assert!(same_place(&cell("表1", "E12"), &cell("表1", "A12")));
+        assert!(!same_place(&cell("表1", "E12"), &cell("表2", "E12")));
+        assert!(!same_place(&cell("表1", "E12"), &cell("表1", "E13")));
+        assert!(!same_place(
+            &Location::file("a.md"),
+            &Location::file("a.md")
+        ));
+    }
+
+    #[test]
+    fn every_family_is_explained_in_chinese() {
+        for code in ["I303", "R101", "C201", "L401", "X401", "P501"] {
+            assert!(explain(code).is_some_and(|t| !t.is_ascii()), "{code}");
+        }
+        assert_eq!(explain("Z999"), None);
+    }
+}
