@@ -11,7 +11,7 @@ use clap::{Arg, ArgAction, Command};
 use std::process::ExitCode;
 
 /// What `jixiao` with no arguments prints.
-pub const GUIDE: &str = "\
+pub(crate) const GUIDE: &str = "\
 jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目标表（Excel、网页、识别出的文字、JSON）
 转换为标准格式的 XLSX、PDF 和 JSON，并列出发现的问题。
 
@@ -195,7 +195,7 @@ fn help_flag() -> Arg {
 }
 
 /// The command line with every help text in Chinese.
-pub fn localize(cmd: Command) -> Command {
+pub(crate) fn localize(cmd: Command) -> Command {
     let cmd = cmd
         .about("绩效目标表转换工具：把各种格式的项目支出绩效目标表转换为标准格式（XLSX、PDF、JSON），并列出发现的问题。")
         .help_template(TEMPLATE)
@@ -249,7 +249,7 @@ pub fn localize(cmd: Command) -> Command {
 }
 
 /// A command-line mistake, said in Chinese; exit code 2 (help and version: printed, 0).
-pub fn usage_error(e: &clap::Error) -> ExitCode {
+pub(crate) fn usage_error(e: &clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();

@@ -203,7 +203,7 @@ fn place(at: &Location) -> String {
 /// What a code means, in Chinese: its title and explanation from the registry of codes (the
 /// text `jixiao explain CODE` prints).
 pub(crate) fn explain(code: &str) -> Option<String> {
-    let c = jixiao::model::registry::lookup(code)?;
+    let c = crate::model::registry::lookup(code)?;
     Some(format!("{}。{}", c.title, c.explanation))
 }
 
