@@ -265,7 +265,12 @@ fn seed_is_drawn_with_its_diagnostics_and_outputs_match_convert() {
         .find(|g| g["code"] == "R101")
         .expect("R101 listed");
     assert_eq!(r101["place"], "第 51 行");
-    assert!(r101["explain"].as_str().is_some_and(|e| e.contains("修复")));
+    // Explained in the registry's words, the text `jixiao explain R101` prints.
+    assert!(
+        r101["explain"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("错位的行已复原。") && e.contains("复原"))
+    );
     let targets = r101["targets"].as_array().unwrap();
     assert_eq!(targets.len(), 1);
     let (t, row) = (
@@ -282,7 +287,12 @@ fn seed_is_drawn_with_its_diagnostics_and_outputs_match_convert() {
     assert!(texts.contains(&"=720元"), "{texts:?}");
     // Review findings carry the rule's explanation.
     let c212 = diags.iter().find(|g| g["code"] == "C212").unwrap();
-    assert!(c212["explain"].as_str().unwrap().contains("检查："));
+    assert!(
+        c212["explain"]
+            .as_str()
+            .unwrap()
+            .starts_with("每次金额 × 次数与项目资金不符。")
+    );
     assert_eq!(d["outputs"], serde_json::json!(["json", "xlsx", "pdf"]));
 
     // The downloads are what `jixiao convert` writes for the same file.

@@ -50,6 +50,16 @@ pub static FAMILIES: &[Family] = &[
         from: "HTML 读取（jixiao-html）",
     },
     Family {
+        prefix: "I33",
+        name: "读取 Word",
+        from: "Word 读取（jixiao-docx）",
+    },
+    Family {
+        prefix: "I34",
+        name: "读取文本形状",
+        from: "Markdown/文本读取（jixiao-markdown）：“|”、每格一行或一段、空格对齐",
+    },
+    Family {
         prefix: "R1",
         name: "识别",
         from: "表格识别（jixiao-recognize）",

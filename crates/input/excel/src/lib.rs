@@ -227,8 +227,8 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 ///
 /// ```
 /// // A fixture of this repository (paths are relative to the crate when doc tests run).
-/// let bytes = std::fs::read("../../../fixtures/excel/standard.xlsx").unwrap();
-/// let book = jixiao_excel::read(&bytes, Some("standard.xlsx")).unwrap();
+/// let bytes = std::fs::read("../../../fixtures/excel/heshuo-2022.xlsx").unwrap();
+/// let book = jixiao_excel::read(&bytes, Some("heshuo-2022.xlsx")).unwrap();
 /// for grid in &book.grids {
 ///     println!("{}: {} rows", grid.sheet.as_deref().unwrap_or(""), grid.rows.len());
 /// }
