@@ -18,12 +18,12 @@
 //! 2. **Blocks** (this file, `Recognizer::row`): each row is a title, a summary header, a
 //!    header-block label row, an indicator header (one column group, or 中期 and 年度 side by
 //!    side), or a row of the block that is open.
-//! 3. **Columns by label** ([`indicators`]): an indicator row is read through its header —
+//! 3. **Columns by label** (`indicators.rs`): an indicator row is read through its header —
 //!    value from the 指标值/年度指标值 column (never 中期指标值, 实际完成值, 分值, 指标解释),
 //!    op from the 指标性质 column, unit from the 度量单位 column; amounts from the column whose
 //!    heading says 年度. 自评表 score rows (预算执行率, 总分) are not indicators.
 //! 4. **Repair and report**: a row that lost its merged leading cells (any number of them) is
-//!    realigned by content (R101, scored by named weights in [`indicators`]); a row under two
+//!    realigned by content (R101, scored by named weights in `indicators.rs`); a row under two
 //!    column groups is split where both halves fit; a blank level-1/level-2 cell is given to
 //!    the group above or below (R102) in linear time; a table with no level-3 name and no value
 //!    is a blank template (R114), and header text with neither a project name nor an indicator

@@ -1,6 +1,6 @@
 //! The standard form as a print-ready XLSX workbook.
 //!
-//! [`write`] draws the tables that `jixiao-layout` lays out from the template — the summary
+//! [`write()`] draws the tables that `jixiao-layout` lays out from the template — the summary
 //! table (汇总表) first when there is one, then one sheet per project (项目支出绩效目标表) —
 //! with merged cells, borders, the template's font, column widths and margins, row heights
 //! computed from the wrapped text, A4 fit to one page wide, the column header repeated on every
