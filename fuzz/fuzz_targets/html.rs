@@ -5,7 +5,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = jixiao_html::looks_like_html(data);
-    if let Ok((decoded, _)) = jixiao_html::decode(data, Some("fuzz.html")) {
+    if let Ok(decoded) = jixiao_html::decode(data, Some("fuzz.html")).map(|w| w.output) {
         let options = jixiao_html::Options {
             file: Some("fuzz.html"),
             ..jixiao_html::Options::default()
