@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{golden, jixiao};
+use common::{codes, golden, jixiao, without_locations};
 use serde_json::Value as Json;
 
 fn convert(path: &str) -> (String, String, Option<i32>) {
@@ -23,27 +23,6 @@ fn golden_fixture(path: &str) -> Json {
     let expected = format!("{}.expected.json", path.rsplit_once('.').unwrap().0);
     golden(&expected, &stdout);
     serde_json::from_str(&stdout).expect("JSON output")
-}
-
-fn codes(doc: &Json) -> Vec<String> {
-    doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// The document without anything that says where it came from.
-fn without_locations(value: &mut Json) {
-    match value {
-        Json::Object(map) => {
-            map.retain(|key, _| !key.ends_with("location"));
-            map.values_mut().for_each(without_locations);
-        }
-        Json::Array(items) => items.iter_mut().for_each(without_locations),
-        _ => {}
-    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{golden, jixiao};
+use common::{codes, golden, jixiao};
 use serde_json::Value as Json;
 
 fn convert(path: &str) -> (String, String, Option<i32>) {
@@ -23,15 +23,6 @@ fn golden_fixture(path: &str) -> Json {
     assert_eq!(code, Some(0), "{path}: {stderr}");
     golden(&format!("{path}.expected.json"), &stdout);
     serde_json::from_str(&stdout).expect("JSON output")
-}
-
-fn codes(doc: &Json) -> Vec<String> {
-    doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_string())
-        .collect()
 }
 
 /// (level1, level2, level3, value.raw) of every indicator of project `p`.

@@ -28,3 +28,26 @@ pub(crate) fn report_entry<'a>(report: &'a serde_json::Value, file: &str) -> &'a
         .find(|i| i["file"] == file)
         .unwrap_or_else(|| panic!("{file} not in report: {report:#}"))
 }
+
+/// The diagnostic codes of a JSON document, in order.
+pub(crate) fn codes(doc: &serde_json::Value) -> Vec<String> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The document without anything that says where it came from (every `…location` key), so
+/// that the same table read from two formats compares equal.
+pub(crate) fn without_locations(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|key, _| !key.ends_with("location"));
+            map.values_mut().for_each(without_locations);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_locations),
+        _ => {}
+    }
+}
