@@ -321,18 +321,22 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             let decoded = decode(bytes)?;
             // A text may be in any of several shapes: each plausible reading is recognized
             // and the one the form explains best is kept (R130 says when it is not the plain one).
-            let mut readings = jixiao_markdown::readings(&decoded.text, Some(name));
-            let candidates: Vec<_> = readings
-                .iter()
-                .map(|r| (r.shape, r.page.grid.clone()))
-                .collect();
+            // Readings are made and recognized one at a time: a large text never has all of
+            // its grids in memory at once.
+            let mut reader_diags = Vec::new();
+            let readings = jixiao_markdown::readings(&decoded.text, Some(name)).map(|r| {
+                reader_diags.push(r.page.diagnostics);
+                (r.shape, r.page.grid)
+            });
             let recognize_options = jixiao_recognize::Options {
                 framework: &options.framework,
             };
-            let mut choice = jixiao_recognize::score::choose(&candidates, &recognize_options);
+            let mut choice = jixiao_recognize::score::choose(readings, &recognize_options);
             let mut diags = encoding_note(name, decoded.encoding);
             diags.extend(damage_notes(name, &decoded));
-            diags.append(&mut readings[choice.index].page.diagnostics);
+            if let Some(kept) = reader_diags.get_mut(choice.index) {
+                diags.append(kept);
+            }
             diags.append(&mut choice.document.diagnostics);
             choice.document.diagnostics = diags;
             Ok(choice.document)

@@ -426,9 +426,13 @@ fn print_diagnostics<'a>(
 ) -> Result<(), Failure> {
     match format {
         DiagnosticsFormat::Human => {
+            // One write per file, not one per piece of each line (stderr is unbuffered).
+            let mut text = String::new();
             for d in diags {
-                writeln!(out, "{d}")?;
+                use std::fmt::Write as _;
+                let _ = writeln!(text, "{d}");
             }
+            out.write_all(text.as_bytes())?;
         }
         DiagnosticsFormat::Json => {
             let diags: Vec<&Diagnostic> = diags.into_iter().collect();

@@ -138,7 +138,51 @@ struct Recognizer<'a> {
     blank_templates: usize,
     /// The kind of table the last title named (申报表, 批复表, 自评表 …).
     kind: Option<TableKind>,
+    /// Skipped content (R108), listed up to [`MAX_SKIPPED`].
+    skipped: Skipped,
 }
+
+/// Skipped content (R108): how many were listed, how many more were only counted and where
+/// the first of those is.
+#[derive(Default)]
+struct Skipped {
+    shown: usize,
+    more: usize,
+    more_at: Option<Location>,
+}
+
+impl Skipped {
+    /// Records skipped content: in full up to [`MAX_SKIPPED`], counted beyond.
+    fn push(&mut self, diags: &mut Vec<Diagnostic>, diag: Diagnostic) {
+        if self.shown < MAX_SKIPPED {
+            self.shown += 1;
+            diags.push(diag);
+        } else {
+            self.more += 1;
+            self.more_at.get_or_insert(diag.location);
+        }
+    }
+
+    /// The one R108 that stands for the content only counted, if any.
+    fn rest(self) -> Option<Diagnostic> {
+        (self.more > 0).then(|| {
+            Diagnostic::info(
+                "R108",
+                format!(
+                    "另有 {} 处无法归入表格的内容已跳过，从此处开始（前 {MAX_SKIPPED} 处已逐一列出）",
+                    self.more
+                ),
+                self.more_at.unwrap_or_default(),
+            )
+        })
+    }
+}
+
+/// Skipped content (R108) is reported place by place up to this many; the rest is counted
+/// in one R108 that says where it starts. A text that is mostly not a form (a long notice, a
+/// grid of numbers) would otherwise give one diagnostic per cell — millions, in memory and
+/// on screen — where the first few hundred already show what is wrong.
+pub const MAX_SKIPPED: usize = 200;
 
 impl<'a> Recognizer<'a> {
     fn new(fw: &'a Framework) -> Self {
@@ -154,6 +198,7 @@ impl<'a> Recognizer<'a> {
             summary_cols: None,
             blank_templates: 0,
             kind: None,
+            skipped: Skipped::default(),
         }
     }
 
@@ -241,11 +286,14 @@ impl<'a> Recognizer<'a> {
                 // the indicator columns of the 88号 template) carry no data.
                 continue;
             }
-            self.diags.push(Diagnostic::info(
-                "R108",
-                format!("无法归入表格的内容，已跳过：“{}”", cell.text.trim()),
-                location(grid, &cell.pos),
-            ));
+            self.skipped.push(
+                &mut self.diags,
+                Diagnostic::info(
+                    "R108",
+                    format!("无法归入表格的内容，已跳过：“{}”", cell.text.trim()),
+                    location(grid, &cell.pos),
+                ),
+            );
         }
     }
 
@@ -452,14 +500,17 @@ impl<'a> Recognizer<'a> {
             .filter(|i| by_column.is_none_or(|(m, a)| *i != m && *i != a))
         {
             let cell = &row.cells[i];
-            self.diags.push(Diagnostic::info(
-                "R108",
-                format!(
-                    "表头中无法归入任何项目的内容，已跳过：“{}”",
-                    cell.text.trim()
+            self.skipped.push(
+                &mut self.diags,
+                Diagnostic::info(
+                    "R108",
+                    format!(
+                        "表头中无法归入任何项目的内容，已跳过：“{}”",
+                        cell.text.trim()
+                    ),
+                    location(grid, &cell.pos),
                 ),
-                location(grid, &cell.pos),
-            ));
+            );
         }
     }
 
@@ -495,14 +546,17 @@ impl<'a> Recognizer<'a> {
             }
             let mid = mid.unwrap_or(if annual == 0 { 1 } else { 0 });
             for (k, extra) in groups.iter().enumerate().skip(2) {
-                self.diags.push(Diagnostic::info(
-                    "R108",
-                    format!(
-                        "指标表头中第 {} 组指标列无法识别为中期或年度，已跳过",
-                        k + 1
+                self.skipped.push(
+                    &mut self.diags,
+                    Diagnostic::info(
+                        "R108",
+                        format!(
+                            "指标表头中第 {} 组指标列无法识别为中期或年度，已跳过",
+                            k + 1
+                        ),
+                        location(grid, &row.cells[extra.level1.unwrap_or(extra.level2)].pos),
                     ),
-                    location(grid, &row.cells[extra.level1.unwrap_or(extra.level2)].pos),
-                ));
+                );
             }
             let (mid_h, annual_h) = (groups[mid].clone(), groups[annual].clone());
             groups = vec![annual_h];
@@ -633,11 +687,14 @@ impl<'a> Recognizer<'a> {
                 &mut self.diags,
             );
             for (col, text) in indicators::leftover_cells(row, &header, width, &window) {
-                self.diags.push(Diagnostic::info(
-                    "R108",
-                    format!("指标行中不属于任何指标列的内容，已跳过：“{text}”"),
-                    location(grid, &row.cells[col].pos),
-                ));
+                self.skipped.push(
+                    &mut self.diags,
+                    Diagnostic::info(
+                        "R108",
+                        format!("指标行中不属于任何指标列的内容，已跳过：“{text}”"),
+                        location(grid, &row.cells[col].pos),
+                    ),
+                );
             }
             for col in indicators::extra_cells(row, &header) {
                 if let Some(e) = b.extra.iter_mut().find(|e| e.0 == col) {
@@ -946,6 +1003,9 @@ impl<'a> Recognizer<'a> {
                 "未找到绩效目标表：没有“预算单位/项目名称”等标签，也没有“一级指标/二级指标/三级指标/指标值”表头或汇总表".to_string(),
                 loc,
             ));
+        }
+        if let Some(rest) = std::mem::take(&mut self.skipped).rest() {
+            self.diags.push(rest);
         }
         self.doc.diagnostics = self.diags;
         self.doc

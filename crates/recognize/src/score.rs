@@ -113,21 +113,32 @@ pub struct Choice {
 /// Recognizes every reading and keeps the one the form explains best ([`score`] with
 /// [`WEIGHTS`]; the first reading wins ties). Stream readings ([`Shape::is_stream`]) have
 /// their rows rebuilt first ([`stream::rebuild`]). When the kept reading is not the first,
-/// an R130 info names the shape and the scores. `readings` must not be empty; an empty slice
-/// gives an empty document with R100.
-pub fn choose(readings: &[(Shape, Grid)], options: &Options) -> Choice {
+/// an R130 info names the shape and the scores. No readings give an empty document with R100.
+///
+/// The readings are taken one at a time and each is dropped once scored, so memory holds the
+/// reading in hand and the best document so far, whatever the number of readings.
+pub fn choose(readings: impl IntoIterator<Item = (Shape, Grid)>, options: &Options) -> Choice {
     let mut best: Option<Choice> = None;
     let mut best_score = i64::MIN;
     let mut scores = Vec::new();
-    for (index, (shape, grid)) in readings.iter().enumerate() {
+    let mut file = None;
+    // R131 looks at the first (plain) reading's cells, but only matters when no reading
+    // gives an indicator; it is worked out before that grid is dropped.
+    let mut glued = None;
+    for (index, (shape, grid)) in readings.into_iter().enumerate() {
+        if index == 0 {
+            file = grid.file.clone();
+            glued = glued_cell(&grid);
+        }
         let document = if shape.is_stream() {
-            let (rebuilt, mut diags) = stream::rebuild(grid, options.framework);
+            let (rebuilt, mut diags) = stream::rebuild(&grid, options.framework);
+            drop(grid);
             let mut doc = recognize(std::slice::from_ref(&rebuilt), options);
             diags.append(&mut doc.diagnostics);
             doc.diagnostics = diags;
             doc
         } else {
-            recognize(std::slice::from_ref(grid), options)
+            recognize(std::slice::from_ref(&grid), options)
         };
         let s = score(&document, options.framework, &WEIGHTS);
         scores.push(s);
@@ -135,7 +146,7 @@ pub fn choose(readings: &[(Shape, Grid)], options: &Options) -> Choice {
             best_score = s;
             best = Some(Choice {
                 index,
-                shape: *shape,
+                shape,
                 document,
                 scores: Vec::new(),
             });
@@ -150,7 +161,6 @@ pub fn choose(readings: &[(Shape, Grid)], options: &Options) -> Choice {
         };
     };
     choice.scores = scores;
-    let file = readings[choice.index].1.file.as_deref();
     if choice.index > 0 {
         let first = choice.scores[0];
         let kept = choice.scores[choice.index];
@@ -162,22 +172,25 @@ pub fn choose(readings: &[(Shape, Grid)], options: &Options) -> Choice {
                     "原样读取只能得出较少内容（得分 {first}），已改为{}（得分 {kept}）",
                     choice.shape.describe()
                 ),
-                file.map(Location::file).unwrap_or_default(),
+                file.as_deref().map(Location::file).unwrap_or_default(),
             ),
         );
     }
-    if let Some(glued) = glued_cell(&readings[0].1, &choice.document) {
+    if let Some(glued) = glued
+        && !choice
+            .document
+            .projects
+            .iter()
+            .any(|p| !p.indicators.is_empty())
+    {
         choice.document.diagnostics.push(glued);
     }
     choice
 }
 
-/// R131: the document has no indicator and a cell of `grid` holds several indicator-table
+/// R131, for a document with no indicator: a cell of `grid` holds several indicator-table
 /// column names run together, so the cells of the table were written without separators.
-fn glued_cell(grid: &Grid, doc: &Document) -> Option<Diagnostic> {
-    if doc.projects.iter().any(|p| !p.indicators.is_empty()) {
-        return None;
-    }
+fn glued_cell(grid: &Grid) -> Option<Diagnostic> {
     let names = ["一级指标", "二级指标", "三级指标", "指标值"];
     let cell = grid.rows.iter().flat_map(|r| &r.cells).find(|c| {
         let t: String = c.text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -227,7 +240,7 @@ mod tests {
     fn the_better_reading_wins_and_is_reported() {
         let flat = grid(&[&["项目名称 甲"], &["一级指标 二级指标 三级指标 指标值"]]);
         let readings = vec![(Shape::Plain, flat), (Shape::SingleSpace, grid(TABLE))];
-        let c = choose(&readings, &Options::default());
+        let c = choose(readings, &Options::default());
         assert_eq!((c.index, c.shape), (1, Shape::SingleSpace));
         assert!(c.scores[1] > c.scores[0]);
         assert_eq!(c.document.projects[0].indicators.len(), 1);
@@ -237,7 +250,7 @@ mod tests {
     #[test]
     fn ties_keep_the_plain_reading() {
         let readings = vec![(Shape::Plain, grid(TABLE)), (Shape::Pipes, grid(TABLE))];
-        let c = choose(&readings, &Options::default());
+        let c = choose(readings, &Options::default());
         assert_eq!(c.index, 0);
         assert!(c.document.diagnostics.iter().all(|d| d.code != "R130"));
     }
@@ -254,7 +267,7 @@ mod tests {
     #[test]
     fn glued_table_is_an_error() {
         let g = grid(&[&["项目名称甲一级指标二级指标三级指标指标值产出指标数量指标人数≥1人"]]);
-        let c = choose(&[(Shape::Plain, g)], &Options::default());
+        let c = choose([(Shape::Plain, g)], &Options::default());
         let d = c.document.diagnostics.iter().find(|d| d.code == "R131");
         assert_eq!(d.map(|d| d.severity), Some(Severity::Error));
         assert!(c.document.projects.iter().all(|p| p.indicators.is_empty()));

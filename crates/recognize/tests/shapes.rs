@@ -205,12 +205,8 @@ fn single_space(rows: &[Vec<String>]) -> String {
 
 /// The indicators the pipeline reads from a text: (一级, 二级, 三级, 指标值).
 fn read(text: &str) -> Vec<[String; 4]> {
-    let readings = jixiao_markdown::readings(text, Some("p.txt"));
-    let candidates: Vec<_> = readings
-        .iter()
-        .map(|r| (r.shape, r.page.grid.clone()))
-        .collect();
-    let choice = score::choose(&candidates, &Options::default());
+    let readings = jixiao_markdown::readings(text, Some("p.txt")).map(|r| (r.shape, r.page.grid));
+    let choice = score::choose(readings, &Options::default());
     choice
         .document
         .projects

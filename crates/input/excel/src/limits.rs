@@ -20,6 +20,7 @@
 
 use crate::{ExcelError, Kind};
 use quick_xml::events::Event;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
@@ -663,159 +664,254 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
     extent.check(&name(sheet), far)
 }
 
-/// The `Workbook` (or `Book`) stream of a Compound File, read through the FAT or, for a
-/// small stream, the mini FAT (MS-CFB). `None` when the container is too damaged: calamine
-/// then reports it.
+/// The `Workbook` (or `Book`) stream of a Compound File, read the way calamine reads it.
+/// `None` when calamine stops on the container by itself (with an error it returns or a panic
+/// the reader contains); an error when calamine would follow a sector chain for ever.
 fn cfb_workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, ExcelError> {
-    let mut cyclic = false;
-    let stream = cfb_stream(bytes, &mut cyclic);
-    if cyclic {
-        // calamine follows the directory chain without a bound and never returns.
-        return Err(ExcelError::Corrupt {
+    match CalamineCfb::workbook_stream(bytes) {
+        Walk::Cycle => Err(ExcelError::Corrupt {
             kind: Kind::Xls,
+            // calamine follows such a chain without a bound, allocating as it goes.
             detail: "复合文档的扇区链首尾相接（循环），文件已损坏".into(),
-        });
+        }),
+        Walk::Stops => Ok(None),
+        Walk::Ends(stream) => Ok(Some(stream)),
     }
-    Ok(stream)
 }
 
-fn cfb_stream(bytes: &[u8], cyclic: &mut bool) -> Option<Vec<u8>> {
-    let u16_at = |i: usize| {
-        bytes
-            .get(i..i + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-    };
-    let u32_at = |i: usize| {
-        bytes
-            .get(i..i + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    let shift = u32::from(u16_at(0x1E)?);
-    if !(7..=16).contains(&shift) {
-        return None;
-    }
-    let size = 1usize << shift;
-    let sectors = bytes.len() / size;
-    let sector = |n: u32| -> Option<&[u8]> {
-        let start = (n as usize).checked_add(1)?.checked_mul(size)?;
-        bytes.get(start..start + size)
-    };
-    // The FAT's sectors: 109 in the header, the rest in the DIFAT chain.
-    let mut fat_sectors: Vec<u32> = (0..109)
-        .filter_map(|i| u32_at(0x4C + i * 4))
-        .filter(|&s| s < 0xFFFF_FFFA)
-        .collect();
-    let mut difat = u32_at(0x44)?;
-    let mut guard = 0;
-    while difat < 0xFFFF_FFFA && guard <= sectors {
-        guard += 1;
-        let s = sector(difat)?;
-        let ids: Vec<u32> = s
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+/// How following one sector chain ends, as calamine would follow it.
+enum Walk {
+    /// It reaches its end (or its declared length): the bytes read.
+    Ends(Vec<u8>),
+    /// calamine stops on it by itself: an error it returns or a panic the reader contains.
+    Stops,
+    /// It never ends: more steps than the file has sectors.
+    Cycle,
+}
+
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+
+/// A Compound File (MS-CFB) as calamine 0.38's `cfb.rs` reads it — the same sector sizes, the
+/// same FAT built from the same DIFAT, the same stopping rules — so that a chain it would
+/// follow for ever is seen before it is handed the bytes. Reading it any other way (the
+/// specification's way) can see a different FAT than calamine does and miss its loop.
+struct CalamineCfb<'a> {
+    bytes: &'a [u8],
+    size: usize,
+    /// calamine's `maxid`: the file length over the sector size; a larger id is an error.
+    maxid: usize,
+    fat: Vec<u32>,
+    /// The length of calamine's buffer of sectors read so far (see [`CalamineCfb::sector`]).
+    data_len: std::cell::Cell<usize>,
+}
+
+impl<'a> CalamineCfb<'a> {
+    fn workbook_stream(bytes: &'a [u8]) -> Walk {
+        let Some(cfb) = Self::open(bytes) else {
+            return Walk::Stops;
+        };
+        let dirs = match cfb.chain(read_u32(bytes, 0x30), usize::MAX) {
+            Walk::Ends(d) => d,
+            other => return other,
+        };
+        let entries: Vec<(String, u32, usize)> = dirs
+            .chunks_exact(128)
+            .map(|e| {
+                let units: Vec<u16> = e[..64]
+                    .chunks_exact(2)
+                    .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                    .take_while(|&u| u != 0)
+                    .collect();
+                let start = u32::from_le_bytes([e[116], e[117], e[118], e[119]]);
+                let len = if cfb.size == 512 {
+                    u32::from_le_bytes([e[120], e[121], e[122], e[123]]) as usize
+                } else {
+                    let mut b = [0u8; 8];
+                    b.copy_from_slice(&e[120..128]);
+                    usize::try_from(u64::from_le_bytes(b)).unwrap_or(usize::MAX)
+                };
+                (String::from_utf16_lossy(&units), start, len)
+            })
             .collect();
-        let (last, rest) = ids.split_last()?;
-        fat_sectors.extend(rest.iter().filter(|&&s| s < 0xFFFF_FFFA));
-        difat = *last;
-    }
-    fat_sectors.truncate(sectors + 1);
-    let mut fat = Vec::new();
-    for s in fat_sectors {
-        if let Some(data) = sector(s) {
-            fat.extend(
-                data.chunks_exact(4)
-                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-            );
+        let Some(&(_, root_start, root_len)) = entries.first() else {
+            return Walk::Stops;
+        };
+        let mini_fat_len = read_u32(bytes, 0x40) as usize;
+        let (mini_stream, mini_fat) = if mini_fat_len > 0 {
+            let stream = match cfb.chain(root_start, root_len) {
+                Walk::Ends(s) => s,
+                other => return other,
+            };
+            let fat = match cfb.chain(read_u32(bytes, 0x3C), mini_fat_len.saturating_mul(cfb.size))
+            {
+                Walk::Ends(f) => f,
+                other => return other,
+            };
+            (stream, words(&fat))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let find = |name: &str| {
+            entries
+                .iter()
+                .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+                .map(|&(_, start, len)| (start, len))
+        };
+        let Some((start, len)) = find("Workbook").or_else(|| find("Book")) else {
+            return Walk::Stops;
+        };
+        if len >= 4096 {
+            return cfb.chain(start, len);
         }
-    }
-    let chain = |start: u32, limit: usize| -> Vec<u8> {
+        // A small stream: 64-byte mini sectors of the mini stream, chained by the mini FAT.
         let mut out = Vec::new();
-        let mut s = start;
-        let mut steps = 0;
-        while s < 0xFFFF_FFFA && steps <= sectors && out.len() < limit {
+        let mut id = start;
+        let mut steps = 0usize;
+        while id != ENDOFCHAIN && out.len() < len {
             steps += 1;
-            match sector(s) {
-                Some(data) => out.extend_from_slice(data),
-                None => break,
+            if steps > mini_fat.len() + 1 {
+                return Walk::Cycle;
             }
-            s = fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
+            let from = id as usize * 64;
+            let Some(sector) = mini_stream.get(from..from + 64) else {
+                return Walk::Stops;
+            };
+            out.extend_from_slice(&sector[..64.min(len - out.len())]);
+            let Some(&next) = mini_fat.get(id as usize) else {
+                break;
+            };
+            id = next;
         }
-        out.truncate(limit);
-        out
-    };
-    // Every chain calamine follows (directory, mini FAT, mini stream, the Workbook stream)
-    // must end within as many steps as there are sectors: calamine follows a loop for ever.
-    let terminates = |start: u32| {
-        let mut s = start;
-        let mut steps = 0;
-        while s < 0xFFFF_FFFA {
+        Walk::Ends(out)
+    }
+
+    /// The header, the DIFAT and the FAT; `None` where calamine returns an error or panics.
+    fn open(bytes: &'a [u8]) -> Option<Self> {
+        if bytes.len() < 512 || bytes[..8] != *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" {
+            return None;
+        }
+        let size = match u16::from_le_bytes([bytes[30], bytes[31]]) {
+            9 => 512,
+            12 => 4096,
+            _ => return None,
+        };
+        if bytes.len() < size {
+            // calamine reads the rest of a 4,096-byte header with read_exact.
+            return None;
+        }
+        let mut cfb = CalamineCfb {
+            bytes,
+            size,
+            maxid: bytes.len() / size,
+            fat: Vec::new(),
+            data_len: std::cell::Cell::new(0),
+        };
+        let mut difat = words(&bytes[76..512]);
+        let mut id = read_u32(bytes, 0x44);
+        let mut steps = 0usize;
+        while id < RESERVED_SECTORS {
             steps += 1;
-            if steps > sectors + 1 {
-                return false;
+            if steps > cfb.maxid.saturating_add(1) {
+                return None;
             }
-            s = fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
+            difat.extend(words(whole_words(&cfb.sector(id)?)?));
+            id = difat.pop()?;
         }
-        true
-    };
-    if !terminates(u32_at(0x30)?) || !terminates(u32_at(0x3C)?) {
-        *cyclic = true;
-        return None;
+        let mut fat = Vec::new();
+        for id in difat.into_iter().filter(|&id| id < DIFSECT) {
+            fat.extend(words(whole_words(&cfb.sector(id)?)?));
+        }
+        cfb.fat = fat;
+        Some(cfb)
     }
-    let dir = chain(u32_at(0x30)?, bytes.len());
-    let mut root_start = None;
-    let mut found = None;
-    for entry in dir.chunks_exact(128) {
-        let name_len = usize::from(u16::from_le_bytes([entry[64], entry[65]])).min(64);
-        let name: Vec<u16> = entry[..name_len.saturating_sub(2)]
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-            .collect();
-        let name = String::from_utf16_lossy(&name);
-        let typ = entry[66];
-        let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
-        let len = u32::from_le_bytes([entry[120], entry[121], entry[122], entry[123]]) as usize;
-        if typ == 5 {
-            root_start = Some(start);
-        } else if typ == 2 && (name == "Workbook" || name == "Book") && found.is_none() {
-            found = Some((start, len));
+
+    /// Sector `id` as calamine's `Sectors::get` returns it: `None` for an id past `maxid` (an
+    /// error) or one it cannot slice (a panic). calamine keeps the sectors read so far in one
+    /// buffer that it grows to the end of each sector asked for, filled from the file as far as
+    /// the file goes and with zeros beyond: a sector first asked for across the end of the file
+    /// comes back cut short at what was read, and whole (zero-padded) ever after. `data_len`
+    /// is that buffer's length.
+    fn sector(&self, id: u32) -> Option<Cow<'a, [u8]>> {
+        if id as usize > self.maxid {
+            return None;
+        }
+        let file = self.bytes.get(self.size..).unwrap_or_default();
+        let start = id as usize * self.size;
+        let end = start + self.size;
+        let buffered = self.data_len.get();
+        let available = if end > buffered {
+            self.data_len.set(end);
+            // Reading resumes where the buffer ended; past the end of the file it reads nothing.
+            if buffered >= file.len() {
+                buffered
+            } else {
+                end.min(file.len())
+            }
+        } else {
+            end
+        };
+        if available < start {
+            return None;
+        }
+        let from_file = file
+            .get(start..available.min(file.len()))
+            .unwrap_or_default();
+        if from_file.len() == available - start {
+            Some(Cow::Borrowed(from_file))
+        } else {
+            let mut padded = from_file.to_vec();
+            padded.resize(available - start, 0);
+            Some(Cow::Owned(padded))
         }
     }
-    if root_start.is_some_and(|r| !terminates(r)) {
-        *cyclic = true;
-        return None;
+
+    /// calamine's `get_chain`: sectors from `start` through the FAT until the end of the
+    /// chain or `len` bytes, whichever comes first.
+    fn chain(&self, start: u32, len: usize) -> Walk {
+        let mut out = Vec::new();
+        let mut id = start;
+        let mut steps = 0usize;
+        while id != ENDOFCHAIN {
+            steps += 1;
+            if steps > self.maxid.saturating_add(2) {
+                return Walk::Cycle;
+            }
+            let Some(sector) = self.sector(id) else {
+                return Walk::Stops;
+            };
+            let take = sector.len().min(len - out.len());
+            out.extend_from_slice(&sector[..take]);
+            if out.len() >= len {
+                break;
+            }
+            match self.fat.get(id as usize) {
+                Some(&next) => id = next,
+                None => return Walk::Stops,
+            }
+        }
+        Walk::Ends(out)
     }
-    let (start, len) = found?;
-    if !terminates(start) {
-        *cyclic = true;
-        return None;
-    }
-    let len = len.min(bytes.len());
-    let cutoff = u32_at(0x38)? as usize;
-    if len >= cutoff {
-        return Some(chain(start, len));
-    }
-    // A small stream lives in the mini stream, in 64-byte mini sectors.
-    let mini_shift = u32::from(u16_at(0x20)?);
-    if mini_shift > 12 {
-        return None;
-    }
-    let mini_size = 1usize << mini_shift;
-    let mini_stream = chain(root_start?, bytes.len());
-    let mini_fat: Vec<u32> = chain(u32_at(0x3C)?, bytes.len())
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    bytes
+        .get(at..at + 4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// calamine's `to_u32` asserts that a FAT or DIFAT sector holds whole words (a panic the
+/// reader contains).
+fn whole_words(bytes: &[u8]) -> Option<&[u8]> {
+    (bytes.len() % 4 == 0).then_some(bytes)
+}
+
+fn words(bytes: &[u8]) -> Vec<u32> {
+    bytes
         .chunks_exact(4)
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
-    let mut out = Vec::new();
-    let mut s = start;
-    let mut steps = 0;
-    while s < 0xFFFF_FFFA && steps <= mini_fat.len() && out.len() < len {
-        steps += 1;
-        let from = (s as usize).checked_mul(mini_size)?;
-        out.extend_from_slice(mini_stream.get(from..from + mini_size)?);
-        s = mini_fat.get(s as usize).copied().unwrap_or(0xFFFF_FFFE);
-    }
-    out.truncate(len);
-    Some(out)
+        .collect()
 }
 
 #[cfg(test)]

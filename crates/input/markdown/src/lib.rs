@@ -53,27 +53,36 @@ pub struct Reading {
 /// recognizer keeps the reading the form explains best. Never fails; a text in none of the
 /// other shapes gives the plain reading alone.
 ///
+/// The readings are made one at a time as the iterator is advanced, so a caller that keeps
+/// only the best one holds at most two grids of a large text, never all of them.
+///
 /// ```
 /// use jixiao_markdown::{readings, Shape};
 /// let text = "项目名称 | 甲 | ||||\n一级指标 | 二级指标 | 三级指标 | 指标值 | |\n";
-/// let all = readings(text, Some("a.md"));
+/// let all: Vec<_> = readings(text, Some("a.md")).collect();
 /// assert_eq!(all[0].shape, Shape::Plain);
 /// let pipes = all.iter().find(|r| r.shape == Shape::Pipes).unwrap();
 /// assert_eq!(pipes.page.grid.rows[1].cells.len(), 4);
 /// ```
-pub fn readings(text: &str, file: Option<&str>) -> Vec<Reading> {
-    let mut out = vec![Reading {
+pub fn readings<'a>(text: &'a str, file: Option<&'a str>) -> impl Iterator<Item = Reading> + 'a {
+    let plain = std::iter::once_with(move || Reading {
         shape: Shape::Plain,
         page: read_page(text, file),
-    }];
-    let lines = shapes::lines(text);
-    for shape in shapes::proposed(&lines) {
-        out.push(Reading {
-            shape,
-            page: shapes::read_shape(&lines, file, shape),
+    });
+    let mut others: Option<(Vec<&'a str>, std::vec::IntoIter<Shape>)> = None;
+    let others = std::iter::from_fn(move || {
+        let (lines, shapes) = others.get_or_insert_with(|| {
+            let lines = shapes::lines(text);
+            let proposed = shapes::proposed(&lines);
+            (lines, proposed.into_iter())
         });
-    }
-    out
+        let shape = shapes.next()?;
+        Some(Reading {
+            shape,
+            page: shapes::read_shape(lines, file, shape),
+        })
+    });
+    plain.chain(others)
 }
 
 /// Reads Markdown/OCR text into one grid. Never fails: text that is not a table becomes text
