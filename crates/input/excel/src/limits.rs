@@ -904,7 +904,7 @@ fn read_u32(bytes: &[u8], at: usize) -> u32 {
 /// calamine's `to_u32` asserts that a FAT or DIFAT sector holds whole words (a panic the
 /// reader contains).
 fn whole_words(bytes: &[u8]) -> Option<&[u8]> {
-    (bytes.len() % 4 == 0).then_some(bytes)
+    bytes.len().is_multiple_of(4).then_some(bytes)
 }
 
 fn words(bytes: &[u8]) -> Vec<u32> {
