@@ -193,6 +193,56 @@ pub struct Framework {
     /// table of this framework's TOML adds.
     #[serde(default)]
     pub labels: Labels,
+    /// Lookups compiled from the fields above on first use (see [`Index`]).
+    #[serde(skip)]
+    index: OnceLock<Index>,
+}
+
+/// What [`Framework::level1`], [`Framework::level2`] and [`Framework::classify`] look up,
+/// compiled once from the framework: a recognizer asks them about every cell, several times.
+#[derive(Debug, Clone)]
+struct Index {
+    /// A normalized name (name, alias, or either without its `指标` suffix) → its canonical
+    /// level-1 and level-2 names. A normalized text not in it is neither.
+    names: std::collections::HashMap<String, (Option<String>, Option<String>)>,
+    /// Every classification keyword, in framework order: (class, keyword) per pattern.
+    keywords: aho_corasick::AhoCorasick,
+    classes: Vec<usize>,
+}
+
+impl Index {
+    fn build(fw: &Framework) -> Index {
+        let mut keys: Vec<&str> = fw
+            .names()
+            .chain(fw.aliases.keys().map(String::as_str))
+            .collect();
+        let stripped: Vec<&str> = keys.iter().filter_map(|k| k.strip_suffix("指标")).collect();
+        keys.extend(stripped);
+        let names = keys
+            .into_iter()
+            .map(|k| {
+                let k = normalize_label(k);
+                let l1 = fw.canonical(&k, |n| fw.is_level1(n)).map(str::to_string);
+                let l2 = fw.canonical(&k, |n| fw.is_level2(n)).map(str::to_string);
+                (k, (l1, l2))
+            })
+            .collect();
+        let mut patterns = Vec::new();
+        let mut classes = Vec::new();
+        for (i, class) in fw.classify.iter().enumerate() {
+            for kw in &class.keywords {
+                patterns.push(kw.as_str());
+                classes.push(i);
+            }
+        }
+        let keywords = aho_corasick::AhoCorasick::new(&patterns)
+            .expect("classification keywords are a handful of short strings");
+        Index {
+            names,
+            keywords,
+            classes,
+        }
+    }
 }
 
 /// Which scheme a table follows, and the indicators that do not fit it.
@@ -319,12 +369,20 @@ impl Framework {
 
     /// The canonical level-1 name for `name`, if it is one (`产出` → `产出指标`).
     pub fn level1(&self, name: &str) -> Option<&str> {
-        self.canonical(name, |k| self.is_level1(k))
+        self.lookup(name)?.0.as_deref()
     }
 
     /// The canonical level-2 name for `name`, if it is one (`环境效益指标` → `生态效益指标`).
     pub fn level2(&self, name: &str) -> Option<&str> {
-        self.canonical(name, |k| self.is_level2(k))
+        self.lookup(name)?.1.as_deref()
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(self))
+    }
+
+    fn lookup(&self, name: &str) -> Option<&(Option<String>, Option<String>)> {
+        self.index().names.get(normalized(name).as_ref())
     }
 
     /// True when some scheme allows level 2 `l2` under level 1 `l1` (names may be aliases).
@@ -385,20 +443,20 @@ impl Framework {
     /// The level 2 a level-3 name fits, from its keywords (the one ending last wins), else
     /// from the value's unit.
     pub fn classify(&self, level3: &str, unit: Option<&str>) -> Option<&str> {
-        let name = normalize_label(level3);
-        let mut best: Option<(usize, usize, &str)> = None; // (end, keyword length, level2)
-        for class in &self.classify {
-            for kw in &class.keywords {
-                if let Some(pos) = name.rfind(kw.as_str()) {
-                    let cand = (pos + kw.len(), kw.len(), class.level2.as_str());
-                    if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
-                        best = Some(cand);
-                    }
-                }
-            }
-        }
-        if let Some((_, _, l2)) = best {
-            return Some(l2);
+        let name = normalized(level3);
+        let index = self.index();
+        // Every occurrence of every keyword: the one ending last wins, then the longest, then
+        // the first in the framework's order.
+        let best = index
+            .keywords
+            .find_overlapping_iter(name.as_ref())
+            .max_by_key(|m| (m.end(), m.len(), std::cmp::Reverse(m.pattern().as_usize())));
+        if let Some(m) = best {
+            return Some(
+                self.classify[index.classes[m.pattern().as_usize()]]
+                    .level2
+                    .as_str(),
+            );
         }
         let unit = unit?;
         self.classify
@@ -408,9 +466,75 @@ impl Framework {
     }
 }
 
+/// [`normalize_label`] without a copy when the text is already in normal form (the usual case
+/// for a cell read from a workbook).
+fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
+    let changes = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '*' | '【' | '〔' | '】' | '〕' | '\u{FF01}'..='\u{FF5E}' | '\u{3000}'
+            )
+    };
+    if s.contains(changes) || s.ends_with(':') {
+        std::borrow::Cow::Owned(normalize_label(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// classify as first written: every keyword's last occurrence, the one ending last wins,
+    /// then the longest, then the first listed.
+    fn classify_by_scan<'a>(fw: &'a Framework, level3: &str) -> Option<&'a str> {
+        let name = normalize_label(level3);
+        let mut best: Option<(usize, usize, &str)> = None;
+        for class in &fw.classify {
+            for kw in &class.keywords {
+                if let Some(pos) = name.rfind(kw.as_str()) {
+                    let cand = (pos + kw.len(), kw.len(), class.level2.as_str());
+                    if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+                        best = Some(cand);
+                    }
+                }
+            }
+        }
+        best.map(|b| b.2)
+    }
+
+    /// Pieces that texts in the tests are made of: names, aliases, keywords, their parts, and
+    /// what damaged cells add (spaces, full-width colons, stars, brackets).
+    fn pieces() -> Vec<String> {
+        let fw = Framework::standard();
+        let mut p: Vec<String> = fw.names().map(str::to_string).collect();
+        p.extend(fw.aliases.keys().cloned());
+        p.extend(fw.classify.iter().flat_map(|c| c.keywords.iter().cloned()));
+        p.extend(
+            [
+                "指标", "产出", " ", "\u{3000}", "：", ":", "*", "【", "】", "（", "）", "补助",
+                "率", "A",
+            ]
+            .map(String::from),
+        );
+        p
+    }
+
+    proptest! {
+        /// The compiled lookups answer exactly as the definitions they replace.
+        #[test]
+        fn index_agrees_with_the_definitions(picks in proptest::collection::vec(any::<prop::sample::Index>(), 1..4)) {
+            let fw = Framework::standard();
+            let pieces = pieces();
+            let text: String = picks.iter().map(|i| i.get(&pieces).as_str()).collect();
+            prop_assert_eq!(fw.level1(&text), fw.canonical(&text, |k| fw.is_level1(k)));
+            prop_assert_eq!(fw.level2(&text), fw.canonical(&text, |k| fw.is_level2(k)));
+            prop_assert_eq!(fw.classify(&text, None), classify_by_scan(fw, &text));
+        }
+    }
 
     #[test]
     fn names_and_aliases() {

@@ -224,66 +224,89 @@ const OFF_ROW: i32 = -4;
 /// Text landing in a column the header does not name.
 const UNNAMED_COLUMN: i32 = -3;
 
+/// What the alignment score asks of one cell's text, worked out once per row (every shift
+/// asks again about the same cells).
+#[derive(Default)]
+struct CellFacts {
+    /// Nothing is left of the text as a label (score band and whitespace aside).
+    label_empty: bool,
+    /// The text names a known level 1 / level 2 (score band and whitespace aside).
+    level1: bool,
+    level2: bool,
+    /// Read as a value: it has a comparison sign / it is a number.
+    has_op: bool,
+    quantified: bool,
+}
+
+impl CellFacts {
+    fn of(fw: &Framework, text: &str) -> CellFacts {
+        if text.is_empty() {
+            return CellFacts::default();
+        }
+        let label = label_name(text);
+        let value = Value::parse(text);
+        CellFacts {
+            label_empty: label.is_empty(),
+            level1: !label.is_empty() && fw.level1(&label).is_some(),
+            level2: !label.is_empty() && fw.level2(&label).is_some(),
+            has_op: value.op.is_some(),
+            quantified: value.is_quantified(),
+        }
+    }
+}
+
 /// How well the cells of `texts` fit the header when every cell is moved `shift` columns to
 /// the right. Cells outside `window` (another column group's) are not this group's.
 fn alignment_score(
-    fw: &Framework,
     texts: &[&str],
+    facts: &[CellFacts],
     window: &std::ops::Range<usize>,
     header: &Header,
     width: usize,
     shift: isize,
 ) -> i32 {
-    let at = |col: usize| -> &str {
+    let source = |col: usize| -> Option<usize> {
         let src = col as isize - shift;
-        if src < 0 || !window.contains(&(src as usize)) {
-            ""
-        } else {
-            texts.get(src as usize).copied().unwrap_or("")
+        (src >= 0 && window.contains(&(src as usize)) && (src as usize) < texts.len())
+            .then_some(src as usize)
+    };
+    let at = |col: usize| -> (&str, Option<&CellFacts>) {
+        match source(col) {
+            Some(src) if !texts[src].is_empty() => (texts[src], facts.get(src)),
+            _ => ("", None),
         }
     };
     let mut score = 0;
     if let Some(l1col) = header.level1 {
-        let l1 = label_name(at(l1col));
-        score += if l1.is_empty() {
-            0
-        } else if fw.level1(&l1).is_some() {
-            L1_KNOWN
-        } else if fw.level2(&l1).is_some() {
-            L1_IS_LEVEL2
-        } else {
-            L1_UNKNOWN
+        let (_, f) = at(l1col);
+        let f = f.filter(|f| !f.label_empty);
+        score += match f {
+            None => 0,
+            Some(f) if f.level1 => L1_KNOWN,
+            Some(f) if f.level2 => L1_IS_LEVEL2,
+            Some(_) => L1_UNKNOWN,
         };
     }
-    let l2 = label_name(at(header.level2));
-    score += if l2.is_empty() {
-        0
-    } else if fw.level2(&l2).is_some() {
-        L2_KNOWN
-    } else {
-        L2_UNKNOWN
+    let (_, f) = at(header.level2);
+    let f = f.filter(|f| !f.label_empty);
+    score += match f {
+        None => 0,
+        Some(f) if f.level2 => L2_KNOWN,
+        Some(_) => L2_UNKNOWN,
     };
-    let l3 = at(header.level3);
-    score += if l3.is_empty() {
-        L3_EMPTY
-    } else if fw.level1(&label_name(l3)).is_some()
-        || fw.level2(&label_name(l3)).is_some()
-        || Value::parse(l3).op.is_some()
-    {
-        L3_LOOKS_WRONG
-    } else {
-        L3_TEXT
+    let (l3, f) = at(header.level3);
+    score += match f {
+        None if l3.is_empty() => L3_EMPTY,
+        Some(f) if f.level1 || f.level2 || f.has_op => L3_LOOKS_WRONG,
+        _ => L3_TEXT,
     };
     if let Some(vcol) = header.value {
-        let v = at(vcol);
-        score += if v.is_empty() {
-            VALUE_EMPTY
-        } else if fw.level1(&label_name(v)).is_some() || fw.level2(&label_name(v)).is_some() {
-            VALUE_IS_LABEL
-        } else if Value::parse(v).is_quantified() {
-            VALUE_QUANTIFIED
-        } else {
-            VALUE_TEXT
+        let (_, f) = at(vcol);
+        score += match f {
+            None => VALUE_EMPTY,
+            Some(f) if f.level1 || f.level2 => VALUE_IS_LABEL,
+            Some(f) if f.quantified => VALUE_QUANTIFIED,
+            Some(_) => VALUE_TEXT,
         };
     }
     // Text that lands in no column, or falls off the row, is what a wrong shift costs most.
@@ -313,8 +336,19 @@ pub(crate) fn best_shift(
     header: &Header,
     width: usize,
 ) -> (i32, isize) {
+    let facts: Vec<CellFacts> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if window.contains(&i) {
+                CellFacts::of(fw, t)
+            } else {
+                CellFacts::default()
+            }
+        })
+        .collect();
     (-3isize..=header.level3 as isize)
-        .map(|s| (alignment_score(fw, texts, window, header, width, s), s))
+        .map(|s| (alignment_score(texts, &facts, window, header, width, s), s))
         .max_by_key(|&(score, s)| (score, s == 0, -s.abs()))
         .unwrap_or((0, 0))
 }
