@@ -19,6 +19,9 @@ use jixiao_model::{Diagnostic, Project};
 
 const MIN_PART: usize = 2;
 const MAX_PART: usize = 4;
+/// More names than this alike but for a short part are a series, not siblings (see
+/// [`contrasts`]).
+const MAX_SERIES: usize = 64;
 
 /// What sets one project apart from a sibling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,24 +34,80 @@ pub(crate) struct Contrast {
     pub sibling: usize,
 }
 
-/// For each project, its contrasts with every sibling.
+/// For each project, its contrasts with its siblings: for each distinct (own, other) pair,
+/// the first sibling (lowest index) that gives it, in sibling order. [`betrayed`] returns the
+/// first contrast a text betrays, so a later sibling with the same pair could never be named.
+///
+/// Linear in the projects (times a name's length), not quadratic: two names contrast only
+/// when they are the same but for a middle part of [`MIN_PART`]–[`MAX_PART`] characters, so
+/// every name is filed under each (prefix, suffix) it leaves around such a part, and only
+/// names filed together are compared — and each distinct name once, however many projects
+/// share it. Names alike but for a short part in more than [`MAX_SERIES`] ways are a series
+/// (numbered or generated names), not siblings told apart by that part: they are not
+/// compared, and a project keeps at most [`MAX_SERIES`] contrasts (its first siblings).
 pub(crate) fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
-    let keys: Vec<Vec<char>> = projects
-        .iter()
-        .map(|p| name_key(&p.project_name).chars().collect())
-        .collect();
+    use std::collections::{BTreeSet, HashMap};
+    // Distinct names, each with the projects that bear it (in order).
+    let mut names: Vec<Vec<char>> = Vec::new();
+    let mut bearers: Vec<Vec<usize>> = Vec::new();
+    let mut name_of = Vec::with_capacity(projects.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, p) in projects.iter().enumerate() {
+        let key = name_key(&p.project_name);
+        let id = *seen.entry(key).or_insert_with_key(|k| {
+            names.push(k.chars().collect());
+            bearers.push(Vec::new());
+            names.len() - 1
+        });
+        bearers[id].push(i);
+        name_of.push(id);
+    }
+    // (prefix, suffix) around a middle part of MIN_PART..=MAX_PART characters → names.
+    let mut filed: HashMap<(&[char], &[char]), Vec<usize>> = HashMap::new();
+    for (id, name) in names.iter().enumerate() {
+        for len in MIN_PART..=MAX_PART.min(name.len()) {
+            for start in 0..=name.len() - len {
+                filed
+                    .entry((&name[..start], &name[start + len..]))
+                    .or_default()
+                    .push(id);
+            }
+        }
+    }
+    // Pairs of distinct names that contrast.
+    let mut pairs: Vec<Vec<(usize, String, String)>> = vec![Vec::new(); names.len()];
+    let mut tried: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for ids in filed.values().filter(|ids| ids.len() <= MAX_SERIES + 1) {
+        for (k, &a) in ids.iter().enumerate() {
+            for &b in &ids[k + 1..] {
+                if a == b || !tried.insert((a.min(b), a.max(b))) {
+                    continue;
+                }
+                if let Some((own, other)) = contrast(&names[a], &names[b]) {
+                    pairs[a].push((b, own.clone(), other.clone()));
+                    pairs[b].push((a, other, own));
+                }
+            }
+        }
+    }
     (0..projects.len())
         .map(|i| {
-            (0..projects.len())
-                .filter(|&j| j != i)
-                .filter_map(|j| {
-                    contrast(&keys[i], &keys[j]).map(|(own, other)| Contrast {
-                        own,
-                        other,
+            // The siblings of every contrasting name, in sibling order; one per (own, other).
+            let mut all: Vec<Contrast> = pairs[name_of[i]]
+                .iter()
+                .flat_map(|(b, own, other)| {
+                    bearers[*b].iter().take(1).map(|&j| Contrast {
+                        own: own.clone(),
+                        other: other.clone(),
                         sibling: j,
                     })
                 })
-                .collect()
+                .collect();
+            all.sort_by_key(|c| c.sibling);
+            let mut kept: BTreeSet<(String, String)> = BTreeSet::new();
+            all.retain(|c| kept.insert((c.own.clone(), c.other.clone())));
+            all.truncate(MAX_SERIES);
+            all
         })
         .collect()
 }
@@ -149,6 +208,74 @@ mod tests {
 
     fn pair(a: &str, b: &str) -> Option<(String, String)> {
         Some((a.to_string(), b.to_string()))
+    }
+
+    fn project(name: &str) -> Project {
+        Project {
+            project_name: name.to_string(),
+            ..Project::default()
+        }
+    }
+
+    /// The pairwise definition, as first written: every sibling, in order, one per pair.
+    fn contrasts_pairwise(projects: &[Project]) -> Vec<Vec<Contrast>> {
+        let keys: Vec<Vec<char>> = projects
+            .iter()
+            .map(|p| name_key(&p.project_name).chars().collect())
+            .collect();
+        (0..projects.len())
+            .map(|i| {
+                let mut seen = std::collections::BTreeSet::new();
+                (0..projects.len())
+                    .filter(|&j| j != i)
+                    .filter_map(|j| {
+                        contrast(&keys[i], &keys[j]).map(|(own, other)| Contrast {
+                            own,
+                            other,
+                            sibling: j,
+                        })
+                    })
+                    .filter(|c| seen.insert((c.own.clone(), c.other.clone())))
+                    .collect()
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Filing names by prefix and suffix finds exactly the contrasts of comparing every
+        /// pair (names from a few parts, so that many are alike).
+        #[test]
+        fn filed_contrasts_are_the_pairwise_ones(picks in proptest::collection::vec(
+            proptest::collection::vec(0usize..8, 1..5), 0..30)) {
+            let parts = ["城市", "农村", "低保", "小学", "初中", "营养餐", "县级配套", "补助"];
+            let projects: Vec<Project> = picks
+                .iter()
+                .map(|p| project(&p.iter().map(|&i| parts[i]).collect::<String>()))
+                .collect();
+            proptest::prop_assert_eq!(contrasts(&projects), contrasts_pairwise(&projects));
+        }
+    }
+
+    #[test]
+    fn a_large_county_is_not_compared_pair_by_pair() {
+        // 5,000 projects under 8 names: each distinct name is compared with its kind once.
+        let names = ["城市低保", "农村低保", "小学营养餐补助", "初中营养餐补助"];
+        let projects: Vec<Project> = (0..5_000).map(|i| project(names[i % 4])).collect();
+        let all = contrasts(&projects);
+        assert_eq!(
+            all[0],
+            vec![Contrast {
+                own: "城市".into(),
+                other: "农村".into(),
+                sibling: 1
+            }]
+        );
+        assert_eq!(all[4999][0].sibling, 2);
+        // A numbered series: no project carries more than MAX_SERIES contrasts.
+        let series: Vec<Project> = (0..2_000)
+            .map(|i| project(&format!("甲乙{i:04}丙")))
+            .collect();
+        assert!(contrasts(&series).iter().all(|c| c.len() <= MAX_SERIES));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub mod format;
 pub mod limits;
 pub mod xls_format;
 
-use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange};
+use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets};
 use jixiao_diagnostics::{Diagnostic, Location};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
 use std::cell::Cell as StdCell;
@@ -318,34 +318,39 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             skipped.push(format!("“{}”（图表页）", sheet.name));
             continue;
         }
-        let range = calamine(kind, || match book.worksheet_range(&sheet.name) {
-            Ok(r) => Ok(r),
-            Err(
-                calamine::Error::Xlsx(calamine::XlsxError::Password)
-                | calamine::Error::Xls(calamine::XlsError::Password)
-                | calamine::Error::Xlsb(calamine::XlsbError::Password),
-            ) => Err(ExcelError::Encrypted),
-            Err(e) => Err(corrupt(
-                kind,
-                format!("工作表“{}”无法读取（{e}）", sheet.name),
-            )),
-        })?;
-        let (merges, styles) = calamine(kind, || {
+        // xlsx: values and number formats in one pass over the sheet, its extent checked as
+        // it is read (see `xlsx_sheet`); the other formats through calamine's range.
+        let xlsx = match &mut book {
+            Sheets::Xlsx(x) => Some(calamine(kind, || xlsx_sheet(x, &sheet.name))?),
+            _ => None,
+        };
+        let (range, xlsx_styles) = match xlsx {
+            Some((range, styles)) => (range, Some(styles)),
+            None => (
+                calamine(kind, || match book.worksheet_range(&sheet.name) {
+                    Ok(r) => Ok(r),
+                    Err(
+                        calamine::Error::Xlsx(calamine::XlsxError::Password)
+                        | calamine::Error::Xls(calamine::XlsError::Password)
+                        | calamine::Error::Xlsb(calamine::XlsbError::Password),
+                    ) => Err(ExcelError::Encrypted),
+                    Err(e) => Err(corrupt(
+                        kind,
+                        format!("工作表“{}”无法读取（{e}）", sheet.name),
+                    )),
+                })?,
+                None,
+            ),
+        };
+        let merges = calamine(kind, || {
             Ok(match &mut book {
-                Sheets::Xlsx(x) => (
-                    x.merge_cells_by_sheet_name(&sheet.name)
-                        .map_err(|e| corrupt(kind, e))?,
-                    Some(
-                        x.worksheet_style(&sheet.name)
-                            .map_err(|e| corrupt(kind, e))?,
-                    ),
-                ),
-                Sheets::Xls(x) => (
-                    x.merge_cells_by_sheet_name(&sheet.name)
-                        .map_err(|e| corrupt(kind, e))?,
-                    None,
-                ),
-                _ => (Vec::new(), None),
+                Sheets::Xlsx(x) => x
+                    .merge_cells_by_sheet_name(&sheet.name)
+                    .map_err(|e| corrupt(kind, e))?,
+                Sheets::Xls(x) => x
+                    .merge_cells_by_sheet_name(&sheet.name)
+                    .map_err(|e| corrupt(kind, e))?,
+                _ => Vec::new(),
             })
         })?;
         let grid = sheet_grid(
@@ -355,7 +360,7 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             &range,
             &merges,
             Formats {
-                styles: styles.as_ref(),
+                styles: xlsx_styles.as_ref(),
                 xls: xls_formats.as_ref().filter(|f| f.has_sheet(&sheet.name)),
             },
             &mut diagnostics,
@@ -394,8 +399,62 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
 /// (xls, see [`xls_format`]).
 #[derive(Clone, Copy)]
 struct Formats<'a> {
-    styles: Option<&'a StyleRange>,
+    styles: Option<&'a XlsxStyles>,
     xls: Option<&'a xls_format::XlsFormats>,
+}
+
+/// xlsx: the workbook's style palette and the style of each cell that holds a value and has
+/// one (style 0, the default, is left out).
+#[derive(Default)]
+struct XlsxStyles {
+    palette: Vec<calamine::Style>,
+    ids: std::collections::HashMap<(u32, u32), usize>,
+}
+
+/// An xlsx sheet's values and their styles, in one pass over its XML with calamine's cell
+/// reader (calamine's own `worksheet_range` and `worksheet_style` read it once each). Its
+/// extent is checked at every value, so a stray value at XFD1048576 is refused before
+/// anything is allocated for it ([`limits::MAX_CELLS`]); the dense range is made from the
+/// values only once they fit.
+fn xlsx_sheet(
+    x: &mut calamine::Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<(Range<Data>, XlsxStyles), ExcelError> {
+    let kind = Kind::Xlsx;
+    let unreadable = |e: calamine::XlsxError| match e {
+        calamine::XlsxError::Password => ExcelError::Encrypted,
+        e => corrupt(kind, format!("工作表“{name}”无法读取（{e}）")),
+    };
+    let mut reader = match x.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // A chart sheet or the like behind a worksheet's name: nothing to read (as calamine).
+        Err(calamine::XlsxError::NotAWorksheet(_)) => {
+            return Ok((Range::default(), XlsxStyles::default()));
+        }
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut styles = XlsxStyles {
+        palette: reader.styles().to_vec(),
+        ids: std::collections::HashMap::new(),
+    };
+    let mut extent = limits::Extent::default();
+    let mut cells = Vec::new();
+    while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(unreadable)? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        extent.add(r.into(), c.into());
+        extent.check(name, (r.into(), c.into()))?;
+        if style > 0 {
+            styles.ids.insert((r, c), style);
+        }
+        cells.push(calamine::Cell::new(
+            (r, c),
+            Data::from(cell.get_value().clone()),
+        ));
+    }
+    Ok((Range::from_sparse(cells), styles))
 }
 
 /// The number format code of a cell, where the workbook keeps one.
@@ -403,7 +462,12 @@ fn format_code(formats: Formats<'_>, sheet: &str, pos: (u32, u32)) -> Option<Str
     if let Some(xls) = formats.xls {
         return xls.code(sheet, pos.0, pos.1).map(str::to_string);
     }
-    let nf = formats.styles?.get(pos)?.number_format.as_ref()?;
+    let styles = formats.styles?;
+    let nf = styles
+        .palette
+        .get(*styles.ids.get(&pos)?)?
+        .number_format
+        .as_ref()?;
     // Built-in date formats are shown in the system's short date form; Chinese Windows shows
     // 2022/1/5 for id 14 (calamine gives the US code).
     match nf.format_id {

@@ -11,7 +11,9 @@
 //! - a zip entry larger than [`MAX_ENTRY_BYTES`] unpacked, or all of them together larger than
 //!   [`MAX_TOTAL_BYTES`], or an entry that unpacks to more than its header declares (zip bombs);
 //! - a sheet whose values span more than [`MAX_CELLS`] slots (rows × columns of the bounding
-//!   box), counted as calamine will count them (ods: with repeated rows and columns expanded);
+//!   box), counted as calamine will count them (ods: with repeated rows and columns expanded;
+//!   xlsx sheets are checked value by value as the reader streams them, before any grid is
+//!   made, so their XML is read once);
 //! - a shared-string table declaring more strings than its bytes can hold;
 //! - an xls DIMENSIONS record declaring more than [`MAX_CELLS`] cells.
 //!
@@ -49,7 +51,7 @@ fn too_large(message: String) -> ExcelError {
 
 /// The bounding box of a sheet's values, 0-based, growing as values are found.
 #[derive(Debug, Default, Clone, Copy)]
-struct Extent {
+pub(crate) struct Extent {
     first: Option<(u64, u64)>,
     min_col: u64,
     max_row: u64,
@@ -57,7 +59,7 @@ struct Extent {
 }
 
 impl Extent {
-    fn add(&mut self, row: u64, col: u64) {
+    pub(crate) fn add(&mut self, row: u64, col: u64) {
         match self.first {
             None => {
                 self.first = Some((row, col));
@@ -84,7 +86,9 @@ impl Extent {
         }
     }
 
-    fn check(&self, sheet: &str, far: (u64, u64)) -> Result<(), ExcelError> {
+    /// An error naming the sheet and the far cell when the values span more than
+    /// [`MAX_CELLS`] slots.
+    pub(crate) fn check(&self, sheet: &str, far: (u64, u64)) -> Result<(), ExcelError> {
         let (rows, cols) = self.size();
         if rows.saturating_mul(cols) <= MAX_CELLS {
             return Ok(());
@@ -106,21 +110,6 @@ fn a1(row: u64, col: u64) -> String {
     }
     name.reverse();
     format!("{}{}", String::from_utf8_lossy(&name), row + 1)
-}
-
-/// `XFD1048576` → (1048575, 16383); `None` when it is no cell reference.
-fn parse_a1(s: &[u8]) -> Option<(u64, u64)> {
-    let letters = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let (l, d) = s.split_at(letters);
-    if l.is_empty() || l.len() > 7 || d.is_empty() || d.len() > 12 {
-        return None;
-    }
-    let mut col = 0u64;
-    for b in l {
-        col = col * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1);
-    }
-    let row: u64 = std::str::from_utf8(d).ok()?.parse().ok()?;
-    Some((row.checked_sub(1)?, col - 1))
 }
 
 /// Zip containers: entry sizes, then the entries that say how much calamine will allocate.
@@ -168,8 +157,6 @@ fn check_zip(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
             }
         } else if lower.ends_with("sharedstrings.xml") {
             Scan::SharedStrings
-        } else if lower.contains("worksheets/") && lower.ends_with(".xml") {
-            Scan::Worksheet
         } else if lower.contains("worksheets/") && lower.ends_with(".bin") {
             Scan::XlsbWorksheet
         } else {
@@ -189,7 +176,6 @@ fn check_zip(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
             .unwrap_or_else(|| name.clone());
         let result = match what {
             Scan::SharedStrings => scan_shared_strings(&mut reader, size),
-            Scan::Worksheet => scan_worksheet(&mut reader, &sheet),
             Scan::XlsbWorksheet => scan_xlsb_worksheet(&mut reader, &sheet),
             Scan::OdsContent => scan_ods(&mut reader),
         };
@@ -207,7 +193,6 @@ fn check_zip(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
 
 enum Scan {
     SharedStrings,
-    Worksheet,
     XlsbWorksheet,
     OdsContent,
 }
@@ -313,71 +298,6 @@ fn scan_shared_strings(reader: &mut impl Read, size: u64) -> Result<(), ExcelErr
         }
         buf.clear();
     }
-}
-
-/// The bounding box of the cells that hold a value (`<v>`, `<is>` or `<f>` inside `<c>`),
-/// positioned as calamine positions them: `r` when given, else after the previous cell.
-fn scan_worksheet(reader: &mut impl Read, sheet: &str) -> Result<(), ExcelError> {
-    let mut xml = quick_xml::Reader::from_reader(BufReader::new(reader));
-    let mut buf = Vec::new();
-    let mut extent = Extent::default();
-    let mut row: u64 = 0;
-    let mut next_row: u64 = 0;
-    let mut col: Option<u64> = None;
-    let mut cell: Option<(u64, u64)> = None;
-    let mut far = (0, 0);
-    loop {
-        let ev = match xml.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(ev) => ev,
-        };
-        match ev {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "row" => {
-                row = e
-                    .attributes()
-                    .flatten()
-                    .find(|a| a.key.local_name().as_ref() == "r")
-                    .and_then(|a| a.value.trim().parse::<u64>().ok())
-                    .and_then(|r| r.checked_sub(1))
-                    .unwrap_or(next_row);
-                next_row = row + 1;
-                col = None;
-            }
-            Event::Start(e) if e.local_name().as_ref() == "c" => {
-                let pos = e
-                    .attributes()
-                    .flatten()
-                    .find(|a| a.key.local_name().as_ref() == "r")
-                    .and_then(|a| parse_a1(a.value.trim().as_bytes()))
-                    .unwrap_or((row, col.map_or(0, |c| c + 1)));
-                col = Some(pos.1);
-                cell = Some(pos);
-            }
-            Event::Empty(e) if e.local_name().as_ref() == "c" => {
-                let pos = e
-                    .attributes()
-                    .flatten()
-                    .find(|a| a.key.local_name().as_ref() == "r")
-                    .and_then(|a| parse_a1(a.value.trim().as_bytes()))
-                    .unwrap_or((row, col.map_or(0, |c| c + 1)));
-                col = Some(pos.1);
-            }
-            Event::End(e) if e.local_name().as_ref() == "c" => cell = None,
-            Event::Start(e) | Event::Empty(e)
-                if matches!(e.local_name().as_ref(), "v" | "is" | "f") =>
-            {
-                if let Some(pos) = cell.take() {
-                    extent.add(pos.0, pos.1);
-                    if pos.0 >= far.0 || pos.1 >= far.1 {
-                        far = pos;
-                    }
-                }
-            }
-            _ => {}
-        }
-        buf.clear();
-    }
-    extent.check(sheet, far)
 }
 
 /// xlsb sheet records: BrtRowHdr gives the row, each cell record its column (MS-XLSB 2.4).
@@ -920,10 +840,6 @@ mod tests {
 
     #[test]
     fn cell_references() {
-        assert_eq!(parse_a1(b"A1"), Some((0, 0)));
-        assert_eq!(parse_a1(b"XFD1048576"), Some((1_048_575, 16_383)));
-        assert_eq!(parse_a1(b"A0"), None);
-        assert_eq!(parse_a1(b"12"), None);
         assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
         assert_eq!(a1(6, 27), "AB7");
     }
