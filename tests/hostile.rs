@@ -252,13 +252,25 @@ fn tab_grid_8mb_within_memory() {
     check(&write("tab-grid-8mb.txt", &grid), &Expect::Refused(&[]));
 }
 
-/// Found by the excel fuzz target: an xls whose directory chain loops as calamine reads the
-/// FAT (a partial last sector shifts it), so calamine would allocate without end.
+/// Every input a fuzz target found (tests/crashers/, named after its kind) is refused with a
+/// message, never an abort: an xls whose directory chain loops as calamine reads the FAT (a
+/// partial last sector shifts it); an xls whose DIMENSIONS record puts the first row after
+/// the last (calamine's row count wraps to four billion).
 #[test]
-fn xls_crasher_found_by_fuzzing() {
+fn crashers_found_by_fuzzing() {
+    let mut found = 0;
+    for file in walk(&root().join("tests/crashers")) {
+        check(&file, &Expect::Refused(&[]));
+        found += 1;
+    }
+    assert!(found >= 2, "crashers found: {found}");
     check(
         &root().join("tests/crashers/xls-directory-chain-cycle.xls"),
         &Expect::Refused(&["循环"]),
+    );
+    check(
+        &root().join("tests/crashers/xls-dimensions-rows-wrap.xls"),
+        &Expect::Refused(&["DIMENSIONS"]),
     );
 }
 

@@ -522,32 +522,33 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
                 sheet += 1;
             }
             0x0200 => {
-                let (rows, cols) = match data.len() {
-                    10 => (
-                        u16_at(2)
-                            .unwrap_or(0)
-                            .saturating_sub(u16_at(0).unwrap_or(0)),
-                        u16_at(6)
-                            .unwrap_or(0)
-                            .saturating_sub(u16_at(4).unwrap_or(0)),
-                    ),
-                    14 | 16 => {
-                        let u32_at = |i: usize| {
-                            u64::from(u32::from_le_bytes([
-                                data[i],
-                                data[i + 1],
-                                data[i + 2],
-                                data[i + 3],
-                            ]))
+                // As calamine's parse_dimensions reads it, and as it then reserves: rows and
+                // columns in u32 arithmetic that wraps (a first row after the last one makes
+                // some four billion rows).
+                let u32_at = |i: usize| {
+                    data.get(i..i + 4)
+                        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                };
+                let u16_at = |i: usize| u16_at(i).map(|v| v as u32);
+                let declared = match data.len() {
+                    10 => u16_at(0).zip(u16_at(2)).zip(u16_at(4).zip(u16_at(6))),
+                    14 | 16 => u32_at(0).zip(u32_at(4)).zip(u16_at(8).zip(u16_at(10))),
+                    _ => None,
+                };
+                let (rows, cols) = match declared {
+                    Some(((rf, rl), (cf, cl))) => {
+                        let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                        let (start, end) = if rl >= 1 && cl >= 1 {
+                            ((rf, cf), (rl - 1, cl - 1))
+                        } else {
+                            ((rf, cf), (rf, cf))
                         };
                         (
-                            u32_at(4).saturating_sub(u32_at(0)),
-                            u16_at(10)
-                                .unwrap_or(0)
-                                .saturating_sub(u16_at(8).unwrap_or(0)),
+                            u64::from(end.0.wrapping_sub(start.0).wrapping_add(1)),
+                            u64::from(end.1.wrapping_sub(start.1).wrapping_add(1)),
                         )
                     }
-                    _ => (0, 0),
+                    None => (0, 0),
                 };
                 if rows.saturating_mul(cols) > MAX_CELLS {
                     return Err(too_large(format!(
