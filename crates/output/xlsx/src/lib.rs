@@ -93,6 +93,9 @@ pub fn write(doc: &Document, template: &Template) -> Result<Warned<Vec<u8>>, Xls
     let page = PageSetup::new(template, &mut warnings);
 
     let mut workbook = Workbook::new();
+    // Deflate level 1 rather than 6: on 200 submissions (batch to XLSX, 2 cores) it took 0.07
+    // of 0.77 CPU seconds off the whole run for workbooks a quarter larger (13 KB, not 10 KB).
+    workbook.set_zip_compression_level(1);
     let (row_px, col_px) = style.default_metrics();
     workbook.set_default_format(&style.base(), row_px, col_px)?;
     let title = summary
