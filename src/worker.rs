@@ -223,8 +223,10 @@ impl Worker {
             path: path.to_path_buf(),
             name: name.to_string(),
         };
-        serde_json::to_writer(&mut self.stdin, &request)?;
-        self.stdin.write_all(b"\n")?;
+        // One write: the pipe is unbuffered, and serde_json writes a value piece by piece.
+        let mut line = serde_json::to_vec(&request)?;
+        line.push(b'\n');
+        self.stdin.write_all(&line)?;
         self.stdin.flush()?;
         let mut header = String::new();
         if self.stdout.read_line(&mut header)? == 0 {
