@@ -244,13 +244,21 @@ impl CellFacts {
             return CellFacts::default();
         }
         let label = label_name(text);
-        let value = Value::parse(text);
+        let level1 = !label.is_empty() && fw.level1(&label).is_some();
+        let level2 = !label.is_empty() && fw.level2(&label).is_some();
+        // The score never asks how a level-1/level-2 name reads as a value.
+        let (has_op, quantified) = if level1 || level2 {
+            (false, false)
+        } else {
+            let value = Value::parse(text);
+            (value.op.is_some(), value.is_quantified())
+        };
         CellFacts {
             label_empty: label.is_empty(),
-            level1: !label.is_empty() && fw.level1(&label).is_some(),
-            level2: !label.is_empty() && fw.level2(&label).is_some(),
-            has_op: value.op.is_some(),
-            quantified: value.is_quantified(),
+            level1,
+            level2,
+            has_op,
+            quantified,
         }
     }
 }
