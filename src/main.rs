@@ -62,7 +62,7 @@ enum Command {
         strict: bool,
         /// The longest one file may take, in seconds (0: no limit); a file still converting
         /// then fails (its worker is ended) and the batch goes on.
-        #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIMEOUT_SECS)]
         timeout: u64,
         #[command(flatten)]
         settings: Settings,
@@ -269,6 +269,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
 }
 
 /// How `batch` starts its workers: this program, `__worker`, and the run's settings.
+/// How long one file may take in a worker, unless `--timeout` says otherwise (`batch`; the
+/// page always).
+const DEFAULT_TIMEOUT_SECS: u64 = 300;
+
 fn worker_command(
     formats: &[jixiao::OutputFormat],
     settings: &Settings,
@@ -390,6 +394,8 @@ fn serve(
     let options = jixiao::serve::ServeOptions {
         listen: addr,
         read,
+        // Each upload in a child process, as in `batch`, with its default time limit.
+        worker: worker_command(jixiao::OutputFormat::ALL, settings, DEFAULT_TIMEOUT_SECS),
         ..jixiao::serve::ServeOptions::default()
     };
     let server = jixiao::serve::Server::start(options).map_err(|e| {

@@ -369,6 +369,45 @@ fn a_bad_file_shows_its_error_and_the_rest_go_on() {
     );
 }
 
+/// With worker processes (as `jixiao serve` runs), an upload that kills its worker fails
+/// alone: the page says so, converts the next upload and still packs everything.
+#[test]
+fn an_upload_that_kills_its_worker_fails_alone() {
+    // The worker is the real program; a shell sets the test hook that makes it abort on
+    // files named *崩溃.md (environment of this test process untouched).
+    let worker = jixiao::worker::WorkerCommand {
+        program: "/bin/sh".into(),
+        args: vec![
+            "-c".into(),
+            format!(
+                "{}=崩溃.md exec \"$0\" __worker --to json,xlsx,pdf",
+                jixiao::worker::TEST_ABORT_ENV
+            )
+            .into(),
+            env!("CARGO_BIN_EXE_jixiao").into(),
+        ],
+        timeout: Some(std::time::Duration::from_secs(60)),
+    };
+    let server = Server::start(ServeOptions {
+        workers: 1,
+        queue: 4,
+        worker: Some(worker),
+        ..ServeOptions::default()
+    })
+    .expect("server starts");
+    let addr = server.addr();
+    let sid = new_session(addr);
+    assert_eq!(upload(addr, &sid, "会崩溃.md", &seed()).status, 200);
+    assert_eq!(upload(addr, &sid, "heshuo-2022.md", &seed()).status, 200);
+    let files = wait_done(addr, &sid);
+    assert_eq!(files[0]["state"], "error");
+    let message = files[0]["message"].as_str().unwrap();
+    assert!(message.contains("进程意外终止"), "{message}");
+    assert_eq!(files[1]["indicators"], 55);
+    let r = get(addr, &format!("/api/session/{sid}/files/1/output/xlsx"));
+    assert_eq!(r.status, 200);
+}
+
 #[test]
 fn a_zip_is_unpacked_with_its_bad_entry_refused_and_everything_matches_batch() {
     let server = server(Limits::default());

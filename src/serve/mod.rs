@@ -102,6 +102,11 @@ pub struct ServeOptions {
     pub queue: usize,
     /// A session with no request for this long is dropped with its files. Default 2 hours.
     pub session_timeout: Duration,
+    /// Convert in child processes started with this command (as `batch` does), so that an
+    /// input that kills its process — an abort, a stack overflow — fails that file alone and
+    /// the page goes on. `None`: in this process (a panic is still contained). Its `--to`
+    /// must name every format ([`OutputFormat::ALL`]): the page offers all of them.
+    pub worker: Option<crate::worker::WorkerCommand>,
 }
 
 impl Default for ServeOptions {
@@ -113,6 +118,7 @@ impl Default for ServeOptions {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue: 64,
             session_timeout: Duration::from_secs(2 * 3600),
+            worker: None,
         }
     }
 }
@@ -287,6 +293,10 @@ pub fn open_browser(url: &str) -> bool {
 
 struct AppInner {
     read: Options,
+    /// The child processes conversions run in, and how they are started (see
+    /// [`ServeOptions::worker`]).
+    worker: Option<crate::worker::WorkerCommand>,
+    pool: Option<crate::worker::Workers>,
     limits: Limits,
     workers: usize,
     timeout: Duration,
@@ -373,6 +383,8 @@ impl App {
         };
         let app = App(Arc::new(AppInner {
             read: options.read,
+            pool: options.worker.clone().map(crate::worker::Workers::new),
+            worker: options.worker,
             limits: options.limits,
             workers: options.workers.max(1),
             timeout: options.session_timeout,
@@ -449,12 +461,19 @@ async fn worker(app: App, queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>) {
             continue;
         }
         set_stage(&job.session, job.file, Stage::Working);
-        let read = app.read.clone();
         let session = job.session.clone();
-        let outcome =
-            tokio::task::spawn_blocking(move || convert(&session.dir, job.file, &job.name, &read))
-                .await
-                .unwrap_or_else(|e| failed_outcome(format!("转换时程序内部出错（已隔离）：{e}")));
+        let app_for_job = app.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            convert(
+                &session.dir,
+                job.file,
+                &job.name,
+                &app_for_job.read,
+                app_for_job.pool.as_ref(),
+            )
+        })
+        .await
+        .unwrap_or_else(|e| failed_outcome(format!("转换时程序内部出错（已隔离）：{e}")));
         set_stage(&job.session, job.file, Stage::Done(Arc::new(outcome)));
     }
 }
@@ -505,9 +524,16 @@ fn outcome_without_tables(status: Status, message: String) -> Outcome {
 
 /// Converts one upload with the pipeline `convert` and `batch` use ([`crate::convert_bytes`]:
 /// read, review and render every format in memory; its name, the cleaned relative name, goes
-/// into every location), keeps the outputs on disk, and lays out its tables for the page.
-/// What is a failure and what is merely skipped follows `jixiao batch`.
-fn convert(session_dir: &Path, file: usize, name: &str, read: &Options) -> Outcome {
+/// into every location) — in a worker process of `pool` when there is one — keeps the
+/// outputs on disk, and lays out its tables for the page. What is a failure and what is
+/// merely skipped follows `jixiao batch`.
+fn convert(
+    session_dir: &Path,
+    file: usize,
+    name: &str,
+    read: &Options,
+    pool: Option<&crate::worker::Workers>,
+) -> Outcome {
     let base = name.rsplit('/').next().unwrap_or(name);
     if base.starts_with("~$") {
         return outcome_without_tables(Status::Skipped, "Office 临时锁文件".into());
@@ -516,15 +542,23 @@ fn convert(session_dir: &Path, file: usize, name: &str, read: &Options) -> Outco
         return outcome_without_tables(Status::Skipped, "隐藏文件".into());
     }
     let ext = crate::extension_of(name);
-    let converted = crate::fsutil::read_input(&inputs_dir(session_dir).join(name))
-        .map_err(crate::convert::ConvertError::from)
-        .and_then(|bytes| crate::convert_bytes(name, &bytes, OutputFormat::ALL, read));
+    let path = inputs_dir(session_dir).join(name);
+    let converted = match pool {
+        Some(pool) => pool.convert(&path, name),
+        None => crate::fsutil::read_input(&path)
+            .map_err(crate::convert::ConvertError::from)
+            .and_then(|bytes| crate::convert_bytes(name, &bytes, OutputFormat::ALL, read))
+            .map_err(crate::worker::NotConverted::from),
+    };
     let converted = match converted {
         Ok(c) => c,
-        Err(e) if e.not_a_table() && !crate::TABLE_EXTENSIONS.contains(&ext.as_str()) => {
-            return outcome_without_tables(Status::Skipped, format!("不是可读取的表格格式：{e}"));
+        Err(e) if e.not_a_table && !crate::TABLE_EXTENSIONS.contains(&ext.as_str()) => {
+            return outcome_without_tables(
+                Status::Skipped,
+                format!("不是可读取的表格格式：{}", e.message),
+            );
         }
-        Err(e) => return failed_outcome(e.to_string()),
+        Err(e) => return failed_outcome(e.message),
     };
     let doc = &converted.document;
     if crate::is_empty(doc) {
@@ -1165,8 +1199,8 @@ async fn all_zip(
         jobs: Some(app.workers),
         read: app.read.clone(),
         progress: crate::batch::Progress::Quiet,
-        // In this process: a panic is contained, as for the page's own conversions.
-        workers: None,
+        // As the page's own conversions: in worker processes when the page has them.
+        workers: app.worker.clone(),
     };
     let packed = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         let out = dir.join("batch");
