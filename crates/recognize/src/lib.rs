@@ -1384,6 +1384,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn skipped_content_is_listed_then_counted() {
+        use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
+        // 1,000 lines of a notice: no form, 1,000 skipped cells.
+        let mut grid = Grid::new(Some("通知.txt".into()), None);
+        for line in 1..=1_000u32 {
+            grid.rows.push(Row::new(
+                RowKind::Text,
+                vec![Cell::new(
+                    format!("第{line}段说明文字"),
+                    Pos::Line { line, column: 1 },
+                )],
+            ));
+        }
+        let doc = recognize(&[grid], &Options::default());
+        let skipped: Vec<_> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "R108")
+            .collect();
+        assert_eq!(skipped.len(), MAX_SKIPPED + 1);
+        let rest = skipped[MAX_SKIPPED];
+        assert!(rest.message.contains("另有 800 处"), "{}", rest.message);
+        assert_eq!(rest.location.line, Some(MAX_SKIPPED as u32 + 1));
+    }
+
+    #[test]
     fn goals() {
         assert_eq!(
             split_goals(
