@@ -147,6 +147,9 @@ struct Worker {
     /// aborts: "memory allocation of … bytes failed").
     stderr: Arc<Mutex<Vec<u8>>>,
     stderr_reader: Option<std::thread::JoinHandle<()>>,
+    /// The watchdog of this worker, started with its first timed file and kept: it is told
+    /// each file's deadline (`Some`) and when the file is done (`None`).
+    watchdog: Option<std::sync::mpsc::Sender<Option<std::time::Instant>>>,
 }
 
 /// How much of a worker's standard error is kept.
@@ -185,6 +188,7 @@ impl Worker {
             stdout,
             stderr,
             stderr_reader: Some(stderr_reader),
+            watchdog: None,
         })
     }
 
@@ -198,18 +202,35 @@ impl Worker {
         let Some(timeout) = timeout else {
             return self.exchange(path, name);
         };
-        let (done, wait) = std::sync::mpsc::channel::<()>();
-        let child = Arc::clone(&self.child);
-        let timed_out = Arc::clone(&self.timed_out);
-        let watchdog = std::thread::spawn(move || {
-            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(timeout) {
-                timed_out.store(true, std::sync::atomic::Ordering::SeqCst);
-                let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
-            }
+        let watchdog = self.watchdog.get_or_insert_with(|| {
+            let (tell, told) = std::sync::mpsc::channel::<Option<std::time::Instant>>();
+            let child = Arc::clone(&self.child);
+            let timed_out = Arc::clone(&self.timed_out);
+            // One thread for the worker's whole life, not one per file.
+            std::thread::spawn(move || {
+                use std::sync::mpsc::RecvTimeoutError;
+                while let Ok(message) = told.recv() {
+                    let Some(deadline) = message else { continue };
+                    let left = deadline.saturating_duration_since(std::time::Instant::now());
+                    match told.recv_timeout(left) {
+                        // Done in time (or, should it come, the next deadline: no file is
+                        // sent before the last one is answered).
+                        Ok(_) => {}
+                        Err(RecvTimeoutError::Timeout) => {
+                            timed_out.store(true, std::sync::atomic::Ordering::SeqCst);
+                            let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
+                        }
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+            });
+            tell
         });
+        let _ = watchdog.send(Some(std::time::Instant::now() + timeout));
         let result = self.exchange(path, name);
-        let _ = done.send(());
-        let _ = watchdog.join();
+        if let Some(watchdog) = &self.watchdog {
+            let _ = watchdog.send(None);
+        }
         result
     }
 
