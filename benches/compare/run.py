@@ -13,12 +13,15 @@ import time
 
 
 def run_once(cmd, cwd=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode("utf-8", "replace")
-    proc.stderr.close()
+    # Standard error goes to a file, not a pipe: a job that reports many diagnostics would fill
+    # a pipe nobody reads until the job ends, and wait for ever.
+    with tempfile.TemporaryFile() as errfile:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errfile)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        errfile.seek(0)
+        err = errfile.read().decode("utf-8", "replace")
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit("failed (%d): %s\n%s" % (code, " ".join(cmd), err[-2000:]))
