@@ -333,10 +333,17 @@ fn alignment_score(
     score
 }
 
+/// The most columns a row is ever moved: it lost its merged 序号/一级/二级 cells (and a spacer
+/// column or two), never more. Without a bound, a header whose 三级指标 stands far to the right
+/// (a damaged or generated sheet hundreds of columns wide) made every row try hundreds of
+/// offsets, each over every cell: time growing with the square of the width, per row.
+pub(crate) const MAX_SHIFT: usize = 8;
+
 /// The offset that fits a row's cells (those in `window`) to `header` best, and its score.
 /// A row that lost its merged 一级/二级 cells is shorter and shifted left by as many cells as it
-/// lost, so every offset up to the 三级指标 column is tried (and a few to the left, for an
-/// extra empty cell); a tie keeps the row where it is, then the smaller move.
+/// lost, so every offset up to the 三级指标 column is tried (at most [`MAX_SHIFT`], and a few
+/// to the left, for an extra empty cell); a tie keeps the row where it is, then the smaller
+/// move.
 pub(crate) fn best_shift(
     fw: &Framework,
     texts: &[&str],
@@ -355,7 +362,7 @@ pub(crate) fn best_shift(
             }
         })
         .collect();
-    (-3isize..=header.level3 as isize)
+    (-3isize..=header.level3.min(MAX_SHIFT) as isize)
         .map(|s| (alignment_score(texts, &facts, window, header, width, s), s))
         .max_by_key(|&(score, s)| (score, s == 0, -s.abs()))
         .unwrap_or((0, 0))

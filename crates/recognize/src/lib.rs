@@ -1029,8 +1029,8 @@ fn score_row(v: &Labels, texts: &[&str], header: &Header) -> Option<String> {
 
 /// Where the cells of a row standing under two column groups (中期 | 年度) divide: the split
 /// whose two halves each fit their group best. Candidates are the group boundary of the
-/// header and every filled cell before it (cells a shorter row moved left); on a tie the
-/// header's boundary wins.
+/// header and every filled cell up to [`indicators::MAX_SHIFT`] before it (cells a shorter
+/// row moved left); on a tie the header's boundary wins.
 fn split_groups(
     fw: &Framework,
     texts: &[&str],
@@ -1043,7 +1043,7 @@ fn split_groups(
         indicators::best_shift(fw, texts, &(0..k), left, width).0
             + indicators::best_shift(fw, texts, &(k..usize::MAX), right, width).0
     };
-    (0..natural)
+    (natural.saturating_sub(indicators::MAX_SHIFT)..natural)
         .filter(|&k| texts.get(k).is_some_and(|t| !t.is_empty()))
         .chain(std::iter::once(natural))
         .max_by_key(|&k| (score(k), k == natural))

@@ -15,6 +15,9 @@ use calamine::{Data, ExcelDateTime};
 /// assert_eq!(general(0.1 + 0.2), "0.3");
 /// assert_eq!(general(91.59), "91.59");
 /// assert_eq!(general(-0.0), "0");
+/// assert_eq!(general(5.17766973e-300), "5.17766973E-300");
+/// assert_eq!(general(1.5e20), "1.5E+20");
+/// assert_eq!(general(123456789012345.0), "123456789012345");
 /// ```
 pub fn general(f: f64) -> String {
     if !f.is_finite() {
@@ -27,8 +30,24 @@ pub fn general(f: f64) -> String {
     if rounded.fract() == 0.0 && rounded.abs() < 1e15 {
         return format!("{rounded:.0}");
     }
-    // Display gives the shortest round-trip form, never exponent notation.
-    rounded.to_string()
+    // Display gives the shortest round-trip form, never exponent notation: fine for what a
+    // form holds, but 5E-300 would come out as 300 digits. Past 20 characters Excel's General
+    // switches to scientific notation too (as `5.17766973E-300`, `1.5E+20`).
+    let plain = rounded.to_string();
+    if plain.len() <= 20 {
+        return plain;
+    }
+    let sci = format!("{rounded:e}");
+    match sci.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mantissa}E{sign}{digits:0>2}")
+        }
+        None => plain,
+    }
 }
 
 /// A number through an Excel number format code; `None` when the code is one this reader does
