@@ -63,12 +63,17 @@ pub(crate) fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
         name_of.push(id);
     }
     // (prefix, suffix) around a middle part of MIN_PART..=MAX_PART characters → names.
-    let mut filed: HashMap<(&[char], &[char]), Vec<usize>> = HashMap::new();
+    // Filed by the lengths and hashes of prefix and suffix (every pair filed together is
+    // compared exactly below, so a hash collision costs a comparison, never a wrong result):
+    // hashing the slices themselves made a long name cost the square of its length.
+    let mut filed: HashMap<(usize, u64, usize, u64), Vec<usize>> = HashMap::new();
     for (id, name) in names.iter().enumerate() {
+        let (prefix, suffix) = affix_hashes(name);
         for len in MIN_PART..=MAX_PART.min(name.len()) {
             for start in 0..=name.len() - len {
+                let end = start + len;
                 filed
-                    .entry((&name[..start], &name[start + len..]))
+                    .entry((start, prefix[start], name.len() - end, suffix[end]))
                     .or_default()
                     .push(id);
             }
@@ -110,6 +115,26 @@ pub(crate) fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
             all
         })
         .collect()
+}
+
+/// Polynomial hashes of every prefix (`prefix[i]` of `name[..i]`) and every suffix
+/// (`suffix[j]` of `name[j..]`), each in one pass.
+fn affix_hashes(name: &[char]) -> (Vec<u64>, Vec<u64>) {
+    const BASE: u64 = 0x100_0000_01b3; // the FNV prime: odd, so no information is lost
+    let mut prefix = Vec::with_capacity(name.len() + 1);
+    let mut h = 0u64;
+    prefix.push(h);
+    for &c in name {
+        h = h.wrapping_mul(BASE).wrapping_add(u64::from(c));
+        prefix.push(h);
+    }
+    let mut suffix = vec![0u64; name.len() + 1];
+    let mut h = 0u64;
+    for (i, &c) in name.iter().enumerate().rev() {
+        h = h.wrapping_mul(BASE).wrapping_add(u64::from(c));
+        suffix[i] = h;
+    }
+    (prefix, suffix)
 }
 
 /// The differing middle parts of two names, when they are a short substitution.
@@ -254,6 +279,24 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(contrasts(&projects), contrasts_pairwise(&projects));
         }
+    }
+
+    #[test]
+    fn a_long_name_costs_its_length_not_its_square() {
+        // Two 20,000-character names differing in a middle part of two are told apart (when
+        // the prefix and suffix slices themselves were hashed, 60,000 keys of up to 20,000
+        // characters each, this took minutes; found by the html fuzz target).
+        let (a, b) = ("甲".repeat(10_000), "乙".repeat(10_000));
+        let projects = [
+            project(&format!("{a}城市{b}")),
+            project(&format!("{a}农村{b}")),
+        ];
+        let all = contrasts(&projects);
+        assert_eq!(all[0].len(), 1);
+        assert_eq!(
+            (all[0][0].own.as_str(), all[0][0].other.as_str()),
+            ("城市", "农村")
+        );
     }
 
     #[test]
