@@ -70,10 +70,10 @@ pub(crate) fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
     for (id, name) in names.iter().enumerate() {
         let (prefix, suffix) = affix_hashes(name);
         for len in MIN_PART..=MAX_PART.min(name.len()) {
-            for start in 0..=name.len() - len {
+            for (start, &before) in prefix.iter().enumerate().take(name.len() - len + 1) {
                 let end = start + len;
                 filed
-                    .entry((start, prefix[start], name.len() - end, suffix[end]))
+                    .entry((start, before, name.len() - end, suffix[end]))
                     .or_default()
                     .push(id);
             }

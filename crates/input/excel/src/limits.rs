@@ -500,23 +500,91 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
     let Some(stream) = cfb_workbook_stream(bytes)? else {
         return Ok(());
     };
-    let mut at = 0usize;
+    // The stream as laid out, substream by substream (each sheet's own limits); then each
+    // sheet as calamine parses it: from the offset its BoundSheet8 record gives, records read
+    // from there (an offset inside another record makes other records), nested substreams
+    // skipped, to its EOF. Those sheets must fit together: many records naming the same or
+    // odd offsets made calamine take 8 GB (found by fuzzing).
+    let mut budget = stream.len().saturating_mul(16).saturating_add(1 << 20);
+    let (bound_sheets, _) = scan_xls(&stream, 0, false, &mut budget)?;
+    let mut seen = std::collections::HashMap::new();
+    let mut total = 0u64;
+    for pos in bound_sheets {
+        let cost = match seen.get(&pos) {
+            Some(&cost) => cost,
+            None => {
+                let (_, cost) = scan_xls(&stream, pos, true, &mut budget)?;
+                seen.insert(pos, cost);
+                cost
+            }
+        };
+        total = total.saturating_add(cost);
+        if total > MAX_CELLS {
+            return Err(too_large(format!(
+                "工作簿的各工作表合计声明或占用超过 {MAX_CELLS} 个单元格（文件被篡改或损坏）"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Walks the records of an xls Workbook stream from `start`: the whole stream (`one_sheet`
+/// false: every BOF starts a sheet, each checked against the limits), or one sheet as calamine
+/// parses it (`one_sheet` true: nested substreams skipped, ending at its EOF). Returns the
+/// BoundSheet8 offsets seen and the sheet's cost in cells (one sheet: the larger of its
+/// DIMENSIONS and its cells' bounding box). `budget` bounds the bytes walked in all.
+fn scan_xls(
+    stream: &[u8],
+    start: usize,
+    one_sheet: bool,
+    budget: &mut usize,
+) -> Result<(Vec<usize>, u64), ExcelError> {
+    let mut at = start;
+    let mut depth = 0usize;
+    let mut seen_bof = false;
+    let mut cost = 0u64;
     let mut sheet = 0usize;
     let mut extent = Extent::default();
     let mut far = (0, 0);
-    let name = |n: usize| format!("第 {n} 个工作表");
+    let name = |n: usize| {
+        if one_sheet {
+            format!("BoundSheet8 记录指向的工作表（流偏移 {start}）")
+        } else {
+            format!("第 {n} 个工作表")
+        }
+    };
+    let mut bound_sheets: Vec<usize> = Vec::new();
     while at + 4 <= stream.len() {
         let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
         let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
         let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
         at += 4 + len;
+        *budget = budget.checked_sub(4 + len).ok_or_else(|| {
+            too_large(
+                "xls 工作簿的工作表记录相互重叠、反复引用，结构异常（文件被篡改或损坏）".into(),
+            )
+        })?;
+        if one_sheet {
+            // As calamine: the first BOF is the sheet's own; a nested substream (an embedded
+            // chart) is skipped to its EOF; the sheet's EOF ends it.
+            match typ {
+                0x0809 if !seen_bof => seen_bof = true,
+                0x0809 => depth += 1,
+                0x000A if depth > 0 => depth -= 1,
+                0x000A => break,
+                _ => {}
+            }
+            if depth > 0 {
+                continue;
+            }
+        }
         let u16_at = |i: usize| {
             data.get(i..i + 2)
                 .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
         };
         match typ {
             // BOF: a new substream; EOF ends it.
-            0x0809 => {
+            0x0809 if !one_sheet => {
                 extent.check(&name(sheet), far)?;
                 extent = Extent::default();
                 sheet += 1;
@@ -556,6 +624,14 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
                         name(sheet)
                     )));
                 }
+                cost = cost.max(rows.saturating_mul(cols));
+            }
+            // BoundSheet8: the stream offset of a sheet calamine will parse.
+            0x0085 => {
+                if let Some(pos) = data.get(0..4) {
+                    bound_sheets
+                        .push(u32::from_le_bytes([pos[0], pos[1], pos[2], pos[3]]) as usize);
+                }
             }
             // Cell records: row, column first.
             0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x00D6 | 0x0201 => {
@@ -582,7 +658,9 @@ fn check_xls(bytes: &[u8]) -> Result<(), ExcelError> {
             _ => {}
         }
     }
-    extent.check(&name(sheet), far)
+    extent.check(&name(sheet), far)?;
+    let (rows, cols) = extent.size();
+    Ok((bound_sheets, cost.max(rows.saturating_mul(cols))))
 }
 
 /// The `Workbook` (or `Book`) stream of a Compound File, read the way calamine reads it.
