@@ -9,7 +9,7 @@ use crate::convert::{Converted, OutputNames};
 use crate::fsutil::OutputGuard;
 use crate::worker::{NotConverted, WorkerCommand, Workers};
 use crate::{Options, OutputFormat};
-use jixiao_model::identity::group_projects;
+use jixiao_model::identity::{group_projects, identifiable};
 use jixiao_model::{Diagnostic, Document, Project, Severity, Summary, SummaryRow};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -129,6 +129,57 @@ pub struct Duplicate {
     pub differences: Vec<String>,
 }
 
+/// A project whose 项目名称 or 预算单位 was not read: the county document lists it on a row of
+/// its own (never merged with another), and its file's line counts it as an error to fix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unidentified {
+    /// The input it comes from, relative to the input folder.
+    pub file: String,
+    /// Where its table starts in that input (`表.md:12`, `表.xlsx:Sheet1!A3`).
+    pub location: String,
+    /// 预算单位, as read (may be blank).
+    pub budget_unit: String,
+    /// 项目名称, as read (may be blank).
+    pub project_name: String,
+}
+
+impl Unidentified {
+    fn new(file: &str, project: &Project) -> Self {
+        Unidentified {
+            file: file.to_string(),
+            location: project.location.to_string(),
+            budget_unit: project.budget_unit.clone(),
+            project_name: project.project_name.clone(),
+        }
+    }
+
+    /// What is missing, in words: `项目名称`, `预算单位` or `项目名称和预算单位`.
+    fn missing(&self) -> &'static str {
+        match (
+            jixiao_model::identity::project_key(&self.project_name).is_empty(),
+            jixiao_model::framework::normalize_label(&self.budget_unit).is_empty(),
+        ) {
+            (true, true) => "项目名称和预算单位",
+            (true, false) => "项目名称",
+            _ => "预算单位",
+        }
+    }
+
+    /// The line of the summary and the county document's 备注.
+    fn describe(&self) -> String {
+        let known = [&self.project_name, &self.budget_unit]
+            .into_iter()
+            .find(|t| !t.trim().is_empty())
+            .map(|t| format!("（{t}）"))
+            .unwrap_or_default();
+        format!(
+            "{}{known}缺少{}，全县汇总中单列一行；请在原表中补上后重新转换",
+            self.location,
+            self.missing()
+        )
+    }
+}
+
 /// Totals over the batch.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Totals {
@@ -163,6 +214,9 @@ pub struct Report {
     pub inputs: Vec<InputReport>,
     /// Projects found in more than one input.
     pub duplicates: Vec<Duplicate>,
+    /// Projects without a 项目名称 or 预算单位: each an error of its file, listed on its own row
+    /// of the county document.
+    pub unidentified: Vec<Unidentified>,
     /// The consolidated outputs written, relative to the output folder.
     pub consolidated: Vec<String>,
     /// Problems writing the consolidated outputs.
@@ -199,18 +253,32 @@ impl Report {
                 i.message.as_deref().unwrap_or("")
             ));
         }
-        for d in &self.duplicates {
+        for u in &self.unidentified {
+            s.push_str(&format!("  缺少名称：{}\n", u.describe()));
+        }
+        if !self.duplicates.is_empty() {
+            s.push_str(&format!(
+                "重复项目 {} 个（全县汇总各只计一次，取自第一个文件；每处不同见 report.json）：\n",
+                self.duplicates.len()
+            ));
+        }
+        for d in self.duplicates.iter().take(MAX_DUPLICATES_SHOWN) {
             let verdict = if d.differs {
-                format!("内容不同：{}", d.differences.join("；"))
+                format!("内容不同 {} 处", d.differences.len())
             } else {
                 "内容相同".into()
             };
+            let first = d.files.first().map_or("", String::as_str);
+            let others = d.files.len().saturating_sub(1);
             s.push_str(&format!(
-                "  重复项目：{}（{}）出现在 {}，全县汇总只计一次（取自 {}）；{verdict}\n",
-                d.project_name,
-                d.budget_unit,
-                d.files.join("、"),
-                d.files.first().map_or("", String::as_str),
+                "  {}（{}）：{first} 另有 {others} 个文件，{verdict}\n",
+                d.project_name, d.budget_unit,
+            ));
+        }
+        if self.duplicates.len() > MAX_DUPLICATES_SHOWN {
+            s.push_str(&format!(
+                "  ……另有 {} 个重复项目，见 report.json\n",
+                self.duplicates.len() - MAX_DUPLICATES_SHOWN
             ));
         }
         for e in &self.consolidated_errors {
@@ -225,8 +293,11 @@ impl Report {
         s
     }
 
-    /// The report as CSV (one row per input, then a totals row). Every text cell is escaped
-    /// against formula injection ([`csv_text`]).
+    /// The report as CSV (one row per input, then a totals row), statuses in words
+    /// ([`Status::label`]). It starts with a UTF-8 byte-order mark: Excel and WPS on Chinese
+    /// Windows read a CSV without one as GBK and show UTF-8 text garbled; with it they (and
+    /// LibreOffice) read it as UTF-8. Every text cell is escaped against formula injection
+    /// ([`csv_text`]).
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         let header = [
@@ -244,7 +315,7 @@ impl Report {
         for i in &self.inputs {
             let _ = w.write_record([
                 csv_text(&i.file),
-                format!("{:?}", i.status).to_lowercase(),
+                i.status.label().to_string(),
                 i.projects.to_string(),
                 i.indicators.to_string(),
                 i.errors.to_string(),
@@ -258,8 +329,15 @@ impl Report {
         let _ = w.write_record([
             "合计".to_string(),
             format!(
-                "ok={} warnings={} error={} skipped={}",
-                t.ok, t.warnings, t.errors, t.skipped
+                "{} {}，{} {}，{} {}，{} {}",
+                Status::Ok.label(),
+                t.ok,
+                Status::Warnings.label(),
+                t.warnings,
+                Status::Error.label(),
+                t.errors,
+                Status::Skipped.label(),
+                t.skipped
             ),
             t.projects.to_string(),
             t.indicators.to_string(),
@@ -269,9 +347,14 @@ impl Report {
             String::new(),
             String::new(),
         ]);
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+        let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+        format!("\u{feff}{body}")
     }
 }
+
+/// Duplicate projects listed one line each at the end of a batch; the rest are counted (every
+/// one is in report.json, with each difference).
+const MAX_DUPLICATES_SHOWN: usize = 20;
 
 /// A text cell of `report.csv`, safe to open in a spreadsheet program: text that starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return (which Excel, WPS and LibreOffice would take
@@ -384,6 +467,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         &guard,
     );
     let duplicates = county.duplicates;
+    let unidentified = county.unidentified;
 
     let mut totals = Totals {
         files: inputs.len(),
@@ -406,6 +490,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         totals,
         inputs,
         duplicates,
+        unidentified,
         consolidated,
         consolidated_errors,
         reports: Vec::new(),
@@ -617,14 +702,34 @@ fn finish(
         count_one(&mut report, d);
     }
     report.errors += write_errors.len();
-    report.message = write_errors.first().cloned().or_else(|| {
-        converted
-            .diagnostics()
-            .find(|d| d.severity == Severity::Error)
-            .map(|d| d.to_string())
-    });
+    // A project without a name or unit cannot be told apart from others in the county
+    // document: an error of this file, to fix at the source (it is still listed there).
+    let unidentified: Vec<Unidentified> = doc
+        .projects
+        .iter()
+        .filter(|p| !identifiable(p))
+        .map(|p| Unidentified::new(&job.rel, p))
+        .collect();
+    report.errors += unidentified.len();
+    report.message = write_errors
+        .first()
+        .cloned()
+        .or_else(|| {
+            converted
+                .diagnostics()
+                .find(|d| d.severity == Severity::Error)
+                .map(|d| d.to_string())
+        })
+        .or_else(|| {
+            (!unidentified.is_empty()).then(|| {
+                format!(
+                    "{} 个项目缺少项目名称或预算单位，请在原表中补上后重新转换",
+                    unidentified.len()
+                )
+            })
+        });
     let lost = crate::failed(doc);
-    report.status = if !write_errors.is_empty() || lost {
+    report.status = if !write_errors.is_empty() || lost || !unidentified.is_empty() {
         Status::Error
     } else if report.warnings > 0 {
         Status::Warnings
@@ -662,6 +767,7 @@ struct County {
     /// Projects in it.
     projects: usize,
     duplicates: Vec<Duplicate>,
+    unidentified: Vec<Unidentified>,
 }
 
 /// The county document: a summary with one row per project — each project once, by the
@@ -674,10 +780,12 @@ fn county(summaries: &[Summary], projects: Vec<(String, Project)>) -> County {
             document: None,
             projects: 0,
             duplicates: Vec::new(),
+            unidentified: Vec::new(),
         };
     }
     let groups = group_projects(projects.iter().map(|(_, p)| p));
     let mut duplicates = Vec::new();
+    let mut unidentified = Vec::new();
     let mut rows = Vec::with_capacity(groups.len());
     let mut keep = vec![false; projects.len()];
     for group in &groups {
@@ -686,6 +794,11 @@ fn county(summaries: &[Summary], projects: Vec<(String, Project)>) -> County {
         let mut files = vec![first_file.clone()];
         let mut differences = Vec::new();
         let mut remarks = Vec::new();
+        if !identifiable(first) {
+            let u = Unidentified::new(first_file, first);
+            remarks.push(u.describe());
+            unidentified.push(u);
+        }
         for &i in &group[1..] {
             let (file, copy) = &projects[i];
             let found = differences_between(first, copy);
@@ -743,6 +856,7 @@ fn county(summaries: &[Summary], projects: Vec<(String, Project)>) -> County {
             ..Document::default()
         }),
         duplicates,
+        unidentified,
     }
 }
 

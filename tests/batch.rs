@@ -125,8 +125,18 @@ fn a_mixed_folder_converts_every_good_file_and_reports_every_bad_one() {
     );
 
     let csv = std::fs::read_to_string(out.join("report.csv")).unwrap();
-    assert!(csv.starts_with("文件,状态,项目数,指标数,错误,警告,提示,说明,输出\n"));
-    assert!(csv.contains("民政局/空文件.md,error,0,0,1,0,0,文件为空,"));
+    // A UTF-8 byte-order mark first, so that Excel/WPS on Chinese Windows (GBK by default)
+    // read it as UTF-8; statuses in words.
+    assert!(csv.starts_with("\u{feff}文件,状态,项目数,指标数,错误,警告,提示,说明,输出\n"));
+    assert!(csv.contains("民政局/空文件.md,失败,0,0,1,0,0,文件为空,"));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        &reader.headers().unwrap()[0],
+        "文件",
+        "the BOM is not part of the first header"
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.last().unwrap()[0], *"合计");
 }
 
 #[test]
@@ -354,4 +364,52 @@ fn output_names_keep_the_inputs_case() {
         .assert()
         .success();
     assert!(out.join("Dept/ProjectA.json").is_file());
+}
+
+/// A project whose name was not read is never merged with another in the county document:
+/// three units' unnamed projects are three rows, each an error of its file in the report.
+#[test]
+fn projects_without_a_name_keep_their_own_rows_and_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    for (file, unit, level3) in [
+        ("a.md", "和硕县民政局", "救助人数"),
+        ("b.md", "和硕县教育局", "受助学生人数"),
+        ("c.md", "和硕县水利局", "渠道长度"),
+    ] {
+        let text = format!(
+            "预算单位\t{unit}\n一级指标\t二级指标\t三级指标\t指标值\n\
+             产出指标\t数量指标\t{level3}\t≥10人\n"
+        );
+        std::fs::write(input.join(file), text).unwrap();
+    }
+    std::fs::copy(root(SEED), input.join("seed.md")).unwrap();
+    let output = batch(&input, &out, &["-q"]).assert().code(1);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.get_output().stdout),
+        String::from_utf8_lossy(&output.get_output().stderr)
+    );
+    let r = report(&out);
+    for file in ["a.md", "b.md", "c.md"] {
+        assert_eq!(status_of(&r, file), "error", "{file}");
+    }
+    let unidentified = r["unidentified"].as_array().unwrap();
+    let files: Vec<&str> = unidentified
+        .iter()
+        .map(|u| u["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["a.md", "b.md", "c.md"]);
+    assert!(printed.contains("缺少项目名称"), "{printed}");
+    let county: jixiao_model::Document =
+        jixiao_json::from_str(&std::fs::read_to_string(out.join("全县汇总.json")).unwrap())
+            .unwrap();
+    let rows = county.summary.unwrap().rows;
+    for unit in ["和硕县民政局", "和硕县教育局", "和硕县水利局"] {
+        let row = rows.iter().find(|r| r.department == unit).unwrap();
+        assert!(row.remark.as_deref().unwrap().contains("缺少项目名称"));
+    }
+    // The seed's own projects are still there, each once.
+    assert_eq!(county.projects.len(), 5 + 3);
 }

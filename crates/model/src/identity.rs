@@ -12,7 +12,12 @@
 //!   like a place name (省, 市, 州, 盟, 县, 区, 旗, 乡, 镇, or 新疆 and the like ending in 疆):
 //!   `新疆巴州和硕县民政局` = `和硕县民政局`, but `和硕县民政局` ≠ `和硕县医疗保障局` and
 //!   `县民政局` ≠ `和硕县民政局` (the extra `和硕` is not a place-name ending). A blank
-//!   unit (a summary without a 部门单位 column) matches any unit.
+//!   unit (a summary without a 部门单位 column) matches any unit when a summary row is paired
+//!   with its table.
+//! - Copies across the files of a batch ([`group_projects`]) are only ever the same project when
+//!   both have a name *and* a unit that match: a project whose name or unit was not read is a
+//!   project of its own, never merged with another (three unnamed projects of three units are
+//!   three rows of the county document, not one blank row).
 //!
 //! ```
 //! use jixiao_model::identity::{project_key, same_unit};
@@ -83,15 +88,29 @@ pub fn pair_summary_rows(rows: &[SummaryRow], projects: &[Project]) -> Vec<Optio
         .collect()
 }
 
-/// Groups projects that are the same project ([`same_project`]), keeping the order of first
-/// appearance: each group lists indices into `projects`, the first being the first copy.
-/// Work is linear in the number of projects per distinct name.
+/// True when a project can be matched with a copy of itself: it has both a 项目名称 and a
+/// 预算单位 (after [`normalize_label`]). A 部门整体支出绩效目标表 is the department's own table:
+/// its unit (部门名称) is its name, so the unit alone identifies it.
+pub fn identifiable(project: &Project) -> bool {
+    let named = project.kind == Some(crate::TableKind::Department)
+        || !project_key(&project.project_name).is_empty();
+    named && !normalize_label(&project.budget_unit).is_empty()
+}
+
+/// Groups projects that are the same project ([`same_project`]) and [`identifiable`], keeping
+/// the order of first appearance: each group lists indices into `projects`, the first being the
+/// first copy. A project without a name or a unit is a group of its own. Work is linear in the
+/// number of projects per distinct name.
 pub fn group_projects<'a>(projects: impl IntoIterator<Item = &'a Project>) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     // Name key → the groups (indices into `groups`) with that name, and each group's unit.
     let mut by_name: std::collections::HashMap<String, Vec<(usize, &'a str)>> =
         std::collections::HashMap::new();
     for (i, p) in projects.into_iter().enumerate() {
+        if !identifiable(p) {
+            groups.push(vec![i]);
+            continue;
+        }
         let named = by_name.entry(project_key(&p.project_name)).or_default();
         match named
             .iter()
@@ -182,5 +201,29 @@ mod tests {
             project("和硕县民政局", "农村低保"),
         ];
         assert_eq!(group_projects(&projects), [vec![0, 2], vec![1], vec![3]]);
+    }
+
+    #[test]
+    fn a_project_without_name_or_unit_is_never_merged() {
+        let projects = [
+            project("和硕县民政局", ""),
+            project("和硕县教育局", ""),
+            project("和硕县教育局", ""),
+            project("", "城市低保"),
+            project("", "城市低保"),
+            project("和硕县民政局", "城市低保"),
+        ];
+        assert_eq!(
+            group_projects(&projects),
+            [vec![0], vec![1], vec![2], vec![3], vec![4], vec![5]]
+        );
+        assert!(!identifiable(&projects[0]));
+        assert!(!identifiable(&projects[3]));
+        assert!(identifiable(&projects[5]));
+        let department = Project {
+            kind: Some(crate::TableKind::Department),
+            ..project("浮梁县林业局", "")
+        };
+        assert!(identifiable(&department));
     }
 }
