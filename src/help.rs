@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 /// What `jixiao` with no arguments prints.
 pub(crate) const GUIDE: &str = "\
-jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目标表（Excel、网页、识别出的文字、JSON）
+jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目标表（Excel、Word、网页、识别出的文字、JSON）
 转换为标准格式的 XLSX、PDF 和 JSON，并列出发现的问题。
 
 最常用的三种用法：
@@ -41,7 +41,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
     Some(match name {
         "convert" => (
             "转换文件为标准格式（XLSX、PDF、JSON）",
-            "转换文件：读取 Excel（.xlsx .xls .ods）、网页（.html）、识别出的文字（.md .txt）或 JSON，\
+            "转换文件：读取 Excel（.xlsx .xls .ods）、Word（.docx）、网页（.html）、识别出的文字（.md .txt）或 JSON，\
              写出标准格式的 XLSX、PDF 或 JSON；发现的问题写在屏幕上。",
             "jixiao convert <输入文件>... [选项]",
             "\
@@ -60,7 +60,9 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
             "\
 示例：
   jixiao check 表1.xlsx
-      列出 表1.xlsx 中的问题，每条带文件名和行号或单元格
+      列出 表1.xlsx 中的错误和警告（错误在前），每条带文件名和行号或单元格，最后给出各类条数
+  jixiao check 表1.xlsx -v
+      同上，并逐条列出提示
   jixiao check 民政局.xlsx 医保局.xlsx --diagnostics json > 问题.json
       把两个文件的问题以 JSON 格式保存到 问题.json",
         ),
@@ -135,7 +137,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
 fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static str>)> {
     Some(match (command, id) {
         (_, "inputs") => (
-            "要读取的文件，可以有多个（Excel .xlsx .xls .ods、网页 .html、识别出的文字 .md .txt、JSON）",
+            "要读取的文件，可以有多个（Excel .xlsx .xls .ods、Word .docx、网页 .html、识别出的文字 .md .txt、JSON）",
             Some("输入文件"),
         ),
         ("batch", "input") => (
@@ -173,6 +175,7 @@ fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static st
             Some("秒数"),
         ),
         (_, "quiet") => ("不显示进度", None),
+        ("check", "verbose") => ("也逐条列出提示（默认只在最后计数）", None),
         (_, "strict") => ("有警告的文件也算失败（影响退出码）", None),
         (_, "port") => ("使用的端口（默认自动选一个空闲端口）", Some("端口")),
         (_, "listen") => (

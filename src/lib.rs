@@ -125,6 +125,47 @@ pub enum Format {
     Cfb,
     /// A PDF document.
     Pdf,
+    /// A picture (a scan or a photo of a table): jixiao does not read images. The message
+    /// names the kind and what to do.
+    Image(&'static str),
+}
+
+/// The message that refuses a picture of `kind` (PNG, JPEG …) and says what to do instead.
+macro_rules! image_refusal {
+    ($kind:literal) => {
+        concat!(
+            "这是图片文件（",
+            $kind,
+            "），jixiao 不识别图片中的文字；请先用 OCR 软件把表格识别为 Excel、Word 或文本（Markdown）后再转换"
+        )
+    };
+}
+
+/// The picture formats a clerk may be sent instead of a table, by their signatures, each with
+/// the message that refuses it.
+const IMAGES: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", image_refusal!("PNG")),
+    (b"\xFF\xD8\xFF", image_refusal!("JPEG")),
+    (b"GIF87a", image_refusal!("GIF")),
+    (b"GIF89a", image_refusal!("GIF")),
+    (b"II*\0", image_refusal!("TIFF")),
+    (b"MM\0*", image_refusal!("TIFF")),
+];
+
+/// The refusal of a picture, when `bytes` start like one. A WebP is a RIFF container whose form
+/// type says so; a BMP starts with `BM`, its size and four reserved zero bytes (`BM` alone
+/// could begin a text).
+fn image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        return Some(image_refusal!("WebP"));
+    }
+    if bytes.starts_with(b"BM") && bytes.get(6..10) == Some(&[0, 0, 0, 0]) {
+        return Some(image_refusal!("BMP"));
+    }
+    IMAGES
+        .iter()
+        .find(|(signature, _)| bytes.starts_with(signature))
+        .map(|&(_, message)| message)
 }
 
 /// Detects the format of an input from its first bytes.
@@ -137,6 +178,8 @@ pub fn detect(bytes: &[u8]) -> Format {
         Format::Cfb
     } else if bytes.starts_with(b"%PDF") {
         Format::Pdf
+    } else if let Some(refusal) = image(bytes) {
+        Format::Image(refusal)
     } else if jixiao_json::sniff(bytes) {
         Format::Json
     } else if jixiao_html::looks_like_html(bytes) {
@@ -365,6 +408,7 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
         Format::Pdf => Err(ReadError::Unsupported(
             "这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本",
         )),
+        Format::Image(refusal) => Err(ReadError::Unsupported(refusal)),
     }
 }
 

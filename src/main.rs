@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Convert inputs (Excel .xlsx/.xls/.ods, HTML, OCR Markdown/text, JSON) to the standard formats.
+    /// Convert inputs (Excel .xlsx/.xls/.ods, Word .docx, HTML, OCR Markdown/text, JSON) to the standard formats.
     Convert {
         /// Input files.
         #[arg(required = true)]
@@ -32,11 +32,15 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Read inputs and report every problem found, on standard output.
+    /// Read inputs and report every problem found, on standard output, ending with the counts
+    /// of errors, warnings and hints.
     Check {
         /// Input files.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+        /// Also list the hints (提示: notes on what was read and how), not only their count.
+        #[arg(long, short)]
+        verbose: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -217,7 +221,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             output,
             common,
         } => convert(&inputs, &formats(&to), &output, &common),
-        Command::Check { inputs, common } => check(&inputs, &common),
+        Command::Check {
+            inputs,
+            verbose,
+            common,
+        } => check(&inputs, verbose, &common),
         Command::Batch {
             input,
             output,
@@ -524,25 +532,38 @@ fn convert(
     Ok(exit(failed))
 }
 
-fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode, Failure> {
+fn check(inputs: &[PathBuf], verbose: bool, common: &Common) -> Result<ExitCode, Failure> {
+    use jixiao::model::Severity;
     let options = options(&common.settings)?;
     let mut stdout = std::io::stdout().lock();
     let mut all = Vec::new();
     let mut failed = false;
+    // Errors, warnings and hints over all inputs (an input that could not be read is an error).
+    let mut counts = [0usize; 3];
+    let mut count = |severity: Severity| {
+        counts[match severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }] += 1;
+    };
     for input in inputs {
         let name = input.display().to_string();
         match jixiao::convert_file(input, &name, &[], &options) {
             Ok(converted) => {
                 failed |= converted
                     .diagnostics()
-                    .any(|d| d.severity == jixiao::model::Severity::Error);
+                    .any(|d| d.severity == Severity::Error);
                 all.extend(converted.document.diagnostics);
             }
             Err(e) => {
                 failed = true;
                 let message = format!("{name}: 错误: {e}");
                 match common.diagnostics {
-                    DiagnosticsFormat::Human => writeln!(stdout, "{message}")?,
+                    DiagnosticsFormat::Human => {
+                        count(Severity::Error);
+                        writeln!(stdout, "{message}")?;
+                    }
                     DiagnosticsFormat::Json => all.push(Diagnostic::error(
                         "I300",
                         message,
@@ -552,12 +573,29 @@ fn check(inputs: &[PathBuf], common: &Common) -> Result<ExitCode, Failure> {
             }
         }
         if common.diagnostics == DiagnosticsFormat::Human {
+            all.iter().for_each(|d| count(d.severity));
+            // Errors first, then warnings; hints only when asked for.
+            all.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            all.retain(|d| verbose || d.severity != Severity::Info);
             print_diagnostics(&mut stdout, common.diagnostics, &all)?;
             all.clear();
         }
     }
-    if common.diagnostics == DiagnosticsFormat::Json {
-        print_diagnostics(&mut stdout, common.diagnostics, &all)?;
+    match common.diagnostics {
+        DiagnosticsFormat::Json => print_diagnostics(&mut stdout, common.diagnostics, &all)?,
+        DiagnosticsFormat::Human => {
+            let [errors, warnings, hints] = counts;
+            let hidden = if verbose || hints == 0 {
+                ""
+            } else {
+                "（加 -v 列出提示）"
+            };
+            writeln!(
+                stdout,
+                "共 {} 个文件：错误 {errors} 条，警告 {warnings} 条，提示 {hints} 条{hidden}",
+                inputs.len()
+            )?;
+        }
     }
     Ok(exit(failed))
 }

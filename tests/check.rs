@@ -20,6 +20,43 @@ fn seed_check_output_is_golden() {
     golden("fixtures/heshuo-2022.check.txt", &text);
 }
 
+/// `check` lists errors, then warnings, and ends with the counts of each severity; hints (提示)
+/// are only counted unless `-v` asks for them.
+#[test]
+fn check_ends_with_counts_and_lists_hints_with_v() {
+    let file = "fixtures/kinds/midterm-annual.md";
+    let run = |extra: &[&str]| {
+        let out = jixiao()
+            .arg("check")
+            .args(extra)
+            .arg(file)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let quiet = run(&[]);
+    let verbose = run(&["-v"]);
+    let hints = verbose.lines().filter(|l| l.contains("提示[")).count();
+    let warnings = verbose.lines().filter(|l| l.contains("警告[")).count();
+    assert!(hints > 0 && warnings > 0, "{verbose}");
+    assert!(!quiet.contains("提示["), "{quiet}");
+    assert_eq!(
+        quiet.lines().filter(|l| l.contains("警告[")).count(),
+        warnings
+    );
+    let last = format!("共 1 个文件：错误 0 条，警告 {warnings} 条，提示 {hints} 条");
+    assert_eq!(
+        quiet.lines().last(),
+        Some(format!("{last}（加 -v 列出提示）").as_str())
+    );
+    assert_eq!(verbose.lines().last(), Some(last.as_str()));
+    // Warnings before hints.
+    let first_hint = verbose.lines().position(|l| l.contains("提示[")).unwrap();
+    let lines: Vec<&str> = verbose.lines().collect();
+    let last_warning = lines.iter().rposition(|l| l.contains("警告[")).unwrap();
+    assert!(last_warning < first_hint, "{verbose}");
+}
+
 #[test]
 fn seed_json_diagnostics_have_the_codes() {
     let out = jixiao()

@@ -264,6 +264,62 @@ fn an_output_never_overwrites_an_input() {
     assert!(dir.path().join("seed-2.json").is_file());
 }
 
+/// A picture of a table (a scan, a phone photo) is named as a picture, with what to do —
+/// not called a file of an unknown text encoding. The signatures are the formats' own.
+#[test]
+fn pictures_are_named_as_pictures() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, kind) in [
+        (
+            "扫描.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(),
+            "PNG",
+        ),
+        (
+            "照片.jpg",
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF\0".as_slice(),
+            "JPEG",
+        ),
+        (
+            "图.bmp",
+            b"BM\x36\0\0\0\0\0\0\0\x36\0\0\0".as_slice(),
+            "BMP",
+        ),
+        ("图.webp", b"RIFF\x24\0\0\0WEBPVP8 ".as_slice(), "WebP"),
+    ] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let out = jixiao()
+            .args([
+                "convert",
+                input.to_str().unwrap(),
+                "-o",
+                dir.path().to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("这是图片文件（{kind}）")) && stderr.contains("OCR"),
+            "{name}: {stderr}"
+        );
+    }
+    // A text that happens to start with "BM" is still a text.
+    let text = dir.path().join("bm.md");
+    std::fs::write(&text, "BMI 指标说明\n").unwrap();
+    let out = jixiao()
+        .args([
+            "convert",
+            text.to_str().unwrap(),
+            "-o",
+            dir.path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("图片"));
+}
+
 /// Each bad input: exit code 1, a message naming the file, no panic.
 #[test]
 fn bad_inputs_fail_clearly() {
