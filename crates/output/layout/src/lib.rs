@@ -5,7 +5,9 @@
 //! says which columns the project table and the summary table have, their widths, the label
 //! cells, which document field goes where, and which columns merge vertically. [`project`] and
 //! [`summary`] apply it to the IR and give a [`Table`]: rows of cells with their column, spans,
-//! content and alignment. Writers only draw tables; they know nothing of the form.
+//! content and alignment. Writers only draw tables; they know nothing of the form. Both wrap
+//! the text they place by the same Chinese line-breaking rules ([`linebreak`]): the PDF every
+//! cell, the XLSX the form's own labels (Excel wraps values itself as the clerk edits them).
 //!
 //! ```
 //! use jixiao_layout::{project, Template, Content};
@@ -23,6 +25,8 @@
 //! assert_eq!(first.cells[0].row_span, 3); // 产出指标 merged over its group
 //! assert_eq!(first.cells[1].row_span, 2); // 数量指标 over its two rows
 //! ```
+
+pub mod linebreak;
 
 use jixiao_model::{Decimal, Diagnostic, Document, Location, Project};
 use serde::Deserialize;

@@ -2,7 +2,7 @@
 //! print the tables and file them.
 //!
 //! The writer draws the [`jixiao_layout`] tables — the same columns and merges as the XLSX
-//! form — itself: cell boxes, text wrapped by Chinese line-breaking rules ([`linebreak`]),
+//! form — itself: cell boxes, text wrapped by Chinese line-breaking rules ([`jixiao_layout::linebreak`]),
 //! merged level-1/level-2 cells as one box with the label centred, the summary table first
 //! and each project on a new page, long tables continued with the header row (and the
 //! current level-1/level-2 labels) repeated, `第 N 页 共 M 页` at the foot of every page.
@@ -22,7 +22,6 @@
 //! ```
 
 pub mod font;
-pub mod linebreak;
 mod render;
 
 pub use font::{Font, FontError};

@@ -1,7 +1,7 @@
 //! Tables to pages: measuring cells, paginating rows, drawing boxes and text.
 
 use crate::font::Font;
-use crate::linebreak::{wrap, wrap_balanced};
+use jixiao_layout::linebreak::{wrap, wrap_balanced};
 use jixiao_layout::{Align, Role, Table, Template};
 use jixiao_model::{Diagnostic, Location};
 use krilla::geom::{PathBuilder, Point, Rect};

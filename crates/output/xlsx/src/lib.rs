@@ -402,7 +402,18 @@ fn draw(
             if r1 != r2 || c1 != c2 {
                 sheet.merge_range(r1, c1, r2, c2, "", &format)?;
             }
+            let width: f64 = col_px
+                .iter()
+                .skip(cell.col)
+                .take(cell.col_span.max(1))
+                .sum();
+            let mut shown = None;
             match &cell.content {
+                Content::Text(t) if cell.role == Role::Label => {
+                    let t = measure::wrap_label(t, width, style.body_size);
+                    sheet.write_string_with_format(r1, c1, t.as_ref(), &format)?;
+                    shown = Some(t.into_owned());
+                }
                 Content::Text(t) => {
                     let source = if row.source.is_empty() {
                         location
@@ -432,12 +443,8 @@ fn draw(
                     }
                 }
             }
-            let width: f64 = col_px
-                .iter()
-                .skip(cell.col)
-                .take(cell.col_span.max(1))
-                .sum();
-            let lines = measure::lines(&cell.content.text(), width, style.body_size);
+            let text = shown.unwrap_or_else(|| cell.content.text());
+            let lines = measure::lines(&text, width, style.body_size);
             let need = measure::row_height(lines, style.body_size, style.line_spacing);
             if cell.row_span <= 1 {
                 heights[r] = heights[r].max(need);

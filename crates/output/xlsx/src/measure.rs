@@ -27,16 +27,36 @@ pub(crate) fn column_px(chars: f64, body_size: f64) -> f64 {
     (chars * digit + 0.5).trunc() + 5.0
 }
 
+/// How many half-em units fit on one line of a cell `width_px` wide at `size` points.
+fn max_units(width_px: f64, size: f64) -> f64 {
+    let half_em = size * PX_PER_PT / 2.0;
+    // The epsilon keeps a text that fits exactly from wrapping through rounding.
+    ((width_px - CELL_MARGIN_PX) * SLACK / half_em).max(2.0) + 1e-6
+}
+
 /// How many lines `text` takes at `size` points in a cell `width_px` wide, counting its
 /// explicit line breaks; at least one.
 pub(crate) fn lines(text: &str, width_px: f64, size: f64) -> usize {
-    let half_em = size * PX_PER_PT / 2.0;
-    // The epsilon keeps a text that fits exactly from wrapping through rounding.
-    let max_units = ((width_px - CELL_MARGIN_PX) * SLACK / half_em).max(2.0) + 1e-6;
+    let max_units = max_units(width_px, size);
     text.split('\n')
         .map(|para| wrapped_lines(para.trim_end_matches('\r'), max_units))
         .sum::<usize>()
         .max(1)
+}
+
+/// A label of the form that does not fit on one line, with its line breaks written in by the
+/// Chinese line-breaking rules ([`jixiao_layout::linebreak::wrap_balanced`]): Excel breaks
+/// CJK text anywhere, so `年度资金总额（万元）` would end with `）` alone on a line; with the
+/// breaks written it reads `年度资金总额` / `（万元）`, as on the PDF. A label that fits is
+/// returned as it is.
+pub(crate) fn wrap_label(text: &str, width_px: f64, size: f64) -> std::borrow::Cow<'_, str> {
+    if text.contains('\n') || lines(text, width_px, size) <= 1 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let width = |s: &str| s.width_cjk() as f32;
+    let wrapped =
+        jixiao_layout::linebreak::wrap_balanced(text, max_units(width_px, size) as f32, &width);
+    std::borrow::Cow::Owned(wrapped.join("\n"))
 }
 
 /// The height in points of a row showing `lines` lines.
@@ -105,6 +125,26 @@ mod tests {
     /// Width in pixels of `units` half-ems at 10.5 pt, plus the cell margins, before slack.
     fn cell(units: f64) -> f64 {
         units * 7.0 / SLACK + CELL_MARGIN_PX
+    }
+
+    #[test]
+    fn labels_that_do_not_fit_are_broken_by_the_rules() {
+        let size = 10.5;
+        // Room for about eight CJK characters.
+        let width = 8.0 * size * PX_PER_PT / SLACK + CELL_MARGIN_PX + 2.0;
+        assert_eq!(
+            wrap_label("年度资金总额（万元）", width, size),
+            "年度资金总额\n（万元）"
+        );
+        assert_eq!(wrap_label("项目名称", width, size), "项目名称");
+        assert_eq!(
+            lines(
+                &wrap_label("年度资金总额（万元）", width, size),
+                width,
+                size
+            ),
+            2
+        );
     }
 
     #[test]

@@ -428,8 +428,10 @@ fn read_project(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> Project {
         .trim_end_matches("年）")
         .parse()
         .ok();
+    // Labels that do not fit on one line carry their line breaks (`项目资金` / `（万元）`).
+    let label = |r: u32, c: u32| text(r, c).replace('\n', "");
     assert_eq!(
-        [text(2, 0), text(2, 4), text(3, 0), text(4, 0), text(5, 0)],
+        [label(2, 0), label(2, 4), label(3, 0), label(4, 0), label(5, 0)],
         [
             "预算单位",
             "项目名称",

@@ -113,7 +113,7 @@ fn wrap_paragraph(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Vec<Stri
 /// rules above. An empty text gives no lines.
 ///
 /// ```
-/// use jixiao_pdf::linebreak::wrap;
+/// use jixiao_layout::linebreak::wrap;
 /// let w = |s: &str| s.chars().count() as f32; // every character one unit wide
 /// assert_eq!(wrap("预计参保人数12212人。", 7.0, &w), ["预计参保人数", "12212人。"]);
 /// ```
@@ -131,7 +131,7 @@ pub fn wrap(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
 /// `项目资金（万元）` reads `项目资金` / `（万元）`, not `项目资金（万` / `元）`.
 ///
 /// ```
-/// use jixiao_pdf::linebreak::wrap_balanced;
+/// use jixiao_layout::linebreak::wrap_balanced;
 /// let w = |s: &str| s.chars().count() as f32;
 /// assert_eq!(wrap_balanced("年度资金总额：", 6.0, &w), ["年度资金", "总额："]);
 /// assert_eq!(wrap_balanced("其中：财政拨款", 6.0, &w), ["其中：", "财政拨款"]);
