@@ -646,8 +646,11 @@ pub struct SummaryLine {
     pub source: Location,
 }
 
+/// The 备注 of a summary line whose blank 年度资金总额 was taken from its project table.
+pub const FILLED_FROM_PROJECT: &str = "取自项目表";
+
 /// The summary lines of a document: its summary table's rows, a blank amount filled from the
-/// row's project table (paired by [`jixiao_model::identity::pair_summary_rows`], the rule the
+/// row's project table and marked so in the 备注 ([`FILLED_FROM_PROJECT`]) (paired by [`jixiao_model::identity::pair_summary_rows`], the rule the
 /// review uses too), or one line per project when it has no summary.
 pub fn summary_lines(doc: &Document) -> Vec<SummaryLine> {
     match &doc.summary {
@@ -658,15 +661,32 @@ pub fn summary_lines(doc: &Document) -> Vec<SummaryLine> {
                 &s.rows,
                 &doc.projects,
             ))
-            .map(|(r, pair)| SummaryLine {
-                seq: r.seq,
-                department: r.department.clone(),
-                project_name: r.project_name.clone(),
-                funds_total: r
+            .map(|(r, pair)| {
+                // A blank amount filled from the project table is marked in the 备注, so the
+                // form says which figures the summary itself did not give.
+                let filled = r
                     .funds_total
-                    .or_else(|| pair.and_then(|i| doc.projects[i].funds.total)),
-                remark: r.remark.clone(),
-                source: r.location.clone(),
+                    .is_none()
+                    .then(|| pair.and_then(|i| doc.projects[i].funds.total))
+                    .flatten();
+                let remark = match (r.remark.as_deref(), filled) {
+                    (remark, Some(_)) => Some(
+                        remark
+                            .filter(|t| !t.trim().is_empty())
+                            .map_or(FILLED_FROM_PROJECT.to_string(), |t| {
+                                format!("{t}；{FILLED_FROM_PROJECT}")
+                            }),
+                    ),
+                    (_, None) => r.remark.clone(),
+                };
+                SummaryLine {
+                    seq: r.seq,
+                    department: r.department.clone(),
+                    project_name: r.project_name.clone(),
+                    funds_total: r.funds_total.or(filled),
+                    remark,
+                    source: r.location.clone(),
+                }
             })
             .collect(),
         _ => doc
@@ -916,6 +936,58 @@ mod tests {
         assert_eq!(spans[1], vec![(1, 1), (2, 1), (5, 1)]);
         assert_eq!(spans[2], vec![(0, 2), (1, 2), (2, 1), (5, 1)]);
         assert_eq!(spans[3], vec![(2, 1), (5, 1)]);
+    }
+
+    #[test]
+    fn amounts_filled_from_project_tables_are_marked_in_the_remark() {
+        let row = |name: &str, amount: Option<&str>, remark: Option<&str>| SummaryRow {
+            department: "和硕县民政局".into(),
+            project_name: name.into(),
+            funds_total: amount.map(|a| Decimal::from_str(a).unwrap()),
+            remark: remark.map(str::to_string),
+            ..SummaryRow::default()
+        };
+        let project = |name: &str, amount: &str| {
+            let mut p = Project {
+                budget_unit: "和硕县民政局".into(),
+                project_name: name.into(),
+                ..Project::default()
+            };
+            p.funds.total = Some(Decimal::from_str(amount).unwrap());
+            p
+        };
+        let doc = Document {
+            summary: Some(Summary {
+                rows: vec![
+                    row("城市低保", Some("12.6"), None),
+                    row("农村低保", None, None),
+                    row("临时救助", None, Some("新增")),
+                    row("医疗救助", None, None),
+                ],
+                ..Summary::default()
+            }),
+            projects: vec![
+                project("城市低保", "99"),
+                project("农村低保", "30.5"),
+                project("临时救助", "4"),
+            ],
+            ..Document::default()
+        };
+        let lines = summary_lines(&doc);
+        let got: Vec<(Option<String>, Option<&str>)> = lines
+            .iter()
+            .map(|l| (l.funds_total.map(|d| d.to_string()), l.remark.as_deref()))
+            .collect();
+        let marked = format!("新增；{FILLED_FROM_PROJECT}");
+        assert_eq!(
+            got,
+            [
+                (Some("12.6".into()), None),
+                (Some("30.5".into()), Some(FILLED_FROM_PROJECT)),
+                (Some("4".into()), Some(marked.as_str())),
+                (None, None),
+            ]
+        );
     }
 
     #[test]
