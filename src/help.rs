@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 /// What `jixiao` with no arguments prints.
 pub(crate) const GUIDE: &str = "\
-jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目标表（Excel、网页、识别出的文字、JSON）
+jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目标表（Excel、Word、网页、识别出的文字、JSON）
 转换为标准格式的 XLSX、PDF 和 JSON，并列出发现的问题。
 
 最常用的三种用法：
@@ -41,7 +41,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
     Some(match name {
         "convert" => (
             "转换文件为标准格式（XLSX、PDF、JSON）",
-            "转换文件：读取 Excel（.xlsx .xls .ods）、网页（.html）、识别出的文字（.md .txt）或 JSON，\
+            "转换文件：读取 Excel（.xlsx .xls .ods）、Word（.docx）、网页（.html）、识别出的文字（.md .txt）或 JSON，\
              写出标准格式的 XLSX、PDF 或 JSON；发现的问题写在屏幕上。",
             "jixiao convert <输入文件>... [选项]",
             "\
@@ -82,13 +82,14 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
         "serve" => (
             "打开转换页面：在浏览器中拖入文件即可（推荐）",
             "打开转换页面：在本机启动一个只有本机能访问的网页，自动打开浏览器。\
-             把文件、文件夹或 .zip 拖进页面即可转换、查看表格和问题、下载结果；\
+             把文件、文件夹或 .zip 拖进页面（Excel、Word .docx、网页、识别出的文字、JSON）\
+             即可转换、查看表格和问题、在表中更正识别错的格子、下载结果；\
              文件不会离开这台电脑。按 Ctrl+C 停止，停止后上传的文件和结果全部删除。",
             "jixiao serve [选项]",
             "\
 示例：
   jixiao serve
-      启动并打开浏览器（地址形如 http://127.0.0.1:端口/）
+      启动并打开浏览器，地址是 http://127.0.0.1:8765/（可加入收藏夹；端口被占用时改用下一个空闲端口，并会说明）
   jixiao serve --port 8080 --no-open
       固定使用 8080 端口，不自动打开浏览器（自己在浏览器中打开 http://127.0.0.1:8080/）
   jixiao serve --listen 0.0.0.0 --port 8080
@@ -135,7 +136,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
 fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static str>)> {
     Some(match (command, id) {
         (_, "inputs") => (
-            "要读取的文件，可以有多个（Excel .xlsx .xls .ods、网页 .html、识别出的文字 .md .txt、JSON）",
+            "要读取的文件，可以有多个（Excel .xlsx .xls .ods、Word .docx、网页 .html、识别出的文字 .md .txt、JSON）",
             Some("输入文件"),
         ),
         ("batch", "input") => (
@@ -174,7 +175,10 @@ fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static st
         ),
         (_, "quiet") => ("不显示进度", None),
         (_, "strict") => ("有警告的文件也算失败（影响退出码）", None),
-        (_, "port") => ("使用的端口（默认自动选一个空闲端口）", Some("端口")),
+        (_, "port") => (
+            "使用的端口（默认 8765；被占用时改用其后第一个空闲端口）",
+            Some("端口"),
+        ),
         (_, "listen") => (
             "在这个地址上监听（如 0.0.0.0），让其他电脑也能打开页面；默认只有本机（127.0.0.1）能打开",
             Some("地址"),
