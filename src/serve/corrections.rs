@@ -190,7 +190,7 @@ pub(crate) fn apply(doc: &mut Document, edit: &Edit) -> Result<(), String> {
                 ));
             }
             let gone = p.indicators.remove(*row);
-            drop_settled(doc, &[gone.location.clone()], ROW_CODES);
+            drop_settled(doc, std::slice::from_ref(&gone.location), ROW_CODES);
             let whole = pointer(pi, Some(*row), None);
             let inside = format!("{whole}/");
             // A row added by hand and deleted again leaves no trace; corrections of the

@@ -114,10 +114,10 @@ fn mark_fields(view: &mut TableView, pi: usize, doc: &Document, template: &Templ
         let mut col = 0;
         let mut found = Vec::new();
         for s in specs {
-            if let Some(f) = s.field.as_deref() {
-                if let Some(&name) = allowed.iter().find(|&&a| a == f) {
-                    found.push((col, name));
-                }
+            if let Some(f) = s.field.as_deref()
+                && let Some(&name) = allowed.iter().find(|&&a| a == f)
+            {
+                found.push((col, name));
             }
             col += s.span;
         }

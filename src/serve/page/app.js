@@ -638,7 +638,7 @@ function announce(text, error) {
   n.timer = setTimeout(() => { n.hidden = true; }, error ? 8000 : 3000);
 }
 
-function diagnosticItem(g) {
+function diagnosticItem(g, drawn) {
   const li = el("li", g.severity);
   li.dataset.code = g.code;
   const body = g.targets.length ? button("diag") : el("div", "diag");
@@ -646,8 +646,9 @@ function diagnosticItem(g) {
   body.appendChild(el("span", "sev", g.label));
   body.appendChild(el("span", "text", g.message));
   const where = g.place ? g.place : "";
-  body.appendChild(el("span", "place",
-    where + (g.targets.length ? "" : (where ? " · " : "") + "表中无对应的格子")));
+  // Said only where there are tables to look in.
+  const nowhere = drawn && !g.targets.length ? (where ? " · " : "") + "表中无对应的格子" : "";
+  if (where || nowhere) body.appendChild(el("span", "place", where + nowhere));
   if (g.targets.length) body.addEventListener("click", () => highlight(li, g.targets));
   li.appendChild(body);
   if (g.explain) {
@@ -691,13 +692,14 @@ function renderDiagnostics(d) {
     ol.appendChild(el("li", "none", infos.length
       ? "没有错误或警告。" : "没有发现问题。"));
   }
-  for (const g of errors.concat(warnings)) ol.appendChild(diagnosticItem(g));
+  const drawn = d.tables.length > 0;
+  for (const g of errors.concat(warnings)) ol.appendChild(diagnosticItem(g, drawn));
   const folded = $("infos");
   folded.hidden = infos.length === 0;
   $("infos-summary").textContent = "提示 " + infos.length + " 条（不影响转换，展开查看）";
   const il = $("info-list");
   il.textContent = "";
-  for (const g of infos) il.appendChild(diagnosticItem(g));
+  for (const g of infos) il.appendChild(diagnosticItem(g, drawn));
 }
 
 // Lights up the cells a diagnostic points at and brings the first into view.
