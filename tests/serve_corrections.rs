@@ -156,7 +156,10 @@ fn a_correction_settles_its_findings_and_reaches_every_download() {
     );
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     let detail = r.json();
-    assert!(!codes(&detail).contains(&"C216".to_string()), "C216 settled");
+    assert!(
+        !codes(&detail).contains(&"C216".to_string()),
+        "C216 settled"
+    );
     let (table, _) = project_table(&detail, "城市低保");
     assert_eq!(cell_text(table, "budget_unit"), "和硕县民政局");
     let pointer = format!("/projects/{p}/budget_unit");
@@ -168,16 +171,29 @@ fn a_correction_settles_its_findings_and_reaches_every_download() {
     assert_eq!(detail["file"]["warnings"], 7);
 
     // An indicator row deleted, then one added: the findings follow.
-    let r = correct(addr, &sid, 0, json!({"op": "delete", "project": 0, "row": 1}));
+    let r = correct(
+        addr,
+        &sid,
+        0,
+        json!({"op": "delete", "project": 0, "row": 1}),
+    );
     assert_eq!(r.status, 200);
     let after_delete = r.json();
     assert!(
         !codes(&after_delete).contains(&"C212".to_string()),
         "with 发放次数 gone, C212 has nothing to compare"
     );
-    let r = correct(addr, &sid, 0, json!({"op": "insert", "project": 0, "row": 1}));
+    let r = correct(
+        addr,
+        &sid,
+        0,
+        json!({"op": "insert", "project": 0, "row": 1}),
+    );
     let added = r.json();
-    assert!(codes(&added).contains(&"C207".to_string()), "an empty row is reported");
+    assert!(
+        codes(&added).contains(&"C207".to_string()),
+        "an empty row is reported"
+    );
     let r = correct(
         addr,
         &sid,
@@ -193,7 +209,10 @@ fn a_correction_settles_its_findings_and_reaches_every_download() {
     );
     let detail = r.json();
     assert!(!codes(&detail).contains(&"C207".to_string()));
-    assert!(!codes(&detail).contains(&"C212".to_string()), "12 × 7.63 ≈ 91.59");
+    assert!(
+        !codes(&detail).contains(&"C212".to_string()),
+        "12 × 7.63 ≈ 91.59"
+    );
 
     // Every download carries the corrections.
     let json_out = get(addr, &format!("/api/session/{sid}/files/0/output/json"));
@@ -209,13 +228,17 @@ fn a_correction_settles_its_findings_and_reaches_every_download() {
         .collect();
     assert!(fields.contains(&pointer.as_str()), "{fields:?}");
     // The row deleted and the row added are both recorded, as is what was typed into it.
-    assert!(fields.contains(&"/projects/0/indicators/1/value"), "{fields:?}");
+    assert!(
+        fields.contains(&"/projects/0/indicators/1/value"),
+        "{fields:?}"
+    );
     assert_eq!(
         doc["corrections"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["field"] == "/projects/0/indicators/1" || c["field"] == "/projects/0/indicators/2")
+            .filter(|c| c["field"] == "/projects/0/indicators/1"
+                || c["field"] == "/projects/0/indicators/2")
             .count(),
         2,
         "{fields:?}"
@@ -240,7 +263,12 @@ fn refused_corrections_say_why_in_chinese_and_change_nothing() {
     let addr = server.addr();
     let sid = new_session(addr);
     upload(addr, &sid, "heshuo-2022.md", &misread_seed());
-    upload(addr, &sid, "notes.txt", "局务会议记录\n议题：办公楼维修\n".as_bytes());
+    upload(
+        addr,
+        &sid,
+        "notes.txt",
+        "局务会议记录\n议题：办公楼维修\n".as_bytes(),
+    );
     wait_done(addr, &sid);
     let before = get(addr, &format!("/api/session/{sid}/files/0")).body;
     let refused = [
@@ -268,7 +296,10 @@ fn refused_corrections_say_why_in_chinese_and_change_nothing() {
         let message = r.json()["error"].as_str().unwrap().to_string();
         assert!(message.contains(why), "{edit}: {message}");
     }
-    assert_eq!(get(addr, &format!("/api/session/{sid}/files/0")).body, before);
+    assert_eq!(
+        get(addr, &format!("/api/session/{sid}/files/0")).body,
+        before
+    );
     // A file that gave no table has nothing to correct.
     let r = correct(
         addr,
@@ -342,7 +373,12 @@ fn stop(mut child: std::process::Child) -> String {
     let _ = child.kill();
     let _ = child.wait();
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     err
 }
 
@@ -361,7 +397,10 @@ fn serve_listens_on_a_fixed_port_or_says_why_not_in_chinese() {
         .unwrap_or_else(|_| panic!("{line}"));
     let err = stop(child);
     assert!((8766..8775).contains(&port), "{line}");
-    assert!(err.contains("端口 8765 已被占用") && err.contains("改用端口"), "{err}");
+    assert!(
+        err.contains("端口 8765 已被占用") && err.contains("改用端口"),
+        "{err}"
+    );
     drop(held);
 
     // A port asked for and taken: refused in Chinese, nothing in English.
