@@ -176,7 +176,7 @@ fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static st
         (_, "quiet") => ("不显示进度", None),
         (_, "strict") => ("有警告的文件也算失败（影响退出码）", None),
         (_, "port") => (
-            "使用的端口（默认 8765；被占用时改用其后第一个空闲端口）",
+            "使用的端口（不指定时用 8765，被占用则改用其后第一个空闲端口；指定的端口被占用时不启动并说明）",
             Some("端口"),
         ),
         (_, "listen") => (

@@ -143,7 +143,7 @@ pub(crate) fn apply(doc: &mut Document, edit: &Edit) -> Result<(), String> {
                 for &r in rows {
                     let ind = &mut p.indicators[r];
                     let before = indicator_field(ind, field);
-                    let after = text.trim().to_string();
+                    let after = text.clone();
                     match field.as_str() {
                         "level1" => ind.level1 = after.clone(),
                         "level2" => ind.level2 = after.clone(),
@@ -238,9 +238,9 @@ fn project_field(p: &Project, field: &str) -> Result<String, String> {
     })
 }
 
-/// Sets a project field from the clerk's text; the text as kept.
+/// Sets a project field from the clerk's text (kept as sent, to the last character; an
+/// amount is read as a number); the text as kept.
 fn set_project_field(p: &mut Project, field: &str, text: &str) -> Result<String, String> {
-    let text = text.trim();
     match field {
         "budget_unit" => p.budget_unit = text.to_string(),
         "project_name" => p.project_name = text.to_string(),
@@ -249,7 +249,7 @@ fn set_project_field(p: &mut Project, field: &str, text: &str) -> Result<String,
             p.goals = jixiao_recognize::split_goals(text);
         }
         "funds.total" | "funds.fiscal" | "funds.other" => {
-            let amount = parse_amount(text)?;
+            let amount = parse_amount(text.trim())?;
             match field {
                 "funds.total" => p.funds.total = amount,
                 "funds.fiscal" => p.funds.fiscal = amount,

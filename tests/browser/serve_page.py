@@ -396,6 +396,52 @@ def main():
         assert wd.js("return document.querySelector('td[data-key=\"%s\"]').textContent"
                      % total_key) == "35.88"
 
+        # A row added below the last of the first project, by keyboard: focus moves to its
+        # 三级指标; filled, it is reported as lacking a value (C207); deleted, it leaves no trace.
+        wd.js("const rows = document.querySelectorAll('#table-1 tr.indicator');"
+              "rows[rows.length - 1].querySelector('.row-add').focus()")
+        assert wd.focus_shown(), "the ＋ button shows its focus"
+        wd.keys(ENTER)
+        wd.wait("return document.querySelectorAll('table.form tr.indicator').length === 56",
+                "the added row")
+        new_key = wd.js("return document.activeElement.closest('td').dataset.key")
+        assert new_key and new_key.endswith("-level3"), new_key
+        wd.keys(ENTER)
+        wd.wait("return document.activeElement.classList.contains('editor')", "the editor")
+        wd.js("document.activeElement.value = arguments[0]", "测试指标")
+        wd.chord(CONTROL, ENTER)  # a 三级指标 may hold several lines: Ctrl+Enter saves
+        wd.wait("return [...document.querySelectorAll('#diags > li')]"
+                ".some(l => l.dataset.code === 'C207' && l.textContent.includes('测试指标'))",
+                "C207 for the empty value")
+        wd.js("document.querySelector('td[data-key=\"%s\"]').closest('tr')"
+              ".querySelector('.row-delete').focus()" % new_key)
+        wd.keys(ENTER)
+        wd.wait("return document.querySelectorAll('table.form tr.indicator').length === 55 &&"
+                " !document.querySelector('#diags li[data-code=\"C207\"]')", "the row deleted")
+        assert wd.js("return document.getElementById('corrections-summary').textContent"
+                     ".startsWith('已手工更正 2 处')")
+
+        # A corrected cell put back from the list of corrections: no longer a correction.
+        goal_key = wd.js("return document.querySelector('#table-1 td[data-key$=\"-goal\"]')"
+                         ".dataset.key")
+        wd.js("document.querySelector('td[data-key=\"%s\"] button.cell').click()" % goal_key)
+        wd.wait("return document.activeElement.classList.contains('editor')", "the editor")
+        wd.js("document.activeElement.value = '目标1: 改过的目标'")
+        wd.chord(CONTROL, ENTER)
+        wd.wait("return document.getElementById('corrections-summary').textContent"
+                ".startsWith('已手工更正 3 处')", "the third correction")
+        wd.js("document.getElementById('corrections').open = true")
+        undo = wd.js("return [...document.querySelectorAll('#corrections button.undo')]"
+                     ".findIndex(b => b.closest('li').textContent.includes('总体目标'))")
+        assert undo >= 0
+        wd.js("document.querySelectorAll('#corrections button.undo')[%d].focus()" % undo)
+        wd.keys(ENTER)
+        wd.wait("return document.getElementById('corrections-summary').textContent"
+                ".startsWith('已手工更正 2 处')", "the goal put back")
+        assert not wd.js("return document.querySelector('td[data-key=\"%s\"]').classList"
+                         ".contains('corrected')" % goal_key)
+        wd.js("document.getElementById('corrections').open = false")
+
         # ---- Downloads carry the corrections ---------------------------------------------
         got = {}
         for fmt in ["json", "xlsx", "pdf"]:

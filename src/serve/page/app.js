@@ -416,8 +416,31 @@ function renderCorrections(d) {
   const ul = $("corrections-list");
   ul.textContent = "";
   for (const c of list) {
-    ul.appendChild(el("li", null, describeField(d, c.field) + "：" + shown(c.before) + " → " + shown(c.after)));
+    const li = el("li", null, describeField(d, c.field) + "：" + shown(c.before) + " → " + shown(c.after) + " ");
+    const back = restoring(d, c);
+    if (back) {
+      const b = button("undo", "恢复原值", "恢复原值：" + describeField(d, c.field) + " 改回" + shown(c.before));
+      b.addEventListener("click", () => correct(back.edit, back.focus));
+      li.appendChild(b);
+    }
+    ul.appendChild(li);
   }
+}
+
+// The correction that puts a corrected cell back as it was read (rows added or deleted are
+// put back by hand: ＋ and ×).
+function restoring(d, c) {
+  const m = /^\/projects\/(\d+)(?:\/indicators\/(\d+))?\/(.+)$/.exec(c.field);
+  if (!m || c.before === null || c.after === null) return null;
+  const project = Number(m[1]);
+  const indicator = m[2] === undefined ? undefined : Number(m[2]);
+  const field = m[3].replace("/", ".");
+  const table = d.tables.find((t) => t.project === project);
+  if (!table || !FIELD_NAMES[field]) return null;
+  return {
+    edit: { op: "set", project, rows: indicator === undefined ? [] : [indicator], field, text: c.before },
+    focus: { table, indicator, field },
+  };
 }
 
 function shown(text) {
@@ -551,7 +574,9 @@ function beginEdit(td, t, r, c) {
     },
     save() {
       if (done) return;
-      if (input.value === c.text) {
+      // What was typed, without the spaces around it (a cell's own text is sent back as is).
+      const text = input.value === c.text ? c.text : input.value.trim();
+      if (text === c.text) {
         edit.cancel();
         return;
       }
@@ -560,7 +585,7 @@ function beginEdit(td, t, r, c) {
       if (r.indicator !== null && r.indicator !== undefined) {
         for (let k = 0; k < Math.max(1, c.row_span); k++) rows.push(r.indicator + k);
       }
-      correct({ op: "set", project: t.project, rows, field: c.field, text: input.value },
+      correct({ op: "set", project: t.project, rows, field: c.field, text },
         { table: t, indicator: r.indicator, field: c.field, key: td.dataset.key });
     },
   };
