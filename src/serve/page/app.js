@@ -379,7 +379,26 @@ function renderFile(id, d) {
   });
   jump.hidden = d.tables.length < 2;
   renderDiagnostics(d);
+  markScrollers();
 }
+
+// A form that scrolls sideways and holds no button (the summary) can be scrolled with the
+// keyboard: it takes the focus itself.
+function markScrollers() {
+  document.querySelectorAll(".sheet .scroll").forEach((s) => {
+    const scrolls = s.scrollWidth > s.clientWidth && !s.querySelector("button");
+    if (scrolls) {
+      s.tabIndex = 0;
+      s.setAttribute("role", "region");
+      s.setAttribute("aria-label", s.closest(".sheet").querySelector("h3").textContent + "（可左右滚动）");
+    } else {
+      s.removeAttribute("tabindex");
+      s.removeAttribute("role");
+      s.removeAttribute("aria-label");
+    }
+  });
+}
+window.addEventListener("resize", markScrollers);
 
 // A file that gave no table, or failed, says so first, with what to do.
 function renderBanner(d) {
