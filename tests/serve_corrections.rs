@@ -415,3 +415,54 @@ fn serve_listens_on_a_fixed_port_or_says_why_not_in_chinese() {
     assert!(err.contains(&format!("端口 {port} 已被占用")), "{err}");
     assert!(!err.contains("Address already in use"), "{err}");
 }
+
+#[test]
+fn every_correction_put_back_gives_the_file_as_read() {
+    let server = Server::start(ServeOptions::default()).unwrap();
+    let addr = server.addr();
+    let sid = new_session(addr);
+    upload(addr, &sid, "heshuo-2022.md", &misread_seed());
+    wait_done(addr, &sid);
+    let read = get(addr, &format!("/api/session/{sid}/files/0")).json();
+    let json_read = get(addr, &format!("/api/session/{sid}/files/0/output/json")).body;
+    // The row R101 restored: the 指标值 “=720元”.
+    let (project, row) = read["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|t| {
+            t["rows"].as_array().unwrap().iter().find_map(|r| {
+                r["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c["field"] == "value" && c["text"] == "=720元")
+                    .then(|| (t["project"].clone(), r["indicator"].clone()))
+            })
+        })
+        .unwrap();
+    let set = |text: &str| {
+        correct(
+            addr,
+            &sid,
+            0,
+            json!({"op": "set", "project": project, "rows": [row], "field": "value", "text": text}),
+        )
+        .json()
+    };
+    let corrected = set("=720 元");
+    assert!(
+        !codes(&corrected).contains(&"R101".to_string()),
+        "R101 settled"
+    );
+    let back = set("=720元");
+    assert_eq!(back["corrections"], json!([]));
+    assert_eq!(back["diagnostics"], read["diagnostics"], "R101 is back");
+    assert_eq!(back["tables"], read["tables"]);
+    let json_back = get(addr, &format!("/api/session/{sid}/files/0/output/json")).body;
+    assert_eq!(
+        json_back, json_read,
+        "the output is the file's as read, byte for byte"
+    );
+    server.stop();
+}

@@ -381,13 +381,18 @@ pub(super) async fn correct(
         )
     })?;
     apply(&mut doc, &edit).map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, m))?;
-    crate::review(&mut doc, &app.read);
     let dir = session.dir.clone();
-    let read = app.read.clone();
-    let ext = crate::extension_of(&name);
+    let for_job = app.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        let converted = Converted::render(doc, OutputFormat::ALL, &read);
-        super::finish(&dir, fid, &ext, converted, &read)
+        let read = &for_job.read;
+        if doc.corrections.is_empty() {
+            // Every correction put back: the file as read, findings and all, converted again
+            // as an upload is.
+            return super::convert(&dir, fid, &name, read, for_job.pool.as_ref());
+        }
+        crate::review(&mut doc, read);
+        let converted = Converted::render(doc, OutputFormat::ALL, read);
+        super::finish(&dir, fid, &crate::extension_of(&name), converted, read)
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "更正时程序内部出错"))?;
