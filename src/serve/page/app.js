@@ -491,6 +491,10 @@ function drawTable(t, index) {
   if (t.subtitle) sheet.appendChild(el("p", "subtitle", t.subtitle));
   sheet.appendChild(el("p", "scroll-hint", "表格较宽：左右滑动查看整张表"));
   const editable = t.project !== null && t.project !== undefined;
+  if (t.kind === "summary") {
+    sheet.appendChild(el("p", "sheet-note",
+      "汇总表按原文件读出，不在这里更正；更正项目表后，审核会重新与汇总表比对。"));
+  }
   const scroll = el("div", "scroll" + (editable ? " editable" : ""));
   const table = el("table", "form");
   table.dataset.table = index;
