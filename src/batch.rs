@@ -400,6 +400,23 @@ struct Job {
 /// folder cannot be made, or they are the same folder. Once it has started, every problem is
 /// a line of the report.
 pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report, BatchError> {
+    run_with_documents(input, output, options, &std::collections::HashMap::new())
+}
+
+/// [`run`], with the documents of some inputs given rather than read: `documents` maps an
+/// input's name as the report gives it (relative to `input`, `/`-separated) to its document
+/// as corrected by hand on the page of `jixiao serve`; it is rendered, reported and
+/// consolidated as if it had been read.
+///
+/// # Errors
+///
+/// As [`run`].
+pub fn run_with_documents(
+    input: &Path,
+    output: &Path,
+    options: &BatchOptions,
+    documents: &std::collections::HashMap<String, Document>,
+) -> Result<Report, BatchError> {
     let started = Instant::now();
     let in_canon = input
         .canonicalize()
@@ -425,9 +442,14 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
     let convert_all = || {
         jobs.par_iter()
             .map(|job| {
-                let converted = match &workers {
-                    Some(workers) => workers.convert(&job.path, &job.rel),
-                    None => {
+                let converted = match (documents.get(&job.rel), &workers) {
+                    (Some(doc), _) => Ok(Converted::render(
+                        doc.clone(),
+                        &options.formats,
+                        &options.read,
+                    )),
+                    (None, Some(workers)) => workers.convert(&job.path, &job.rel),
+                    (None, None) => {
                         crate::convert_file(&job.path, &job.rel, &options.formats, &options.read)
                             .map_err(NotConverted::from)
                     }

@@ -73,7 +73,7 @@ enum Command {
     },
     /// Open a page in the browser that converts dropped files on this computer.
     Serve {
-        /// The port (default: a free one).
+        /// The port (default: 8765, or the next free one after it).
         #[arg(long)]
         port: Option<u16>,
         /// Listen on ADDR (e.g. `0.0.0.0`) instead of 127.0.0.1: other computers can reach the
@@ -369,6 +369,11 @@ fn batch(
     Ok(exit(report.failed(flags.strict)))
 }
 
+/// The port `jixiao serve` listens on when none is given, so that the page can be
+/// bookmarked; when it is taken, the next of [`DEFAULT_PORT_TRIES`] ports that is free.
+const DEFAULT_PORT: u16 = 8765;
+const DEFAULT_PORT_TRIES: u16 = 10;
+
 /// `jixiao serve`: starts the page's server, prints its address, opens the browser, and
 /// serves until Ctrl-C.
 fn serve(
@@ -406,12 +411,61 @@ fn serve(
         worker: worker_command(jixiao::OutputFormat::ALL, settings, DEFAULT_TIMEOUT_SECS),
         ..jixiao::serve::ServeOptions::default()
     };
-    let server = jixiao::serve::Server::start(options).map_err(|e| {
-        Failure::Io(format!(
-            "无法在 {addr} 上启动服务：{}",
-            jixiao::fsutil::describe_io_error(&e)
-        ))
-    })?;
+    let in_use = |addr: SocketAddr| {
+        format!(
+            "端口 {} 已被占用：可能已有一个 jixiao serve 在运行（直接在浏览器中打开 http://127.0.0.1:{}/），\
+             或用 --port 换一个端口，如 --port {}",
+            addr.port(),
+            addr.port(),
+            addr.port().saturating_add(1)
+        )
+    };
+    // No port given: the fixed default, so that the page can be bookmarked; when it is
+    // taken, the next free one, said so.
+    let candidates: Vec<SocketAddr> = if addr.port() == 0 {
+        (0..DEFAULT_PORT_TRIES)
+            .map(|k| SocketAddr::new(addr.ip(), DEFAULT_PORT + k))
+            .collect()
+    } else {
+        vec![addr]
+    };
+    let mut started = None;
+    for (k, &candidate) in candidates.iter().enumerate() {
+        match jixiao::serve::Server::start(jixiao::serve::ServeOptions {
+            listen: candidate,
+            ..options.clone()
+        }) {
+            Ok(server) => {
+                if k > 0 {
+                    eprintln!("{}；改用端口 {}。", in_use(candidates[0]), candidate.port());
+                }
+                started = Some(server);
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && k + 1 < candidates.len() => {}
+            Err(e) => {
+                return Err(Failure::Io(if e.kind() == std::io::ErrorKind::AddrInUse {
+                    if candidates.len() > 1 {
+                        format!(
+                            "无法启动服务：端口 {}–{} 都已被占用；请用 --port 指定一个空闲端口",
+                            DEFAULT_PORT,
+                            DEFAULT_PORT + DEFAULT_PORT_TRIES - 1
+                        )
+                    } else {
+                        format!("无法启动服务：{}", in_use(candidate))
+                    }
+                } else {
+                    format!(
+                        "无法在 {candidate} 上启动服务：{}",
+                        jixiao::fsutil::describe_io_error(&e)
+                    )
+                }));
+            }
+        }
+    }
+    let Some(server) = started else {
+        return Err(Failure::Io("无法启动服务".into()));
+    };
     let local = if loopback || server.addr().ip().is_unspecified() {
         format!("http://127.0.0.1:{}/", server.addr().port())
     } else {

@@ -11,8 +11,9 @@
 //! | `GET /api/session/{id}/files` | every file's status and counts, `{files, total, done}` |
 //! | `GET /api/session/{id}/files/{n}` | one file: its tables laid out as the standard form, its diagnostics with the rows they point at |
 //! | `GET /api/session/{id}/files/{n}/output/{json,xlsx,pdf}` | the file's output, the bytes `jixiao convert` writes |
+//! | `POST /api/session/{id}/files/{n}/corrections` | one correction by hand (`{op: "set", project, rows, field, text}`, `{op: "insert"\|"delete", project, row}`); the file reviewed and rendered again; its detail |
 //! | `GET /api/session/{id}/all.zip` | what `jixiao batch` writes for all the session's files (outputs, 全县汇总, report), as one .zip |
-//! | `POST /api/session/{id}/close` | drops the session (the page sends it when closed) |
+//! | `POST /api/session/{id}/close[?grace=S]` | drops the session; with `grace`, only if no request follows within S seconds (the page sends it when left or reloaded) |
 //!
 //! Conversion runs on a fixed number of workers fed by a bounded queue, off the request
 //! threads; a dropped folder of 2,000 files waits its turn rather than starting 2,000
@@ -24,6 +25,7 @@
 //! that change state must come from the page itself (`Origin`).
 
 mod archive;
+mod corrections;
 mod names;
 mod view;
 
@@ -323,7 +325,7 @@ struct Session {
     state: Mutex<SessionState>,
     touched: Mutex<Instant>,
     closed: AtomicBool,
-    /// One .zip of everything built at a time.
+    /// One .zip of everything built, or one correction applied, at a time.
     packing: tokio::sync::Mutex<()>,
 }
 
@@ -365,6 +367,8 @@ struct Outcome {
     detail: String,
     /// The outputs written under the session's `out/` folder.
     outputs: Vec<OutputFormat>,
+    /// The document (with the clerk's corrections), when the file held tables.
+    document: Option<Document>,
 }
 
 impl App {
@@ -519,6 +523,7 @@ fn outcome_without_tables(status: Status, message: String) -> Outcome {
         infos: 0,
         detail: detail.to_string(),
         outputs: Vec::new(),
+        document: None,
     }
 }
 
@@ -560,6 +565,18 @@ fn convert(
         }
         Err(e) => return failed_outcome(e.message),
     };
+    finish(session_dir, file, &ext, converted, read)
+}
+
+/// What the page keeps of a converted (or corrected) file: its outputs written under the
+/// session's folder, its status and counts, its view.
+fn finish(
+    session_dir: &Path,
+    file: usize,
+    ext: &str,
+    converted: crate::convert::Converted,
+    read: &Options,
+) -> Outcome {
     let doc = &converted.document;
     if crate::is_empty(doc) {
         let why = doc
@@ -567,7 +584,7 @@ fn convert(
             .iter()
             .find(|d| d.code == "R100")
             .map_or("未找到绩效目标表".into(), |d| d.message.clone());
-        let status = if crate::WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+        let status = if crate::WORKBOOK_EXTENSIONS.contains(&ext) {
             Status::Error
         } else {
             Status::Skipped
@@ -630,6 +647,7 @@ fn convert(
         infos,
         detail: detail_json(&shown, &outputs, read),
         outputs,
+        document: Some(converted.document),
     }
 }
 
@@ -657,6 +675,7 @@ fn detail_json(doc: &Document, outputs: &[OutputFormat], read: &Options) -> Stri
     let outputs: Vec<&str> = outputs.iter().map(|f| f.extension()).collect();
     serde_json::json!({
         "projects": projects,
+        "corrections": doc.corrections,
         "tables": tables,
         "diagnostics": diagnostics,
         "outputs": outputs,
@@ -701,6 +720,10 @@ fn router(app: App) -> Router {
         .route(
             "/api/session/{sid}/files/{fid}/output/{format}",
             get(output),
+        )
+        .route(
+            "/api/session/{sid}/files/{fid}/corrections",
+            post(corrections::correct),
         )
         .route("/api/session/{sid}/all.zip", get(all_zip))
         .route("/api/session/{sid}/close", post(close));
@@ -839,8 +862,31 @@ async fn new_session(State(app): State<App>) -> Result<Response, ApiError> {
     .into_response())
 }
 
-async fn close(State(app): State<App>, UrlPath(sid): UrlPath<String>) -> StatusCode {
-    app.close(&sid);
+#[derive(Deserialize)]
+struct CloseQuery {
+    /// Seconds to wait for another request (the page reloading) before dropping the session.
+    grace: Option<u64>,
+}
+
+async fn close(
+    State(app): State<App>,
+    UrlPath(sid): UrlPath<String>,
+    Query(query): Query<CloseQuery>,
+) -> StatusCode {
+    match query.grace {
+        // The page sends this when it is left, and also when it is reloaded (F5): the
+        // session then goes only if no request follows, at most 5 minutes later.
+        Some(grace) => {
+            let keep = Duration::from_secs(grace.min(300));
+            if let Ok(session) = app.session(&sid) {
+                let idle = app.timeout.saturating_sub(keep);
+                if let Some(at) = Instant::now().checked_sub(idle) {
+                    *lock(&session.touched) = at;
+                }
+            }
+        }
+        None => app.close(&sid),
+    }
     StatusCode::NO_CONTENT
 }
 
@@ -1193,6 +1239,19 @@ async fn all_zip(
             ));
         }
     }
+    // The files corrected by hand go into the batch as corrected.
+    let corrected: HashMap<String, Document> = lock(&session.state)
+        .files
+        .iter()
+        .filter_map(|f| match &f.stage {
+            Stage::Done(o) => o
+                .document
+                .as_ref()
+                .filter(|d| !d.corrections.is_empty())
+                .map(|d| (f.name.clone(), d.clone())),
+            _ => None,
+        })
+        .collect();
     let dir = session.dir.clone();
     let options = crate::batch::BatchOptions {
         formats: OutputFormat::ALL.to_vec(),
@@ -1205,7 +1264,8 @@ async fn all_zip(
     let packed = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         let out = dir.join("batch");
         let _ = std::fs::remove_dir_all(&out);
-        crate::batch::run(&inputs_dir(&dir), &out, &options).map_err(|e| e.to_string())?;
+        crate::batch::run_with_documents(&inputs_dir(&dir), &out, &options, &corrected)
+            .map_err(|e| e.to_string())?;
         let bytes = archive::pack(&out).map_err(|e| format!("无法打包：{e}"));
         let _ = std::fs::remove_dir_all(&out);
         bytes

@@ -11,6 +11,8 @@ use serde::Serialize;
 pub(crate) struct TableView {
     /// `summary` (汇总表) or `project` (项目支出绩效目标表).
     pub kind: &'static str,
+    /// The project's index in the document (a project table), for corrections.
+    pub project: Option<usize>,
     /// The project's name, or the summary's title.
     pub name: String,
     /// The title line.
@@ -28,6 +30,8 @@ pub(crate) struct TableView {
 pub(crate) struct RowView {
     /// `block`, `header`, `indicator`, `item` or `total`.
     pub kind: &'static str,
+    /// The indicator's index in its project (an indicator row), for corrections.
+    pub indicator: Option<usize>,
     /// The cells whose top-left slot is in this row.
     pub cells: Vec<CellView>,
 }
@@ -47,6 +51,11 @@ pub(crate) struct CellView {
     pub label: bool,
     /// Left-aligned (long text) rather than centred.
     pub left: bool,
+    /// The field the clerk may correct here (`budget_unit`, `funds.total`, `level1`, `value`
+    /// …: [`super::corrections`]); none for labels and for what cannot be corrected.
+    pub field: Option<&'static str>,
+    /// Corrected by hand (or in a row added by hand).
+    pub corrected: bool,
 }
 
 /// One diagnostic as the page lists it.
@@ -77,7 +86,7 @@ pub(crate) fn tables(doc: &Document, template: &Template) -> (Vec<TableView>, Ve
         let name = t.title.clone();
         push(&mut views, &mut sources, "summary", name, t);
     }
-    for p in &doc.projects {
+    for (pi, p) in doc.projects.iter().enumerate() {
         let t = jixiao_layout::project(p, template);
         push(
             &mut views,
@@ -86,8 +95,55 @@ pub(crate) fn tables(doc: &Document, template: &Template) -> (Vec<TableView>, Ve
             p.project_name.clone(),
             t,
         );
+        if let Some(view) = views.last_mut() {
+            mark_fields(view, pi, doc, template);
+        }
     }
     (views, sources)
+}
+
+/// Names the field of each value cell of project `pi`'s table, as the form template places
+/// them (block rows in template order, then the header, then one row per indicator), and
+/// marks the cells corrected by hand.
+fn mark_fields(view: &mut TableView, pi: usize, doc: &Document, template: &Template) {
+    use super::corrections::{INDICATOR_FIELDS, PROJECT_FIELDS, is_corrected};
+    let form = &template.project;
+    view.project = Some(pi);
+    // The field of the spec cell starting at each column, when correctable.
+    let by_column = |specs: &[jixiao_layout::CellSpec], allowed: &[&'static str]| {
+        let mut col = 0;
+        let mut found = Vec::new();
+        for s in specs {
+            if let Some(f) = s.field.as_deref()
+                && let Some(&name) = allowed.iter().find(|&&a| a == f)
+            {
+                found.push((col, name));
+            }
+            col += s.span;
+        }
+        found
+    };
+    let indicator_cols = by_column(&form.indicators.row, INDICATOR_FIELDS);
+    let first = form.rows.len() + 1;
+    for (ri, row) in view.rows.iter_mut().enumerate() {
+        let (cols, indicator) = if ri < form.rows.len() {
+            (by_column(&form.rows[ri].cells, PROJECT_FIELDS), None)
+        } else if ri >= first && row.kind == "indicator" {
+            (indicator_cols.clone(), Some(ri - first))
+        } else {
+            continue;
+        };
+        row.indicator = indicator;
+        for cell in &mut row.cells {
+            if cell.label {
+                continue;
+            }
+            if let Some(&(_, name)) = cols.iter().find(|(c, _)| *c == cell.col) {
+                cell.field = Some(name);
+                cell.corrected = is_corrected(doc, pi, indicator, name);
+            }
+        }
+    }
 }
 
 fn push(
@@ -100,6 +156,7 @@ fn push(
     sources.push(t.rows.iter().map(|r| r.source.clone()).collect());
     views.push(TableView {
         kind,
+        project: None,
         name,
         title: t.title,
         subtitle: t.subtitle,
@@ -115,6 +172,7 @@ fn push(
                     RowKind::Item => "item",
                     RowKind::Total => "total",
                 },
+                indicator: None,
                 cells: r
                     .cells
                     .into_iter()
@@ -128,6 +186,8 @@ fn push(
                         },
                         label: c.role == Role::Label,
                         left: c.align == Align::Left,
+                        field: None,
+                        corrected: false,
                     })
                     .collect(),
             })
@@ -165,7 +225,7 @@ fn targets(at: &Location, sources: &[Vec<Location>]) -> Vec<[usize; 2]> {
 }
 
 /// True when two locations name the same line of a text file or the same row of a sheet.
-fn same_place(a: &Location, b: &Location) -> bool {
+pub(crate) fn same_place(a: &Location, b: &Location) -> bool {
     if a.file.is_some() && b.file.is_some() && a.file != b.file {
         return false;
     }

@@ -47,6 +47,26 @@ pub struct Document {
     pub projects: Vec<Project>,
     /// Diagnostics from reading, recognizing and checking.
     pub diagnostics: Vec<Diagnostic>,
+    /// The fields a clerk corrected by hand (on the page of `jixiao serve`), in the order
+    /// made; absent when nothing was corrected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// One field corrected by hand: which, what it was and what it is now, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Correction {
+    /// The field, as a JSON Pointer (RFC 6901) into this document: `/projects/0/budget_unit`,
+    /// `/projects/0/funds/total`, `/projects/0/indicators/3/value` (rows added or deleted by
+    /// hand renumber the rows after them). A whole indicator row for a row added
+    /// (`/projects/0/indicators/5`) or deleted (where it was: before the row that now has
+    /// that number). A field corrected twice is recorded once.
+    pub field: String,
+    /// The text before; `null` for a row added. A deleted row is its four cells joined by
+    /// ` / ` (一级 / 二级 / 三级 / 指标值).
+    pub before: Option<String>,
+    /// The text after; `null` for a row deleted, `""` for a field emptied.
+    pub after: Option<String>,
 }
 
 impl Default for Document {
@@ -56,6 +76,7 @@ impl Default for Document {
             summary: None,
             projects: Vec::new(),
             diagnostics: Vec::new(),
+            corrections: Vec::new(),
         }
     }
 }
