@@ -17,7 +17,7 @@ jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目�
 
 最常用的三种用法：
   jixiao serve                                    在浏览器中打开转换页面，拖入文件即可（推荐）
-  jixiao convert 表1.xlsx --to xlsx,pdf -o 输出     转换一个或几个文件
+  jixiao convert 表1.xlsx -o 输出                  转换一个或几个文件（写出 XLSX 和 PDF）
   jixiao batch 2024年申报 -o 2024年成果             转换整个文件夹，并生成全县汇总和处理报告
 
 其他命令：check（只检查不转换）、rules（全部问题代码说明）、explain（解释一个问题代码）、schema（JSON 格式说明）。
@@ -30,8 +30,8 @@ const TOP_EXAMPLES: &str = "\
 示例：
   jixiao serve
       在浏览器中打开转换页面：拖入文件、查看表格和问题、下载结果
-  jixiao convert 表1.xlsx --to xlsx,pdf -o 输出
-      把 表1.xlsx 转换为标准格式的 XLSX 和 PDF，写入“输出”文件夹
+  jixiao convert 表1.xlsx -o 输出
+      把 表1.xlsx 转换为标准格式的 XLSX 和 PDF（默认），写入“输出”文件夹
   jixiao batch 2024年申报 -o 2024年成果
       转换“2024年申报”文件夹中的全部文件，生成全县汇总和处理报告";
 
@@ -46,8 +46,8 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
             "jixiao convert <输入文件>... [选项]",
             "\
 示例：
-  jixiao convert 表1.xlsx --to xlsx,pdf -o 输出
-      把 表1.xlsx 转换为标准格式的 XLSX 和 PDF，写入“输出”文件夹
+  jixiao convert 表1.xlsx -o 输出
+      把 表1.xlsx 转换为标准格式的 XLSX 和 PDF（默认），写入“输出”文件夹
   jixiao convert 民政局.html 医保局识别结果.md --to json,xlsx
       一次转换两个文件，各自写出 JSON 和 XLSX（写在当前文件夹）
   jixiao convert 表1.xlsx --to pdf --template 本县模板 --font simsun.ttc:0
@@ -75,9 +75,10 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
             "\
 示例：
   jixiao batch 2024年申报 -o 2024年成果
-      转换“2024年申报”中的全部文件（默认输出 JSON），结果和报告写入“2024年成果”
-  jixiao batch 2024年申报 -o 2024年成果 --to xlsx,pdf
-      输出标准格式的 XLSX 和 PDF，并生成 全县汇总.xlsx 和 全县汇总.pdf
+      转换“2024年申报”中的全部文件，写出标准格式的 XLSX 和 PDF（默认），
+      并生成 全县汇总.xlsx、全县汇总.pdf 和处理报告，都写入“2024年成果”
+  jixiao batch 2024年申报 -o 2024年成果 --to xlsx,pdf,json
+      同上，另为其他系统写出 JSON
   jixiao batch 2024年申报 -o 2024年成果 --strict -j 2
       有警告也算失败（退出码 1），最多同时转换 2 个文件",
         ),
@@ -154,7 +155,8 @@ fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static st
             Some("输出文件夹"),
         ),
         (_, "to") => (
-            "输出格式，可写多个，用逗号分开：json、xlsx、pdf（默认 json）",
+            "输出格式，可写多个，用逗号分开：xlsx、pdf、json。默认 xlsx,pdf（报送、打印用的标准表）；\
+             json 供其他系统读取或日后再转换，需要时写上（如 --to xlsx,pdf,json）；-o - 时默认 json",
             Some("格式"),
         ),
         (_, "diagnostics") => (

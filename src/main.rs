@@ -23,9 +23,9 @@ enum Command {
         /// Input files.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output formats, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "json")]
-        to: Vec<OutputFormat>,
+        /// Output formats, comma-separated (default: the forms, xlsx and pdf; json with `-o -`).
+        #[arg(long, value_delimiter = ',')]
+        to: Option<Vec<OutputFormat>>,
         /// Output directory, or `-` for standard output (JSON only, one input).
         #[arg(short, long, default_value = ".")]
         output: PathBuf,
@@ -52,9 +52,9 @@ enum Command {
         /// the consolidated 全县汇总 files go here).
         #[arg(short, long)]
         output: PathBuf,
-        /// Output formats, comma-separated.
-        #[arg(long, value_delimiter = ',', default_value = "json")]
-        to: Vec<OutputFormat>,
+        /// Output formats, comma-separated (default: the forms, xlsx and pdf).
+        #[arg(long, value_delimiter = ',')]
+        to: Option<Vec<OutputFormat>>,
         /// Worker threads (default: one per core).
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
@@ -220,7 +220,20 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             to,
             output,
             common,
-        } => convert(&inputs, &formats(&to), &output, &common),
+        } => {
+            // To standard output only JSON can go; everywhere else the forms a clerk files.
+            let default: &[OutputFormat] = if output == Path::new("-") {
+                &[OutputFormat::Json]
+            } else {
+                DEFAULT_FORMATS
+            };
+            convert(
+                &inputs,
+                &formats(to.as_deref().unwrap_or(default)),
+                &output,
+                &common,
+            )
+        }
         Command::Check {
             inputs,
             verbose,
@@ -242,7 +255,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 strict,
                 timeout,
             };
-            batch(&input, &output, &formats(&to), &flags, &settings)
+            let to = to.as_deref().unwrap_or(DEFAULT_FORMATS);
+            batch(&input, &output, &formats(to), &flags, &settings)
         }
         Command::Serve {
             port,
@@ -304,6 +318,10 @@ fn worker_command(
 }
 
 /// The output formats asked for, each once, in the order outputs are written.
+/// What `convert` and `batch` write unless `--to` says otherwise: the forms a clerk files and
+/// prints. JSON (for other systems, and for reading back into jixiao) is written on request.
+const DEFAULT_FORMATS: &[OutputFormat] = &[OutputFormat::Xlsx, OutputFormat::Pdf];
+
 fn formats(to: &[OutputFormat]) -> Vec<jixiao::OutputFormat> {
     let mut formats: Vec<jixiao::OutputFormat> = to.iter().map(|&f| f.into()).collect();
     formats.sort();

@@ -44,7 +44,8 @@ fn submissions(dir: &Path) {
     std::fs::write(dir.join("人社局/~$表1.xlsx"), b"lock").unwrap();
 }
 
-/// `jixiao batch INPUT -o OUTPUT EXTRA…`.
+/// `jixiao batch INPUT -o OUTPUT EXTRA…`, writing JSON (which these tests read) unless EXTRA
+/// names the formats; the default (the forms) has a test of its own.
 fn batch(input: &Path, output: &Path, extra: &[&str]) -> assert_cmd::Command {
     let mut cmd = jixiao();
     cmd.args([
@@ -54,6 +55,9 @@ fn batch(input: &Path, output: &Path, extra: &[&str]) -> assert_cmd::Command {
         output.to_str().unwrap(),
     ])
     .args(extra);
+    if !extra.contains(&"--to") {
+        cmd.args(["--to", "json"]);
+    }
     cmd
 }
 
@@ -412,4 +416,35 @@ fn projects_without_a_name_keep_their_own_rows_and_are_errors() {
     }
     // The seed's own projects are still there, each once.
     assert_eq!(county.projects.len(), 5 + 3);
+}
+
+/// Without `--to`, a batch writes the forms a clerk files: XLSX and PDF of each input and of
+/// the county document, and no JSON.
+#[test]
+fn batch_writes_the_forms_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(root(SEED), input.join("a.md")).unwrap();
+    jixiao()
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .assert()
+        .success();
+    for name in [
+        "a.xlsx",
+        "a.pdf",
+        "全县汇总.xlsx",
+        "全县汇总.pdf",
+        "report.csv",
+        "report.json",
+    ] {
+        assert!(out.join(name).is_file(), "{name}");
+    }
+    assert!(!out.join("a.json").exists() && !out.join("全县汇总.json").exists());
 }

@@ -194,27 +194,29 @@ fn json_round_trip_gives_the_same_document() {
 }
 
 #[test]
+/// Without `--to`, `convert` writes the forms (XLSX and PDF), the same bytes every time, and
+/// leaves nothing else behind.
 fn convert_writes_into_the_output_folder_deterministically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
+    let forms = ["heshuo-2022.pdf", "heshuo-2022.xlsx"];
+    let read = || forms.map(|f| std::fs::read(dir.path().join(f)).unwrap());
     jixiao()
         .args(["convert", SEED, "-o", out])
         .assert()
         .success();
-    let first = std::fs::read(dir.path().join("heshuo-2022.json")).unwrap();
+    let first = read();
     jixiao()
         .args(["convert", SEED, "-o", out])
         .assert()
         .success();
-    assert_eq!(
-        first,
-        std::fs::read(dir.path().join("heshuo-2022.json")).unwrap()
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+    assert!(first == read(), "the same bytes again");
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
+    left.sort();
+    assert_eq!(left, forms, "only the forms, no JSON, no temporary file");
 }
 
 #[test]
@@ -232,6 +234,8 @@ fn two_inputs_with_the_same_name_both_survive() {
             "convert",
             a.join("table.md").to_str().unwrap(),
             b.join("table.md").to_str().unwrap(),
+            "--to",
+            "json",
             "-o",
             out.to_str().unwrap(),
         ])
@@ -250,6 +254,8 @@ fn an_output_never_overwrites_an_input() {
         .args([
             "convert",
             input.to_str().unwrap(),
+            "--to",
+            "json",
             "-o",
             dir.path().to_str().unwrap(),
         ])

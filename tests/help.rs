@@ -54,10 +54,7 @@ fn every_command_has_chinese_help_with_examples() {
         }
     }
     let (_, out, _) = run(&["convert", "--help"]);
-    assert!(
-        out.contains("jixiao convert 表1.xlsx --to xlsx,pdf -o 输出"),
-        "{out}"
-    );
+    assert!(out.contains("jixiao convert 表1.xlsx -o 输出"), "{out}");
     assert!(
         out.contains("--to <格式>"),
         "option names stay as they are: {out}"

@@ -26,6 +26,8 @@ fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (tmp, input, out)
 }
 
+/// `jixiao batch INPUT -o OUTPUT EXTRA…`, writing JSON (which these tests read) unless EXTRA
+/// names the formats.
 fn batch(input: &Path, output: &Path, extra: &[&str]) -> assert_cmd::Command {
     let mut cmd = jixiao();
     cmd.arg("batch")
@@ -33,6 +35,9 @@ fn batch(input: &Path, output: &Path, extra: &[&str]) -> assert_cmd::Command {
         .arg("-o")
         .arg(output)
         .args(extra);
+    if !extra.contains(&"--to") {
+        cmd.args(["--to", "json"]);
+    }
     cmd
 }
 
