@@ -44,6 +44,7 @@ mod indicators;
 pub mod labels;
 pub mod score;
 pub mod stream;
+mod wrap;
 
 use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
