@@ -122,6 +122,9 @@ struct Builder {
     /// Columns of 中期资金总额 and 年度资金总额 labels that head columns of amounts (no value of
     /// their own): the amounts of the rows below are read from these columns, by label.
     funds_header_cols: (Option<usize>, Option<usize>),
+    /// Group names completed by a wrapped tail on the next line: where the tail was, the
+    /// head and the tail (reported once per table, R134).
+    wrapped: Vec<(Location, String, String)>,
 }
 
 struct Recognizer<'a> {
@@ -244,7 +247,15 @@ impl<'a> Recognizer<'a> {
             self.summary_start(grid, r, cols);
             return used;
         }
-        if let Some(mut pairs) = label_pairs(&self.vocab, row) {
+        // Inside the indicator table a row that names a level 1 or level 2 is the table's,
+        // even where one of its cells also reads as a header-block label (`成本指标 | 基本支出`
+        // in a 部门整体 table).
+        let in_table = self.mode == Mode::Indicators
+            && row
+                .cells
+                .iter()
+                .any(|c| c.covered.is_none() && wrap::is_level(self.fw, &c.text));
+        if !in_table && let Some(mut pairs) = label_pairs(&self.vocab, row) {
             let below = values_below(&self.vocab, grid, r, &mut pairs);
             self.labels(grid, r, pairs);
             return if below { 2 } else { 1 };
@@ -257,6 +268,9 @@ impl<'a> Recognizer<'a> {
             && let Some(title) = labels::title(&cell.text)
         {
             self.title(title, &cell.text, loc);
+            return 1;
+        }
+        if self.mode == Mode::Indicators && self.group_row(grid, row, &loc) {
             return 1;
         }
         let handled = match self.mode {
@@ -630,6 +644,61 @@ impl<'a> Recognizer<'a> {
         self.mode = Mode::Indicators;
     }
 
+    /// A row of the indicator table that holds only group names (the anchor of a merged
+    /// 一级/二级 cell printed on a line of its own) or only the wrapped tail of the name above
+    /// (`项目完成` / `指标`). The first is kept as a row with no 三级指标 that labels the rows
+    /// below it ([`indicators::resolve`]); the second completes the name (R134, once per
+    /// table). Only a table with one column group is read this way.
+    fn group_row(&mut self, grid: &Grid, row: &Row, loc: &Location) -> bool {
+        let Some(b) = self
+            .current
+            .as_mut()
+            .filter(|b| b.header.is_some() && b.mid_header.is_none())
+        else {
+            return false;
+        };
+        let texts = indicators::row_texts(row);
+        let mut filled = row
+            .cells
+            .iter()
+            .filter(|c| c.covered.is_none() && !c.is_blank());
+        if let (Some(tail), None) = (filled.next(), filled.next())
+            && let Some(last) = b.raw.last_mut()
+        {
+            let slot = match (&mut last.level2, &mut last.level1) {
+                (s @ indicators::Slot::Text(_), _) => Some(s),
+                (_, s @ indicators::Slot::Text(_)) => Some(s),
+                _ => None,
+            };
+            if let Some(slot) = slot
+                && let indicators::Slot::Text(head) = slot
+                && let Some(name) =
+                    wrap::joined_label(self.fw, &self.fw.labels, head, &tail.text)
+            {
+                let at = location(grid, &tail.pos);
+                b.wrapped.push((at, head.clone(), tail.text.trim().to_string()));
+                *head = indicators::display_name(&name);
+                return true;
+            }
+        }
+        let Some((level1, level2)) = wrap::label_row(self.fw, &self.fw.labels, &texts) else {
+            return false;
+        };
+        let slot = |name: Option<String>| {
+            name.map_or(indicators::Slot::Blank, |t| {
+                indicators::Slot::Text(indicators::display_name(&t))
+            })
+        };
+        b.raw.push(RawIndicator {
+            level1: slot(level1),
+            level2: slot(level2),
+            level3: String::new(),
+            value: String::new(),
+            location: loc.clone(),
+        });
+        true
+    }
+
     fn indicator_row(&mut self, grid: &Grid, row: &Row, loc: Location) -> bool {
         let Some(b) = self.current.as_mut() else {
             return false;
@@ -827,38 +896,45 @@ impl<'a> Recognizer<'a> {
     }
 
     fn finish_project(&mut self) {
-        let Some(mut b) = self.current.take() else {
+        let Some(b) = self.current.take() else {
             return;
         };
         // A row with neither a 三级指标 nor a 指标值 is no indicator: an empty row of a
         // template, or a group label printed on a row of its own.
         let had_rows = !b.raw.is_empty() || !b.mid_raw.is_empty();
+        // Rows with group names only are kept until the groups are rebuilt: they label the
+        // rows below them. One that labels no row is reported.
         let mut not_rows = Vec::new();
-        for raw in [&mut b.raw, &mut b.mid_raw] {
-            raw.retain(|r| {
-                let keep = !r.level3.is_empty() || !r.value.is_empty();
-                if !keep {
-                    let names: Vec<&str> = [&r.level1, &r.level2]
-                        .into_iter()
-                        .filter_map(|s| match s {
-                            indicators::Slot::Text(t) => Some(t.as_str()),
-                            _ => None,
-                        })
-                        .collect();
-                    if !names.is_empty() {
-                        not_rows.push(Diagnostic::info(
-                            "R122",
-                            format!(
-                                "该行只有“{}”，没有三级指标和指标值，不是一条指标，未读取",
-                                names.join("”“")
-                            ),
-                            r.location.clone(),
-                        ));
-                    }
+        for raw in [&b.raw, &b.mid_raw] {
+            for (i, r) in raw.iter().enumerate() {
+                if r.is_indicator() || indicators::labels_rows_below(raw, i) {
+                    continue;
                 }
-                keep
-            });
+                let names: Vec<&str> = [&r.level1, &r.level2]
+                    .into_iter()
+                    .filter_map(|s| match s {
+                        indicators::Slot::Text(t) => Some(t.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                if !names.is_empty() {
+                    not_rows.push(Diagnostic::info(
+                        "R122",
+                        format!(
+                            "该行只有“{}”，没有三级指标和指标值，不是一条指标，未读取",
+                            names.join("”“")
+                        ),
+                        r.location.clone(),
+                    ));
+                }
+            }
         }
+        if let Some((at, head, tail)) = b.wrapped.first() {
+            let joined = stream::wrapped_diagnostic(b.wrapped.len(), head, tail, at.clone());
+            self.diags.push(joined);
+        }
+        let rows = b.raw.iter().filter(|r| r.is_indicator()).count();
+        let mid_rows = b.mid_raw.iter().filter(|r| r.is_indicator()).count();
         let mut project = b.project;
         let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
         let header_blank = project.project_name.is_empty()
@@ -868,7 +944,7 @@ impl<'a> Recognizer<'a> {
         if !header_blank {
             self.diags.append(&mut not_rows);
         }
-        if had_rows && b.raw.is_empty() && b.mid_raw.is_empty() && !header_blank {
+        if had_rows && rows == 0 && mid_rows == 0 && !header_blank {
             // Labels and group names, but not one 三级指标 or 指标值: a blank template's table.
             self.diags.push(Diagnostic::error(
                 "R114",
@@ -885,8 +961,8 @@ impl<'a> Recognizer<'a> {
             }
         } else if !header_blank
             && !project.project_name.chars().any(char::is_alphanumeric)
-            && b.raw.is_empty()
-            && b.mid_raw.is_empty()
+            && rows == 0
+            && mid_rows == 0
         {
             // Some header text but neither a project name nor an indicator: nothing here
             // makes a project, and an empty standard form must not be written for it.
@@ -898,7 +974,7 @@ impl<'a> Recognizer<'a> {
             self.mode = Mode::None;
             return;
         }
-        if b.header.is_none() && b.raw.is_empty() {
+        if b.header.is_none() && rows == 0 {
             self.diags.push(Diagnostic::warning(
                 "R107",
                 format!(
@@ -907,14 +983,14 @@ impl<'a> Recognizer<'a> {
                 ),
                 project.location.clone(),
             ));
-        } else if b.raw.is_empty() && !had_rows {
+        } else if rows == 0 && !had_rows {
             self.diags.push(Diagnostic::warning(
                 "R107",
                 format!("项目“{}”的指标表是空的", project.project_name),
                 project.location.clone(),
             ));
         }
-        if header_blank && b.raw.is_empty() && b.mid_raw.is_empty() {
+        if header_blank && rows == 0 && mid_rows == 0 {
             // Drop the R107 just pushed: this is one finding, not two.
             if self
                 .diags
@@ -962,7 +1038,8 @@ impl<'a> Recognizer<'a> {
     /// Rebuilds the groups of a table's rows and reports empty names and values.
     fn indicators(&mut self, raw: Vec<RawIndicator>, value_column: bool) -> Vec<Indicator> {
         let mut out = Vec::new();
-        for r in indicators::resolve(self.fw, raw, &mut self.diags) {
+        let resolved = indicators::resolve(self.fw, raw, &mut self.diags);
+        for r in resolved.into_iter().filter(|r| r.raw.is_indicator()) {
             if r.raw.level3.is_empty() {
                 self.diags.push(Diagnostic::warning(
                     "R105",
