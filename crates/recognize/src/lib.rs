@@ -40,6 +40,7 @@
 //! assert_eq!(doc.projects[0].indicators[0].value.raw, "≥221人");
 //! ```
 
+mod furniture;
 mod indicators;
 pub mod labels;
 pub mod score;
@@ -91,6 +92,8 @@ enum Mode {
     None,
     Summary,
     Indicators,
+    /// After the indicator table: opinions, conclusions, seals (counted, R135).
+    AfterTable,
 }
 
 struct SummaryCols {
@@ -125,6 +128,9 @@ struct Builder {
     /// Group names completed by a wrapped tail on the next line: where the tail was, the
     /// head and the tail (reported once per table, R134).
     wrapped: Vec<(Location, String, String)>,
+    /// Placeholder rows of the table (R136), and where they are (no R122 for them).
+    placeholders: furniture::Tally,
+    placeholder_rows: Vec<Location>,
 }
 
 struct Recognizer<'a> {
@@ -144,6 +150,8 @@ struct Recognizer<'a> {
     kind: Option<TableKind>,
     /// Skipped content (R108), listed up to [`MAX_SKIPPED`].
     skipped: Skipped,
+    /// Rows after the current indicator table (R135).
+    after_table: furniture::Tally,
 }
 
 /// Skipped content (R108): how many were listed, how many more were only counted and where
@@ -203,6 +211,7 @@ impl<'a> Recognizer<'a> {
             blank_templates: 0,
             kind: None,
             skipped: Skipped::default(),
+            after_table: furniture::Tally::default(),
         }
     }
 
@@ -259,6 +268,20 @@ impl<'a> Recognizer<'a> {
             let below = values_below(&self.vocab, grid, r, &mut pairs);
             self.labels(grid, r, pairs);
             return if below { 2 } else { 1 };
+        }
+        if self.mode == Mode::Indicators
+            && let Some(caption) = first
+                .and_then(|c| furniture::table_end(&self.fw.labels, &c.text))
+        {
+            // 财政部门审核意见, 评价结论, 注：…, （盖章）: the indicator table has ended.
+            self.mode = Mode::AfterTable;
+            self.after_table.add(loc, &caption);
+            return 1;
+        }
+        if self.mode == Mode::AfterTable {
+            let text = first.map_or("", |c| c.text.as_str());
+            self.after_table.add(loc, text);
+            return 1;
         }
         if self.mode == Mode::Indicators && is_footer(self.fw, row) {
             // 填表人：… 审核人：… under the table: the indicator table has ended.
@@ -747,7 +770,7 @@ impl<'a> Recognizer<'a> {
             if !in_group {
                 continue; // one of 中期/年度 has fewer rows
             }
-            let raw = indicators::read_row(
+            let mut raw = indicators::read_row(
                 self.fw,
                 row,
                 &header,
@@ -792,6 +815,15 @@ impl<'a> Recognizer<'a> {
                     &mut repeat,
                 );
                 read.push((true, mid.level1, mid_raw));
+            }
+            if furniture::is_placeholder_row(self.vocab.labels, &raw.level3, &raw.value) {
+                // `其他满意度 | – | –`: no indicator, but its group names label the rows below.
+                if !midterm {
+                    b.placeholders.add(raw.location.clone(), &raw.level3);
+                    b.placeholder_rows.push(raw.location.clone());
+                }
+                raw.level3.clear();
+                raw.value.clear();
             }
             read.push((midterm, header.level1, raw));
         }
@@ -907,7 +939,10 @@ impl<'a> Recognizer<'a> {
         let mut not_rows = Vec::new();
         for raw in [&b.raw, &b.mid_raw] {
             for (i, r) in raw.iter().enumerate() {
-                if r.is_indicator() || indicators::labels_rows_below(raw, i) {
+                if r.is_indicator()
+                    || indicators::labels_rows_below(raw, i)
+                    || b.placeholder_rows.contains(&r.location)
+                {
                     continue;
                 }
                 let names: Vec<&str> = [&r.level1, &r.level2]
@@ -928,6 +963,12 @@ impl<'a> Recognizer<'a> {
                     ));
                 }
             }
+        }
+        if let Some(d) = b.placeholders.clone().placeholders() {
+            self.diags.push(d);
+        }
+        if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
+            self.diags.push(d);
         }
         if let Some((at, head, tail)) = b.wrapped.first() {
             let joined = stream::wrapped_diagnostic(b.wrapped.len(), head, tail, at.clone());
@@ -1067,6 +1108,9 @@ impl<'a> Recognizer<'a> {
 
     fn finish(mut self, grids: &[Grid]) -> Document {
         self.finish_project();
+        if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
+            self.diags.push(d);
+        }
         if self.blank_templates == 0
             && self.doc.projects.is_empty()
             && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())

@@ -98,6 +98,26 @@ mod tests {
         assert_eq!(j("", "指标"), None);
     }
 
+    /// Labels match by meaning: Traditional characters, widths and spaces aside.
+    #[test]
+    fn traditional_labels_read_as_simplified() {
+        let fw = Framework::standard();
+        let v = &fw.labels;
+        assert_eq!(
+            labels::label(v, "項目名稱："),
+            Some(labels::Label::ProjectName)
+        );
+        assert_eq!(labels::column(v, "績效 指標 值"), None); // no such column
+        assert_eq!(labels::column(v, "三級指標"), Some(labels::Column::Level3));
+        assert_eq!(fw.level1("產出指標"), Some("产出指标"));
+        assert_eq!(fw.level2("滿意度指標"), Some("服务对象满意度指标"));
+        assert!(is_level(fw, "經濟效益指標"));
+        assert_eq!(
+            joined_label(fw, v, "經濟效益", "指標").as_deref(),
+            Some("經濟效益指標")
+        );
+    }
+
     #[test]
     fn rows_of_group_names_only() {
         let fw = Framework::standard();
