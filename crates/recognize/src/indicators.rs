@@ -722,9 +722,10 @@ fn parents(
         if matches!(r.level1, Slot::Text(_)) || fw.level2(&label_name(l2)).is_none() {
             continue;
         }
-        // A level 1 continued from a cell above is the form's merged cell: kept (older
-        // tables put 满意度 under 效果指标). One taken from the group below, or none, is
-        // checked against the grammar.
+        // A level 1 continued from a cell above is the form's merged cell, and what the
+        // clerk wrote: kept, even where the level 2 does not belong there (older trees put
+        // 满意度 under 效果指标; a misplaced row is for the review to report, C205). One
+        // taken from the group below, or none, is checked against the grammar.
         let from_above = rows[..i].iter().any(|r| matches!(r.level1, Slot::Text(_)));
         let given = label_name(&level1[i]);
         let fits = !given.is_empty()
@@ -990,6 +991,13 @@ mod tests {
         ];
         let out = resolve(fw, kept, &mut Vec::new());
         assert_eq!(out[1].level1, "效果指标");
+        // So is a misplaced row under it: the review reports it (C205), the reader keeps it.
+        let misplaced = vec![
+            at(1, raw(t("产出指标"), t("数量指标"), "受益人数", "≥10人")),
+            at(2, raw(Slot::Blank, t("社会效益指标"), "营养状况", "改善")),
+        ];
+        let out = resolve(fw, misplaced, &mut Vec::new());
+        assert_eq!(out[1].level1, "产出指标");
     }
 
     #[test]
