@@ -982,7 +982,8 @@ impl<'a> Recognizer<'a> {
             && project.budget_unit.is_empty()
             && project.goal.is_empty()
             && funds_blank(&project.funds);
-        if !header_blank {
+        // A table with no indicator at all is one finding (R114/R137), not one per row.
+        if !header_blank && rows + mid_rows > 0 {
             self.diags.append(&mut not_rows);
         }
         if had_rows && rows == 0 && mid_rows == 0 && !header_blank {
@@ -1110,6 +1111,15 @@ impl<'a> Recognizer<'a> {
         self.finish_project();
         if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
             self.diags.push(d);
+        }
+        // A blank template table (R114) fails a document that holds nothing else; beside
+        // projects that were read (one sheet of a workbook left blank) it is R137, a warning:
+        // the others convert, the blank one is named.
+        if self.doc.projects.iter().any(|p| !p.indicators.is_empty()) {
+            for d in self.diags.iter_mut().filter(|d| d.code == "R114") {
+                let message = format!("{}；其他项目已读取，此项目未转换", d.message);
+                *d = Diagnostic::warning("R137", message, std::mem::take(&mut d.location));
+            }
         }
         if self.blank_templates == 0
             && self.doc.projects.is_empty()
@@ -1529,6 +1539,25 @@ mod tests {
         let rest = skipped[MAX_SKIPPED];
         assert!(rest.message.contains("另有 800 处"), "{}", rest.message);
         assert_eq!(rest.location.line, Some(MAX_SKIPPED as u32 + 1));
+    }
+
+    /// A blank template table beside a project that was read is R137 (a warning, the rest
+    /// converts); alone it is R114 (an error). Its rows of group names are not reported one
+    /// by one.
+    #[test]
+    fn a_blank_table_beside_read_projects_is_a_warning() {
+        let blank = "项目名称\t乙\n一级指标\t二级指标\t三级指标\t指标值\n产出\t数量\t\t\n满意度\t其他满意度\t–\t–\n";
+        let read = "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t人数\t≥1人\n";
+        let doc = |text: &str| {
+            let grid = jixiao_markdown::read(text, Some("a.md"));
+            recognize(&[grid], &Options::default())
+        };
+        let both = doc(&format!("{read}{blank}"));
+        let codes: Vec<&str> = both.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert!(codes.contains(&"R137") && !codes.contains(&"R114"), "{codes:?}");
+        assert!(!codes.contains(&"R122"), "{codes:?}");
+        let alone = doc(blank);
+        assert!(alone.diagnostics.iter().any(|d| d.code == "R114"));
     }
 
     #[test]
