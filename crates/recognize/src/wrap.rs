@@ -34,8 +34,13 @@ pub(crate) fn joined_label(fw: &Framework, v: &Labels, head: &str, tail: &str) -
         || tail_name.is_empty()
         || tail_name.chars().count() > MAX_TAIL
         || is_level(fw, tail)
-        || labels::column(v, tail).is_some()
     {
+        return None;
+    }
+    if labels::column(v, tail).is_some() {
+        // `年度` / `指标值`: the tail is a heading of its own. Joining it would make the
+        // heading whole, but the headings around it (`实际` / `完成值`, `偏差原因` / `分析及` /
+        // `改进措施`) would still be pieces, and a header read in part misreads every row.
         return None;
     }
     let joined = format!("{head}{tail}");
@@ -91,6 +96,7 @@ mod tests {
         assert_eq!(j("项目完成", "指标").as_deref(), Some("项目完成指标"));
         assert_eq!(j("可持续影响", "指标").as_deref(), Some("可持续影响指标"));
         assert_eq!(j("一级", "指标").as_deref(), Some("一级指标"));
+        assert_eq!(j("年度", "指标值"), None);
         // The tail is a name of its own, or the whole is none.
         assert_eq!(j("产出指标", "数量指标"), None);
         assert_eq!(j("受益人口", "指标"), None);

@@ -503,12 +503,8 @@ impl Reader<'_> {
             }
             let line = self.lines[i];
             let mut cells = Vec::new();
-            let mut column = 1u32;
-            for field in line.split([' ', '\u{3000}']) {
-                if !field.is_empty() {
-                    cells.push(Cell::new(clean_inline(field), self.pos(i, column)));
-                }
-                column += field.chars().count() as u32 + 1;
+            for (column, field) in single_space_cells(line) {
+                cells.push(Cell::new(clean_inline(field), self.pos(i, column)));
             }
             let kind = if cells.len() > 1 {
                 RowKind::Table
@@ -521,6 +517,50 @@ impl Reader<'_> {
             i += 1;
         }
     }
+}
+
+/// The cells of a line whose cells are separated by single spaces, each with its 1-based
+/// character column. A space inside brackets is part of the cell (`数量( ≥**个 )`, a template
+/// hint with spaces around its blank): a bracket opened in a cell keeps the cell going to the
+/// bracket that closes it; one never closed separates nothing.
+fn single_space_cells(line: &str) -> Vec<(u32, &str)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start: Option<(usize, u32)> = None; // (byte, column) of the cell being read
+    for (column, (b, c)) in (1u32..).zip(line.char_indices()) {
+        let space = c == ' ' || c == '\u{3000}';
+        if space && depth <= 0 {
+            if let Some((s, col)) = start.take() {
+                out.push((col, &line[s..b]));
+            }
+            depth = 0;
+            continue;
+        }
+        if start.is_none() && !space {
+            start = Some((b, column));
+        }
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth -= 1,
+            _ => {}
+        }
+    }
+    if let Some((s, col)) = start {
+        let rest = line[s..].trim_end();
+        if depth > 0 {
+            // Never closed: no bracketed hint, the spaces separate cells after all.
+            let mut column = col;
+            for field in rest.split([' ', '\u{3000}']) {
+                if !field.is_empty() {
+                    out.push((column, field));
+                }
+                column += field.chars().count() as u32 + 1;
+            }
+        } else {
+            out.push((col, rest));
+        }
+    }
+    out
 }
 
 /// The 1-based character column at which display column `w` of `line` starts.
@@ -890,6 +930,21 @@ mod tests {
                 column: 13
             }
         );
+    }
+
+    #[test]
+    fn single_space_cells_keep_spaces_inside_brackets() {
+        assert_eq!(
+            single_space_cells("数量指标 数量( ≥**个 ) ≥5个"),
+            vec![(1, "数量指标"), (6, "数量( ≥**个 )"), (17, "≥5个")]
+        );
+        // A bracket never closed keeps nothing together; a stray closing one is text.
+        assert_eq!(
+            single_space_cells("甲 (乙 丙"),
+            vec![(1, "甲"), (3, "(乙"), (6, "丙")]
+        );
+        assert_eq!(single_space_cells("甲) 乙"), vec![(1, "甲)"), (4, "乙")]);
+        assert_eq!(single_space_cells("  "), Vec::<(u32, &str)>::new());
     }
 
     #[test]
