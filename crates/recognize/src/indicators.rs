@@ -2,7 +2,7 @@
 //! level-1/level-2 groups rebuilt from flattened merged cells.
 
 use crate::labels::{Column, Vocab, strip_score_band};
-use jixiao_grid::{Cell, Covered, Row};
+use jixiao_grid::{Cell, Covered, Pos, Row};
 use jixiao_model::framework::{Framework, normalize_label};
 use jixiao_model::{Diagnostic, Location, Value};
 
@@ -387,6 +387,17 @@ pub(crate) fn best_shift(
         .unwrap_or((0, 0))
 }
 
+/// True when the row comes from a grid that does not lose cells: a worksheet or a Word
+/// table, where a merged cell is a covered cell, never a missing one. Provenance decides the
+/// repair: such a row is read where it stands (`成本 | 不超过20万一年` is a level-3 name 成本
+/// and its value, not a row shifted left), and only text (OCR, a page copied as text) is
+/// realigned (R101).
+pub(crate) fn keeps_cells(row: &Row) -> bool {
+    row.cells
+        .iter()
+        .any(|c| matches!(c.pos, Pos::Sheet { .. } | Pos::Table { .. }))
+}
+
 /// The texts of a row's cells (covered cells read as empty).
 pub(crate) fn row_texts(row: &Row) -> Vec<&str> {
     row.cells.iter().map(|c| cell_text(Some(c))).collect()
@@ -407,7 +418,11 @@ pub(crate) fn read_row(
 ) -> RawIndicator {
     let texts = row_texts(row);
     let width = header_width.max(row.cells.len());
-    let (_, shift) = best_shift(fw, &texts, &window, header, width);
+    let (_, shift) = if keeps_cells(row) {
+        (0, 0)
+    } else {
+        best_shift(fw, &texts, &window, header, width)
+    };
     let at = |col: usize| -> (&str, Option<&Cell>) {
         let src = col as isize - shift;
         if src < 0 || !window.contains(&(src as usize)) {
@@ -998,6 +1013,50 @@ mod tests {
         ];
         let out = resolve(fw, misplaced, &mut Vec::new());
         assert_eq!(out[1].level1, "产出指标");
+    }
+
+    /// Provenance decides the repair: a worksheet row is read where it stands, a text row is
+    /// realigned by content.
+    #[test]
+    fn only_text_rows_are_realigned() {
+        use jixiao_grid::RowKind;
+        let fw = Framework::standard();
+        let vocab = crate::labels::Vocab::new(&fw.labels);
+        let row = |texts: &[&str], sheet: bool| {
+            let cells = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let pos = if sheet {
+                        Pos::Sheet { row: 5, col: i as u32 }
+                    } else {
+                        Pos::Line { line: 6, column: i as u32 * 4 + 1 }
+                    };
+                    Cell::new(*t, pos)
+                })
+                .collect();
+            Row::new(RowKind::Table, cells)
+        };
+        let header = Header::groups(&vocab, &row(&["一级指标", "二级指标", "三级指标", "指标值"], false))
+            .unwrap()
+            .remove(0);
+        let read = |r: &Row| {
+            let mut diags = Vec::new();
+            let raw = read_row(fw, r, &header, 4, 0..usize::MAX, Location::default(), &mut diags);
+            (raw, diags)
+        };
+        // A sheet: 成本 stands in the 三级指标 column and is the level-3 name.
+        let (raw, diags) = read(&row(&["", "", "成本", "不超过20万一年"], true));
+        assert_eq!((raw.level2, raw.level3.as_str()), (Slot::Blank, "成本"));
+        assert!(diags.is_empty());
+        // Text that lost its first cells (成本指标 | 人均补助 | ≤500元): moved back, reported.
+        let (raw, diags) = read(&row(&["成本指标", "人均补助", "≤500元"], false));
+        assert_eq!(raw.level2, Slot::Text("成本指标".into()));
+        assert_eq!(raw.level3, "人均补助");
+        assert_eq!(diags[0].code, "R101");
+        // The same cells from a sheet stay where they are.
+        let (raw, _) = read(&row(&["成本指标", "人均补助", "≤500元"], true));
+        assert_eq!(raw.level3, "≤500元");
     }
 
     #[test]
