@@ -198,6 +198,12 @@ fn block(
         }
         // 三级 name, then the value, then the columns after the value.
         for (col, slot) in slots.iter_mut().enumerate().skip(l3) {
+            // After the value, a group name starts the next row: the columns after the value
+            // (分值, 指标解释 …) may be left out where they are empty, and a group name is
+            // never one of them.
+            if col > value && cells.get(k).is_some_and(|c| wrap::is_level(fw, &c.text)) {
+                break;
+            }
             match cells.get(k) {
                 Some(c) if !(col > l3 && is_label(fw, &c.text)) => {
                     *slot = Some((*c).clone());
@@ -356,6 +362,35 @@ mod tests {
         assert_eq!(joined.len(), 1, "one report for the stream");
         assert!(joined[0].message.starts_with("3 处"), "{}", joined[0].message);
         assert_eq!(joined[0].location.line, Some(1));
+    }
+
+    #[test]
+    fn a_group_name_after_the_value_starts_the_next_row() {
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "计量单位",
+            "产出指标",
+            "数量指标",
+            "培训人数",
+            "≥100人",
+            "质量指标",
+            "培训合格率",
+            "≥95",
+            "%",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        assert_eq!(
+            texts(&out),
+            vec![
+                vec!["一级指标", "二级指标", "三级指标", "指标值", "计量单位"],
+                vec!["产出指标", "数量指标", "培训人数", "≥100人", ""],
+                vec!["", "质量指标", "培训合格率", "≥95", "%"],
+            ]
+        );
+        assert!(diags.iter().all(|d| d.code != "R133"), "{diags:?}");
     }
 
     #[test]
