@@ -68,9 +68,15 @@ fn traditional_labels() {
     let p = &doc.projects[0];
     assert_eq!(p.project_name, "社區長者助餐服務");
     assert_eq!(p.budget_unit, "某市某區民政局");
-    assert_eq!(p.funds.total.map(|d| d.to_string()).as_deref(), Some("48.00"));
+    assert_eq!(
+        p.funds.total.map(|d| d.to_string()).as_deref(),
+        Some("48.00")
+    );
     let i = row(&doc, "餐食抽檢合格率");
-    assert_eq!((i.level1.as_str(), i.level2.as_str()), ("產出指標", "質量指標"));
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("產出指標", "質量指標")
+    );
     assert!(codes(&doc, "R108").is_empty(), "{:?}", doc.diagnostics);
 }
 
@@ -104,7 +110,10 @@ fn a_pipe_only_line_ends_a_row() {
     assert_eq!(doc.projects[0].project_name, "河道保洁");
     assert_eq!(row(&doc, "水面漂浮物清理率").value.raw, "≥95%");
     for i in doc.projects.iter().flat_map(|p| &p.indicators) {
-        assert!(!i.value.raw.contains('|') && !i.level3.contains('|'), "{i:?}");
+        assert!(
+            !i.value.raw.contains('|') && !i.level3.contains('|'),
+            "{i:?}"
+        );
     }
 }
 
@@ -115,7 +124,10 @@ fn group_names_wrapped_onto_their_own_lines() {
     let doc = load("wrapped-group-names.txt");
     assert_eq!(row(&doc, "受益学生人数").level1, "预期产出指标");
     let i = row(&doc, "学生营养状况");
-    assert_eq!((i.level1.as_str(), i.level2.as_str()), ("预期效益指标", "社会效益指标"));
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("预期效益指标", "社会效益指标")
+    );
     assert_eq!(row(&doc, "营养改善机制").level2, "可持续影响指标");
     assert_eq!(codes(&doc, "R134").len(), 1, "{:?}", doc.diagnostics);
 }

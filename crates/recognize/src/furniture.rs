@@ -47,7 +47,7 @@ fn excerpt(text: &str) -> String {
 /// True when `text` only holds a place (`不适用`, `–`, `/`): empty text is not a placeholder.
 pub(crate) fn is_placeholder(v: &Labels, text: &str) -> bool {
     let n = normalize_label(text);
-    !n.is_empty() && v.placeholders.iter().any(|p| *p == n)
+    !n.is_empty() && v.placeholders.contains(&n)
 }
 
 /// True when an indicator row's 三级指标 and 指标值 each only hold a place or are empty, and one
@@ -149,6 +149,10 @@ mod tests {
         t.add(Location::line(Some("a.txt"), 31, 1), "（盖章）");
         let d = t.after_table().unwrap();
         assert_eq!((d.code.as_str(), d.location.line), ("R135", Some(30)));
-        assert!(d.message.contains("“财政部门审核意见”起的 2 行"), "{}", d.message);
+        assert!(
+            d.message.contains("“财政部门审核意见”起的 2 行"),
+            "{}",
+            d.message
+        );
     }
 }

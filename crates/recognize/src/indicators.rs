@@ -984,7 +984,10 @@ mod tests {
         let rows = vec![
             at(1, raw(Slot::Blank, t("数量指标"), "扶助户数", "63户")),
             at(2, raw(Slot::Blank, t("质量指标"), "审核准确率", "100%")),
-            at(3, raw(t("满意度指标"), t("满意度指标"), "群众满意度", "≥90%")),
+            at(
+                3,
+                raw(t("满意度指标"), t("满意度指标"), "群众满意度", "≥90%"),
+            ),
         ];
         let mut diags = Vec::new();
         let out = resolve(fw, rows.clone(), &mut diags);
@@ -993,15 +996,25 @@ mod tests {
         assert_eq!(out[2].level1, "满意度指标");
         // One finding per row, saying why.
         assert_eq!(diags.len(), 2, "{diags:?}");
-        assert!(diags[0].message.contains("属于“产出指标”"), "{}", diags[0].message);
+        assert!(
+            diags[0].message.contains("属于“产出指标”"),
+            "{}",
+            diags[0].message
+        );
         // A legacy name written in the table is kept as written.
         let mut legacy = rows;
-        legacy.push(at(4, raw(t("项目完成指标"), t("时效指标"), "完成时间", "12月")));
+        legacy.push(at(
+            4,
+            raw(t("项目完成指标"), t("时效指标"), "完成时间", "12月"),
+        ));
         let out = resolve(fw, legacy, &mut Vec::new());
         assert_eq!(out[0].level1, "项目完成指标");
         // A level 1 continued from above is the merged cell's and stays.
         let kept = vec![
-            at(1, raw(t("效果指标"), t("社会效益指标"), "就业人数", "≥10人")),
+            at(
+                1,
+                raw(t("效果指标"), t("社会效益指标"), "就业人数", "≥10人"),
+            ),
             at(2, raw(Slot::Blank, t("满意度指标"), "群众满意度", "≥90%")),
         ];
         let out = resolve(fw, kept, &mut Vec::new());
@@ -1028,21 +1041,38 @@ mod tests {
                 .enumerate()
                 .map(|(i, t)| {
                     let pos = if sheet {
-                        Pos::Sheet { row: 5, col: i as u32 }
+                        Pos::Sheet {
+                            row: 5,
+                            col: i as u32,
+                        }
                     } else {
-                        Pos::Line { line: 6, column: i as u32 * 4 + 1 }
+                        Pos::Line {
+                            line: 6,
+                            column: i as u32 * 4 + 1,
+                        }
                     };
                     Cell::new(*t, pos)
                 })
                 .collect();
             Row::new(RowKind::Table, cells)
         };
-        let header = Header::groups(&vocab, &row(&["一级指标", "二级指标", "三级指标", "指标值"], false))
-            .unwrap()
-            .remove(0);
+        let header = Header::groups(
+            &vocab,
+            &row(&["一级指标", "二级指标", "三级指标", "指标值"], false),
+        )
+        .unwrap()
+        .remove(0);
         let read = |r: &Row| {
             let mut diags = Vec::new();
-            let raw = read_row(fw, r, &header, 4, 0..usize::MAX, Location::default(), &mut diags);
+            let raw = read_row(
+                fw,
+                r,
+                &header,
+                4,
+                0..usize::MAX,
+                Location::default(),
+                &mut diags,
+            );
             (raw, diags)
         };
         // A sheet: 成本 stands in the 三级指标 column and is the level-3 name.

@@ -270,8 +270,8 @@ impl<'a> Recognizer<'a> {
             return if below { 2 } else { 1 };
         }
         if self.mode == Mode::Indicators
-            && let Some(caption) = first
-                .and_then(|c| furniture::table_end(&self.fw.labels, &c.text))
+            && let Some(caption) =
+                first.and_then(|c| furniture::table_end(&self.fw.labels, &c.text))
         {
             // 财政部门审核意见, 评价结论, 注：…, （盖章）: the indicator table has ended.
             self.mode = Mode::AfterTable;
@@ -695,11 +695,11 @@ impl<'a> Recognizer<'a> {
             };
             if let Some(slot) = slot
                 && let indicators::Slot::Text(head) = slot
-                && let Some(name) =
-                    wrap::joined_label(self.fw, &self.fw.labels, head, &tail.text)
+                && let Some(name) = wrap::joined_label(self.fw, &self.fw.labels, head, &tail.text)
             {
                 let at = location(grid, &tail.pos);
-                b.wrapped.push((at, head.clone(), tail.text.trim().to_string()));
+                b.wrapped
+                    .push((at, head.clone(), tail.text.trim().to_string()));
                 *head = indicators::display_name(&name);
                 return true;
             }
@@ -1547,14 +1547,18 @@ mod tests {
     #[test]
     fn a_blank_table_beside_read_projects_is_a_warning() {
         let blank = "项目名称\t乙\n一级指标\t二级指标\t三级指标\t指标值\n产出\t数量\t\t\n满意度\t其他满意度\t–\t–\n";
-        let read = "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t人数\t≥1人\n";
+        let read =
+            "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t人数\t≥1人\n";
         let doc = |text: &str| {
             let grid = jixiao_markdown::read(text, Some("a.md"));
             recognize(&[grid], &Options::default())
         };
         let both = doc(&format!("{read}{blank}"));
         let codes: Vec<&str> = both.diagnostics.iter().map(|d| d.code.as_str()).collect();
-        assert!(codes.contains(&"R137") && !codes.contains(&"R114"), "{codes:?}");
+        assert!(
+            codes.contains(&"R137") && !codes.contains(&"R114"),
+            "{codes:?}"
+        );
         assert!(!codes.contains(&"R122"), "{codes:?}");
         let alone = doc(blank);
         assert!(alone.diagnostics.iter().any(|d| d.code == "R114"));

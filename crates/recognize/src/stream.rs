@@ -360,7 +360,11 @@ mod tests {
         );
         let joined: Vec<_> = diags.iter().filter(|d| d.code == "R134").collect();
         assert_eq!(joined.len(), 1, "one report for the stream");
-        assert!(joined[0].message.starts_with("3 处"), "{}", joined[0].message);
+        assert!(
+            joined[0].message.starts_with("3 处"),
+            "{}",
+            joined[0].message
+        );
         assert_eq!(joined[0].location.line, Some(1));
     }
 

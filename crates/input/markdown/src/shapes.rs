@@ -577,8 +577,7 @@ fn column_of(line: &str, w: usize) -> u32 {
 
 /// True for a line of only pipes and spaces with at least two pipes (`||||`, `| |||`).
 fn is_pipes_only(t: &str) -> bool {
-    t.chars().filter(|&c| c == '|').count() >= 2
-        && t.chars().all(|c| c == '|' || c.is_whitespace())
+    t.chars().filter(|&c| c == '|').count() >= 2 && t.chars().all(|c| c == '|' || c.is_whitespace())
 }
 
 /// A cell's text without the pipes (and spaces) after it: `3500 | ||` → `3500`. An escaped
