@@ -28,6 +28,13 @@
 //!    the group above or below (R102) in linear time; a table with no level-3 name and no value
 //!    is a blank template (R114), and header text with neither a project name nor an indicator
 //!    is no project (R123). Text that fits nowhere is reported (R108), never dropped silently.
+//!    Only text is realigned: a row of a worksheet or a Word table is read where it stands
+//!    (`indicators::keeps_cells`).
+//! 5. **Group names and furniture** (`wrap.rs`, `furniture.rs`): a group name wrapped onto
+//!    the next line is joined (R134); a row of group names only labels the rows below it; a
+//!    lost 一级 is the 二级's parent in the framework (R102); placeholder rows (不适用, –) are
+//!    no indicators but still label the rows below (R136); 审核意见, 评价结论, 注：, （盖章）
+//!    end the table (R135). Each is reported once per table, with a count and the first place.
 //!
 //! ```
 //! use jixiao_recognize::{recognize, Options};
