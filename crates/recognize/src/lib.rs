@@ -285,7 +285,9 @@ impl<'a> Recognizer<'a> {
             self.after_table.add(loc, &caption);
             return 1;
         }
-        if self.mode == Mode::AfterTable {
+        let is_title = || single_text_cell(row).is_some_and(|c| labels::title(&c.text).is_some());
+        if self.mode == Mode::AfterTable && !is_title() {
+            // Up to the next label, table header or title (the next project's).
             let text = first.map_or("", |c| c.text.as_str());
             self.after_table.add(loc, text);
             return 1;
@@ -1569,6 +1571,24 @@ mod tests {
         assert!(!codes.contains(&"R122"), "{codes:?}");
         let alone = doc(blank);
         assert!(alone.diagnostics.iter().any(|d| d.code == "R114"));
+    }
+
+    /// The rows after a table are counted up to the next project's title, which is read.
+    #[test]
+    fn furniture_ends_at_the_next_title() {
+        let text = "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t人数\t≥1人\n财政部门审核意见\t同意\n（盖章）\n2025年度项目支出绩效目标表\n项目名称\t乙\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t次数\t≥2次\n";
+        let grid = jixiao_markdown::read(text, Some("a.md"));
+        let doc = recognize(&[grid], &Options::default());
+        assert_eq!(doc.projects.len(), 2);
+        assert_eq!(doc.projects[1].year, Some(2025));
+        let ends: Vec<_> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "R135")
+            .collect();
+        assert_eq!(ends.len(), 1);
+        assert!(ends[0].message.contains("2 行"), "{}", ends[0].message);
+        assert!(doc.diagnostics.iter().all(|d| d.code != "R108"));
     }
 
     #[test]
