@@ -410,6 +410,21 @@ mod tests {
             .collect()
     }
 
+    proptest::proptest! {
+        /// Removing bold marks only ever removes `**` pairs: every other character stays, in
+        /// order, and text without `**` is unchanged.
+        #[test]
+        fn bold_marks_are_the_only_thing_removed(text in "[甲≥( )*元a]{0,30}") {
+            let out = strip_strong(&text);
+            let other = |s: &str| s.chars().filter(|c| *c != '*').collect::<String>();
+            proptest::prop_assert_eq!(other(&out), other(&text));
+            proptest::prop_assert_eq!((text.matches('*').count() - out.matches('*').count()) % 4, 0);
+            if !text.contains("**") {
+                proptest::prop_assert_eq!(out, text);
+            }
+        }
+    }
+
     #[test]
     fn bold_marks_go_template_hints_stay() {
         assert_eq!(clean_inline("**预算单位**"), "预算单位");

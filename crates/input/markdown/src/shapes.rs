@@ -931,6 +931,35 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Cutting a line at single spaces loses no text and invents none: the cells, in
+        /// order, are the line's non-space text, each found at its column; brackets only decide
+        /// where cells end.
+        #[test]
+        fn single_space_cells_keep_every_character(
+            line in "[甲乙 ()（）≥*个0-9\u{3000}]{0,40}"
+        ) {
+            let cells = single_space_cells(&line);
+            let joined: String = cells.iter().flat_map(|(_, t)| t.chars()).collect();
+            let text: String = line.chars().filter(|c| *c != ' ' && *c != '\u{3000}').collect();
+            let kept: String = joined.chars().filter(|c| *c != ' ' && *c != '\u{3000}').collect();
+            proptest::prop_assert_eq!(kept, text);
+            for (column, cell) in &cells {
+                let at: String = line.chars().skip(*column as usize - 1).take(cell.chars().count()).collect();
+                proptest::prop_assert_eq!(&at, cell);
+            }
+        }
+
+        /// A cell's text never ends in pipe residue, and what is left is where it was.
+        #[test]
+        fn pipe_residue_is_all_removed(text in "[甲1 |\\\\]{0,20}") {
+            let kept = strip_pipe_residue(&text);
+            proptest::prop_assert!(text.starts_with(kept));
+            proptest::prop_assert!(!kept.ends_with(' '));
+            proptest::prop_assert!(!kept.ends_with('|') || kept.ends_with("\\|"));
+        }
+    }
+
     #[test]
     fn single_space_cells_keep_spaces_inside_brackets() {
         assert_eq!(
