@@ -23,10 +23,7 @@ const MAX_TAIL: usize = 6;
 /// The name `head` and `tail` make together when `tail` is the rest of a name that wrapped:
 /// together they are a level-1/level-2 name of the framework or an indicator column heading,
 /// and `tail` alone is none of these. The pieces are joined as written.
-///
-/// ```ignore
-/// assert_eq!(joined_label(fw, labels, "经济效益", "指标"), Some("经济效益指标".into()));
-/// ```
+/// `经济效益` + `指标` → `经济效益指标`; `产出指标` + `数量指标` → none (see the tests below).
 pub(crate) fn joined_label(fw: &Framework, v: &Labels, head: &str, tail: &str) -> Option<String> {
     let (head, tail) = (head.trim(), tail.trim());
     let tail_name = normalize_label(tail);
