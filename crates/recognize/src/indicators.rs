@@ -599,11 +599,24 @@ pub(crate) struct Work {
 /// [`resolve`], counting its work in `work`.
 pub(crate) fn resolve_counted(
     fw: &Framework,
-    rows: Vec<RawIndicator>,
+    mut rows: Vec<RawIndicator>,
     diags: &mut Vec<Diagnostic>,
     work: &mut Work,
 ) -> Vec<Resolved> {
     let n = rows.len();
+    // A row of group names that holds only a name that is both a level 1 and a level 2
+    // (成本指标: a level 2 in the 88号 tree, a level 1 in the 101号 one) was read as a level 2;
+    // when the next row writes a level 2 of its own, it was the level 1 over it.
+    for i in 0..n.saturating_sub(1) {
+        let both = |t: &str| fw.level1(&label_name(t)).is_some();
+        if let (Slot::Blank, Slot::Text(name)) = (&rows[i].level1, &rows[i].level2)
+            && !rows[i].is_indicator()
+            && both(name)
+            && matches!(&rows[i + 1].level2, Slot::Text(next) if fw.level2(&label_name(next)).is_some())
+        {
+            rows[i].level1 = std::mem::replace(&mut rows[i].level2, Slot::Blank);
+        }
+    }
     // The level 2 each row's level-3 name fits, for both levels' decisions; each distinct
     // name (with its unit) is classified once.
     let mut cache: std::collections::HashMap<(String, Option<String>), Option<&str>> =
@@ -973,6 +986,26 @@ mod tests {
             ("项目效益指标", "社会效益指标")
         );
         assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    /// 成本指标 on a row of its own above `经济成本指标` rows is their level 1 (101号).
+    #[test]
+    fn a_name_of_both_levels_over_a_level2_is_the_level1() {
+        let fw = Framework::standard();
+        let t = |s: &str| Slot::Text(s.into());
+        let rows = vec![
+            at(1, raw(t("产出指标"), t("数量指标"), "受益人数", "≥10人")),
+            at(2, raw(Slot::Blank, t("成本指标"), "", "")),
+            at(3, raw(Slot::Blank, t("经济成本指标"), "人均补助", "≤500元")),
+            at(4, raw(Slot::Blank, t("成本指标"), "单价", "≤20元")),
+        ];
+        let out = resolve(fw, rows, &mut Vec::new());
+        assert_eq!(
+            (out[2].level1.as_str(), out[2].level2.as_str()),
+            ("成本指标", "经济成本指标")
+        );
+        // A 成本指标 written beside a 三级指标 is the level 2 it reads as.
+        assert_eq!(out[3].level2, "成本指标");
     }
 
     /// A lost level 1 is the parent of the row's level 2: the level 1 written in the table
