@@ -216,13 +216,18 @@ pub enum Shape {
     /// are colspan residue, not cells; a `|`-led row that does not close continues on the
     /// next lines.
     Pipes,
-    /// One cell per line ending in ` |`; a lone `|` line starts each row; `||`, `||||` lines
-    /// are residue.
+    /// One cell per line ending in ` |`; a lone `|` line starts each row, and so does a line
+    /// of only pipes (`||||`, `| |||`: the empty cells of a row's end); pipes after a cell's
+    /// text (`3500 | ||`) are residue of empty cells, never part of the text.
     CellPerLine,
     /// One cell per paragraph (blank lines between cells; a paragraph of spaces is an empty
     /// cell) with no row markers: the rows of such a grid are a *stream* of one-cell rows whose
     /// real rows the recognizer rebuilds.
     CellPerParagraph,
+    /// One cell per line (or run of lines) with a lone `|` line *between* cells, as text
+    /// taken from a PDF gives it: the bars separate cells, not rows, so the grid is a
+    /// *stream* whose rows the recognizer rebuilds, as for [`Shape::CellPerParagraph`].
+    BarSeparated,
     /// Cells separated by runs of two or more spaces (fixed-width text); indentation stands
     /// for empty leading cells and a line holding only the tail of a wrapped cell is joined.
     Spaces,
@@ -233,7 +238,7 @@ pub enum Shape {
 impl Shape {
     /// True when the grid's rows are a stream of cells (one cell per row) rather than rows.
     pub fn is_stream(self) -> bool {
-        matches!(self, Shape::CellPerParagraph)
+        matches!(self, Shape::CellPerParagraph | Shape::BarSeparated)
     }
 
     /// The shape as a clerk would describe it, in Chinese, for messages.
@@ -243,6 +248,7 @@ impl Shape {
             Shape::Pipes => "按“|”分隔的表格行读取（无分隔线、行尾多余的“|”不算单元格）",
             Shape::CellPerLine => "按“每行一个单元格、单独的“|”行开始新行”读取",
             Shape::CellPerParagraph => "按“每段一个单元格”读取，并按表格结构重建行",
+            Shape::BarSeparated => "按“单独的“|”行分隔单元格”读取，并按表格结构重建行",
             Shape::Spaces => "按“两个以上空格分隔单元格”（等宽排版）读取",
             Shape::SingleSpace => "按“单个空格分隔单元格”读取",
         }

@@ -2,7 +2,7 @@
 //! level-1/level-2 groups rebuilt from flattened merged cells.
 
 use crate::labels::{Column, Vocab, strip_score_band};
-use jixiao_grid::{Cell, Covered, Row};
+use jixiao_grid::{Cell, Covered, Pos, Row};
 use jixiao_model::framework::{Framework, normalize_label};
 use jixiao_model::{Diagnostic, Location, Value};
 
@@ -167,6 +167,25 @@ pub(crate) struct RawIndicator {
     pub value: String,
     /// Where the row is.
     pub location: Location,
+}
+
+impl RawIndicator {
+    /// True when the row is an indicator: it has a 三级指标 or a value. A row with group
+    /// names only labels the rows below it.
+    pub(crate) fn is_indicator(&self) -> bool {
+        !self.level3.is_empty() || !self.value.is_empty()
+    }
+}
+
+/// True when row `i`, a row of group names only, labels the indicator that follows it: the
+/// next indicator row leaves blank a level this row names.
+pub(crate) fn labels_rows_below(rows: &[RawIndicator], i: usize) -> bool {
+    let r = &rows[i];
+    let Some(next) = rows[i + 1..].iter().find(|n| n.is_indicator()) else {
+        return false;
+    };
+    let names = |s: &Slot| matches!(s, Slot::Text(_));
+    (names(&r.level1) && !names(&next.level1)) || (names(&r.level2) && !names(&next.level2))
 }
 
 /// What a cell is, for aligning a row by its content.
@@ -368,6 +387,17 @@ pub(crate) fn best_shift(
         .unwrap_or((0, 0))
 }
 
+/// True when the row comes from a grid that does not lose cells: a worksheet or a Word
+/// table, where a merged cell is a covered cell, never a missing one. Provenance decides the
+/// repair: such a row is read where it stands (`成本 | 不超过20万一年` is a level-3 name 成本
+/// and its value, not a row shifted left), and only text (OCR, a page copied as text) is
+/// realigned (R101).
+pub(crate) fn keeps_cells(row: &Row) -> bool {
+    row.cells
+        .iter()
+        .any(|c| matches!(c.pos, Pos::Sheet { .. } | Pos::Table { .. }))
+}
+
 /// The texts of a row's cells (covered cells read as empty).
 pub(crate) fn row_texts(row: &Row) -> Vec<&str> {
     row.cells.iter().map(|c| cell_text(Some(c))).collect()
@@ -388,7 +418,11 @@ pub(crate) fn read_row(
 ) -> RawIndicator {
     let texts = row_texts(row);
     let width = header_width.max(row.cells.len());
-    let (_, shift) = best_shift(fw, &texts, &window, header, width);
+    let (_, shift) = if keeps_cells(row) {
+        (0, 0)
+    } else {
+        best_shift(fw, &texts, &window, header, width)
+    };
     let at = |col: usize| -> (&str, Option<&Cell>) {
         let src = col as isize - shift;
         if src < 0 || !window.contains(&(src as usize)) {
@@ -565,11 +599,24 @@ pub(crate) struct Work {
 /// [`resolve`], counting its work in `work`.
 pub(crate) fn resolve_counted(
     fw: &Framework,
-    rows: Vec<RawIndicator>,
+    mut rows: Vec<RawIndicator>,
     diags: &mut Vec<Diagnostic>,
     work: &mut Work,
 ) -> Vec<Resolved> {
     let n = rows.len();
+    // A row of group names that holds only a name that is both a level 1 and a level 2
+    // (成本指标: a level 2 in the 88号 tree, a level 1 in the 101号 one) was read as a level 2;
+    // when the next row writes a level 2 of its own, it was the level 1 over it.
+    for i in 0..n.saturating_sub(1) {
+        let both = |t: &str| fw.level1(&label_name(t)).is_some();
+        if let (Slot::Blank, Slot::Text(name)) = (&rows[i].level1, &rows[i].level2)
+            && !rows[i].is_indicator()
+            && both(name)
+            && matches!(&rows[i + 1].level2, Slot::Text(next) if fw.level2(&label_name(next)).is_some())
+        {
+            rows[i].level1 = std::mem::replace(&mut rows[i].level2, Slot::Blank);
+        }
+    }
     // The level 2 each row's level-3 name fits, for both levels' decisions; each distinct
     // name (with its unit) is classified once.
     let mut cache: std::collections::HashMap<(String, Option<String>), Option<&str>> =
@@ -607,7 +654,8 @@ pub(crate) fn resolve_counted(
             _ => 0,
         }
     };
-    let level1 = fill(
+    let filled_from = diags.len();
+    let mut level1 = fill(
         &l1_slots,
         &|_, _| true,
         &l1_fit,
@@ -616,6 +664,7 @@ pub(crate) fn resolve_counted(
         diags,
         work,
     );
+    parents(fw, &rows, &mut level1, diags, filled_from);
 
     // Level 2 within each level-1 group: a row fits when its level-3 name is of that kind —
     // said by its head noun (the keyword that ends the name: 覆盖率 in 补助覆盖率), or by its
@@ -669,6 +718,85 @@ pub(crate) fn resolve_counted(
             raw,
         })
         .collect()
+}
+
+/// The framework is a grammar: every level 2 belongs to one level 1. A row whose level 1 is
+/// not written (a merged cell flattened, its anchor lost or on a row of its own) and whose
+/// written level 2 the level 1 that [`fill`] took from the group below does not hold
+/// (`数量指标` under the `满意度指标` below it), or that got no level 1 at all, takes the
+/// level 2's parent: the
+/// nearest level 1 written in this table that holds it (kept as written: 项目完成指标), else
+/// the framework's name for it. The R102/R103 that [`fill`] gave such a row (from
+/// `filled_from` on) is replaced by one that says why.
+fn parents(
+    fw: &Framework,
+    rows: &[RawIndicator],
+    level1: &mut [String],
+    diags: &mut Vec<Diagnostic>,
+    filled_from: usize,
+) {
+    // The level-1 names written in the table, with their rows.
+    let written: Vec<(usize, &str)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.level1 {
+            Slot::Text(t) if fw.level1(&label_name(t)).is_some() => Some((i, t.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut repaired: Vec<(Location, String)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let Slot::Text(l2) = &r.level2 else { continue };
+        if matches!(r.level1, Slot::Text(_)) || fw.level2(&label_name(l2)).is_none() {
+            continue;
+        }
+        // A level 1 continued from a cell above is the form's merged cell, and what the
+        // clerk wrote: kept, even where the level 2 does not belong there (older trees put
+        // 满意度 under 效果指标; a misplaced row is for the review to report, C205). One
+        // taken from the group below, or none, is checked against the grammar.
+        let from_above = rows[..i].iter().any(|r| matches!(r.level1, Slot::Text(_)));
+        let given = label_name(&level1[i]);
+        let fits = !given.is_empty()
+            && (from_above || fw.level1(&given).is_none() || fw.allows(&given, &label_name(l2)));
+        if fits {
+            continue;
+        }
+        // Nearest written level 1 above that holds the level 2, then below, then the
+        // framework's own name.
+        let holds = |name: &str| fw.allows(&label_name(name), &label_name(l2));
+        let above = written.iter().rev().find(|(k, n)| *k < i && holds(n));
+        let below = written.iter().find(|(k, n)| *k > i && holds(n));
+        let parent = above.or(below).map(|(_, n)| n.to_string()).or_else(|| {
+            let canonical = fw.level2(&label_name(l2))?;
+            fw.scheme
+                .iter()
+                .flat_map(|s| &s.level1)
+                .find(|g| g.level2.iter().any(|n| n == canonical))
+                .map(|g| g.name.clone())
+        });
+        let Some(parent) = parent else { continue };
+        let was = std::mem::replace(&mut level1[i], parent.clone());
+        let why = if was.is_empty() {
+            format!("一级指标空白；二级指标“{l2}”属于“{parent}”，已归入“{parent}”")
+        } else {
+            format!(
+                "一级指标空白；二级指标“{l2}”属于“{parent}”，不属于相邻的“{was}”，已归入“{parent}”"
+            )
+        };
+        repaired.push((r.location.clone(), why));
+    }
+    if repaired.is_empty() {
+        return;
+    }
+    let places: std::collections::HashSet<&Location> = repaired.iter().map(|(at, _)| at).collect();
+    let mut k = 0;
+    diags.retain(|d| {
+        k += 1;
+        k <= filled_from || !places.contains(&d.location)
+    });
+    for (at, why) in repaired {
+        diags.push(Diagnostic::warning("R102", why, at));
+    }
 }
 
 /// Fills blank slots from the labelled rows around them; `joinable(a, b)` says whether rows
@@ -750,6 +878,9 @@ fn fill(
                 }
             } else if let Some(b) = &below {
                 out[k] = b.clone();
+                if !rows[k].is_indicator() {
+                    continue; // a row of group names: nothing to report
+                }
                 let why = if above.is_some() {
                     format!(
                         "{what}空白；按三级指标“{}”判断应属于下一行的“{b}”（合并单元格的标签印在了分组的后一行），已归入“{b}”而不是上方的“{}”",
@@ -763,7 +894,7 @@ fn fill(
             }
         }
         if above.is_none() && below.is_none() {
-            for row in &rows[i..j] {
+            for row in rows[i..j].iter().filter(|r| r.is_indicator()) {
                 diags.push(Diagnostic::warning(
                     "R103",
                     format!("{what}空白，表中也没有可归入的分组"),
@@ -826,6 +957,169 @@ mod tests {
             assert_eq!(work.classified, 4);
             assert!(out[1..=n].iter().all(|r| r.level1 == "产出指标"));
         }
+    }
+
+    fn at(line: u32, r: RawIndicator) -> RawIndicator {
+        RawIndicator {
+            location: Location::line(Some("t.txt"), line, 1),
+            ..r
+        }
+    }
+
+    /// A group name on a row of its own (the anchor of a merged cell) labels the rows below,
+    /// and is no indicator itself.
+    #[test]
+    fn rows_of_group_names_label_the_rows_below() {
+        let fw = Framework::standard();
+        let t = |s: &str| Slot::Text(s.into());
+        let rows = vec![
+            at(1, raw(t("项目完成指标"), t("数量指标"), "扶助户数", "63户")),
+            at(2, raw(t("项目效益指标"), Slot::Blank, "", "")),
+            at(3, raw(Slot::Blank, t("社会效益指标"), "", "")),
+            at(4, raw(Slot::Blank, Slot::Blank, "促进社会和谐", "明显")),
+        ];
+        assert!(labels_rows_below(&rows, 1) && labels_rows_below(&rows, 2));
+        let mut diags = Vec::new();
+        let out = resolve(fw, rows, &mut diags);
+        assert_eq!(
+            (out[3].level1.as_str(), out[3].level2.as_str()),
+            ("项目效益指标", "社会效益指标")
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    /// 成本指标 on a row of its own above `经济成本指标` rows is their level 1 (101号).
+    #[test]
+    fn a_name_of_both_levels_over_a_level2_is_the_level1() {
+        let fw = Framework::standard();
+        let t = |s: &str| Slot::Text(s.into());
+        let rows = vec![
+            at(1, raw(t("产出指标"), t("数量指标"), "受益人数", "≥10人")),
+            at(2, raw(Slot::Blank, t("成本指标"), "", "")),
+            at(3, raw(Slot::Blank, t("经济成本指标"), "人均补助", "≤500元")),
+            at(4, raw(Slot::Blank, t("成本指标"), "单价", "≤20元")),
+        ];
+        let out = resolve(fw, rows, &mut Vec::new());
+        assert_eq!(
+            (out[2].level1.as_str(), out[2].level2.as_str()),
+            ("成本指标", "经济成本指标")
+        );
+        // A 成本指标 written beside a 三级指标 is the level 2 it reads as.
+        assert_eq!(out[3].level2, "成本指标");
+    }
+
+    /// A lost level 1 is the parent of the row's level 2: the level 1 written in the table
+    /// that holds it, else the framework's name, never the unrelated group below.
+    #[test]
+    fn a_lost_level1_is_the_parent_of_its_level2() {
+        let fw = Framework::standard();
+        let t = |s: &str| Slot::Text(s.into());
+        let rows = vec![
+            at(1, raw(Slot::Blank, t("数量指标"), "扶助户数", "63户")),
+            at(2, raw(Slot::Blank, t("质量指标"), "审核准确率", "100%")),
+            at(
+                3,
+                raw(t("满意度指标"), t("满意度指标"), "群众满意度", "≥90%"),
+            ),
+        ];
+        let mut diags = Vec::new();
+        let out = resolve(fw, rows.clone(), &mut diags);
+        assert_eq!(out[0].level1, "产出指标");
+        assert_eq!(out[1].level1, "产出指标");
+        assert_eq!(out[2].level1, "满意度指标");
+        // One finding per row, saying why.
+        assert_eq!(diags.len(), 2, "{diags:?}");
+        assert!(
+            diags[0].message.contains("属于“产出指标”"),
+            "{}",
+            diags[0].message
+        );
+        // A legacy name written in the table is kept as written.
+        let mut legacy = rows;
+        legacy.push(at(
+            4,
+            raw(t("项目完成指标"), t("时效指标"), "完成时间", "12月"),
+        ));
+        let out = resolve(fw, legacy, &mut Vec::new());
+        assert_eq!(out[0].level1, "项目完成指标");
+        // A level 1 continued from above is the merged cell's and stays.
+        let kept = vec![
+            at(
+                1,
+                raw(t("效果指标"), t("社会效益指标"), "就业人数", "≥10人"),
+            ),
+            at(2, raw(Slot::Blank, t("满意度指标"), "群众满意度", "≥90%")),
+        ];
+        let out = resolve(fw, kept, &mut Vec::new());
+        assert_eq!(out[1].level1, "效果指标");
+        // So is a misplaced row under it: the review reports it (C205), the reader keeps it.
+        let misplaced = vec![
+            at(1, raw(t("产出指标"), t("数量指标"), "受益人数", "≥10人")),
+            at(2, raw(Slot::Blank, t("社会效益指标"), "营养状况", "改善")),
+        ];
+        let out = resolve(fw, misplaced, &mut Vec::new());
+        assert_eq!(out[1].level1, "产出指标");
+    }
+
+    /// Provenance decides the repair: a worksheet row is read where it stands, a text row is
+    /// realigned by content.
+    #[test]
+    fn only_text_rows_are_realigned() {
+        use jixiao_grid::RowKind;
+        let fw = Framework::standard();
+        let vocab = crate::labels::Vocab::new(&fw.labels);
+        let row = |texts: &[&str], sheet: bool| {
+            let cells = texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let pos = if sheet {
+                        Pos::Sheet {
+                            row: 5,
+                            col: i as u32,
+                        }
+                    } else {
+                        Pos::Line {
+                            line: 6,
+                            column: i as u32 * 4 + 1,
+                        }
+                    };
+                    Cell::new(*t, pos)
+                })
+                .collect();
+            Row::new(RowKind::Table, cells)
+        };
+        let header = Header::groups(
+            &vocab,
+            &row(&["一级指标", "二级指标", "三级指标", "指标值"], false),
+        )
+        .unwrap()
+        .remove(0);
+        let read = |r: &Row| {
+            let mut diags = Vec::new();
+            let raw = read_row(
+                fw,
+                r,
+                &header,
+                4,
+                0..usize::MAX,
+                Location::default(),
+                &mut diags,
+            );
+            (raw, diags)
+        };
+        // A sheet: 成本 stands in the 三级指标 column and is the level-3 name.
+        let (raw, diags) = read(&row(&["", "", "成本", "不超过20万一年"], true));
+        assert_eq!((raw.level2, raw.level3.as_str()), (Slot::Blank, "成本"));
+        assert!(diags.is_empty());
+        // Text that lost its first cells (成本指标 | 人均补助 | ≤500元): moved back, reported.
+        let (raw, diags) = read(&row(&["成本指标", "人均补助", "≤500元"], false));
+        assert_eq!(raw.level2, Slot::Text("成本指标".into()));
+        assert_eq!(raw.level3, "人均补助");
+        assert_eq!(diags[0].code, "R101");
+        // The same cells from a sheet stay where they are.
+        let (raw, _) = read(&row(&["成本指标", "人均补助", "≤500元"], true));
+        assert_eq!(raw.level3, "≤500元");
     }
 
     #[test]

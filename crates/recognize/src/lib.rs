@@ -28,6 +28,13 @@
 //!    the group above or below (R102) in linear time; a table with no level-3 name and no value
 //!    is a blank template (R114), and header text with neither a project name nor an indicator
 //!    is no project (R123). Text that fits nowhere is reported (R108), never dropped silently.
+//!    Only text is realigned: a row of a worksheet or a Word table is read where it stands
+//!    (`indicators::keeps_cells`).
+//! 5. **Group names and furniture** (`wrap.rs`, `furniture.rs`): a group name wrapped onto
+//!    the next line is joined (R134); a row of group names only labels the rows below it; a
+//!    lost 一级 is the 二级's parent in the framework (R102); placeholder rows (不适用, –) are
+//!    no indicators but still label the rows below (R136); 审核意见, 评价结论, 注：, （盖章）
+//!    end the table (R135). Each is reported once per table, with a count and the first place.
 //!
 //! ```
 //! use jixiao_recognize::{recognize, Options};
@@ -40,10 +47,12 @@
 //! assert_eq!(doc.projects[0].indicators[0].value.raw, "≥221人");
 //! ```
 
+mod furniture;
 mod indicators;
 pub mod labels;
 pub mod score;
 pub mod stream;
+mod wrap;
 
 use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
@@ -90,6 +99,8 @@ enum Mode {
     None,
     Summary,
     Indicators,
+    /// After the indicator table: opinions, conclusions, seals (counted, R135).
+    AfterTable,
 }
 
 struct SummaryCols {
@@ -121,6 +132,12 @@ struct Builder {
     /// Columns of 中期资金总额 and 年度资金总额 labels that head columns of amounts (no value of
     /// their own): the amounts of the rows below are read from these columns, by label.
     funds_header_cols: (Option<usize>, Option<usize>),
+    /// Group names completed by a wrapped tail on the next line: where the tail was, the
+    /// head and the tail (reported once per table, R134).
+    wrapped: Vec<(Location, String, String)>,
+    /// Placeholder rows of the table (R136), and where they are (no R122 for them).
+    placeholders: furniture::Tally,
+    placeholder_rows: Vec<Location>,
 }
 
 struct Recognizer<'a> {
@@ -140,6 +157,8 @@ struct Recognizer<'a> {
     kind: Option<TableKind>,
     /// Skipped content (R108), listed up to [`MAX_SKIPPED`].
     skipped: Skipped,
+    /// Rows after the current indicator table (R135).
+    after_table: furniture::Tally,
 }
 
 /// Skipped content (R108): how many were listed, how many more were only counted and where
@@ -199,6 +218,7 @@ impl<'a> Recognizer<'a> {
             blank_templates: 0,
             kind: None,
             skipped: Skipped::default(),
+            after_table: furniture::Tally::default(),
         }
     }
 
@@ -243,10 +263,34 @@ impl<'a> Recognizer<'a> {
             self.summary_start(grid, r, cols);
             return used;
         }
-        if let Some(mut pairs) = label_pairs(&self.vocab, row) {
+        // Inside the indicator table a row that names a level 1 or level 2 is the table's,
+        // even where one of its cells also reads as a header-block label (`成本指标 | 基本支出`
+        // in a 部门整体 table).
+        let in_table = self.mode == Mode::Indicators
+            && row
+                .cells
+                .iter()
+                .any(|c| c.covered.is_none() && wrap::is_level(self.fw, &c.text));
+        if !in_table && let Some(mut pairs) = label_pairs(&self.vocab, row) {
             let below = values_below(&self.vocab, grid, r, &mut pairs);
             self.labels(grid, r, pairs);
             return if below { 2 } else { 1 };
+        }
+        if self.mode == Mode::Indicators
+            && let Some(caption) =
+                first.and_then(|c| furniture::table_end(&self.fw.labels, &c.text))
+        {
+            // 财政部门审核意见, 评价结论, 注：…, （盖章）: the indicator table has ended.
+            self.mode = Mode::AfterTable;
+            self.after_table.add(loc, &caption);
+            return 1;
+        }
+        let is_title = || single_text_cell(row).is_some_and(|c| labels::title(&c.text).is_some());
+        if self.mode == Mode::AfterTable && !is_title() {
+            // Up to the next label, table header or title (the next project's).
+            let text = first.map_or("", |c| c.text.as_str());
+            self.after_table.add(loc, text);
+            return 1;
         }
         if self.mode == Mode::Indicators && is_footer(self.fw, row) {
             // 填表人：… 审核人：… under the table: the indicator table has ended.
@@ -256,6 +300,9 @@ impl<'a> Recognizer<'a> {
             && let Some(title) = labels::title(&cell.text)
         {
             self.title(title, &cell.text, loc);
+            return 1;
+        }
+        if self.mode == Mode::Indicators && self.group_row(grid, row, &loc) {
             return 1;
         }
         let handled = match self.mode {
@@ -629,6 +676,61 @@ impl<'a> Recognizer<'a> {
         self.mode = Mode::Indicators;
     }
 
+    /// A row of the indicator table that holds only group names (the anchor of a merged
+    /// 一级/二级 cell printed on a line of its own) or only the wrapped tail of the name above
+    /// (`项目完成` / `指标`). The first is kept as a row with no 三级指标 that labels the rows
+    /// below it ([`indicators::resolve`]); the second completes the name (R134, once per
+    /// table). Only a table with one column group is read this way.
+    fn group_row(&mut self, grid: &Grid, row: &Row, loc: &Location) -> bool {
+        let Some(b) = self
+            .current
+            .as_mut()
+            .filter(|b| b.header.is_some() && b.mid_header.is_none())
+        else {
+            return false;
+        };
+        let texts = indicators::row_texts(row);
+        let mut filled = row
+            .cells
+            .iter()
+            .filter(|c| c.covered.is_none() && !c.is_blank());
+        if let (Some(tail), None) = (filled.next(), filled.next())
+            && let Some(last) = b.raw.last_mut()
+        {
+            let slot = match (&mut last.level2, &mut last.level1) {
+                (s @ indicators::Slot::Text(_), _) => Some(s),
+                (_, s @ indicators::Slot::Text(_)) => Some(s),
+                _ => None,
+            };
+            if let Some(slot) = slot
+                && let indicators::Slot::Text(head) = slot
+                && let Some(name) = wrap::joined_label(self.fw, &self.fw.labels, head, &tail.text)
+            {
+                let at = location(grid, &tail.pos);
+                b.wrapped
+                    .push((at, head.clone(), tail.text.trim().to_string()));
+                *head = indicators::display_name(&name);
+                return true;
+            }
+        }
+        let Some((level1, level2)) = wrap::label_row(self.fw, &self.fw.labels, &texts) else {
+            return false;
+        };
+        let slot = |name: Option<String>| {
+            name.map_or(indicators::Slot::Blank, |t| {
+                indicators::Slot::Text(indicators::display_name(&t))
+            })
+        };
+        b.raw.push(RawIndicator {
+            level1: slot(level1),
+            level2: slot(level2),
+            level3: String::new(),
+            value: String::new(),
+            location: loc.clone(),
+        });
+        true
+    }
+
     fn indicator_row(&mut self, grid: &Grid, row: &Row, loc: Location) -> bool {
         let Some(b) = self.current.as_mut() else {
             return false;
@@ -677,7 +779,7 @@ impl<'a> Recognizer<'a> {
             if !in_group {
                 continue; // one of 中期/年度 has fewer rows
             }
-            let raw = indicators::read_row(
+            let mut raw = indicators::read_row(
                 self.fw,
                 row,
                 &header,
@@ -722,6 +824,15 @@ impl<'a> Recognizer<'a> {
                     &mut repeat,
                 );
                 read.push((true, mid.level1, mid_raw));
+            }
+            if furniture::is_placeholder_row(self.vocab.labels, &raw.level3, &raw.value) {
+                // `其他满意度 | – | –`: no indicator, but its group names label the rows below.
+                if !midterm {
+                    b.placeholders.add(raw.location.clone(), &raw.level3);
+                    b.placeholder_rows.push(raw.location.clone());
+                }
+                raw.level3.clear();
+                raw.value.clear();
             }
             read.push((midterm, header.level1, raw));
         }
@@ -826,48 +937,65 @@ impl<'a> Recognizer<'a> {
     }
 
     fn finish_project(&mut self) {
-        let Some(mut b) = self.current.take() else {
+        let Some(b) = self.current.take() else {
             return;
         };
         // A row with neither a 三级指标 nor a 指标值 is no indicator: an empty row of a
         // template, or a group label printed on a row of its own.
         let had_rows = !b.raw.is_empty() || !b.mid_raw.is_empty();
+        // Rows with group names only are kept until the groups are rebuilt: they label the
+        // rows below them. One that labels no row is reported.
         let mut not_rows = Vec::new();
-        for raw in [&mut b.raw, &mut b.mid_raw] {
-            raw.retain(|r| {
-                let keep = !r.level3.is_empty() || !r.value.is_empty();
-                if !keep {
-                    let names: Vec<&str> = [&r.level1, &r.level2]
-                        .into_iter()
-                        .filter_map(|s| match s {
-                            indicators::Slot::Text(t) => Some(t.as_str()),
-                            _ => None,
-                        })
-                        .collect();
-                    if !names.is_empty() {
-                        not_rows.push(Diagnostic::info(
-                            "R122",
-                            format!(
-                                "该行只有“{}”，没有三级指标和指标值，不是一条指标，未读取",
-                                names.join("”“")
-                            ),
-                            r.location.clone(),
-                        ));
-                    }
+        for raw in [&b.raw, &b.mid_raw] {
+            for (i, r) in raw.iter().enumerate() {
+                if r.is_indicator()
+                    || indicators::labels_rows_below(raw, i)
+                    || b.placeholder_rows.contains(&r.location)
+                {
+                    continue;
                 }
-                keep
-            });
+                let names: Vec<&str> = [&r.level1, &r.level2]
+                    .into_iter()
+                    .filter_map(|s| match s {
+                        indicators::Slot::Text(t) => Some(t.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                if !names.is_empty() {
+                    not_rows.push(Diagnostic::info(
+                        "R122",
+                        format!(
+                            "该行只有“{}”，没有三级指标和指标值，不是一条指标，未读取",
+                            names.join("”“")
+                        ),
+                        r.location.clone(),
+                    ));
+                }
+            }
         }
+        if let Some(d) = b.placeholders.clone().placeholders() {
+            self.diags.push(d);
+        }
+        if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
+            self.diags.push(d);
+        }
+        if let Some((at, head, tail)) = b.wrapped.first() {
+            let joined = stream::wrapped_diagnostic(b.wrapped.len(), head, tail, at.clone());
+            self.diags.push(joined);
+        }
+        let rows = b.raw.iter().filter(|r| r.is_indicator()).count();
+        let mid_rows = b.mid_raw.iter().filter(|r| r.is_indicator()).count();
         let mut project = b.project;
         let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
         let header_blank = project.project_name.is_empty()
             && project.budget_unit.is_empty()
             && project.goal.is_empty()
             && funds_blank(&project.funds);
-        if !header_blank {
+        // A table with no indicator at all is one finding (R114/R137), not one per row.
+        if !header_blank && rows + mid_rows > 0 {
             self.diags.append(&mut not_rows);
         }
-        if had_rows && b.raw.is_empty() && b.mid_raw.is_empty() && !header_blank {
+        if had_rows && rows == 0 && mid_rows == 0 && !header_blank {
             // Labels and group names, but not one 三级指标 or 指标值: a blank template's table.
             self.diags.push(Diagnostic::error(
                 "R114",
@@ -884,8 +1012,8 @@ impl<'a> Recognizer<'a> {
             }
         } else if !header_blank
             && !project.project_name.chars().any(char::is_alphanumeric)
-            && b.raw.is_empty()
-            && b.mid_raw.is_empty()
+            && rows == 0
+            && mid_rows == 0
         {
             // Some header text but neither a project name nor an indicator: nothing here
             // makes a project, and an empty standard form must not be written for it.
@@ -897,7 +1025,7 @@ impl<'a> Recognizer<'a> {
             self.mode = Mode::None;
             return;
         }
-        if b.header.is_none() && b.raw.is_empty() {
+        if b.header.is_none() && rows == 0 {
             self.diags.push(Diagnostic::warning(
                 "R107",
                 format!(
@@ -906,14 +1034,14 @@ impl<'a> Recognizer<'a> {
                 ),
                 project.location.clone(),
             ));
-        } else if b.raw.is_empty() && !had_rows {
+        } else if rows == 0 && !had_rows {
             self.diags.push(Diagnostic::warning(
                 "R107",
                 format!("项目“{}”的指标表是空的", project.project_name),
                 project.location.clone(),
             ));
         }
-        if header_blank && b.raw.is_empty() && b.mid_raw.is_empty() {
+        if header_blank && rows == 0 && mid_rows == 0 {
             // Drop the R107 just pushed: this is one finding, not two.
             if self
                 .diags
@@ -961,7 +1089,8 @@ impl<'a> Recognizer<'a> {
     /// Rebuilds the groups of a table's rows and reports empty names and values.
     fn indicators(&mut self, raw: Vec<RawIndicator>, value_column: bool) -> Vec<Indicator> {
         let mut out = Vec::new();
-        for r in indicators::resolve(self.fw, raw, &mut self.diags) {
+        let resolved = indicators::resolve(self.fw, raw, &mut self.diags);
+        for r in resolved.into_iter().filter(|r| r.raw.is_indicator()) {
             if r.raw.level3.is_empty() {
                 self.diags.push(Diagnostic::warning(
                     "R105",
@@ -989,6 +1118,18 @@ impl<'a> Recognizer<'a> {
 
     fn finish(mut self, grids: &[Grid]) -> Document {
         self.finish_project();
+        if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
+            self.diags.push(d);
+        }
+        // A blank template table (R114) fails a document that holds nothing else; beside
+        // projects that were read (one sheet of a workbook left blank) it is R137, a warning:
+        // the others convert, the blank one is named.
+        if self.doc.projects.iter().any(|p| !p.indicators.is_empty()) {
+            for d in self.diags.iter_mut().filter(|d| d.code == "R114") {
+                let message = format!("{}；其他项目已读取，此项目未转换", d.message);
+                *d = Diagnostic::warning("R137", message, std::mem::take(&mut d.location));
+            }
+        }
         if self.blank_templates == 0
             && self.doc.projects.is_empty()
             && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())
@@ -1407,6 +1548,47 @@ mod tests {
         let rest = skipped[MAX_SKIPPED];
         assert!(rest.message.contains("另有 800 处"), "{}", rest.message);
         assert_eq!(rest.location.line, Some(MAX_SKIPPED as u32 + 1));
+    }
+
+    /// A blank template table beside a project that was read is R137 (a warning, the rest
+    /// converts); alone it is R114 (an error). Its rows of group names are not reported one
+    /// by one.
+    #[test]
+    fn a_blank_table_beside_read_projects_is_a_warning() {
+        let blank = "项目名称\t乙\n一级指标\t二级指标\t三级指标\t指标值\n产出\t数量\t\t\n满意度\t其他满意度\t–\t–\n";
+        let read =
+            "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t人数\t≥1人\n";
+        let doc = |text: &str| {
+            let grid = jixiao_markdown::read(text, Some("a.md"));
+            recognize(&[grid], &Options::default())
+        };
+        let both = doc(&format!("{read}{blank}"));
+        let codes: Vec<&str> = both.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert!(
+            codes.contains(&"R137") && !codes.contains(&"R114"),
+            "{codes:?}"
+        );
+        assert!(!codes.contains(&"R122"), "{codes:?}");
+        let alone = doc(blank);
+        assert!(alone.diagnostics.iter().any(|d| d.code == "R114"));
+    }
+
+    /// The rows after a table are counted up to the next project's title, which is read.
+    #[test]
+    fn furniture_ends_at_the_next_title() {
+        let text = "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t人数\t≥1人\n财政部门审核意见\t同意\n（盖章）\n2025年度项目支出绩效目标表\n项目名称\t乙\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t次数\t≥2次\n";
+        let grid = jixiao_markdown::read(text, Some("a.md"));
+        let doc = recognize(&[grid], &Options::default());
+        assert_eq!(doc.projects.len(), 2);
+        assert_eq!(doc.projects[1].year, Some(2025));
+        let ends: Vec<_> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "R135")
+            .collect();
+        assert_eq!(ends.len(), 1);
+        assert!(ends[0].message.contains("2 行"), "{}", ends[0].message);
+        assert!(doc.diagnostics.iter().all(|d| d.code != "R108"));
     }
 
     #[test]

@@ -22,7 +22,7 @@
 //!
 //! Every rebuilt stream is reported (R132) with the number of rows rebuilt.
 
-use crate::labels;
+use crate::{labels, wrap};
 use jixiao_grid::{Cell, Grid, Row, RowKind};
 use jixiao_model::framework::Framework;
 use jixiao_model::{Diagnostic, Location};
@@ -32,14 +32,53 @@ use jixiao_model::{Diagnostic, Location};
 /// for every stream rebuilt, with its row count; R133 (warning) when the stream ends inside an
 /// indicator row.
 pub fn rebuild(grid: &Grid, fw: &Framework) -> (Grid, Vec<Diagnostic>) {
-    let cells: Vec<&Cell> = grid.rows.iter().flat_map(|r| r.cells.first()).collect();
-    let mut out = Grid::new(grid.file.clone(), grid.sheet.clone());
     let mut diags = Vec::new();
+    let joined = join_wrapped(grid, fw, &mut diags);
+    let cells: Vec<&Cell> = joined.iter().collect();
+    let mut out = Grid::new(grid.file.clone(), grid.sheet.clone());
     let mut k = 0;
     while k < cells.len() {
         k = block(fw, grid, &cells, k, &mut out, &mut diags);
     }
     (out, diags)
+}
+
+/// The cells of the stream with names that wrapped onto the next paragraph joined
+/// (`经济效益` + `指标`, `一级` + `指标`; see [`wrap::joined_label`]): a piece taken for a cell
+/// of its own would push every later cell of the row one column on. One R134 says how many
+/// were joined and where the first is.
+fn join_wrapped(grid: &Grid, fw: &Framework, diags: &mut Vec<Diagnostic>) -> Vec<Cell> {
+    let mut out: Vec<Cell> = Vec::new();
+    let mut count = 0usize;
+    let mut first: Option<(Location, String, String)> = None;
+    for cell in grid.rows.iter().flat_map(|r| r.cells.first()) {
+        if let Some(prev) = out.last_mut()
+            && let Some(name) = wrap::joined_label(fw, &fw.labels, &prev.text, &cell.text)
+        {
+            count += 1;
+            first.get_or_insert_with(|| (loc(grid, prev), prev.text.clone(), cell.text.clone()));
+            prev.text = name;
+            continue;
+        }
+        out.push(cell.clone());
+    }
+    if let Some((at, head, tail)) = first {
+        diags.push(wrapped_diagnostic(count, &head, &tail, at));
+    }
+    out
+}
+
+/// R134: `count` names broken over two lines or paragraphs were joined; the first is
+/// `head` + `tail` at `at`.
+pub(crate) fn wrapped_diagnostic(count: usize, head: &str, tail: &str, at: Location) -> Diagnostic {
+    let (head, tail) = (head.trim(), tail.trim());
+    Diagnostic::info(
+        "R134",
+        format!(
+            "{count} 处指标名称或列名被折成两行（如“{head}”+“{tail}”），已按指标体系合并为一个名称（如“{head}{tail}”）"
+        ),
+        at,
+    )
 }
 
 fn loc(grid: &Grid, cell: &Cell) -> Location {
@@ -159,6 +198,12 @@ fn block(
         }
         // 三级 name, then the value, then the columns after the value.
         for (col, slot) in slots.iter_mut().enumerate().skip(l3) {
+            // After the value, a group name starts the next row: the columns after the value
+            // (分值, 指标解释 …) may be left out where they are empty, and a group name is
+            // never one of them.
+            if col > value && cells.get(k).is_some_and(|c| wrap::is_level(fw, &c.text)) {
+                break;
+            }
             match cells.get(k) {
                 Some(c) if !(col > l3 && is_label(fw, &c.text)) => {
                     *slot = Some((*c).clone());
@@ -284,6 +329,72 @@ mod tests {
                 column: 1
             }
         );
+    }
+
+    #[test]
+    fn names_wrapped_onto_the_next_paragraph_are_joined() {
+        let g = stream(&[
+            "一级",
+            "指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "效益指标",
+            "经济效益",
+            "指标",
+            "年增产量",
+            "3000公斤",
+            "社会效益",
+            "指标",
+            "受益人数",
+            "≥50人",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        assert_eq!(
+            texts(&out),
+            vec![
+                vec!["一级指标", "二级指标", "三级指标", "指标值"],
+                vec!["效益指标", "经济效益指标", "年增产量", "3000公斤"],
+                vec!["", "社会效益指标", "受益人数", "≥50人"],
+            ]
+        );
+        let joined: Vec<_> = diags.iter().filter(|d| d.code == "R134").collect();
+        assert_eq!(joined.len(), 1, "one report for the stream");
+        assert!(
+            joined[0].message.starts_with("3 处"),
+            "{}",
+            joined[0].message
+        );
+        assert_eq!(joined[0].location.line, Some(1));
+    }
+
+    #[test]
+    fn a_group_name_after_the_value_starts_the_next_row() {
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "计量单位",
+            "产出指标",
+            "数量指标",
+            "培训人数",
+            "≥100人",
+            "质量指标",
+            "培训合格率",
+            "≥95",
+            "%",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        assert_eq!(
+            texts(&out),
+            vec![
+                vec!["一级指标", "二级指标", "三级指标", "指标值", "计量单位"],
+                vec!["产出指标", "数量指标", "培训人数", "≥100人", ""],
+                vec!["", "质量指标", "培训合格率", "≥95", "%"],
+            ]
+        );
+        assert!(diags.iter().all(|d| d.code != "R133"), "{diags:?}");
     }
 
     #[test]

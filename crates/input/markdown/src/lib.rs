@@ -267,8 +267,64 @@ pub fn clean_inline(s: &str) -> String {
     } else {
         s.to_string()
     };
-    let text = text.replace("**", "");
+    let text = strip_strong(&text);
     text.trim_matches(|c: char| c.is_whitespace()).to_string()
+}
+
+/// Removes the `**` that make text bold (`**预算单位**`) and keeps those that are text: the
+/// template hint `(≥**元/人·月)` writes `**` for a number still to be filled in. As in
+/// CommonMark, an opening `**` must be left-flanking (followed by text, and not by
+/// punctuation unless punctuation or a space comes before it) and a closing one
+/// right-flanking; a `**` with no partner stays as written.
+fn strip_strong(text: &str) -> String {
+    if !text.contains("**") {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let punct = |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace());
+    let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    // The runs of exactly two stars, with whether each may open and close.
+    let mut runs: Vec<(usize, bool, bool)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '*' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i] == '*' {
+            i += 1;
+        }
+        if i - start != 2 {
+            continue;
+        }
+        let before = start.checked_sub(1).map(|k| chars[k]);
+        let after = chars.get(i).copied();
+        let left = !space(after) && (!punct(after) || space(before) || punct(before));
+        let right = !space(before) && (!punct(before) || space(after) || punct(after));
+        runs.push((start, left, right));
+    }
+    let mut drop = vec![false; chars.len()];
+    let mut open: Option<usize> = None;
+    for &(at, left, right) in &runs {
+        match open {
+            Some(o) if right => {
+                drop[o] = true;
+                drop[o + 1] = true;
+                drop[at] = true;
+                drop[at + 1] = true;
+                open = None;
+            }
+            _ if left => open = Some(at),
+            _ => {}
+        }
+    }
+    chars
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(c, _)| c)
+        .collect()
 }
 
 /// The text of an HTML fragment, with `<br>`, `<p>` and `<div>` as line breaks.
@@ -352,6 +408,35 @@ mod tests {
             .iter()
             .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
             .collect()
+    }
+
+    proptest::proptest! {
+        /// Removing bold marks only ever removes `**` pairs: every other character stays, in
+        /// order, and text without `**` is unchanged.
+        #[test]
+        fn bold_marks_are_the_only_thing_removed(text in "[甲≥( )*元a]{0,30}") {
+            let out = strip_strong(&text);
+            let other = |s: &str| s.chars().filter(|c| *c != '*').collect::<String>();
+            proptest::prop_assert_eq!(other(&out), other(&text));
+            proptest::prop_assert_eq!((text.matches('*').count() - out.matches('*').count()) % 4, 0);
+            if !text.contains("**") {
+                proptest::prop_assert_eq!(out, text);
+            }
+        }
+    }
+
+    #[test]
+    fn bold_marks_go_template_hints_stay() {
+        assert_eq!(clean_inline("**预算单位**"), "预算单位");
+        assert_eq!(clean_inline("项目 **名称** 甲"), "项目 名称 甲");
+        assert_eq!(clean_inline("(≥**元/人·月)"), "(≥**元/人·月)");
+        assert_eq!(clean_inline("数量( ≥**个 )"), "数量( ≥**个 )");
+        assert_eq!(
+            clean_inline("种植(≥**株),补助(≤**元/亩)"),
+            "种植(≥**株),补助(≤**元/亩)"
+        );
+        assert_eq!(clean_inline("**"), "**");
+        assert_eq!(clean_inline("***"), "***");
     }
 
     #[test]

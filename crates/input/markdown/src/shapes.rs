@@ -73,6 +73,10 @@ pub(crate) fn proposed(lines: &[&str]) -> Vec<Shape> {
     if bars >= 2 && closed >= 3 {
         out.push(Shape::CellPerLine);
     }
+    // Lone bars between cells that do not close with ` |`: the bars separate cells.
+    if bars >= 5 && closed < 3 {
+        out.push(Shape::BarSeparated);
+    }
     let paragraphs = paragraphs(lines);
     let one_line = paragraphs.iter().filter(|p| p.1 - p.0 == 1).count();
     if paragraphs.len() >= 8 && one_line * 10 >= paragraphs.len() * 9 {
@@ -116,6 +120,7 @@ pub(crate) fn read_shape(lines: &[&str], file: Option<&str>, shape: Shape) -> Pa
         Shape::Pipes => r.pipes(),
         Shape::CellPerLine => r.cell_per_line(),
         Shape::CellPerParagraph => r.cell_per_paragraph(),
+        Shape::BarSeparated => r.bar_separated(),
         Shape::Spaces => r.spaces(),
         Shape::SingleSpace => r.single_space(),
     }
@@ -259,8 +264,17 @@ impl Reader<'_> {
                 i += 1;
                 continue;
             }
-            if !t.is_empty() && t.chars().all(|c| c == '|') {
-                i += 1; // `||`, `||||`: colspan residue
+            if is_pipes_only(t) {
+                // `||||`, `| |||`: the empty cells at the end of a row, which ends here as
+                // it does at a lone `|` (the next `|` then starts no empty row).
+                if let Some((text, pos)) = pending.take() {
+                    row.get_or_insert_with(Vec::new)
+                        .push(Cell::new(clean_inline(&text), pos));
+                }
+                if let Some(cells) = row.replace(Vec::new()) {
+                    self.push_row(cells);
+                }
+                i += 1;
                 continue;
             }
             if row.is_none() || t.is_empty() || is_furniture(t) {
@@ -279,7 +293,9 @@ impl Reader<'_> {
                 .count() as u32
                 + 1;
             let (text, closed) = match t.strip_suffix('|') {
-                Some(rest) => (rest.trim_end(), true),
+                // `3500 | ||`: the pipes after the text close this cell and the empty cells
+                // after it; none of them is text (an escaped `\|` is).
+                Some(_) => (strip_pipe_residue(t), true),
                 None => (t, false),
             };
             let entry = pending.get_or_insert_with(|| (String::new(), self.pos(i, column)));
@@ -300,6 +316,65 @@ impl Reader<'_> {
         if let Some(cells) = row {
             self.push_row(cells);
         }
+    }
+
+    /// Cells separated by lone `|` lines: every run of lines between two bars is one cell
+    /// (two bars in a row: an empty cell); before the first bar each line is a cell of its
+    /// own (the title lines). A stream: one cell per row, rebuilt by the recognizer.
+    fn bar_separated(&mut self) {
+        let mut pending: Option<(String, Pos)> = None;
+        let mut seen_bar = false;
+        let mut last_bar: Option<usize> = None;
+        let mut i = 0;
+        while i < self.lines.len() {
+            let t = self.lines[i].trim();
+            if t == "|" {
+                match pending.take() {
+                    Some((text, pos)) => self.stream_cell(&text, pos),
+                    None if seen_bar => {
+                        let at = last_bar.map_or(i, |b| b + 1);
+                        self.stream_cell("", self.pos(at.min(i), 1));
+                    }
+                    None => {}
+                }
+                seen_bar = true;
+                last_bar = Some(i);
+                i += 1;
+                continue;
+            }
+            if !seen_bar || t.is_empty() || is_furniture(t) || self.lines[i].contains('\t') {
+                if let Some((text, pos)) = pending.take() {
+                    self.stream_cell(&text, pos);
+                }
+                match self.common(i) {
+                    Some(next) => i = next,
+                    None => {
+                        self.stream_cell(t, self.pos(i, 1));
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            let column = self.lines[i]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .count() as u32
+                + 1;
+            let entry = pending.get_or_insert_with(|| (String::new(), self.pos(i, column)));
+            if !entry.0.is_empty() {
+                entry.0.push('\n');
+            }
+            entry.0.push_str(t);
+            i += 1;
+        }
+        if let Some((text, pos)) = pending.take() {
+            self.stream_cell(&text, pos);
+        }
+    }
+
+    fn stream_cell(&mut self, text: &str, pos: Pos) {
+        let cell = Cell::new(clean_inline(text), pos);
+        self.grid.rows.push(Row::new(RowKind::Table, vec![cell]));
     }
 
     fn push_row(&mut self, cells: Vec<Cell>) {
@@ -428,12 +503,8 @@ impl Reader<'_> {
             }
             let line = self.lines[i];
             let mut cells = Vec::new();
-            let mut column = 1u32;
-            for field in line.split([' ', '\u{3000}']) {
-                if !field.is_empty() {
-                    cells.push(Cell::new(clean_inline(field), self.pos(i, column)));
-                }
-                column += field.chars().count() as u32 + 1;
+            for (column, field) in single_space_cells(line) {
+                cells.push(Cell::new(clean_inline(field), self.pos(i, column)));
             }
             let kind = if cells.len() > 1 {
                 RowKind::Table
@@ -448,6 +519,50 @@ impl Reader<'_> {
     }
 }
 
+/// The cells of a line whose cells are separated by single spaces, each with its 1-based
+/// character column. A space inside brackets is part of the cell (`数量( ≥**个 )`, a template
+/// hint with spaces around its blank): a bracket opened in a cell keeps the cell going to the
+/// bracket that closes it; one never closed separates nothing.
+fn single_space_cells(line: &str) -> Vec<(u32, &str)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start: Option<(usize, u32)> = None; // (byte, column) of the cell being read
+    for (column, (b, c)) in (1u32..).zip(line.char_indices()) {
+        let space = c == ' ' || c == '\u{3000}';
+        if space && depth <= 0 {
+            if let Some((s, col)) = start.take() {
+                out.push((col, &line[s..b]));
+            }
+            depth = 0;
+            continue;
+        }
+        if start.is_none() && !space {
+            start = Some((b, column));
+        }
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth -= 1,
+            _ => {}
+        }
+    }
+    if let Some((s, col)) = start {
+        let rest = line[s..].trim_end();
+        if depth > 0 {
+            // Never closed: no bracketed hint, the spaces separate cells after all.
+            let mut column = col;
+            for field in rest.split([' ', '\u{3000}']) {
+                if !field.is_empty() {
+                    out.push((column, field));
+                }
+                column += field.chars().count() as u32 + 1;
+            }
+        } else {
+            out.push((col, rest));
+        }
+    }
+    out
+}
+
 /// The 1-based character column at which display column `w` of `line` starts.
 fn column_of(line: &str, w: usize) -> u32 {
     let mut width = 0;
@@ -458,6 +573,24 @@ fn column_of(line: &str, w: usize) -> u32 {
         width += c.to_string().width();
     }
     line.chars().count() as u32 + 1
+}
+
+/// True for a line of only pipes and spaces with at least two pipes (`||||`, `| |||`).
+fn is_pipes_only(t: &str) -> bool {
+    t.chars().filter(|&c| c == '|').count() >= 2 && t.chars().all(|c| c == '|' || c.is_whitespace())
+}
+
+/// A cell's text without the pipes (and spaces) after it: `3500 | ||` → `3500`. An escaped
+/// pipe (`\|`) at the end is text and stays.
+fn strip_pipe_residue(t: &str) -> &str {
+    let mut end = t.len();
+    loop {
+        let rest = t[..end].trim_end();
+        match rest.strip_suffix('|') {
+            Some(before) if !before.ends_with('\\') => end = before.len(),
+            _ => return rest,
+        }
+    }
 }
 
 /// True for a `|---|:---:|` line.
@@ -717,6 +850,42 @@ mod tests {
     }
 
     #[test]
+    fn cell_per_line_pipe_only_lines_end_rows_and_leave_no_residue() {
+        let p = read(
+            "|\n一 |\n二 | ||\n|\n甲 |\n3500 | |\n|\n|\n| |||\n|\n乙 |\n丙 | |||\n",
+            Shape::CellPerLine,
+        );
+        assert_eq!(
+            texts(&p),
+            vec![vec!["一", "二"], vec!["甲", "3500"], vec!["乙", "丙"]]
+        );
+        assert_eq!(strip_pipe_residue("a \\| |"), "a \\|");
+    }
+
+    #[test]
+    fn lone_bars_between_cells_make_a_stream() {
+        let text = "标题\n项目名称\n|\n甲\n|\n其他资金\n|\n|\n一级 指标\n|\n≧90%\n";
+        let p = read(text, Shape::BarSeparated);
+        assert_eq!(
+            texts(&p),
+            vec![
+                vec!["标题"],
+                vec!["项目名称"],
+                vec!["甲"],
+                vec!["其他资金"],
+                vec![""],
+                vec!["一级 指标"],
+                vec!["≧90%"]
+            ]
+        );
+        let many = "a\n|\nb\n|\nc\n|\nd\n|\ne\n|\nf\n";
+        assert_eq!(proposed(&lines(many)), vec![Shape::BarSeparated]);
+        // Cells closed with ` |` are one cell per line, whose bars start rows.
+        let closed = "|\na |\nb |\n|\nc |\nd |\n|\ne |\n|\n|\n|\n";
+        assert_eq!(proposed(&lines(closed)), vec![Shape::CellPerLine]);
+    }
+
+    #[test]
     fn paragraphs_are_a_stream_with_empty_cells() {
         let p = read(
             "项目名称\n\n甲\n\n其他资金\n\n \n\n乙\n",
@@ -760,6 +929,50 @@ mod tests {
                 column: 13
             }
         );
+    }
+
+    proptest::proptest! {
+        /// Cutting a line at single spaces loses no text and invents none: the cells, in
+        /// order, are the line's non-space text, each found at its column; brackets only decide
+        /// where cells end.
+        #[test]
+        fn single_space_cells_keep_every_character(
+            line in "[甲乙 ()（）≥*个0-9\u{3000}]{0,40}"
+        ) {
+            let cells = single_space_cells(&line);
+            let joined: String = cells.iter().flat_map(|(_, t)| t.chars()).collect();
+            let text: String = line.chars().filter(|c| *c != ' ' && *c != '\u{3000}').collect();
+            let kept: String = joined.chars().filter(|c| *c != ' ' && *c != '\u{3000}').collect();
+            proptest::prop_assert_eq!(kept, text);
+            for (column, cell) in &cells {
+                let at: String = line.chars().skip(*column as usize - 1).take(cell.chars().count()).collect();
+                proptest::prop_assert_eq!(&at, cell);
+            }
+        }
+
+        /// A cell's text never ends in pipe residue, and what is left is where it was.
+        #[test]
+        fn pipe_residue_is_all_removed(text in "[甲1 |\\\\]{0,20}") {
+            let kept = strip_pipe_residue(&text);
+            proptest::prop_assert!(text.starts_with(kept));
+            proptest::prop_assert!(!kept.ends_with(' '));
+            proptest::prop_assert!(!kept.ends_with('|') || kept.ends_with("\\|"));
+        }
+    }
+
+    #[test]
+    fn single_space_cells_keep_spaces_inside_brackets() {
+        assert_eq!(
+            single_space_cells("数量指标 数量( ≥**个 ) ≥5个"),
+            vec![(1, "数量指标"), (6, "数量( ≥**个 )"), (17, "≥5个")]
+        );
+        // A bracket never closed keeps nothing together; a stray closing one is text.
+        assert_eq!(
+            single_space_cells("甲 (乙 丙"),
+            vec![(1, "甲"), (3, "(乙"), (6, "丙")]
+        );
+        assert_eq!(single_space_cells("甲) 乙"), vec![(1, "甲)"), (4, "乙")]);
+        assert_eq!(single_space_cells("  "), Vec::<(u32, &str)>::new());
     }
 
     #[test]

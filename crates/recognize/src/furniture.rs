@@ -1,0 +1,158 @@
+//! What stands in or after the indicator table without being an indicator.
+//!
+//! - **Furniture after the table**: the form goes on below its indicators with opinions,
+//!   conclusions, notes and seals (`财政部门审核意见`, `评价结论`, `存在问题`, `改进措施`, `注：…`,
+//!   `（盖章）`). A row that starts with such a caption (`templates/labels.toml`, `table_end`)
+//!   ends the indicator table; it and the rows after it, up to the next label, table header or
+//!   title, are counted and reported once (R135), never read as indicators and never reported
+//!   row by row.
+//! - **Placeholders**: a template row that holds a place and says nothing (`其他满意度 | – | –`,
+//!   `不适用 | 不适用`: `placeholders` in `templates/labels.toml`) is no indicator. Its group
+//!   names still label the rows below it, as the anchor of a merged cell does. They are counted
+//!   and reported once per table (R136).
+
+use jixiao_model::framework::{Labels, normalize_label};
+use jixiao_model::{Diagnostic, Location};
+
+/// The caption with which a row of furniture starts, if the row's first cell with text is
+/// one: the whole cell is a `table_end` caption, or starts with one followed by a colon or an
+/// opening bracket (`注：…`, `审核意见（盖章）`); or the cell is a short seal line (`（盖章）`,
+/// `单位（签章）`).
+pub(crate) fn table_end(v: &Labels, first: &str) -> Option<String> {
+    let n = normalize_label(first);
+    let bare = n.trim_matches(['(', ')', '[', ']']);
+    if bare.is_empty() {
+        return None;
+    }
+    let seal = bare.chars().count() <= 12 && (bare.contains("盖章") || bare.contains("签章"));
+    let caption = v.table_end.iter().any(|w| {
+        bare == w
+            || bare
+                .strip_prefix(w.as_str())
+                .is_some_and(|rest| rest.starts_with([':', '(', '[']))
+    });
+    (seal || caption).then(|| first.trim().to_string())
+}
+
+/// The first 20 characters of a text, with `…` when there is more.
+fn excerpt(text: &str) -> String {
+    let t = text.trim();
+    let mut out: String = t.chars().take(20).collect();
+    if t.chars().count() > 20 {
+        out.push('…');
+    }
+    out
+}
+
+/// True when `text` only holds a place (`不适用`, `–`, `/`): empty text is not a placeholder.
+pub(crate) fn is_placeholder(v: &Labels, text: &str) -> bool {
+    let n = normalize_label(text);
+    !n.is_empty() && v.placeholders.contains(&n)
+}
+
+/// True when an indicator row's 三级指标 and 指标值 each only hold a place or are empty, and one
+/// of them holds a place.
+pub(crate) fn is_placeholder_row(v: &Labels, level3: &str, value: &str) -> bool {
+    let blank_or = |t: &str| t.trim().is_empty() || is_placeholder(v, t);
+    blank_or(level3) && blank_or(value) && (is_placeholder(v, level3) || is_placeholder(v, value))
+}
+
+/// Rows of one kind counted for one report: how many, where the first is, and its text.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Tally {
+    pub(crate) count: usize,
+    pub(crate) first: Option<(Location, String)>,
+}
+
+impl Tally {
+    /// Counts a row at `at` whose text begins with `text`.
+    pub(crate) fn add(&mut self, at: Location, text: &str) {
+        self.count += 1;
+        self.first.get_or_insert_with(|| (at, excerpt(text)));
+    }
+
+    /// R135 for the rows after an indicator table, if any were counted.
+    pub(crate) fn after_table(self) -> Option<Diagnostic> {
+        let (at, text) = self.first?;
+        Some(Diagnostic::info(
+            "R135",
+            format!(
+                "指标表到此结束：从“{text}”起的 {} 行是审核意见、结论、说明或签章，不是指标，未读取",
+                self.count
+            ),
+            at,
+        ))
+    }
+
+    /// R136 for the placeholder rows of a table, if any were counted.
+    pub(crate) fn placeholders(self) -> Option<Diagnostic> {
+        let (at, text) = self.first?;
+        Some(Diagnostic::info(
+            "R136",
+            format!(
+                "指标表中有 {} 行是模板的占位行（如“{text}”），没有实际的三级指标和指标值，不是指标，未读取；其中的一级/二级指标名称仍用于下方各行",
+                self.count
+            ),
+            at,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captions_of_what_follows_the_table() {
+        let v = Labels::standard();
+        for t in [
+            "财政部门审核意见",
+            "主管部门 审核意见：",
+            "评价结论",
+            "注：各地可根据实际情况调整",
+            "注:",
+            "（盖章）",
+            "单位（签章）",
+            "存在问题",
+            "改进措施（整改落实情况）",
+        ] {
+            assert!(table_end(v, t).is_some(), "{t}");
+        }
+        for t in [
+            "存在问题整改率",
+            "注册企业数量",
+            "说明书印制数量",
+            "产出指标",
+            "审核意见采纳率达到95%以上并形成书面报告盖章存档",
+            "",
+        ] {
+            assert!(table_end(v, t).is_none(), "{t}");
+        }
+    }
+
+    #[test]
+    fn placeholders_hold_a_place_only() {
+        let v = Labels::standard();
+        assert!(is_placeholder_row(v, "–", "–"));
+        assert!(is_placeholder_row(v, "不适用", ""));
+        assert!(is_placeholder_row(v, "", "/"));
+        assert!(!is_placeholder_row(v, "", ""));
+        assert!(!is_placeholder_row(v, "安全事故", "无"));
+        assert!(!is_placeholder_row(v, "不适用", "≥90%"));
+    }
+
+    #[test]
+    fn one_report_per_kind_with_count_and_first_place() {
+        let mut t = Tally::default();
+        assert!(t.clone().after_table().is_none());
+        t.add(Location::line(Some("a.txt"), 30, 1), "财政部门审核意见");
+        t.add(Location::line(Some("a.txt"), 31, 1), "（盖章）");
+        let d = t.after_table().unwrap();
+        assert_eq!((d.code.as_str(), d.location.line), ("R135", Some(30)));
+        assert!(
+            d.message.contains("“财政部门审核意见”起的 2 行"),
+            "{}",
+            d.message
+        );
+    }
+}

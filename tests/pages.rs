@@ -1,0 +1,133 @@
+//! The mechanisms real published pages need, one fixture each in `fixtures/pages/` (invented
+//! content): each reads to its golden JSON (`JIXIAO_BLESS=1` rewrites them) and shows the one
+//! thing it is there for.
+
+mod common;
+
+use common::golden;
+use jixiao::model::Document;
+use std::path::Path;
+
+const DIR: &str = "fixtures/pages";
+
+/// The fixtures and the number of indicators each holds.
+const FIXTURES: &[(&str, usize)] = &[
+    ("furniture-after-table.md", 4),
+    ("lost-level1-skipped-row.md", 5),
+    ("pipe-only-line.md", 3),
+    ("traditional-labels.md", 5),
+    ("wrapped-group-names.txt", 5),
+];
+
+fn load(file: &str) -> Document {
+    let path = format!("{DIR}/{file}");
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(&path)).unwrap();
+    jixiao::load(&path, &bytes, &jixiao::Options::default()).unwrap()
+}
+
+fn codes<'a>(doc: &'a Document, code: &str) -> Vec<&'a jixiao::model::Diagnostic> {
+    doc.diagnostics.iter().filter(|d| d.code == code).collect()
+}
+
+/// The indicator whose 三级指标 is `level3`.
+fn row<'a>(doc: &'a Document, level3: &str) -> &'a jixiao::model::Indicator {
+    doc.projects
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .find(|i| i.level3 == level3)
+        .unwrap_or_else(|| panic!("no row {level3}"))
+}
+
+#[test]
+fn every_fixture_is_listed_and_reads_to_its_golden() {
+    let mut inputs: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".expected.json"))
+            .collect();
+    inputs.sort();
+    let listed: Vec<&str> = FIXTURES.iter().map(|f| f.0).collect();
+    assert_eq!(inputs, listed);
+    for (file, count) in FIXTURES {
+        let doc = load(file);
+        golden(
+            &format!("{DIR}/{file}.expected.json"),
+            &jixiao_json::to_string(&doc),
+        );
+        let found: usize = doc.projects.iter().map(|p| p.indicators.len()).sum();
+        assert_eq!(found, *count, "{file}");
+        assert!(!jixiao::failed(&doc), "{file}");
+    }
+}
+
+/// 项目名稱, 預算單位, 一級指標 … read by meaning; every text kept as written.
+#[test]
+fn traditional_labels() {
+    let doc = load("traditional-labels.md");
+    let p = &doc.projects[0];
+    assert_eq!(p.project_name, "社區長者助餐服務");
+    assert_eq!(p.budget_unit, "某市某區民政局");
+    assert_eq!(
+        p.funds.total.map(|d| d.to_string()).as_deref(),
+        Some("48.00")
+    );
+    let i = row(&doc, "餐食抽檢合格率");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("產出指標", "質量指標")
+    );
+    assert!(codes(&doc, "R108").is_empty(), "{:?}", doc.diagnostics);
+}
+
+/// 审核意见, 评价结论, （盖章）, 注： end the table: no indicator, one report with the count.
+#[test]
+fn furniture_after_the_table() {
+    let doc = load("furniture-after-table.md");
+    let end = codes(&doc, "R135");
+    assert_eq!(end.len(), 1, "{:?}", doc.diagnostics);
+    assert!(end[0].message.contains("5 行"), "{}", end[0].message);
+    assert_eq!(end[0].location.line, Some(11));
+    assert!(codes(&doc, "R108").is_empty(), "{:?}", doc.diagnostics);
+}
+
+/// The merged 一级 of 效益 is anchored on a placeholder row (不适用): the row is no indicator,
+/// its 一级 still labels the rows below; placeholders reported once.
+#[test]
+fn a_lost_level1_anchored_on_a_skipped_row() {
+    let doc = load("lost-level1-skipped-row.md");
+    assert_eq!(row(&doc, "带动就业人数").level1, "效益");
+    assert_eq!(row(&doc, "冷库使用年限").level1, "效益");
+    assert_eq!(row(&doc, "受益主体满意度").level1, "满意度");
+    assert_eq!(codes(&doc, "R136").len(), 1, "{:?}", doc.diagnostics);
+    assert!(codes(&doc, "R122").is_empty(), "{:?}", doc.diagnostics);
+}
+
+/// One cell per line: a line of only pipes ends a row, and pipes after a value are residue.
+#[test]
+fn a_pipe_only_line_ends_a_row() {
+    let doc = load("pipe-only-line.md");
+    assert_eq!(doc.projects[0].project_name, "河道保洁");
+    assert_eq!(row(&doc, "水面漂浮物清理率").value.raw, "≥95%");
+    for i in doc.projects.iter().flat_map(|p| &p.indicators) {
+        assert!(
+            !i.value.raw.contains('|') && !i.level3.contains('|'),
+            "{i:?}"
+        );
+    }
+}
+
+/// 预期产出 / 指标 and 预期效益 / 指标 wrapped onto lines of their own: joined, and the rows
+/// below them take them.
+#[test]
+fn group_names_wrapped_onto_their_own_lines() {
+    let doc = load("wrapped-group-names.txt");
+    assert_eq!(row(&doc, "受益学生人数").level1, "预期产出指标");
+    let i = row(&doc, "学生营养状况");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("预期效益指标", "社会效益指标")
+    );
+    assert_eq!(row(&doc, "营养改善机制").level2, "可持续影响指标");
+    assert_eq!(codes(&doc, "R134").len(), 1, "{:?}", doc.diagnostics);
+}
