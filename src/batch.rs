@@ -330,7 +330,13 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         return Err(BatchError::Same(output.display().to_string()));
     }
 
-    let (jobs, mut skipped, guard) = plan(input, &out_canon, output, &options.formats);
+    let Plan {
+        jobs,
+        mut skipped,
+        guard,
+        consolidated_base,
+        report_base,
+    } = plan(input, &out_canon, output, &options.formats);
     let total = jobs.len() + skipped.len();
     let progress = ProgressShow::new(options.progress, total as u64);
     progress.advance(skipped.len());
@@ -378,6 +384,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
     let county = county(&summaries, projects);
     let (consolidated, consolidated_errors) = write_consolidated(
         output,
+        &consolidated_base,
         county.document,
         &options.formats,
         &options.read,
@@ -411,23 +418,25 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         reports: Vec::new(),
         report_errors: Vec::new(),
     };
-    write_reports(&mut report, output, &guard);
+    write_reports(&mut report, output, &report_base, &guard);
     Ok(report)
 }
 
-/// Writes `report.csv`, then `report.json` (which lists `report.csv` only when it was
-/// written); records in `report` what was written and what failed, so nobody is told about a
+/// Writes `report.csv`, then `report.json` (`base` is `OUT/report`, or `OUT/report-2` … when
+/// a file of that name was already there); `report.json` lists the CSV only when it was
+/// written. Records in `report` what was written and what failed, so nobody is told about a
 /// report that is not there.
-fn write_reports(report: &mut Report, output: &Path, guard: &OutputGuard) {
+fn write_reports(report: &mut Report, output: &Path, base: &Path, guard: &OutputGuard) {
+    let (csv_path, json_path) = (with_extension(base, "csv"), with_extension(base, "json"));
     let csv = report.to_csv();
-    match guard.write(&output.join("report.csv"), csv.as_bytes()) {
-        Ok(()) => report.reports.push("report.csv".into()),
+    match guard.write(&csv_path, csv.as_bytes()) {
+        Ok(()) => report.reports.push(relative(&csv_path, output)),
         Err(e) => report.report_errors.push(e.to_string()),
     }
     let mut json = serde_json::to_string_pretty(&*report).unwrap_or_default();
     json.push('\n');
-    match guard.write(&output.join("report.json"), json.as_bytes()) {
-        Ok(()) => report.reports.insert(0, "report.json".into()),
+    match guard.write(&json_path, json.as_bytes()) {
+        Ok(()) => report.reports.insert(0, relative(&json_path, output)),
         Err(e) => report.report_errors.push(e.to_string()),
     }
     let shown: Vec<String> = report
@@ -438,16 +447,39 @@ fn write_reports(report: &mut Report, output: &Path, guard: &OutputGuard) {
     report.reports = shown;
 }
 
+/// `OUT/report` → `OUT/report.csv` (appended, as [`crate::convert::output_path`] does).
+fn with_extension(base: &Path, extension: &str) -> PathBuf {
+    let mut name = base.as_os_str().to_owned();
+    name.push(".");
+    name.push(extension);
+    PathBuf::from(name)
+}
+
+/// What a batch will do, decided before any file is converted.
+struct Plan {
+    jobs: Vec<Job>,
+    /// Report lines of the entries not converted (hidden files, links to folders …).
+    skipped: Vec<InputReport>,
+    guard: OutputGuard,
+    /// `OUT/全县汇总` (or `OUT/全县汇总-2` … when such a file was already there).
+    consolidated_base: PathBuf,
+    /// `OUT/report` (or `OUT/report-2` …).
+    report_base: PathBuf,
+}
+
 /// Walks the input folder in path order and decides each file's output base name
 /// ([`OutputNames`]). Files that are plainly not submissions (hidden files, Office lock files,
 /// links to folders) are skipped here; FIFOs and devices become jobs that the reader refuses,
 /// so the report lists them.
-fn plan(
-    input: &Path,
-    out_canon: &Path,
-    output: &Path,
-    formats: &[OutputFormat],
-) -> (Vec<Job>, Vec<InputReport>, OutputGuard) {
+///
+/// Nothing that is in the output folder before the run is ever replaced, except what an
+/// earlier batch wrote there and recorded in its report ([`earlier_outputs`]): every other
+/// file there is either an input (when the output folder lies inside the input folder, the
+/// walk goes through it like any other folder: those files are converted and listed) or kept
+/// by the guard ([`OutputGuard::keeping_existing`]), and the outputs take other names
+/// (`a-2.json`, `report-2.json`). An earlier run's outputs are not read back as inputs.
+fn plan(input: &Path, out_canon: &Path, output: &Path, formats: &[OutputFormat]) -> Plan {
+    let earlier = earlier_outputs(output, out_canon);
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut skipped_paths = Vec::new();
@@ -455,7 +487,7 @@ fn plan(
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
-    for entry in walker.filter_entry(|e| e.path().canonicalize().map_or(true, |c| c != out_canon)) {
+    for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -467,7 +499,9 @@ fn plan(
                 continue;
             }
         };
-        if entry.file_type().is_dir() {
+        if entry.file_type().is_dir()
+            || crate::fsutil::resolve(entry.path()).is_some_and(|p| earlier.contains(&p))
+        {
             continue;
         }
         let rel = relative(entry.path(), input);
@@ -489,8 +523,10 @@ fn plan(
             None => files.push((entry.path().to_path_buf(), rel)),
         }
     }
-    // Every file under the input folder is protected, read or not.
-    let guard = OutputGuard::new(files.iter().map(|(p, _)| p).chain(skipped_paths.iter()));
+    // Every file under the input folder is protected, read or not, and so is every other
+    // file already there when an output is written, but for the earlier run's outputs.
+    let guard = OutputGuard::new(files.iter().map(|(p, _)| p).chain(skipped_paths.iter()))
+        .keeping_existing(&earlier);
     let folders: Vec<PathBuf> = files
         .iter()
         .map(|(_, rel)| {
@@ -508,8 +544,11 @@ fn plan(
             .map(|((path, _), folder)| (path.as_path(), folder.as_path())),
         formats,
         &guard,
-        &[CONSOLIDATED, "report"],
+        &[],
     );
+    let extensions: Vec<&str> = formats.iter().map(|f| f.extension()).collect();
+    let consolidated_base = names.reserve(CONSOLIDATED, &extensions);
+    let report_base = names.reserve("report", &["csv", "json"]);
     let jobs = files
         .into_iter()
         .zip(&folders)
@@ -519,7 +558,82 @@ fn plan(
             rel,
         })
         .collect();
-    (jobs, skipped, guard)
+    Plan {
+        jobs,
+        skipped,
+        guard,
+        consolidated_base,
+        report_base,
+    }
+}
+
+/// The files an earlier batch wrote in the output folder, by canonical path: every output,
+/// county document and report listed by a report it left there (`report.json`, or
+/// `report-2.json` … when that name was taken), and that report itself. Only a report of this
+/// program (`"schema": "jixiao-batch/1"`) counts, and only paths inside the output folder.
+/// These files may be replaced by the new run, and are not read as inputs.
+fn earlier_outputs(output: &Path, out_canon: &Path) -> std::collections::HashSet<PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        #[serde(default)]
+        outputs: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct EarlierReport {
+        schema: String,
+        #[serde(default)]
+        inputs: Vec<Listed>,
+        #[serde(default)]
+        consolidated: Vec<String>,
+        #[serde(default)]
+        reports: Vec<String>,
+    }
+    let mut found = std::collections::HashSet::new();
+    let Ok(entries) = std::fs::read_dir(output) else {
+        return found;
+    };
+    let inside = |rel: &str| -> Option<PathBuf> {
+        let rel = Path::new(rel);
+        if !rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            return None;
+        }
+        crate::fsutil::resolve(&output.join(rel)).filter(|p| p.starts_with(out_canon))
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
+            continue;
+        };
+        let numbered = stem
+            .strip_prefix("report-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if stem != "report" && !numbered {
+            continue;
+        }
+        let Ok(bytes) = crate::fsutil::read_limited(&entry.path(), crate::fsutil::MAX_INPUT_BYTES)
+        else {
+            continue;
+        };
+        let Ok(report) = serde_json::from_slice::<EarlierReport>(&bytes) else {
+            continue;
+        };
+        if report.schema != "jixiao-batch/1" {
+            continue;
+        }
+        let listed = report
+            .inputs
+            .iter()
+            .flat_map(|i| i.outputs.iter())
+            .chain(&report.consolidated)
+            .chain(&report.reports)
+            .map(String::as_str)
+            .chain(name.to_str());
+        found.extend(listed.filter_map(inside));
+    }
+    found
 }
 
 fn relative(path: &Path, base: &Path) -> String {
@@ -874,9 +988,11 @@ fn differences_between(first: &Project, copy: &Project) -> Vec<Difference> {
     out
 }
 
-/// Writes the county document in every format (as `全县汇总.<format>`).
+/// Writes the county document in every format (as `BASE.<format>`, `BASE` being
+/// `OUT/全县汇总` or, when that name was taken, `OUT/全县汇总-2` …).
 fn write_consolidated(
     output: &Path,
+    base: &Path,
     document: Option<Document>,
     formats: &[OutputFormat],
     options: &crate::Options,
@@ -888,7 +1004,7 @@ fn write_consolidated(
     let mut written = Vec::new();
     let mut errors = Vec::new();
     let converted = Converted::render(document, formats, options);
-    for w in converted.write(&output.join(CONSOLIDATED), guard) {
+    for w in converted.write(base, guard) {
         match w.result {
             Ok(()) => written.push(relative(&w.path, output)),
             Err(e) => errors.push(format!("{}：{e}", relative(&w.path, output))),

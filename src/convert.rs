@@ -277,19 +277,42 @@ impl<'g> OutputNames<'g> {
         self.output.join(candidate)
     }
 
+    /// The base of an output the run writes itself in the output folder (`report` for
+    /// `report.json` and `report.csv`, `全县汇总`), with `extensions` the files it writes: `name`,
+    /// or the first free `name-2`, `name-3` … when a file it would write is protected (an input,
+    /// or a file that was there before the run). Call it before naming any input, so that an
+    /// input never takes the name.
+    pub fn reserve(&mut self, name: &str, extensions: &[&str]) -> PathBuf {
+        let mut candidate = name.to_string();
+        let mut n = 2;
+        while !self.take(Path::new(&candidate), extensions) {
+            candidate = format!("{name}-{n}");
+            n += 1;
+        }
+        self.output.join(candidate)
+    }
+
     /// Takes `candidate` (relative) when nothing in the run has it and none of its outputs
     /// would land on an input.
     fn free(&mut self, candidate: &Path) -> bool {
+        let extensions: Vec<&'static str> = self.formats.iter().map(|f| f.extension()).collect();
+        self.take(candidate, &extensions)
+    }
+
+    /// Takes `candidate` (relative) when nothing in the run has it and none of its files
+    /// (`candidate.<extension>`) is protected by the guard.
+    fn take(&mut self, candidate: &Path, extensions: &[&str]) -> bool {
         let key = candidate.to_string_lossy().to_lowercase();
         if self.used.contains(&key) {
             return false;
         }
         let base = self.output.join(candidate);
-        if self
-            .formats
-            .iter()
-            .any(|&f| self.guard.is_input(&output_path(&base, f)))
-        {
+        if extensions.iter().any(|ext| {
+            let mut name = base.as_os_str().to_owned();
+            name.push(".");
+            name.push(ext);
+            self.guard.is_protected(Path::new(&name))
+        }) {
             return false;
         }
         self.used.insert(key)

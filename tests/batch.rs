@@ -186,8 +186,14 @@ fn a_failed_write_leaves_no_partial_file_and_the_batch_goes_on() {
     std::fs::create_dir_all(&input).unwrap();
     std::fs::copy(root(SEED), input.join("a.md")).unwrap();
     std::fs::copy(root(SEED), input.join("b.md")).unwrap();
-    // `a.json` is taken by a folder, so writing it fails; b.md must still convert.
+    // An earlier run's report claims `a.json` as its output, so the run may replace it; but
+    // it is now a folder, so writing it fails; b.md must still convert.
     std::fs::create_dir_all(out.join("a.json/occupied")).unwrap();
+    std::fs::write(
+        out.join("report.json"),
+        r#"{"schema": "jixiao-batch/1", "inputs": [{"outputs": ["a.json"]}]}"#,
+    )
+    .unwrap();
     let run = batch(&input, &out, &["-q"]).output().unwrap();
     assert_eq!(run.status.code(), Some(1));
     let r = report(&out);
@@ -354,4 +360,130 @@ fn output_names_keep_the_inputs_case() {
         .assert()
         .success();
     assert!(out.join("Dept/ProjectA.json").is_file());
+}
+
+/// What one entry of a folder tree is: a file's bytes, or where a link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    File(Vec<u8>),
+    Link(std::path::PathBuf),
+}
+
+/// Every file and link under `root` (links not followed), by path relative to `root`.
+fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Entry> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().to_path_buf();
+            let entry = if e.path_is_symlink() {
+                Entry::Link(std::fs::read_link(e.path()).unwrap())
+            } else {
+                Entry::File(std::fs::read(e.path()).unwrap())
+            };
+            (rel, entry)
+        })
+        .collect()
+}
+
+/// Folders of the generated trees (`out` is outside the input folder; `in/lnk` is a link to it).
+const TREE_FOLDERS: &[&str] = &["in", "in/sub", "in/sub/deep", "in/Sub", "out"];
+/// Names of the generated files: names differing only by case or by extension, and names of
+/// the batch's own outputs.
+const TREE_NAMES: &[&str] = &[
+    "a.md",
+    "A.md",
+    "a.MD",
+    "a.json",
+    "a.xlsx",
+    "a",
+    "a-2.json",
+    "report.json",
+    "report.csv",
+    "report-2.json",
+    "全县汇总.json",
+    "全县汇总.xlsx",
+    "全县汇总-2.json",
+    "b.txt",
+];
+/// Where the generated batches write: inside the input folder (existing, deep, new), outside
+/// it, and through a link inside it.
+const TREE_OUTPUTS: &[&str] = &["in/sub", "in/sub/deep", "in/Sub", "in/new/x", "out", "in/lnk"];
+
+/// One generated entry: folder, name, and what it holds (0 a submission, 1 a JSON document,
+/// 2 a JSON that is not a batch report, 3 a link to another entry, 4 a link to a file outside,
+/// 5 a link to nowhere).
+fn tree_entry() -> impl proptest::strategy::Strategy<Value = (usize, usize, u8, usize)> {
+    (
+        0..TREE_FOLDERS.len(),
+        0..TREE_NAMES.len(),
+        0u8..6,
+        0..TREE_FOLDERS.len() * TREE_NAMES.len(),
+    )
+}
+
+fn make_tree(dir: &Path, entries: &[(usize, usize, u8, usize)]) {
+    for folder in TREE_FOLDERS {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    std::os::unix::fs::symlink("../out", dir.join("in/lnk")).unwrap();
+    std::fs::write(dir.join("outside.txt"), "不是输入").unwrap();
+    let seed = std::fs::read(root(SEED)).unwrap();
+    let json = std::fs::read(root("fixtures/heshuo-2022.expected.json")).unwrap();
+    for &(folder, name, kind, target) in entries {
+        let path = dir.join(TREE_FOLDERS[folder]).join(TREE_NAMES[name]);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            continue;
+        }
+        let other = dir
+            .join(TREE_FOLDERS[target / TREE_NAMES.len()])
+            .join(TREE_NAMES[target % TREE_NAMES.len()]);
+        match kind {
+            0 => std::fs::write(&path, &seed).unwrap(),
+            1 => std::fs::write(&path, &json).unwrap(),
+            2 => std::fs::write(&path, br#"{"schema": "jixiao-batch/0", "inputs": []}"#).unwrap(),
+            3 => std::os::unix::fs::symlink(&other, &path).unwrap(),
+            4 => std::os::unix::fs::symlink(dir.join("outside.txt"), &path).unwrap(),
+            _ => std::os::unix::fs::symlink(dir.join("nowhere"), &path).unwrap(),
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Whatever the tree and wherever the output folder, every file and link that existed
+    /// before a batch is byte-identical after it (twice: the second run may replace only what
+    /// the first wrote).
+    #[test]
+    fn no_file_that_existed_before_a_batch_is_changed(
+        entries in proptest::collection::vec(tree_entry(), 1..14),
+        output in 0..TREE_OUTPUTS.len(),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        make_tree(root, &entries);
+        let before = snapshot(root);
+        let options = jixiao::batch::BatchOptions {
+            formats: vec![jixiao::OutputFormat::Json, jixiao::OutputFormat::Xlsx],
+            jobs: Some(1),
+            ..Default::default()
+        };
+        let out = root.join(TREE_OUTPUTS[output]);
+        let report = jixiao::batch::run(&root.join("in"), &out, &options).unwrap();
+        proptest::prop_assert!(report.report_errors.is_empty(), "{:?}", report.report_errors);
+        let after = snapshot(root);
+        for (path, entry) in &before {
+            proptest::prop_assert_eq!(after.get(path), Some(entry), "{} changed", path.display());
+        }
+        // A second run into the same folder: what existed before the first is still intact.
+        let again = jixiao::batch::run(&root.join("in"), &out, &options).unwrap();
+        proptest::prop_assert!(again.report_errors.is_empty(), "{:?}", again.report_errors);
+        let after = snapshot(root);
+        for (path, entry) in &before {
+            proptest::prop_assert_eq!(after.get(path), Some(entry), "{} changed", path.display());
+        }
+    }
 }
