@@ -117,7 +117,8 @@ pub fn convert_file(
 }
 
 /// Converts one input's bytes: [`crate::load`] (read, recognize, review), then renders each of
-/// `formats` in memory ([`Converted::render`]). `name` is how the user named the input; it
+/// `formats` in memory ([`Converted::render`]). Diagnostics of one code are listed at their
+/// first [`jixiao_model::diagnostic::MAX_PER_CODE`] places, then counted. `name` is how the user named the input; it
 /// goes into every location and decides nothing but messages.
 ///
 /// # Errors
@@ -130,8 +131,14 @@ pub fn convert_bytes(
     formats: &[OutputFormat],
     options: &Options,
 ) -> Result<Converted, ConvertError> {
-    let document = catch_unwind(AssertUnwindSafe(|| crate::load(name, bytes, options)))
+    let mut document = catch_unwind(AssertUnwindSafe(|| crate::load(name, bytes, options)))
         .map_err(|panic| ConvertError::Internal(panic_text(&*panic)))??;
+    // One finding repeated over and over (a file of millions of empty nested tables) is
+    // listed at its first places and counted, so every front end gets a bounded answer.
+    document.diagnostics = jixiao_model::diagnostic::bound_per_code(
+        std::mem::take(&mut document.diagnostics),
+        jixiao_model::diagnostic::MAX_PER_CODE,
+    );
     Ok(Converted::render(document, formats, options))
 }
 
@@ -153,7 +160,10 @@ impl Converted {
                     Output {
                         format,
                         bytes,
-                        diagnostics,
+                        diagnostics: jixiao_model::diagnostic::bound_per_code(
+                            diagnostics,
+                            jixiao_model::diagnostic::MAX_PER_CODE,
+                        ),
                     }
                 })
                 .collect()

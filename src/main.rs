@@ -258,7 +258,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Worker { to, settings } => {
             let options = options(&settings)?;
             jixiao::worker::serve(
-                std::io::stdin().lock(),
+                std::io::BufReader::new(std::io::stdin()),
                 std::io::BufWriter::new(std::io::stdout().lock()),
                 &formats(&to),
                 &options,

@@ -487,3 +487,31 @@ proptest::proptest! {
         }
     }
 }
+
+/// A worker whose answer is over its bound (the test-only trigger makes it send more than
+/// `MAX_ANSWER_BYTES` without ending its line, as a file making millions of findings did) fails
+/// that file alone: the batch reads no further, ends the worker, converts the rest with a
+/// fresh one and writes its report.
+#[test]
+fn a_worker_answer_over_its_bound_fails_its_file_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    for name in ["a.md", "b-flood.md", "c.md"] {
+        std::fs::copy(root(SEED), input.join(name)).unwrap();
+    }
+    let run = batch(&input, &out, &["-q", "-j", "1"])
+        .env(jixiao::worker::TEST_FLOOD_ENV, "flood.md")
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let r = report(&out);
+    let flooded = common::report_entry(&r, "b-flood.md");
+    assert_eq!(flooded["status"], "error");
+    let message = flooded["message"].as_str().unwrap();
+    assert!(message.contains("转换结果过大") && message.contains("64 MB"), "{message}");
+    for good in ["a.md", "c.md"] {
+        assert_eq!(status_of(&r, good), "warnings", "{good}");
+    }
+}

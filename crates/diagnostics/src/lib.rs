@@ -250,3 +250,53 @@ impl<T> Warned<T> {
         }
     }
 }
+
+/// How many diagnostics of one code one file lists place by place, at most; the rest are
+/// counted ([`bound_per_code`]). More than any stage lists itself (R108: 200 places and a
+/// count), so only a file that makes the same finding over and over reaches it.
+pub const MAX_PER_CODE: usize = 256;
+
+/// Keeps the first `limit` diagnostics of each code, in their order, and puts in place of
+/// the rest of a code one diagnostic of that code and severity that counts them and points at
+/// the first place not listed. A file that repeats one oddity millions of times (empty nested
+/// tables, a stray byte on every line) then answers with a bounded list: the first places and
+/// a count, never millions of lines. Work and memory are linear in the number of diagnostics.
+///
+/// ```
+/// use jixiao_diagnostics::{bound_per_code, Diagnostic, Location};
+/// let at = |line| Location::line(Some("a.md"), line, 1);
+/// let many = (1..=5).map(|n| Diagnostic::warning("I304", "坏字节", at(n)));
+/// let kept = bound_per_code(many.collect(), 2);
+/// assert_eq!(kept.len(), 3);
+/// assert_eq!(kept[2].location, at(3));
+/// assert!(kept[2].message.contains("另有 3 处"));
+/// ```
+pub fn bound_per_code(diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for d in &diagnostics {
+        *seen.entry(d.code.clone()).or_default() += 1;
+    }
+    if seen.values().all(|&n| n <= limit) {
+        return diagnostics;
+    }
+    let mut listed: HashMap<String, usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(diagnostics.len().min(seen.len() * (limit + 1)));
+    for d in diagnostics {
+        let total = seen[&d.code];
+        let n = listed.entry(d.code.clone()).or_default();
+        *n += 1;
+        if *n <= limit {
+            kept.push(d);
+        } else if *n == limit + 1 {
+            let message = format!(
+                "同类问题（{code}）共 {total} 处，前 {limit} 处已逐条列出，从此处起另有 {rest} 处未逐条列出（首条：{first}）",
+                code = d.code,
+                rest = total - limit,
+                first = d.message.chars().take(200).collect::<String>(),
+            );
+            kept.push(Diagnostic::new(d.severity, &d.code, message, d.location));
+        }
+    }
+    kept
+}
