@@ -14,8 +14,8 @@ use jixiao_model::{Diagnostic, Document, Project, Severity, Summary, SummaryRow}
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The base name of the consolidated outputs (`全县汇总.xlsx` …).
@@ -47,7 +47,14 @@ pub struct BatchOptions {
     /// [`crate::worker`]), so that a file that kills its process fails alone; `None` converts
     /// in this process (a panic is still contained, an abort is not).
     pub workers: Option<WorkerCommand>,
+    /// Set (by a signal handler, say) to stop the batch: files not started are not converted,
+    /// files in worker processes are stopped, and the report of what was done is written,
+    /// each file not finished marked [`INTERRUPTED`].
+    pub stop: Arc<AtomicBool>,
 }
+
+/// The report's message for a file the batch did not finish because it was stopped.
+pub const INTERRUPTED: &str = "批量转换被中断（收到终止信号），此文件未转换完成；请重新运行批量转换";
 
 impl Default for BatchOptions {
     /// JSON only, one thread per core, the built-in templates, no progress display, in
@@ -59,6 +66,7 @@ impl Default for BatchOptions {
             read: Options::default(),
             progress: Progress::Quiet,
             workers: None,
+            stop: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -173,6 +181,8 @@ pub struct Report {
     /// Report files that could not be written, with the reason.
     #[serde(skip)]
     pub report_errors: Vec<String>,
+    /// True when the batch was stopped ([`BatchOptions::stop`]) before every file was done.
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -188,10 +198,14 @@ impl Report {
     /// The summary printed at the end, in Chinese.
     pub fn summary(&self) -> String {
         let t = &self.totals;
-        let mut s = format!(
+        let mut s = String::new();
+        if self.interrupted {
+            s.push_str("批量转换被中断：以下是中断前完成的部分，未完成的文件在报告中标为失败。\n");
+        }
+        s.push_str(&format!(
             "共 {} 个文件：成功 {}，有警告 {}，失败 {}，跳过 {}；共转换 {} 个项目、{} 条指标；用时 {:.1} 秒。\n",
             t.files, t.ok, t.warnings, t.errors, t.skipped, t.projects, t.indicators, t.seconds
-        );
+        ));
         for i in self.inputs.iter().filter(|i| i.status == Status::Error) {
             s.push_str(&format!(
                 "  失败：{}：{}\n",
@@ -345,15 +359,26 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         .num_threads(options.jobs.unwrap_or(0))
         .build();
     let workers = options.workers.clone().map(Workers::new);
+    let stopped = || options.stop.load(Ordering::SeqCst);
+    let interrupted = || NotConverted {
+        not_a_table: false,
+        message: INTERRUPTED.into(),
+    };
     let convert_all = || {
         jobs.par_iter()
             .map(|job| {
                 let converted = match &workers {
+                    _ if stopped() => Err(interrupted()),
                     Some(workers) => workers.convert(&job.path, &job.rel),
                     None => {
                         crate::convert_file(&job.path, &job.rel, &options.formats, &options.read)
                             .map_err(NotConverted::from)
                     }
+                };
+                // A file whose worker was ended by the stop says so, not that it crashed.
+                let converted = match converted {
+                    Err(_) if stopped() => Err(interrupted()),
+                    other => other,
                 };
                 let result = finish(job, converted, output, &guard);
                 progress.advance(1);
@@ -361,10 +386,27 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
             })
             .collect::<Vec<_>>()
     };
-    let results = match pool {
-        Ok(pool) => pool.install(convert_all),
-        Err(_) => convert_all(),
-    };
+    // Watches for the stop while files convert, and ends the workers busy with them.
+    let converting = AtomicBool::new(true);
+    let results = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while converting.load(Ordering::SeqCst) {
+                if stopped() {
+                    if let Some(workers) = &workers {
+                        workers.stop();
+                    }
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let results = match pool {
+            Ok(pool) => pool.install(convert_all),
+            Err(_) => convert_all(),
+        };
+        converting.store(false, Ordering::SeqCst);
+        results
+    });
     progress.finish();
     drop(workers);
 
@@ -417,6 +459,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         consolidated_errors,
         reports: Vec::new(),
         report_errors: Vec::new(),
+        interrupted: options.stop.load(Ordering::SeqCst),
     };
     write_reports(&mut report, output, &report_base, &guard);
     Ok(report)

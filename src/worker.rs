@@ -385,8 +385,10 @@ fn describe_status(status: std::process::ExitStatus) -> String {
         if let Some(signal) = status.signal() {
             let why = match signal {
                 6 => "（SIGABRT）终止，常见原因是文件声明的大小使内存分配失败",
+                2 => "（SIGINT）终止：转换被中断",
                 9 => "（SIGKILL）终止，常见原因是内存不足",
                 11 => "（SIGSEGV）终止，常见原因是栈溢出",
+                15 => "（SIGTERM）终止：转换被中断",
                 _ => "终止",
             };
             return format!("被信号 {signal}{why}");
@@ -403,6 +405,10 @@ fn describe_status(status: std::process::ExitStatus) -> String {
 pub struct Workers {
     command: WorkerCommand,
     idle: Mutex<Vec<Worker>>,
+    /// The processes of the workers converting a file now, by process id.
+    busy: Mutex<std::collections::HashMap<u32, Arc<Mutex<Child>>>>,
+    /// Set by [`Workers::stop`]: no file is started any more.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Workers {
@@ -419,12 +425,20 @@ impl Workers {
         Workers {
             command,
             idle: Mutex::new(Vec::new()),
+            busy: Mutex::new(std::collections::HashMap::new()),
+            stopped: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Converts the file at `path` (named `name` in diagnostics) in a worker. A worker that
     /// cannot be started, dies or answers nonsense fails this file only, with the reason.
     pub fn convert(&self, path: &Path, name: &str) -> Result<Converted, NotConverted> {
+        if self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(NotConverted {
+                not_a_table: false,
+                message: "转换已停止，此文件未转换".into(),
+            });
+        }
         let worker = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut worker = match worker {
             Some(w) => w,
@@ -433,7 +447,20 @@ impl Workers {
                 message: format!("无法启动转换进程：{}", crate::fsutil::describe_io_error(&e)),
             })?,
         };
-        match worker.convert(path, name, self.command.timeout) {
+        let pid = {
+            let child = worker.child.lock().unwrap_or_else(|e| e.into_inner());
+            child.id()
+        };
+        self.busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(pid, Arc::clone(&worker.child));
+        let answer = worker.convert(path, name, self.command.timeout);
+        self.busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&pid);
+        match answer {
             Ok(result) => {
                 self.idle
                     .lock()
@@ -464,6 +491,25 @@ impl Workers {
                     worker.end(self.command.timeout)
                 ),
             }),
+        }
+    }
+}
+
+impl Workers {
+    /// Stops: no file is started any more, and the workers converting a file now are ended
+    /// (their files fail; the caller says why).
+    pub fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let busy: Vec<Arc<Mutex<Child>>> = self
+            .busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for child in busy {
+            let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
         }
     }
 }

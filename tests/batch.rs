@@ -515,3 +515,51 @@ fn a_worker_answer_over_its_bound_fails_its_file_alone() {
         assert_eq!(status_of(&r, good), "warnings", "{good}");
     }
 }
+
+/// A batch stopped by SIGTERM (or Ctrl-C) ends the file in flight, starts no other, and still
+/// writes the report of what was done: the finished file as converted, the one in flight and
+/// the one not started marked as interrupted; it exits 130.
+#[test]
+fn a_stopped_batch_writes_the_report_of_what_was_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    for name in ["a.md", "b-hang.md", "c.md"] {
+        std::fs::copy(root(SEED), input.join(name)).unwrap();
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["batch", input.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .args(["-q", "-j", "1"])
+        .env(jixiao::worker::TEST_HANG_ENV, "hang.md")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // a.md is done (its output written) and b-hang.md hangs in its worker.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !out.join("a.json").is_file() {
+        assert!(std::time::Instant::now() < deadline, "a.md never converted");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let run = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("批量转换被中断"), "{stderr}");
+    let r = report(&out);
+    assert_eq!(r["interrupted"], true);
+    assert_eq!(r["totals"]["files"], 3);
+    assert_eq!(status_of(&r, "a.md"), "warnings");
+    for unfinished in ["b-hang.md", "c.md"] {
+        let line = common::report_entry(&r, unfinished);
+        assert_eq!(line["status"], "error", "{unfinished}");
+        assert!(
+            line["message"].as_str().unwrap().contains("批量转换被中断"),
+            "{line}"
+        );
+    }
+}

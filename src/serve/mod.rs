@@ -1322,6 +1322,7 @@ async fn all_zip(
         progress: crate::batch::Progress::Quiet,
         // As the page's own conversions: in worker processes when the page has them.
         workers: app.worker.clone(),
+        stop: Arc::default(),
     };
     let packed = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         let out = dir.join("batch");
