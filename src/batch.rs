@@ -209,8 +209,8 @@ impl Report {
         for i in self.inputs.iter().filter(|i| i.status == Status::Error) {
             s.push_str(&format!(
                 "  失败：{}：{}\n",
-                i.file,
-                i.message.as_deref().unwrap_or("")
+                shown(&i.file),
+                shown(i.message.as_deref().unwrap_or(""))
             ));
         }
         for d in &self.duplicates {
@@ -220,11 +220,12 @@ impl Report {
                 "内容相同".into()
             };
             s.push_str(&format!(
-                "  重复项目：{}（{}）出现在 {}，全县汇总只计一次（取自 {}）；{verdict}\n",
-                d.project_name,
-                d.budget_unit,
-                d.files.join("、"),
-                d.files.first().map_or("", String::as_str),
+                "  重复项目：{}（{}）出现在 {}，全县汇总只计一次（取自 {}）；{}\n",
+                shown(&d.project_name),
+                shown(&d.budget_unit),
+                shown(&d.files.join("、")),
+                shown(d.files.first().map_or("", String::as_str)),
+                shown(&verdict),
             ));
         }
         for e in &self.consolidated_errors {
@@ -285,6 +286,30 @@ impl Report {
         ]);
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
+}
+
+/// Text from the inputs (file names, messages quoting cells) as shown on a terminal: control
+/// characters (an escape sequence could rewrite the screen) and the characters that reorder
+/// text (U+202E makes `报告gpj.md` look like `报告dm.jpg`) are written as `\u{…}`.
+pub fn shown(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A text cell of `report.csv`, safe to open in a spreadsheet program: text that starts with
@@ -350,7 +375,7 @@ pub fn run(input: &Path, output: &Path, options: &BatchOptions) -> Result<Report
         guard,
         consolidated_base,
         report_base,
-    } = plan(input, &out_canon, output, &options.formats);
+    } = plan(input, &in_canon, &out_canon, output, &options.formats);
     let total = jobs.len() + skipped.len();
     let progress = ProgressShow::new(options.progress, total as u64);
     progress.advance(skipped.len());
@@ -521,7 +546,13 @@ struct Plan {
 /// walk goes through it like any other folder: those files are converted and listed) or kept
 /// by the guard ([`OutputGuard::keeping_existing`]), and the outputs take other names
 /// (`a-2.json`, `report-2.json`). An earlier run's outputs are not read back as inputs.
-fn plan(input: &Path, out_canon: &Path, output: &Path, formats: &[OutputFormat]) -> Plan {
+fn plan(
+    input: &Path,
+    in_canon: &Path,
+    out_canon: &Path,
+    output: &Path,
+    formats: &[OutputFormat],
+) -> Plan {
     let earlier = earlier_outputs(output, out_canon);
     let mut files = Vec::new();
     let mut skipped = Vec::new();
@@ -555,6 +586,14 @@ fn plan(input: &Path, out_canon: &Path, output: &Path, formats: &[OutputFormat])
             Some("隐藏文件")
         } else if entry.path_is_symlink() && entry.path().is_dir() {
             Some("指向文件夹的链接，未进入")
+        } else if entry.path_is_symlink()
+            && entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|target| !target.starts_with(in_canon))
+        {
+            // `passwd.md -> /etc/passwd`: a batch reads what is in its folder, nothing else.
+            Some("指向输入文件夹之外的链接，未读取")
         } else {
             None
         };

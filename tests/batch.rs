@@ -563,3 +563,27 @@ fn a_stopped_batch_writes_the_report_of_what_was_done() {
         );
     }
 }
+
+/// A link to a file outside the input folder is not read (`passwd.md -> /etc/passwd` was);
+/// a link to a file inside it is. Names with terminal escapes or U+202E are shown escaped.
+#[test]
+fn links_out_of_the_input_folder_are_refused_and_odd_names_shown_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(root(SEED), tmp.path().join("outside.md")).unwrap();
+    std::fs::copy(root(SEED), input.join("a.md")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside.md"), input.join("passwd.md")).unwrap();
+    std::os::unix::fs::symlink(input.join("a.md"), input.join("same.md")).unwrap();
+    let odd = "\u{1b}[2J坏\u{202e}dm.xlsx";
+    std::fs::write(input.join(odd), "不是表格").unwrap();
+    let run = batch(&input, &out, &["-q"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let r = report(&out);
+    let refused = common::report_entry(&r, "passwd.md");
+    assert_eq!(refused["status"], "skipped");
+    assert!(refused["message"].as_str().unwrap().contains("输入文件夹之外"));
+    assert_eq!(status_of(&r, "same.md"), "warnings");
+    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'), "{stderr}");
+    assert!(stderr.contains("\\u{1b}[2J坏\\u{202e}dm.xlsx"), "{stderr}");
+}
