@@ -271,8 +271,14 @@ pub const MAX_PER_CODE: usize = 256;
 /// assert_eq!(kept[2].location, at(3));
 /// assert!(kept[2].message.contains("另有 3 处"));
 /// ```
-pub fn bound_per_code(diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
+///
+/// A message longer than [`MAX_MESSAGE_CHARS`] (one that quotes a cell or a project name
+/// millions of characters long) is shortened in the middle, saying so.
+pub fn bound_per_code(mut diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
     use std::collections::HashMap;
+    for d in &mut diagnostics {
+        shorten(&mut d.message);
+    }
     let mut seen: HashMap<String, usize> = HashMap::new();
     for d in &diagnostics {
         *seen.entry(d.code.clone()).or_default() += 1;
@@ -299,4 +305,49 @@ pub fn bound_per_code(diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Diagnos
         }
     }
     kept
+}
+
+/// The longest message a diagnostic keeps, in characters ([`bound_per_code`]).
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// Shortens `message` past [`MAX_MESSAGE_CHARS`]: its beginning and its end are kept, with
+/// the number of characters left out between them.
+fn shorten(message: &mut String) {
+    const HEAD: usize = MAX_MESSAGE_CHARS * 3 / 4;
+    const TAIL: usize = MAX_MESSAGE_CHARS / 5;
+    // Counting stops early: a long message costs no more than the limit to look at.
+    if message.chars().nth(MAX_MESSAGE_CHARS).is_none() {
+        return;
+    }
+    let total = message.chars().count();
+    let head_end = message.char_indices().nth(HEAD).map_or(0, |(i, _)| i);
+    let tail_start = message
+        .char_indices()
+        .nth(total - TAIL)
+        .map_or(message.len(), |(i, _)| i);
+    *message = format!(
+        "{}……（此处省略 {} 字）……{}",
+        &message[..head_end],
+        total - HEAD - TAIL,
+        &message[tail_start..]
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_shortened_in_the_middle() {
+        let name = "项".repeat(1_000_000);
+        let d = Diagnostic::warning("C212", format!("项目“{name}”：金额不符"), Location::default());
+        let kept = bound_per_code(vec![d], MAX_PER_CODE);
+        let message = &kept[0].message;
+        assert!(message.chars().count() < MAX_MESSAGE_CHARS + 40);
+        assert!(message.starts_with("项目“项项"));
+        assert!(message.ends_with("项”：金额不符"));
+        assert!(message.contains("省略"));
+        let short = Diagnostic::warning("C212", "金额不符", Location::default());
+        assert_eq!(bound_per_code(vec![short.clone()], 1)[0], short);
+    }
 }
