@@ -232,6 +232,8 @@ pub struct OutputNames<'g> {
     formats: Vec<OutputFormat>,
     guard: &'g OutputGuard,
     used: HashSet<String>,
+    /// For a name given more than once, the suffix to try next (`表1` → 3 after `表1-2`).
+    next: HashMap<String, usize>,
     /// (folder, lower-case stem) → the lower-case extensions of the inputs named so.
     stems: HashMap<(PathBuf, String), HashSet<String>>,
 }
@@ -260,6 +262,7 @@ impl<'g> OutputNames<'g> {
             formats: formats.to_vec(),
             guard,
             used: reserved.iter().map(|r| r.to_lowercase()).collect(),
+            next: HashMap::new(),
             stems,
         }
     }
@@ -279,11 +282,19 @@ impl<'g> OutputNames<'g> {
             stem
         };
         let mut candidate = folder.join(&name);
-        let mut n = 2;
-        while !self.free(&candidate) {
+        if self.free(&candidate) {
+            return self.output.join(candidate);
+        }
+        let key = candidate.to_string_lossy().to_lowercase();
+        let mut n = self.next.get(&key).copied().unwrap_or(2);
+        loop {
             candidate = folder.join(format!("{name}-{n}"));
             n += 1;
+            if self.free(&candidate) {
+                break;
+            }
         }
+        self.next.insert(key, n);
         self.output.join(candidate)
     }
 

@@ -38,7 +38,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jixiao_model::{Document, Severity};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -370,7 +370,7 @@ struct Session {
 struct SessionState {
     files: Vec<FileEntry>,
     bytes: u64,
-    taken: HashSet<String>,
+    taken: names::Taken,
 }
 
 struct FileEntry {
