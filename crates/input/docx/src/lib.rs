@@ -86,6 +86,12 @@ pub enum DocxError {
     /// A binary word-processing format this reader does not read (.doc, .wps).
     #[error("这是 {0}，本程序不能读取；请在 Word 或 WPS 中打开，另存为 .docx 后再转换")]
     Legacy(&'static str),
+    /// A Word document protected by a password (Office keeps an encrypted .docx in a
+    /// compound file, like an old binary one).
+    #[error(
+        "这是有密码保护的 Word 文档，无法读取；请在 Word 或 WPS 中打开，取消密码（文件→信息→保护文档）后另存为 .docx 再转换"
+    )]
+    Encrypted,
 }
 
 /// A document read: its grid and what the reader left out or had to correct.
@@ -134,22 +140,33 @@ pub fn legacy(bytes: &[u8], name: &str) -> Option<DocxError> {
             .flat_map(u16::to_le_bytes)
             .collect::<Vec<u8>>()
     };
-    let wps_name = name.to_lowercase().ends_with(".wps");
+    let lower = name.to_lowercase();
+    let wps_name = lower.ends_with(".wps");
+    // An encrypted Office Open XML file is a compound file holding `EncryptedPackage`; only
+    // its name says whether it is a document or a workbook.
+    let word_name = [".docx", ".docm", ".dotx", ".dotm"]
+        .iter()
+        .any(|ext| lower.ends_with(ext));
     // The streams at the root decide (a workbook may embed a Word object, and the other way
     // round); a file too damaged to open is judged by the stream names in its bytes.
-    let (word, works, workbook) = match cfb::CompoundFile::open(Cursor::new(bytes)) {
+    let (word, works, workbook, encrypted) = match cfb::CompoundFile::open(Cursor::new(bytes)) {
         Ok(file) => (
             file.is_stream("/WordDocument"),
             // Microsoft Works word processor documents keep their text in a `MatOST` stream.
             file.is_stream("/MatOST"),
             file.is_stream("/Workbook") || file.is_stream("/Book"),
+            file.is_stream("/EncryptedPackage"),
         ),
         Err(_) => (
             contains(bytes, &utf16("WordDocument")),
             contains(bytes, &utf16("MatOST")),
             contains(bytes, &utf16("Workbook")),
+            contains(bytes, &utf16("EncryptedPackage")),
         ),
     };
+    if encrypted && word_name {
+        return Some(DocxError::Encrypted);
+    }
     if (word || works || wps_name) && !workbook {
         Some(DocxError::Legacy(if wps_name || works {
             "WPS 文字或 Works 文档（.wps，旧的二进制格式）"
@@ -1452,6 +1469,27 @@ mod tests {
         let page = read_document_xml(&wrap_body(&row), Some("a.docx")).unwrap();
         let bad = page.diagnostics.iter().find(|d| d.code == "I334").unwrap();
         assert!(bad.location.to_string().contains("第1行第7列"), "{}", bad.location);
+    }
+
+
+    /// An encrypted .docx is a compound file holding `EncryptedPackage`: it is called a
+    /// password-protected Word document, not a workbook; the same bytes named .xlsx are left
+    /// to the workbook reader.
+    #[test]
+    fn an_encrypted_docx_is_called_a_protected_word_document() {
+        use std::io::Write;
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        file.create_stream("/EncryptionInfo").unwrap();
+        file.create_stream("/EncryptedPackage")
+            .unwrap()
+            .write_all(b"x")
+            .unwrap();
+        file.flush().unwrap();
+        let bytes = file.into_inner().into_inner();
+        let err = legacy(&bytes, "表.docx").unwrap();
+        assert_eq!(err, DocxError::Encrypted);
+        assert!(err.to_string().contains("密码保护的 Word 文档"));
+        assert_eq!(legacy(&bytes, "表.xlsx"), None);
     }
 
 }
