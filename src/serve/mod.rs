@@ -246,6 +246,49 @@ impl Drop for Server {
     }
 }
 
+/// The page's upload path without the network, for the `upload` fuzz target: `name` cleaned
+/// as an upload's name, and, when it names a .zip, `bytes` unpacked into `dir` as an upload is
+/// (entry names cleaned and made unique, each entry streamed to disk within limits and a
+/// shared budget, here 64 MB). Returns how many files were taken.
+#[doc(hidden)]
+pub fn fuzz_upload(name: &str, bytes: &[u8], dir: &Path) -> usize {
+    struct Room(Mutex<u64>);
+    impl archive::Budget for Room {
+        fn take(&self, n: u64) -> bool {
+            let mut left = lock(&self.0);
+            let ok = *left >= n;
+            if ok {
+                *left -= n;
+            }
+            ok
+        }
+        fn give_back(&self, n: u64) {
+            *lock(&self.0) += n;
+        }
+    }
+    let Ok(name) = names::clean_upload(name) else {
+        return 0;
+    };
+    if !archive::is_archive_name(&name) {
+        return 1;
+    }
+    let limits = archive::ZipLimits {
+        entries: 5_000,
+        total: 64 << 20,
+        entry: 16 << 20,
+    };
+    let room = Room(Mutex::new(64 << 20));
+    let Ok(entries) = archive::unpack(bytes, limits, dir, &room) else {
+        return 0;
+    };
+    let mut taken = names::Taken::default();
+    entries
+        .into_iter()
+        .filter(|e| e.content.is_ok())
+        .map(|e| names::unique(&names::clean_upload(&e.name).unwrap_or_default(), &mut taken))
+        .count()
+}
+
 /// The name of every server's temporary folder begins so.
 const TEMP_PREFIX: &str = "jixiao-serve-";
 
