@@ -54,7 +54,8 @@ pub struct BatchOptions {
 }
 
 /// The report's message for a file the batch did not finish because it was stopped.
-pub const INTERRUPTED: &str = "批量转换被中断（收到终止信号），此文件未转换完成；请重新运行批量转换";
+pub const INTERRUPTED: &str =
+    "批量转换被中断（收到终止信号），此文件未转换完成；请重新运行批量转换";
 
 impl Default for BatchOptions {
     /// JSON only, one thread per core, the built-in templates, no progress display, in

@@ -410,7 +410,14 @@ const TREE_NAMES: &[&str] = &[
 ];
 /// Where the generated batches write: inside the input folder (existing, deep, new), outside
 /// it, and through a link inside it.
-const TREE_OUTPUTS: &[&str] = &["in/sub", "in/sub/deep", "in/Sub", "in/new/x", "out", "in/lnk"];
+const TREE_OUTPUTS: &[&str] = &[
+    "in/sub",
+    "in/sub/deep",
+    "in/Sub",
+    "in/new/x",
+    "out",
+    "in/lnk",
+];
 
 /// One generated entry: folder, name, and what it holds (0 a submission, 1 a JSON document,
 /// 2 a JSON that is not a batch report, 3 a link to another entry, 4 a link to a file outside,
@@ -510,7 +517,10 @@ fn a_worker_answer_over_its_bound_fails_its_file_alone() {
     let flooded = common::report_entry(&r, "b-flood.md");
     assert_eq!(flooded["status"], "error");
     let message = flooded["message"].as_str().unwrap();
-    assert!(message.contains("转换结果过大") && message.contains("64 MB"), "{message}");
+    assert!(
+        message.contains("转换结果过大") && message.contains("64 MB"),
+        "{message}"
+    );
     for good in ["a.md", "c.md"] {
         assert_eq!(status_of(&r, good), "warnings", "{good}");
     }
@@ -527,8 +537,13 @@ fn a_stopped_batch_writes_the_report_of_what_was_done() {
     for name in ["a.md", "b-hang.md", "c.md"] {
         std::fs::copy(root(SEED), input.join(name)).unwrap();
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(["batch", input.to_str().unwrap(), "-o", out.to_str().unwrap()])
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
         .args(["-q", "-j", "1"])
         .env(jixiao::worker::TEST_HANG_ENV, "hang.md")
         .stderr(std::process::Stdio::piped())
@@ -582,8 +597,16 @@ fn links_out_of_the_input_folder_are_refused_and_odd_names_shown_escaped() {
     let r = report(&out);
     let refused = common::report_entry(&r, "passwd.md");
     assert_eq!(refused["status"], "skipped");
-    assert!(refused["message"].as_str().unwrap().contains("输入文件夹之外"));
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("输入文件夹之外")
+    );
     assert_eq!(status_of(&r, "same.md"), "warnings");
-    assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'),
+        "{stderr}"
+    );
     assert!(stderr.contains("\\u{1b}[2J坏\\u{202e}dm.xlsx"), "{stderr}");
 }

@@ -333,8 +333,11 @@ mod tests {
         }
     }
 
+    /// An entry's name and its bytes (or why it was refused).
+    type Unpacked = (String, Result<Vec<u8>, String>);
+
     /// Unpacks into a fresh folder with room for a megabyte; the entries with their bytes.
-    fn unpack_all(bytes: &[u8], limits: ZipLimits) -> Result<Vec<(String, Result<Vec<u8>, String>)>, ArchiveError> {
+    fn unpack_all(bytes: &[u8], limits: ZipLimits) -> Result<Vec<Unpacked>, ArchiveError> {
         let dir = tempfile::tempdir().unwrap();
         let room = Room(std::sync::Mutex::new(1 << 20));
         let entries = unpack(bytes, limits, dir.path(), &room)?;
@@ -356,12 +359,22 @@ mod tests {
     /// is still taken.
     #[test]
     fn entries_are_written_within_the_shared_budget() {
-        let bytes = zip_of(&[("甲.md", &[b'y'; 50]), ("乙.md", &[b'z'; 50]), ("丙.md", b"c")]);
+        let bytes = zip_of(&[
+            ("甲.md", &[b'y'; 50]),
+            ("乙.md", &[b'z'; 50]),
+            ("丙.md", b"c"),
+        ]);
         let dir = tempfile::tempdir().unwrap();
         let room = Room(std::sync::Mutex::new(60));
         let entries = unpack(&bytes, LIMITS, dir.path(), &room).unwrap();
         assert!(entries[0].content.is_ok());
-        assert!(entries[1].content.as_ref().unwrap_err().contains("总大小将超过上限"));
+        assert!(
+            entries[1]
+                .content
+                .as_ref()
+                .unwrap_err()
+                .contains("总大小将超过上限")
+        );
         assert!(entries[2].content.is_ok());
         assert_eq!(*room.0.lock().unwrap(), 60 - 51);
         let mut files: Vec<String> = std::fs::read_dir(dir.path())

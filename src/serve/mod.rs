@@ -285,7 +285,12 @@ pub fn fuzz_upload(name: &str, bytes: &[u8], dir: &Path) -> usize {
     entries
         .into_iter()
         .filter(|e| e.content.is_ok())
-        .map(|e| names::unique(&names::clean_upload(&e.name).unwrap_or_default(), &mut taken))
+        .map(|e| {
+            names::unique(
+                &names::clean_upload(&e.name).unwrap_or_default(),
+                &mut taken,
+            )
+        })
         .count()
 }
 
@@ -1006,11 +1011,12 @@ async fn upload(
             )
         })?;
         let (dir, budget) = (staging.clone(), budget.clone());
-        let unpacked = tokio::task::spawn_blocking(move || {
-            archive::unpack(&bytes, zip_limits, &dir, &budget)
-        })
-        .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "解压时程序内部出错"))?;
+        let unpacked =
+            tokio::task::spawn_blocking(move || archive::unpack(&bytes, zip_limits, &dir, &budget))
+                .await
+                .map_err(|_| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "解压时程序内部出错")
+                })?;
         match unpacked {
             // Entries keep their folders inside the archive, as unzipping would give them.
             Ok(list) => entries.extend(list.into_iter().map(|e| {

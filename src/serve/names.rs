@@ -224,7 +224,11 @@ mod tests {
         assert!(!names.contains("x (3).md"));
         // Two per name (the name itself, then its next suffix); probing from (2) each time
         // would take n² / 2.
-        assert!(taken.probes <= 2 * n + 1, "{} probes for {n} names", taken.probes);
+        assert!(
+            taken.probes <= 2 * n + 1,
+            "{} probes for {n} names",
+            taken.probes
+        );
     }
 
     #[test]

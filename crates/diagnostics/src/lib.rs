@@ -340,7 +340,11 @@ mod tests {
     #[test]
     fn long_messages_are_shortened_in_the_middle() {
         let name = "项".repeat(1_000_000);
-        let d = Diagnostic::warning("C212", format!("项目“{name}”：金额不符"), Location::default());
+        let d = Diagnostic::warning(
+            "C212",
+            format!("项目“{name}”：金额不符"),
+            Location::default(),
+        );
         let kept = bound_per_code(vec![d], MAX_PER_CODE);
         let message = &kept[0].message;
         assert!(message.chars().count() < MAX_MESSAGE_CHARS + 40);

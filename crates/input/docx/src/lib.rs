@@ -1468,9 +1468,12 @@ mod tests {
         );
         let page = read_document_xml(&wrap_body(&row), Some("a.docx")).unwrap();
         let bad = page.diagnostics.iter().find(|d| d.code == "I334").unwrap();
-        assert!(bad.location.to_string().contains("第1行第7列"), "{}", bad.location);
+        assert!(
+            bad.location.to_string().contains("第1行第7列"),
+            "{}",
+            bad.location
+        );
     }
-
 
     /// An encrypted .docx is a compound file holding `EncryptedPackage`: it is called a
     /// password-protected Word document, not a workbook; the same bytes named .xlsx are left
@@ -1491,5 +1494,4 @@ mod tests {
         assert!(err.to_string().contains("密码保护的 Word 文档"));
         assert_eq!(legacy(&bytes, "表.xlsx"), None);
     }
-
 }

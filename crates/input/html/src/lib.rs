@@ -1219,7 +1219,11 @@ mod tests {
             "<table><tr><td>".repeat(MAX_TABLE_NESTING + 10)
         );
         let page = read(&deep, &Options::default());
-        let cut: Vec<_> = page.diagnostics.iter().filter(|d| d.code == "I327").collect();
+        let cut: Vec<_> = page
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "I327")
+            .collect();
         assert_eq!(cut.len(), 1);
         assert_eq!(cut[0].location.line, Some(1));
         assert_eq!(page.grid.rows[0].cells[0].text, "预算单位");
@@ -1229,7 +1233,9 @@ mod tests {
         // One pass: 100,000 unclosed tables are cut at once.
         let many = "<TABLE >".repeat(100_000);
         let (kept, at) = within_nesting(&many);
-        assert_eq!((kept.len(), at), (8 * MAX_TABLE_NESTING, Some(8 * MAX_TABLE_NESTING)));
+        assert_eq!(
+            (kept.len(), at),
+            (8 * MAX_TABLE_NESTING, Some(8 * MAX_TABLE_NESTING))
+        );
     }
-
 }

@@ -81,7 +81,10 @@ fn describe(e: &serde_json::Error, text: &str) -> String {
     let detail = detail
         .rsplit_once(" at line ")
         .map_or(detail.as_str(), |(d, _)| d);
-    let why = if detail.contains("precision") || detail.contains("overflow") || detail.contains("out of range") {
+    let why = if detail.contains("precision")
+        || detail.contains("overflow")
+        || detail.contains("out of range")
+    {
         "金额或数字超出可表示的范围（最多 28 位有效数字）".to_string()
     } else if let Some(field) = detail
         .strip_prefix("missing field `")
@@ -96,7 +99,11 @@ fn describe(e: &serde_json::Error, text: &str) -> String {
     let field = field_before(text, e.line(), e.column())
         .map(|f| format!("，字段“{f}”"))
         .unwrap_or_default();
-    format!("{what}：第 {} 行第 {} 列{field}：{why}", e.line(), e.column())
+    format!(
+        "{what}：第 {} 行第 {} 列{field}：{why}",
+        e.line(),
+        e.column()
+    )
 }
 
 /// The last object key before line `line`, column `column` (1-based, in bytes) of `text`:
@@ -162,10 +169,16 @@ mod tests {
         let message = from_str(&big).unwrap_err().to_string();
         assert!(message.contains("超出可表示的范围"), "{message}");
         assert!(message.contains("字段“total”"), "{message}");
-        assert!(message.contains("第 ") && message.contains(" 列"), "{message}");
+        assert!(
+            message.contains("第 ") && message.contains(" 列"),
+            "{message}"
+        );
         let wrong = format!("{}\"total\": [1]{}", &text[..total], &text[total + 13..]);
         let message = from_str(&wrong).unwrap_err().to_string();
-        assert!(message.contains("类型不对") && message.contains("字段“total”"), "{message}");
+        assert!(
+            message.contains("类型不对") && message.contains("字段“total”"),
+            "{message}"
+        );
         let cut = &text[..text.len() / 2];
         assert!(from_str(cut).unwrap_err().to_string().contains("中途结束"));
     }
