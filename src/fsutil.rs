@@ -230,8 +230,11 @@ impl OutputGuard {
         if self.inputs.contains(&key) {
             return Some(WriteError::IsInput);
         }
+        // A link is never an earlier output (a run writes files, not links), and the rename
+        // would replace the link itself, not the file it leads to: it is always kept.
         let existed = |replaceable: &HashSet<PathBuf>| {
-            std::fs::symlink_metadata(path).is_ok() && !replaceable.contains(&key)
+            std::fs::symlink_metadata(path)
+                .is_ok_and(|m| m.file_type().is_symlink() || !replaceable.contains(&key))
         };
         if self.replaceable.as_ref().is_some_and(existed) {
             return Some(WriteError::Existed);
