@@ -14,8 +14,8 @@ use jixiao_model::{Diagnostic, Document, Project, Severity, Summary, SummaryRow}
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The base name of the consolidated outputs (`全县汇总.xlsx` …).
@@ -47,7 +47,15 @@ pub struct BatchOptions {
     /// [`crate::worker`]), so that a file that kills its process fails alone; `None` converts
     /// in this process (a panic is still contained, an abort is not).
     pub workers: Option<WorkerCommand>,
+    /// Set (by a signal handler, say) to stop the batch: files not started are not converted,
+    /// files in worker processes are stopped, and the report of what was done is written,
+    /// each file not finished marked [`INTERRUPTED`].
+    pub stop: Arc<AtomicBool>,
 }
+
+/// The report's message for a file the batch did not finish because it was stopped.
+pub const INTERRUPTED: &str =
+    "批量转换被中断（收到终止信号），此文件未转换完成；请重新运行批量转换";
 
 impl Default for BatchOptions {
     /// JSON only, one thread per core, the built-in templates, no progress display, in
@@ -59,6 +67,7 @@ impl Default for BatchOptions {
             read: Options::default(),
             progress: Progress::Quiet,
             workers: None,
+            stop: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -227,6 +236,8 @@ pub struct Report {
     /// Report files that could not be written, with the reason.
     #[serde(skip)]
     pub report_errors: Vec<String>,
+    /// True when the batch was stopped ([`BatchOptions::stop`]) before every file was done.
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -242,15 +253,19 @@ impl Report {
     /// The summary printed at the end, in Chinese.
     pub fn summary(&self) -> String {
         let t = &self.totals;
-        let mut s = format!(
+        let mut s = String::new();
+        if self.interrupted {
+            s.push_str("批量转换被中断：以下是中断前完成的部分，未完成的文件在报告中标为失败。\n");
+        }
+        s.push_str(&format!(
             "共 {} 个文件：成功 {}，有警告 {}，失败 {}，跳过 {}；共转换 {} 个项目、{} 条指标；用时 {:.1} 秒。\n",
             t.files, t.ok, t.warnings, t.errors, t.skipped, t.projects, t.indicators, t.seconds
-        );
+        ));
         for i in self.inputs.iter().filter(|i| i.status == Status::Error) {
             s.push_str(&format!(
                 "  失败：{}：{}\n",
-                i.file,
-                i.message.as_deref().unwrap_or("")
+                shown(&i.file),
+                shown(i.message.as_deref().unwrap_or(""))
             ));
         }
         for u in &self.unidentified {
@@ -271,8 +286,10 @@ impl Report {
             let first = d.files.first().map_or("", String::as_str);
             let others = d.files.len().saturating_sub(1);
             s.push_str(&format!(
-                "  {}（{}）：{first} 另有 {others} 个文件，{verdict}\n",
-                d.project_name, d.budget_unit,
+                "  {}（{}）：{} 另有 {others} 个文件，{verdict}\n",
+                shown(&d.project_name),
+                shown(&d.budget_unit),
+                shown(first),
             ));
         }
         if self.duplicates.len() > MAX_DUPLICATES_SHOWN {
@@ -356,6 +373,30 @@ impl Report {
 /// one is in report.json, with each difference).
 const MAX_DUPLICATES_SHOWN: usize = 20;
 
+/// Text from the inputs (file names, messages quoting cells) as shown on a terminal: control
+/// characters (an escape sequence could rewrite the screen) and the characters that reorder
+/// text (U+202E makes `报告gpj.md` look like `报告dm.jpg`) are written as `\u{…}`.
+pub fn shown(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if hidden(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A text cell of `report.csv`, safe to open in a spreadsheet program: text that starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return (which Excel, WPS and LibreOffice would take
 /// as a formula) gets a leading `'`, as OWASP's CSV-injection rule says; the CSV writer quotes
@@ -430,7 +471,13 @@ pub fn run_with_documents(
         return Err(BatchError::Same(output.display().to_string()));
     }
 
-    let (jobs, mut skipped, guard) = plan(input, &out_canon, output, &options.formats);
+    let Plan {
+        jobs,
+        mut skipped,
+        guard,
+        consolidated_base,
+        report_base,
+    } = plan(input, &in_canon, &out_canon, output, &options.formats);
     let total = jobs.len() + skipped.len();
     let progress = ProgressShow::new(options.progress, total as u64);
     progress.advance(skipped.len());
@@ -439,10 +486,16 @@ pub fn run_with_documents(
         .num_threads(options.jobs.unwrap_or(0))
         .build();
     let workers = options.workers.clone().map(Workers::new);
+    let stopped = || options.stop.load(Ordering::SeqCst);
+    let interrupted = || NotConverted {
+        not_a_table: false,
+        message: INTERRUPTED.into(),
+    };
     let convert_all = || {
         jobs.par_iter()
             .map(|job| {
                 let converted = match (documents.get(&job.rel), &workers) {
+                    _ if stopped() => Err(interrupted()),
                     (Some(doc), _) => Ok(Converted::render(
                         doc.clone(),
                         &options.formats,
@@ -454,16 +507,38 @@ pub fn run_with_documents(
                             .map_err(NotConverted::from)
                     }
                 };
+                // A file whose worker was ended by the stop says so, not that it crashed.
+                let converted = match converted {
+                    Err(_) if stopped() => Err(interrupted()),
+                    other => other,
+                };
                 let result = finish(job, converted, output, &guard);
                 progress.advance(1);
                 result
             })
             .collect::<Vec<_>>()
     };
-    let results = match pool {
-        Ok(pool) => pool.install(convert_all),
-        Err(_) => convert_all(),
-    };
+    // Watches for the stop while files convert, and ends the workers busy with them.
+    let converting = AtomicBool::new(true);
+    let results = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while converting.load(Ordering::SeqCst) {
+                if stopped() {
+                    if let Some(workers) = &workers {
+                        workers.stop();
+                    }
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let results = match pool {
+            Ok(pool) => pool.install(convert_all),
+            Err(_) => convert_all(),
+        };
+        converting.store(false, Ordering::SeqCst);
+        results
+    });
     progress.finish();
     drop(workers);
 
@@ -483,6 +558,7 @@ pub fn run_with_documents(
     let county = county(&summaries, projects);
     let (consolidated, consolidated_errors) = write_consolidated(
         output,
+        &consolidated_base,
         county.document,
         &options.formats,
         &options.read,
@@ -517,24 +593,27 @@ pub fn run_with_documents(
         consolidated_errors,
         reports: Vec::new(),
         report_errors: Vec::new(),
+        interrupted: options.stop.load(Ordering::SeqCst),
     };
-    write_reports(&mut report, output, &guard);
+    write_reports(&mut report, output, &report_base, &guard);
     Ok(report)
 }
 
-/// Writes `report.csv`, then `report.json` (which lists `report.csv` only when it was
-/// written); records in `report` what was written and what failed, so nobody is told about a
+/// Writes `report.csv`, then `report.json` (`base` is `OUT/report`, or `OUT/report-2` … when
+/// a file of that name was already there); `report.json` lists the CSV only when it was
+/// written. Records in `report` what was written and what failed, so nobody is told about a
 /// report that is not there.
-fn write_reports(report: &mut Report, output: &Path, guard: &OutputGuard) {
+fn write_reports(report: &mut Report, output: &Path, base: &Path, guard: &OutputGuard) {
+    let (csv_path, json_path) = (with_extension(base, "csv"), with_extension(base, "json"));
     let csv = report.to_csv();
-    match guard.write(&output.join("report.csv"), csv.as_bytes()) {
-        Ok(()) => report.reports.push("report.csv".into()),
+    match guard.write(&csv_path, csv.as_bytes()) {
+        Ok(()) => report.reports.push(relative(&csv_path, output)),
         Err(e) => report.report_errors.push(e.to_string()),
     }
     let mut json = serde_json::to_string_pretty(&*report).unwrap_or_default();
     json.push('\n');
-    match guard.write(&output.join("report.json"), json.as_bytes()) {
-        Ok(()) => report.reports.insert(0, "report.json".into()),
+    match guard.write(&json_path, json.as_bytes()) {
+        Ok(()) => report.reports.insert(0, relative(&json_path, output)),
         Err(e) => report.report_errors.push(e.to_string()),
     }
     let shown: Vec<String> = report
@@ -545,16 +624,45 @@ fn write_reports(report: &mut Report, output: &Path, guard: &OutputGuard) {
     report.reports = shown;
 }
 
+/// `OUT/report` → `OUT/report.csv` (appended, as [`crate::convert::output_path`] does).
+fn with_extension(base: &Path, extension: &str) -> PathBuf {
+    let mut name = base.as_os_str().to_owned();
+    name.push(".");
+    name.push(extension);
+    PathBuf::from(name)
+}
+
+/// What a batch will do, decided before any file is converted.
+struct Plan {
+    jobs: Vec<Job>,
+    /// Report lines of the entries not converted (hidden files, links to folders …).
+    skipped: Vec<InputReport>,
+    guard: OutputGuard,
+    /// `OUT/全县汇总` (or `OUT/全县汇总-2` … when such a file was already there).
+    consolidated_base: PathBuf,
+    /// `OUT/report` (or `OUT/report-2` …).
+    report_base: PathBuf,
+}
+
 /// Walks the input folder in path order and decides each file's output base name
 /// ([`OutputNames`]). Files that are plainly not submissions (hidden files, Office lock files,
 /// links to folders) are skipped here; FIFOs and devices become jobs that the reader refuses,
 /// so the report lists them.
+///
+/// Nothing that is in the output folder before the run is ever replaced, except what an
+/// earlier batch wrote there and recorded in its report ([`earlier_outputs`]): every other
+/// file there is either an input (when the output folder lies inside the input folder, the
+/// walk goes through it like any other folder: those files are converted and listed) or kept
+/// by the guard ([`OutputGuard::keeping_existing`]), and the outputs take other names
+/// (`a-2.json`, `report-2.json`). An earlier run's outputs are not read back as inputs.
 fn plan(
     input: &Path,
+    in_canon: &Path,
     out_canon: &Path,
     output: &Path,
     formats: &[OutputFormat],
-) -> (Vec<Job>, Vec<InputReport>, OutputGuard) {
+) -> Plan {
+    let earlier = earlier_outputs(output, out_canon);
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut skipped_paths = Vec::new();
@@ -562,7 +670,7 @@ fn plan(
         .follow_links(false)
         .sort_by_file_name()
         .into_iter();
-    for entry in walker.filter_entry(|e| e.path().canonicalize().map_or(true, |c| c != out_canon)) {
+    for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -574,7 +682,9 @@ fn plan(
                 continue;
             }
         };
-        if entry.file_type().is_dir() {
+        if entry.file_type().is_dir()
+            || crate::fsutil::resolve(entry.path()).is_some_and(|p| earlier.contains(&p))
+        {
             continue;
         }
         let rel = relative(entry.path(), input);
@@ -585,6 +695,14 @@ fn plan(
             Some("隐藏文件")
         } else if entry.path_is_symlink() && entry.path().is_dir() {
             Some("指向文件夹的链接，未进入")
+        } else if entry.path_is_symlink()
+            && entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|target| !target.starts_with(in_canon))
+        {
+            // `passwd.md -> /etc/passwd`: a batch reads what is in its folder, nothing else.
+            Some("指向输入文件夹之外的链接，未读取")
         } else {
             None
         };
@@ -596,8 +714,10 @@ fn plan(
             None => files.push((entry.path().to_path_buf(), rel)),
         }
     }
-    // Every file under the input folder is protected, read or not.
-    let guard = OutputGuard::new(files.iter().map(|(p, _)| p).chain(skipped_paths.iter()));
+    // Every file under the input folder is protected, read or not, and so is every other
+    // file already there when an output is written, but for the earlier run's outputs.
+    let guard = OutputGuard::new(files.iter().map(|(p, _)| p).chain(skipped_paths.iter()))
+        .keeping_existing(&earlier);
     let folders: Vec<PathBuf> = files
         .iter()
         .map(|(_, rel)| {
@@ -615,8 +735,11 @@ fn plan(
             .map(|((path, _), folder)| (path.as_path(), folder.as_path())),
         formats,
         &guard,
-        &[CONSOLIDATED, "report"],
+        &[],
     );
+    let extensions: Vec<&str> = formats.iter().map(|f| f.extension()).collect();
+    let consolidated_base = names.reserve(CONSOLIDATED, &extensions);
+    let report_base = names.reserve("report", &["csv", "json"]);
     let jobs = files
         .into_iter()
         .zip(&folders)
@@ -626,7 +749,82 @@ fn plan(
             rel,
         })
         .collect();
-    (jobs, skipped, guard)
+    Plan {
+        jobs,
+        skipped,
+        guard,
+        consolidated_base,
+        report_base,
+    }
+}
+
+/// The files an earlier batch wrote in the output folder, by canonical path: every output,
+/// county document and report listed by a report it left there (`report.json`, or
+/// `report-2.json` … when that name was taken), and that report itself. Only a report of this
+/// program (`"schema": "jixiao-batch/1"`) counts, and only paths inside the output folder.
+/// These files may be replaced by the new run, and are not read as inputs.
+fn earlier_outputs(output: &Path, out_canon: &Path) -> std::collections::HashSet<PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        #[serde(default)]
+        outputs: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct EarlierReport {
+        schema: String,
+        #[serde(default)]
+        inputs: Vec<Listed>,
+        #[serde(default)]
+        consolidated: Vec<String>,
+        #[serde(default)]
+        reports: Vec<String>,
+    }
+    let mut found = std::collections::HashSet::new();
+    let Ok(entries) = std::fs::read_dir(output) else {
+        return found;
+    };
+    let inside = |rel: &str| -> Option<PathBuf> {
+        let rel = Path::new(rel);
+        if !rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            return None;
+        }
+        crate::fsutil::resolve(&output.join(rel)).filter(|p| p.starts_with(out_canon))
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".json")) else {
+            continue;
+        };
+        let numbered = stem
+            .strip_prefix("report-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if stem != "report" && !numbered {
+            continue;
+        }
+        let Ok(bytes) = crate::fsutil::read_limited(&entry.path(), crate::fsutil::MAX_INPUT_BYTES)
+        else {
+            continue;
+        };
+        let Ok(report) = serde_json::from_slice::<EarlierReport>(&bytes) else {
+            continue;
+        };
+        if report.schema != "jixiao-batch/1" {
+            continue;
+        }
+        let listed = report
+            .inputs
+            .iter()
+            .flat_map(|i| i.outputs.iter())
+            .chain(&report.consolidated)
+            .chain(&report.reports)
+            .map(String::as_str)
+            .chain(name.to_str());
+        found.extend(listed.filter_map(inside));
+    }
+    found
 }
 
 fn relative(path: &Path, base: &Path) -> String {
@@ -1010,9 +1208,11 @@ fn differences_between(first: &Project, copy: &Project) -> Vec<Difference> {
     out
 }
 
-/// Writes the county document in every format (as `全县汇总.<format>`).
+/// Writes the county document in every format (as `BASE.<format>`, `BASE` being
+/// `OUT/全县汇总` or, when that name was taken, `OUT/全县汇总-2` …).
 fn write_consolidated(
     output: &Path,
+    base: &Path,
     document: Option<Document>,
     formats: &[OutputFormat],
     options: &crate::Options,
@@ -1024,7 +1224,7 @@ fn write_consolidated(
     let mut written = Vec::new();
     let mut errors = Vec::new();
     let converted = Converted::render(document, formats, options);
-    for w in converted.write(&output.join(CONSOLIDATED), guard) {
+    for w in converted.write(base, guard) {
         match w.result {
             Ok(()) => written.push(relative(&w.path, output)),
             Err(e) => errors.push(format!("{}：{e}", relative(&w.path, output))),

@@ -117,7 +117,8 @@ pub fn convert_file(
 }
 
 /// Converts one input's bytes: [`crate::load`] (read, recognize, review), then renders each of
-/// `formats` in memory ([`Converted::render`]). `name` is how the user named the input; it
+/// `formats` in memory ([`Converted::render`]). Diagnostics of one code are listed at their
+/// first [`jixiao_model::diagnostic::MAX_PER_CODE`] places, then counted. `name` is how the user named the input; it
 /// goes into every location and decides nothing but messages.
 ///
 /// # Errors
@@ -130,8 +131,14 @@ pub fn convert_bytes(
     formats: &[OutputFormat],
     options: &Options,
 ) -> Result<Converted, ConvertError> {
-    let document = catch_unwind(AssertUnwindSafe(|| crate::load(name, bytes, options)))
+    let mut document = catch_unwind(AssertUnwindSafe(|| crate::load(name, bytes, options)))
         .map_err(|panic| ConvertError::Internal(panic_text(&*panic)))??;
+    // One finding repeated over and over (a file of millions of empty nested tables) is
+    // listed at its first places and counted, so every front end gets a bounded answer.
+    document.diagnostics = jixiao_model::diagnostic::bound_per_code(
+        std::mem::take(&mut document.diagnostics),
+        jixiao_model::diagnostic::MAX_PER_CODE,
+    );
     Ok(Converted::render(document, formats, options))
 }
 
@@ -153,7 +160,10 @@ impl Converted {
                     Output {
                         format,
                         bytes,
-                        diagnostics,
+                        diagnostics: jixiao_model::diagnostic::bound_per_code(
+                            diagnostics,
+                            jixiao_model::diagnostic::MAX_PER_CODE,
+                        ),
                     }
                 })
                 .collect()
@@ -222,6 +232,8 @@ pub struct OutputNames<'g> {
     formats: Vec<OutputFormat>,
     guard: &'g OutputGuard,
     used: HashSet<String>,
+    /// For a name given more than once, the suffix to try next (`表1` → 3 after `表1-2`).
+    next: HashMap<String, usize>,
     /// (folder, lower-case stem) → the lower-case extensions of the inputs named so.
     stems: HashMap<(PathBuf, String), HashSet<String>>,
 }
@@ -250,6 +262,7 @@ impl<'g> OutputNames<'g> {
             formats: formats.to_vec(),
             guard,
             used: reserved.iter().map(|r| r.to_lowercase()).collect(),
+            next: HashMap::new(),
             stems,
         }
     }
@@ -269,9 +282,32 @@ impl<'g> OutputNames<'g> {
             stem
         };
         let mut candidate = folder.join(&name);
-        let mut n = 2;
-        while !self.free(&candidate) {
+        if self.free(&candidate) {
+            return self.output.join(candidate);
+        }
+        let key = candidate.to_string_lossy().to_lowercase();
+        let mut n = self.next.get(&key).copied().unwrap_or(2);
+        loop {
             candidate = folder.join(format!("{name}-{n}"));
+            n += 1;
+            if self.free(&candidate) {
+                break;
+            }
+        }
+        self.next.insert(key, n);
+        self.output.join(candidate)
+    }
+
+    /// The base of an output the run writes itself in the output folder (`report` for
+    /// `report.json` and `report.csv`, `全县汇总`), with `extensions` the files it writes: `name`,
+    /// or the first free `name-2`, `name-3` … when a file it would write is protected (an input,
+    /// or a file that was there before the run). Call it before naming any input, so that an
+    /// input never takes the name.
+    pub fn reserve(&mut self, name: &str, extensions: &[&str]) -> PathBuf {
+        let mut candidate = name.to_string();
+        let mut n = 2;
+        while !self.take(Path::new(&candidate), extensions) {
+            candidate = format!("{name}-{n}");
             n += 1;
         }
         self.output.join(candidate)
@@ -280,16 +316,24 @@ impl<'g> OutputNames<'g> {
     /// Takes `candidate` (relative) when nothing in the run has it and none of its outputs
     /// would land on an input.
     fn free(&mut self, candidate: &Path) -> bool {
+        let extensions: Vec<&'static str> = self.formats.iter().map(|f| f.extension()).collect();
+        self.take(candidate, &extensions)
+    }
+
+    /// Takes `candidate` (relative) when nothing in the run has it and none of its files
+    /// (`candidate.<extension>`) is protected by the guard.
+    fn take(&mut self, candidate: &Path, extensions: &[&str]) -> bool {
         let key = candidate.to_string_lossy().to_lowercase();
         if self.used.contains(&key) {
             return false;
         }
         let base = self.output.join(candidate);
-        if self
-            .formats
-            .iter()
-            .any(|&f| self.guard.is_input(&output_path(&base, f)))
-        {
+        if extensions.iter().any(|ext| {
+            let mut name = base.as_os_str().to_owned();
+            name.push(".");
+            name.push(ext);
+            self.guard.is_protected(Path::new(&name))
+        }) {
             return false;
         }
         self.used.insert(key)

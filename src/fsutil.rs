@@ -160,6 +160,9 @@ pub enum WriteError {
     /// The target is one of this run's inputs (by canonical path, however the folders nest).
     #[error("输出文件 {0} 就是输入文件，已拒绝写入（不会覆盖输入）")]
     IsInput(String),
+    /// The target is a file that was already there and is not the run's to replace.
+    #[error("输出文件 {0} 已存在且不是本程序上次的输出，已拒绝覆盖")]
+    Existed(String),
     /// The target was already written by this run.
     #[error("输出文件 {0} 已由本次运行的另一个输出写过，已拒绝覆盖")]
     AlreadyWritten(String),
@@ -169,39 +172,85 @@ pub enum WriteError {
 }
 
 /// Every output of one run goes through this guard: it refuses a target that is one of the
-/// run's inputs, or that the run has already written, comparing canonical paths (so `a/../b`,
-/// symbolic links and nested folders cannot fool it), then writes atomically.
+/// run's inputs or a file the run has already written, comparing canonical paths (so `a/../b`,
+/// symbolic links and nested folders cannot fool it), and, for a guard made
+/// [`OutputGuard::keeping_existing`], any file that is already there; then it writes
+/// atomically.
 #[derive(Debug, Default)]
 pub struct OutputGuard {
     inputs: HashSet<PathBuf>,
+    /// `Some`: a file already there is never replaced, except these (the outputs of an
+    /// earlier run, by canonical path). `None`: files that are not inputs may be replaced.
+    replaceable: Option<HashSet<PathBuf>>,
     written: Mutex<HashSet<PathBuf>>,
 }
 
 impl OutputGuard {
-    /// A guard for a run whose inputs are `inputs` (paths that cannot be resolved are left
-    /// out: a file that does not exist cannot be overwritten).
+    /// A guard for a run whose inputs are `inputs` (a path is resolved as a write to it
+    /// would be, see [`resolve`]: a link that leads nowhere is protected as itself; a path
+    /// whose folder does not exist is left out, as nothing there can be overwritten).
     pub fn new<I: IntoIterator<Item = P>, P: AsRef<Path>>(inputs: I) -> Self {
         OutputGuard {
             inputs: inputs
                 .into_iter()
-                .filter_map(|p| p.as_ref().canonicalize().ok())
+                .filter_map(|p| resolve(p.as_ref()))
                 .collect(),
+            replaceable: None,
             written: Mutex::new(HashSet::new()),
         }
     }
 
-    /// True when writing `path` would replace one of the run's inputs.
-    pub fn is_input(&self, path: &Path) -> bool {
-        resolve(path).is_some_and(|p| self.inputs.contains(&p))
+    /// The same guard, refusing also to replace any file that exists when it is written (a
+    /// file, a link, a folder …), unless it is one of `replaceable` (what an earlier run
+    /// wrote and recorded as its own).
+    #[must_use]
+    pub fn keeping_existing<I: IntoIterator<Item = P>, P: AsRef<Path>>(
+        mut self,
+        replaceable: I,
+    ) -> Self {
+        self.replaceable = Some(
+            replaceable
+                .into_iter()
+                .filter_map(|p| resolve(p.as_ref()))
+                .collect(),
+        );
+        self
     }
 
-    /// Writes `bytes` to `path` atomically, creating its folder, unless `path` is an input or
-    /// was already written by this run.
+    /// True when writing `path` would replace one of the run's inputs or, for a guard
+    /// [`OutputGuard::keeping_existing`], a file that is there and not replaceable.
+    pub fn is_protected(&self, path: &Path) -> bool {
+        self.refusal(path).is_some()
+    }
+
+    /// Why a write to `path` is refused, if it is (before the write: [`WriteError::IsInput`]
+    /// or [`WriteError::Existed`]).
+    fn refusal(&self, path: &Path) -> Option<fn(String) -> WriteError> {
+        let key = resolve(path)?;
+        if self.inputs.contains(&key) {
+            return Some(WriteError::IsInput);
+        }
+        // A link is never an earlier output (a run writes files, not links), and the rename
+        // would replace the link itself, not the file it leads to: it is always kept.
+        let existed = |replaceable: &HashSet<PathBuf>| {
+            std::fs::symlink_metadata(path)
+                .is_ok_and(|m| m.file_type().is_symlink() || !replaceable.contains(&key))
+        };
+        if self.replaceable.as_ref().is_some_and(existed) {
+            return Some(WriteError::Existed);
+        }
+        None
+    }
+
+    /// Writes `bytes` to `path` atomically, creating its folder, unless `path` is an input, a
+    /// file the guard keeps ([`OutputGuard::keeping_existing`]), or was already written by this
+    /// run.
     ///
     /// # Errors
     ///
-    /// [`WriteError::IsInput`] or [`WriteError::AlreadyWritten`] when the write is refused;
-    /// [`WriteError::Io`] when the file system fails (nothing is left half-written).
+    /// [`WriteError::IsInput`], [`WriteError::Existed`] or [`WriteError::AlreadyWritten`]
+    /// when the write is refused; [`WriteError::Io`] when the file system fails (nothing is
+    /// left half-written).
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         let shown = || path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -213,8 +262,8 @@ impl OutputGuard {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "路径无法解析"),
             ));
         };
-        if self.inputs.contains(&key) {
-            return Err(WriteError::IsInput(shown()));
+        if let Some(refused) = self.refusal(path) {
+            return Err(refused(shown()));
         }
         {
             let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
@@ -227,9 +276,10 @@ impl OutputGuard {
 }
 
 /// The canonical path a write to `path` would land on: the file itself when it exists (a link
-/// is followed), otherwise its canonical folder joined with its name. `None` when the folder
+/// is followed), otherwise its canonical folder joined with its name (so a link that leads
+/// nowhere is the link itself, which the write's rename would replace). `None` when the folder
 /// does not exist.
-fn resolve(path: &Path) -> Option<PathBuf> {
+pub fn resolve(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = path.canonicalize() {
         return Some(p);
     }
@@ -294,7 +344,7 @@ mod tests {
         let guard = OutputGuard::new([dir.join("in/a.json")]);
         // The same file reached through another spelling of its path.
         let other = dir.join("in/in/../a.json");
-        assert!(guard.is_input(&other));
+        assert!(guard.is_protected(&other));
         assert!(matches!(
             guard.write(&other, b"out"),
             Err(WriteError::IsInput(_))

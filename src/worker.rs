@@ -30,6 +30,11 @@ pub const TEST_ABORT_ENV: &str = "JIXIAO_TEST_WORKER_ABORT";
 /// value — for tests of the time limit only; nothing else reads it.
 pub const TEST_HANG_ENV: &str = "JIXIAO_TEST_WORKER_HANG";
 
+/// The environment variable that makes a worker answer an input whose name ends with its value
+/// with more than [`MAX_ANSWER_BYTES`] — for tests of the bounded answer only; nothing else
+/// reads it.
+pub const TEST_FLOOD_ENV: &str = "JIXIAO_TEST_WORKER_FLOOD";
+
 /// How to start a worker: a program and its arguments (for `jixiao`: the program itself with
 /// `__worker` and the run's `--to`, `--template` and `--font`).
 #[derive(Debug, Clone)]
@@ -87,16 +92,34 @@ struct OutputHeader {
 /// # Errors
 ///
 /// When a request is not understood or `output` fails (the parent went away).
+///
+/// A worker ends when its parent does: requests are read on a thread of their own, and when
+/// `input` ends (the parent closed it, or died and the system closed it) the process exits at
+/// once, even in the middle of a file, so that no worker outlives the program it works for.
 pub fn serve(
-    input: impl BufRead,
+    input: impl BufRead + Send + 'static,
     mut output: impl Write,
     formats: &[OutputFormat],
     options: &Options,
 ) -> std::io::Result<()> {
     let trigger = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
-    let (abort_on, hang_on) = (trigger(TEST_ABORT_ENV), trigger(TEST_HANG_ENV));
-    for line in input.lines() {
-        let request: Request = serde_json::from_str(&line?)?;
+    let (abort_on, hang_on, flood_on) = (
+        trigger(TEST_ABORT_ENV),
+        trigger(TEST_HANG_ENV),
+        trigger(TEST_FLOOD_ENV),
+    );
+    let (requests, received) = std::sync::mpsc::sync_channel::<String>(1);
+    std::thread::spawn(move || {
+        for line in input.lines() {
+            let Ok(line) = line else { break };
+            if requests.send(line).is_err() {
+                break;
+            }
+        }
+        std::process::exit(0);
+    });
+    for line in received {
+        let request: Request = serde_json::from_str(&line)?;
         let named = |t: &Option<String>| t.as_deref().is_some_and(|a| request.name.ends_with(a));
         if named(&abort_on) {
             std::process::abort();
@@ -105,6 +128,14 @@ pub fn serve(
             loop {
                 std::thread::park();
             }
+        }
+        if named(&flood_on) {
+            let chunk = vec![b' '; 1024 * 1024];
+            for _ in 0..=MAX_ANSWER_BYTES / chunk.len() {
+                output.write_all(&chunk)?;
+            }
+            output.flush()?;
+            continue;
         }
         let converted = crate::convert_file(&request.path, &request.name, formats, options);
         let (result, outputs) = match converted {
@@ -154,6 +185,27 @@ struct Worker {
 
 /// How much of a worker's standard error is kept.
 const STDERR_TAIL: usize = 2048;
+
+/// The largest answer line (the document and the outputs' diagnostics, as JSON) read from a
+/// worker: 64 MB. A performance table's document is a few hundred kilobytes, and diagnostics
+/// are bounded per code ([`jixiao_model::diagnostic::MAX_PER_CODE`]).
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+
+/// The largest total of one file's outputs (JSON, XLSX, PDF) read from a worker: 512 MB.
+pub const MAX_OUTPUT_BYTES: usize = 512 * 1024 * 1024;
+
+/// A worker's answer is over [`MAX_ANSWER_BYTES`] or [`MAX_OUTPUT_BYTES`] (the limit it
+/// passed, in bytes).
+#[derive(Debug)]
+struct AnswerTooLarge(usize);
+
+impl std::fmt::Display for AnswerTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("转换结果过大")
+    }
+}
+
+impl std::error::Error for AnswerTooLarge {}
 
 impl Worker {
     fn start(command: &WorkerCommand) -> std::io::Result<Worker> {
@@ -249,18 +301,33 @@ impl Worker {
         line.push(b'\n');
         self.stdin.write_all(&line)?;
         self.stdin.flush()?;
-        let mut header = String::new();
-        if self.stdout.read_line(&mut header)? == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        // The answer is read within limits: a worker that would send more (a file that makes
+        // it produce a huge document) fails its own file, never the process reading it.
+        let mut header = Vec::new();
+        (&mut self.stdout)
+            .take(MAX_ANSWER_BYTES as u64 + 1)
+            .read_until(b'\n', &mut header)?;
+        if header.last() != Some(&b'\n') {
+            return Err(if header.len() > MAX_ANSWER_BYTES {
+                std::io::Error::other(AnswerTooLarge(MAX_ANSWER_BYTES))
+            } else {
+                std::io::ErrorKind::UnexpectedEof.into()
+            });
         }
-        let reply: Reply = serde_json::from_str(&header)?;
+        let reply: Reply = serde_json::from_slice(&header)?;
+        drop(header);
         let mut outputs = Vec::with_capacity(reply.outputs.len());
+        let mut total = 0usize;
         for o in reply.outputs {
             let format = OutputFormat::ALL
                 .iter()
                 .copied()
                 .find(|f| f.extension() == o.format)
                 .ok_or_else(|| std::io::Error::other("未知的输出格式"))?;
+            total = total.saturating_add(o.len);
+            if total > MAX_OUTPUT_BYTES {
+                return Err(std::io::Error::other(AnswerTooLarge(MAX_OUTPUT_BYTES)));
+            }
             let mut bytes = vec![0; o.len];
             self.stdout.read_exact(&mut bytes)?;
             outputs.push(Output {
@@ -318,8 +385,10 @@ fn describe_status(status: std::process::ExitStatus) -> String {
         if let Some(signal) = status.signal() {
             let why = match signal {
                 6 => "（SIGABRT）终止，常见原因是文件声明的大小使内存分配失败",
+                2 => "（SIGINT）终止：转换被中断",
                 9 => "（SIGKILL）终止，常见原因是内存不足",
                 11 => "（SIGSEGV）终止，常见原因是栈溢出",
+                15 => "（SIGTERM）终止：转换被中断",
                 _ => "终止",
             };
             return format!("被信号 {signal}{why}");
@@ -336,6 +405,10 @@ fn describe_status(status: std::process::ExitStatus) -> String {
 pub struct Workers {
     command: WorkerCommand,
     idle: Mutex<Vec<Worker>>,
+    /// The processes of the workers converting a file now, by process id.
+    busy: Mutex<std::collections::HashMap<u32, Arc<Mutex<Child>>>>,
+    /// Set by [`Workers::stop`]: no file is started any more.
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Workers {
@@ -352,12 +425,20 @@ impl Workers {
         Workers {
             command,
             idle: Mutex::new(Vec::new()),
+            busy: Mutex::new(std::collections::HashMap::new()),
+            stopped: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Converts the file at `path` (named `name` in diagnostics) in a worker. A worker that
     /// cannot be started, dies or answers nonsense fails this file only, with the reason.
     pub fn convert(&self, path: &Path, name: &str) -> Result<Converted, NotConverted> {
+        if self.stopped.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(NotConverted {
+                not_a_table: false,
+                message: "转换已停止，此文件未转换".into(),
+            });
+        }
         let worker = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut worker = match worker {
             Some(w) => w,
@@ -366,13 +447,42 @@ impl Workers {
                 message: format!("无法启动转换进程：{}", crate::fsutil::describe_io_error(&e)),
             })?,
         };
-        match worker.convert(path, name, self.command.timeout) {
+        let pid = {
+            let child = worker.child.lock().unwrap_or_else(|e| e.into_inner());
+            child.id()
+        };
+        self.busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(pid, Arc::clone(&worker.child));
+        let answer = worker.convert(path, name, self.command.timeout);
+        self.busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&pid);
+        match answer {
             Ok(result) => {
                 self.idle
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .push(worker);
                 result
+            }
+            Err(e) if e.get_ref().is_some_and(|e| e.is::<AnswerTooLarge>()) => {
+                let limit = e
+                    .get_ref()
+                    .and_then(|e| e.downcast_ref::<AnswerTooLarge>())
+                    .map_or(0, |t| t.0);
+                // The worker is in the middle of its answer: end it; the next file gets a
+                // fresh one.
+                let _ = worker.end(self.command.timeout);
+                Err(NotConverted {
+                    not_a_table: false,
+                    message: format!(
+                        "转换结果过大（超过 {} MB 的上限；文件中可能有成千上万处重复的异常结构，如大量空的嵌套表格），此文件未转换，其他文件不受影响",
+                        limit / (1024 * 1024)
+                    ),
+                })
             }
             Err(_) => Err(NotConverted {
                 not_a_table: false,
@@ -381,6 +491,25 @@ impl Workers {
                     worker.end(self.command.timeout)
                 ),
             }),
+        }
+    }
+}
+
+impl Workers {
+    /// Stops: no file is started any more, and the workers converting a file now are ended
+    /// (their files fail; the caller says why).
+    pub fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let busy: Vec<Arc<Mutex<Child>>> = self
+            .busy
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for child in busy {
+            let _ = child.lock().unwrap_or_else(|e| e.into_inner()).kill();
         }
     }
 }

@@ -200,8 +200,14 @@ fn a_failed_write_leaves_no_partial_file_and_the_batch_goes_on() {
     std::fs::create_dir_all(&input).unwrap();
     std::fs::copy(root(SEED), input.join("a.md")).unwrap();
     std::fs::copy(root(SEED), input.join("b.md")).unwrap();
-    // `a.json` is taken by a folder, so writing it fails; b.md must still convert.
+    // An earlier run's report claims `a.json` as its output, so the run may replace it; but
+    // it is now a folder, so writing it fails; b.md must still convert.
     std::fs::create_dir_all(out.join("a.json/occupied")).unwrap();
+    std::fs::write(
+        out.join("report.json"),
+        r#"{"schema": "jixiao-batch/1", "inputs": [{"outputs": ["a.json"]}]}"#,
+    )
+    .unwrap();
     let run = batch(&input, &out, &["-q"]).output().unwrap();
     assert_eq!(run.status.code(), Some(1));
     let r = report(&out);
@@ -368,6 +374,255 @@ fn output_names_keep_the_inputs_case() {
         .assert()
         .success();
     assert!(out.join("Dept/ProjectA.json").is_file());
+}
+
+/// What one entry of a folder tree is: a file's bytes, or where a link points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    File(Vec<u8>),
+    Link(std::path::PathBuf),
+}
+
+/// Every file and link under `root` (links not followed), by path relative to `root`.
+fn snapshot(root: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Entry> {
+    walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().to_path_buf();
+            let entry = if e.path_is_symlink() {
+                Entry::Link(std::fs::read_link(e.path()).unwrap())
+            } else {
+                Entry::File(std::fs::read(e.path()).unwrap())
+            };
+            (rel, entry)
+        })
+        .collect()
+}
+
+/// Folders of the generated trees (`out` is outside the input folder; `in/lnk` is a link to it).
+const TREE_FOLDERS: &[&str] = &["in", "in/sub", "in/sub/deep", "in/Sub", "out"];
+/// Names of the generated files: names differing only by case or by extension, and names of
+/// the batch's own outputs.
+const TREE_NAMES: &[&str] = &[
+    "a.md",
+    "A.md",
+    "a.MD",
+    "a.json",
+    "a.xlsx",
+    "a",
+    "a-2.json",
+    "report.json",
+    "report.csv",
+    "report-2.json",
+    "全县汇总.json",
+    "全县汇总.xlsx",
+    "全县汇总-2.json",
+    "b.txt",
+];
+/// Where the generated batches write: inside the input folder (existing, deep, new), outside
+/// it, and through a link inside it.
+const TREE_OUTPUTS: &[&str] = &[
+    "in/sub",
+    "in/sub/deep",
+    "in/Sub",
+    "in/new/x",
+    "out",
+    "in/lnk",
+];
+
+/// One generated entry: folder, name, and what it holds (0 a submission, 1 a JSON document,
+/// 2 a JSON that is not a batch report, 3 a link to another entry, 4 a link to a file outside,
+/// 5 a link to nowhere).
+fn tree_entry() -> impl proptest::strategy::Strategy<Value = (usize, usize, u8, usize)> {
+    (
+        0..TREE_FOLDERS.len(),
+        0..TREE_NAMES.len(),
+        0u8..6,
+        0..TREE_FOLDERS.len() * TREE_NAMES.len(),
+    )
+}
+
+fn make_tree(dir: &Path, entries: &[(usize, usize, u8, usize)]) {
+    for folder in TREE_FOLDERS {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    std::os::unix::fs::symlink("../out", dir.join("in/lnk")).unwrap();
+    std::fs::write(dir.join("outside.txt"), "不是输入").unwrap();
+    let seed = std::fs::read(root(SEED)).unwrap();
+    let json = std::fs::read(root("fixtures/heshuo-2022.expected.json")).unwrap();
+    for &(folder, name, kind, target) in entries {
+        let path = dir.join(TREE_FOLDERS[folder]).join(TREE_NAMES[name]);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            continue;
+        }
+        let other = dir
+            .join(TREE_FOLDERS[target / TREE_NAMES.len()])
+            .join(TREE_NAMES[target % TREE_NAMES.len()]);
+        match kind {
+            0 => std::fs::write(&path, &seed).unwrap(),
+            1 => std::fs::write(&path, &json).unwrap(),
+            2 => std::fs::write(&path, br#"{"schema": "jixiao-batch/0", "inputs": []}"#).unwrap(),
+            3 => std::os::unix::fs::symlink(&other, &path).unwrap(),
+            4 => std::os::unix::fs::symlink(dir.join("outside.txt"), &path).unwrap(),
+            _ => std::os::unix::fs::symlink(dir.join("nowhere"), &path).unwrap(),
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Whatever the tree and wherever the output folder, every file and link that existed
+    /// before a batch is byte-identical after it (twice: the second run may replace only what
+    /// the first wrote).
+    #[test]
+    fn no_file_that_existed_before_a_batch_is_changed(
+        entries in proptest::collection::vec(tree_entry(), 1..14),
+        output in 0..TREE_OUTPUTS.len(),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        make_tree(root, &entries);
+        let before = snapshot(root);
+        let options = jixiao::batch::BatchOptions {
+            formats: vec![jixiao::OutputFormat::Json, jixiao::OutputFormat::Xlsx],
+            jobs: Some(1),
+            ..Default::default()
+        };
+        let out = root.join(TREE_OUTPUTS[output]);
+        let report = jixiao::batch::run(&root.join("in"), &out, &options).unwrap();
+        proptest::prop_assert!(report.report_errors.is_empty(), "{:?}", report.report_errors);
+        let after = snapshot(root);
+        for (path, entry) in &before {
+            proptest::prop_assert_eq!(after.get(path), Some(entry), "{} changed", path.display());
+        }
+        // A second run into the same folder: what existed before the first is still intact.
+        let again = jixiao::batch::run(&root.join("in"), &out, &options).unwrap();
+        proptest::prop_assert!(again.report_errors.is_empty(), "{:?}", again.report_errors);
+        let after = snapshot(root);
+        for (path, entry) in &before {
+            proptest::prop_assert_eq!(after.get(path), Some(entry), "{} changed", path.display());
+        }
+    }
+}
+
+/// A worker whose answer is over its bound (the test-only trigger makes it send more than
+/// `MAX_ANSWER_BYTES` without ending its line, as a file making millions of findings did) fails
+/// that file alone: the batch reads no further, ends the worker, converts the rest with a
+/// fresh one and writes its report.
+#[test]
+fn a_worker_answer_over_its_bound_fails_its_file_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    for name in ["a.md", "b-flood.md", "c.md"] {
+        std::fs::copy(root(SEED), input.join(name)).unwrap();
+    }
+    let run = batch(&input, &out, &["-q", "-j", "1"])
+        .env(jixiao::worker::TEST_FLOOD_ENV, "flood.md")
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let r = report(&out);
+    let flooded = common::report_entry(&r, "b-flood.md");
+    assert_eq!(flooded["status"], "error");
+    let message = flooded["message"].as_str().unwrap();
+    assert!(
+        message.contains("转换结果过大") && message.contains("64 MB"),
+        "{message}"
+    );
+    for good in ["a.md", "c.md"] {
+        assert_eq!(status_of(&r, good), "warnings", "{good}");
+    }
+}
+
+/// A batch stopped by SIGTERM (or Ctrl-C) ends the file in flight, starts no other, and still
+/// writes the report of what was done: the finished file as converted, the one in flight and
+/// the one not started marked as interrupted; it exits 130.
+#[test]
+fn a_stopped_batch_writes_the_report_of_what_was_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    for name in ["a.md", "b-hang.md", "c.md"] {
+        std::fs::copy(root(SEED), input.join(name)).unwrap();
+    }
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["-q", "-j", "1", "--to", "json"])
+        .env(jixiao::worker::TEST_HANG_ENV, "hang.md")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // a.md is done (its output written) and b-hang.md hangs in its worker.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !out.join("a.json").is_file() {
+        assert!(std::time::Instant::now() < deadline, "a.md never converted");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let run = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("批量转换被中断"), "{stderr}");
+    let r = report(&out);
+    assert_eq!(r["interrupted"], true);
+    assert_eq!(r["totals"]["files"], 3);
+    assert_eq!(status_of(&r, "a.md"), "warnings");
+    for unfinished in ["b-hang.md", "c.md"] {
+        let line = common::report_entry(&r, unfinished);
+        assert_eq!(line["status"], "error", "{unfinished}");
+        assert!(
+            line["message"].as_str().unwrap().contains("批量转换被中断"),
+            "{line}"
+        );
+    }
+}
+
+/// A link to a file outside the input folder is not read (`passwd.md -> /etc/passwd` was);
+/// a link to a file inside it is. Names with terminal escapes or U+202E are shown escaped.
+#[test]
+fn links_out_of_the_input_folder_are_refused_and_odd_names_shown_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("in"), tmp.path().join("out"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(root(SEED), tmp.path().join("outside.md")).unwrap();
+    std::fs::copy(root(SEED), input.join("a.md")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside.md"), input.join("passwd.md")).unwrap();
+    std::os::unix::fs::symlink(input.join("a.md"), input.join("same.md")).unwrap();
+    let odd = "\u{1b}[2J坏\u{202e}dm.xlsx";
+    std::fs::write(input.join(odd), "不是表格").unwrap();
+    let run = batch(&input, &out, &["-q"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let r = report(&out);
+    let refused = common::report_entry(&r, "passwd.md");
+    assert_eq!(refused["status"], "skipped");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("输入文件夹之外")
+    );
+    assert_eq!(status_of(&r, "same.md"), "warnings");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\\u{1b}[2J坏\\u{202e}dm.xlsx"), "{stderr}");
 }
 
 /// A project whose name was not read is never merged with another in the county document:

@@ -275,8 +275,14 @@ fn xlsx_outputs_hold_input_text_as_text_never_as_formula() {
 fn a_report_that_cannot_be_written_is_not_claimed() {
     let (_tmp, input, out) = folders();
     std::fs::copy(root(SEED), input.join("a.md")).unwrap();
-    // report.json is taken by a folder.
+    // report.json is taken by a folder. An earlier run's report claims it (so the run writes
+    // its report there rather than under another name), and the write fails.
     std::fs::create_dir_all(out.join("report.json/x")).unwrap();
+    std::fs::write(
+        out.join("report-2.json"),
+        r#"{"schema": "jixiao-batch/1", "reports": ["report.json"]}"#,
+    )
+    .unwrap();
     let run = batch(&input, &out, &["-q"]).output().unwrap();
     let stderr = stderr_of(&run);
     assert_eq!(run.status.code(), Some(1), "{stderr}");

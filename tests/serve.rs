@@ -661,8 +661,13 @@ fn sessions_end_on_close_or_timeout_and_the_temp_dir_goes_on_exit() {
     let r = get(addr, &format!("/api/session/{sid}/files"));
     assert_eq!(r.status, 404);
     assert!(r.json()["error"].as_str().unwrap().contains("刷新页面"));
-    assert!(
-        files_under(&temp).is_empty(),
+    // Only the file naming the server's process is left.
+    assert_eq!(
+        files_under(&temp)
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["owner.pid"],
         "a closed session's files are removed"
     );
 
@@ -676,4 +681,67 @@ fn sessions_end_on_close_or_timeout_and_the_temp_dir_goes_on_exit() {
     assert_eq!(upload(addr, &kept, "c.md", &seed()).status, 200);
     server.stop();
     assert!(!temp.exists(), "the temporary folder is removed on exit");
+}
+
+/// A server that died (killed, power lost) could not remove its uploads: the next server
+/// removes a folder whose owner process no longer runs, and leaves a live server's alone.
+#[test]
+fn the_uploads_of_a_server_that_died_are_removed_at_the_next_start() {
+    let temp = std::env::temp_dir();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead_pid = gone.id();
+    gone.wait().unwrap();
+    let dead = temp.join(format!("jixiao-serve-test-dead-{}", std::process::id()));
+    let alive = temp.join(format!("jixiao-serve-test-alive-{}", std::process::id()));
+    for (dir, pid) in [(&dead, dead_pid), (&alive, std::process::id())] {
+        std::fs::create_dir_all(dir.join("s0/in")).unwrap();
+        std::fs::write(dir.join("s0/in/表1.md"), seed()).unwrap();
+        std::fs::write(dir.join("owner.pid"), pid.to_string()).unwrap();
+    }
+    let server = server(Limits::default());
+    assert!(!dead.exists(), "the dead server's uploads are still there");
+    assert!(alive.join("s0/in/表1.md").is_file());
+    // The new server's own folder says who owns it.
+    let owner = std::fs::read_to_string(server.temp_dir().join("owner.pid")).unwrap();
+    assert_eq!(owner, std::process::id().to_string());
+    std::fs::remove_dir_all(&alive).unwrap();
+}
+
+/// Entries of a .zip are unpacked to disk, and the bytes come out of the session's room as
+/// they are written: parallel uploads into one session cannot together pass its limit, and an
+/// entry past it is refused with the limit named (never "damaged", never English).
+#[test]
+fn zip_entries_share_the_sessions_room() {
+    let server = server(Limits {
+        session_bytes: 25_000,
+        ..Limits::default()
+    });
+    let addr = server.addr();
+    let sid = new_session(addr);
+    let block = vec![b'x'; 10_000];
+    let zip = zip_of(&[("a.md", &block), ("b.md", &block)]);
+    let uploads: Vec<_> = (0..2)
+        .map(|i| {
+            let (sid, zip) = (sid.clone(), zip.clone());
+            std::thread::spawn(move || upload(addr, &sid, &format!("{i}.zip"), &zip).status)
+        })
+        .collect();
+    for u in uploads {
+        assert_eq!(u.join().unwrap(), 200);
+    }
+    let files = wait_done(addr, &sid);
+    assert_eq!(files.len(), 4);
+    let refused: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .filter(|m| m.contains("总大小将超过上限"))
+        .collect();
+    assert_eq!(refused.len(), 2, "{files:#?}");
+    // Nothing staged is left behind.
+    let staged: Vec<_> = walkdir::WalkDir::new(server.temp_dir())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(staged.is_empty(), "{staged:?}");
 }

@@ -4,7 +4,7 @@
 
 use super::names::{NameError, clean_entry};
 use std::io::{Cursor, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Limits on unpacking one archive.
 #[derive(Debug, Clone, Copy)]
@@ -17,13 +17,24 @@ pub(crate) struct ZipLimits {
     pub entry: u64,
 }
 
-/// One entry of an archive: its cleaned relative name and its bytes, or why it was not taken.
+/// One entry of an archive: its cleaned relative name and the file it was unpacked to, or why
+/// it was not taken.
 #[derive(Debug)]
 pub(crate) struct Entry {
     /// The name inside the archive, cleaned (`科室/表1.xlsx`), or as shown when refused.
     pub name: String,
-    /// The bytes, or a message in Chinese.
-    pub content: Result<Vec<u8>, String>,
+    /// The file the entry was unpacked to and its size, or a message in Chinese.
+    pub content: Result<(PathBuf, u64), String>,
+}
+
+/// Bytes that may still be stored on disk, shared by every request that stores into one place
+/// (for the page: a session's uploads). Unpacking takes from it as it writes, a chunk at a
+/// time, so parallel uploads cannot each count on the same room.
+pub(crate) trait Budget {
+    /// Takes `n` bytes; false (and nothing taken) when there is not that much left.
+    fn take(&self, n: u64) -> bool;
+    /// Gives back `n` bytes taken earlier (an entry refused half-way, its file removed).
+    fn give_back(&self, n: u64);
 }
 
 /// Why an archive could not be opened at all.
@@ -48,15 +59,22 @@ pub(crate) fn is_archive_name(name: &str) -> bool {
     name.to_lowercase().ends_with(".zip")
 }
 
-/// Unpacks the files of an archive within `limits`. Folders are skipped; an entry whose name
-/// escapes the archive, that is encrypted, too large, or itself an archive becomes an entry
-/// with a message, and the rest go on. Once the total limit is reached the remaining entries
+/// Unpacks the files of an archive within `limits`, each straight to a file of its own in
+/// `dir` (`0`, `1` … in archive order; never in memory whole), taking the bytes written from
+/// `budget`. Folders are skipped; an entry whose name escapes the archive, that is encrypted,
+/// too large, itself an archive, or beyond the budget becomes an entry with a message (its
+/// file removed), and the rest go on. Once the total limit is reached the remaining entries
 /// are refused with a message each.
 ///
 /// # Errors
 ///
 /// [`ArchiveError`] when the archive cannot be opened or holds more entries than allowed.
-pub(crate) fn unpack(bytes: &[u8], limits: ZipLimits) -> Result<Vec<Entry>, ArchiveError> {
+pub(crate) fn unpack(
+    bytes: &[u8],
+    limits: ZipLimits,
+    dir: &Path,
+    budget: &dyn Budget,
+) -> Result<Vec<Entry>, ArchiveError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ArchiveError::Corrupt(e.to_string()))?;
     if archive.len() > limits.entries {
@@ -73,7 +91,7 @@ pub(crate) fn unpack(bytes: &[u8], limits: ZipLimits) -> Result<Vec<Entry>, Arch
             Err(e) => {
                 out.push(Entry {
                     name: format!("（第 {} 个文件）", i + 1),
-                    content: Err(format!("压缩包中的这个文件无法读取：{e}")),
+                    content: Err(format!("压缩包中的这个文件无法读取：{}", zip_error(&e))),
                 });
                 continue;
             }
@@ -127,27 +145,106 @@ pub(crate) fn unpack(bytes: &[u8], limits: ZipLimits) -> Result<Vec<Entry>, Arch
             )));
             continue;
         }
-        // The declared size may lie: read at most what is allowed, plus one byte to notice.
+        // The declared size may lie: write at most what is allowed, and notice one byte more.
         let cap = limits.entry.min(room);
-        let mut content = Vec::new();
-        match (&mut file).take(cap + 1).read_to_end(&mut content) {
-            Ok(_) if content.len() as u64 > cap => {
-                out.push(refuse(format!(
-                    "文件解压后超过上限 {}（压缩包中记录的大小不实）",
-                    size_text(cap)
-                )));
-            }
-            Ok(_) => {
-                total += content.len() as u64;
+        let path = dir.join(i.to_string());
+        match store(&mut file, &path, cap, budget) {
+            Ok(len) => {
+                total += len;
                 out.push(Entry {
                     name,
-                    content: Ok(content),
+                    content: Ok((path, len)),
                 });
             }
-            Err(e) => out.push(refuse(format!("解压失败（文件损坏）：{e}"))),
+            Err(why) => {
+                let _ = std::fs::remove_file(&path);
+                out.push(refuse(why.message(cap)));
+            }
         }
     }
     Ok(out)
+}
+
+/// Why one entry could not be stored.
+enum StoreError {
+    /// It unpacks to more than the cap (its declared size was wrong).
+    OverCap,
+    /// The budget shared by the session's uploads ran out.
+    OverBudget,
+    /// Its compressed data is damaged.
+    Damaged(std::io::Error),
+    /// Its file could not be written.
+    Write(std::io::Error),
+}
+
+impl StoreError {
+    fn message(&self, cap: u64) -> String {
+        match self {
+            StoreError::OverCap => format!(
+                "文件解压后超过上限 {}（压缩包中记录的大小不实）",
+                size_text(cap)
+            ),
+            StoreError::OverBudget => {
+                "本页面已接收的文件总大小将超过上限，这个文件未解压；请先下载结果，刷新页面后再继续"
+                    .into()
+            }
+            StoreError::Damaged(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+                "解压时内存不足，这个文件未解压；请稍后再试，或分成几个压缩包".into()
+            }
+            StoreError::Damaged(_) => {
+                "解压失败：压缩包中的这个文件已损坏或不完整，请重新压缩后再上传".into()
+            }
+            StoreError::Write(e) => format!(
+                "无法保存解压出的文件：{}",
+                crate::fsutil::describe_io_error(e)
+            ),
+        }
+    }
+}
+
+/// Copies one entry to `path` a chunk at a time, at most `cap` bytes, taking each chunk from
+/// `budget` before it is written; on failure the bytes taken are given back (the caller
+/// removes the file). Returns the entry's size.
+fn store(
+    entry: &mut impl Read,
+    path: &Path,
+    cap: u64,
+    budget: &dyn Budget,
+) -> Result<u64, StoreError> {
+    let mut file = std::fs::File::create(path).map_err(StoreError::Write)?;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut written: u64 = 0;
+    let result = loop {
+        let n = match entry.read(&mut buf) {
+            Ok(0) => break Ok(written),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => break Err(StoreError::Damaged(e)),
+        };
+        if written + n as u64 > cap {
+            break Err(StoreError::OverCap);
+        }
+        if !budget.take(n as u64) {
+            break Err(StoreError::OverBudget);
+        }
+        written += n as u64;
+        if let Err(e) = file.write_all(&buf[..n]) {
+            break Err(StoreError::Write(e));
+        }
+    };
+    if result.is_err() {
+        budget.give_back(written);
+    }
+    result
+}
+
+/// A zip error in Chinese (the library's own words say nothing to a clerk).
+fn zip_error(e: &zip::result::ZipError) -> &'static str {
+    match e {
+        zip::result::ZipError::Io(io) if io.kind() == std::io::ErrorKind::OutOfMemory => "内存不足",
+        zip::result::ZipError::UnsupportedArchive(_) => "压缩方式不受支持",
+        _ => "数据已损坏或不完整",
+    }
 }
 
 /// An entry name: UTF-8 when it is, otherwise GB18030 (what Chinese Windows writes).
@@ -219,6 +316,75 @@ mod tests {
         entry: 60,
     };
 
+    /// A budget of so many bytes, counting what is taken.
+    struct Room(std::sync::Mutex<u64>);
+
+    impl Budget for Room {
+        fn take(&self, n: u64) -> bool {
+            let mut left = self.0.lock().unwrap();
+            let ok = *left >= n;
+            if ok {
+                *left -= n;
+            }
+            ok
+        }
+        fn give_back(&self, n: u64) {
+            *self.0.lock().unwrap() += n;
+        }
+    }
+
+    /// An entry's name and its bytes (or why it was refused).
+    type Unpacked = (String, Result<Vec<u8>, String>);
+
+    /// Unpacks into a fresh folder with room for a megabyte; the entries with their bytes.
+    fn unpack_all(bytes: &[u8], limits: ZipLimits) -> Result<Vec<Unpacked>, ArchiveError> {
+        let dir = tempfile::tempdir().unwrap();
+        let room = Room(std::sync::Mutex::new(1 << 20));
+        let entries = unpack(bytes, limits, dir.path(), &room)?;
+        Ok(entries
+            .into_iter()
+            .map(|e| {
+                let content = e.content.map(|(path, len)| {
+                    let bytes = std::fs::read(path).unwrap();
+                    assert_eq!(bytes.len() as u64, len);
+                    bytes
+                });
+                (e.name, content)
+            })
+            .collect())
+    }
+
+    /// The bytes written come out of the budget as they are written; an entry past it is
+    /// refused with its file removed and its bytes given back, and the next one that fits
+    /// is still taken.
+    #[test]
+    fn entries_are_written_within_the_shared_budget() {
+        let bytes = zip_of(&[
+            ("甲.md", &[b'y'; 50]),
+            ("乙.md", &[b'z'; 50]),
+            ("丙.md", b"c"),
+        ]);
+        let dir = tempfile::tempdir().unwrap();
+        let room = Room(std::sync::Mutex::new(60));
+        let entries = unpack(&bytes, LIMITS, dir.path(), &room).unwrap();
+        assert!(entries[0].content.is_ok());
+        assert!(
+            entries[1]
+                .content
+                .as_ref()
+                .unwrap_err()
+                .contains("总大小将超过上限")
+        );
+        assert!(entries[2].content.is_ok());
+        assert_eq!(*room.0.lock().unwrap(), 60 - 51);
+        let mut files: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        assert_eq!(files, ["0", "2"]);
+    }
+
     #[test]
     fn entries_are_taken_within_limits() {
         let bytes = zip_of(&[
@@ -229,10 +395,10 @@ mod tests {
             ("甲.md", &[b'y'; 50]),
             ("乙.md", &[b'z'; 50]),
         ]);
-        let entries = unpack(&bytes, LIMITS).unwrap();
+        let entries = unpack_all(&bytes, LIMITS).unwrap();
         let shown: Vec<(&str, bool)> = entries
             .iter()
-            .map(|e| (e.name.as_str(), e.content.is_ok()))
+            .map(|e| (e.0.as_str(), e.1.is_ok()))
             .collect();
         assert_eq!(
             shown,
@@ -245,8 +411,9 @@ mod tests {
                 ("乙.md", false),
             ]
         );
-        assert!(entries[1].content.as_ref().unwrap_err().contains("../"));
-        assert!(entries[5].content.as_ref().unwrap_err().contains("总大小"));
+        assert!(entries[1].1.as_ref().unwrap_err().contains("../"));
+        assert!(entries[5].1.as_ref().unwrap_err().contains("总大小"));
+        assert_eq!(entries[4].1.as_deref().unwrap(), &[b'y'; 50]);
     }
 
     #[test]
@@ -254,14 +421,14 @@ mod tests {
         let many: Vec<(String, &[u8])> = (0..11).map(|i| (format!("{i}.md"), &b"x"[..])).collect();
         let refs: Vec<(&str, &[u8])> = many.iter().map(|(n, b)| (n.as_str(), *b)).collect();
         assert!(matches!(
-            unpack(&zip_of(&refs), LIMITS),
+            unpack_all(&zip_of(&refs), LIMITS),
             Err(ArchiveError::TooManyEntries {
                 found: 11,
                 limit: 10
             })
         ));
         assert!(matches!(
-            unpack(b"PK\x03\x04 not really", LIMITS),
+            unpack_all(b"PK\x03\x04 not really", LIMITS),
             Err(ArchiveError::Corrupt(_))
         ));
     }
@@ -280,8 +447,8 @@ mod tests {
         std::fs::write(dir.path().join("report.csv"), b"a,b").unwrap();
         let a = pack(dir.path()).unwrap();
         assert_eq!(a, pack(dir.path()).unwrap());
-        let back = unpack(&a, LIMITS).unwrap();
-        let names: Vec<&str> = back.iter().map(|e| e.name.as_str()).collect();
+        let back = unpack_all(&a, LIMITS).unwrap();
+        let names: Vec<&str> = back.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(names, ["report.csv", "科室/表1.json"]);
     }
 }

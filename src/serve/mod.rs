@@ -40,7 +40,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jixiao_model::{Document, Severity};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -145,8 +145,10 @@ impl Server {
         let listener = std::net::TcpListener::bind(options.listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let temp = tempfile::Builder::new().prefix("jixiao-serve-").tempdir()?;
+        let temp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempdir()?;
         let root = temp.path().to_path_buf();
+        std::fs::write(root.join(OWNER_FILE), std::process::id().to_string())?;
+        remove_abandoned(&std::env::temp_dir(), &root);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("jixiao-serve")
@@ -246,6 +248,91 @@ impl Drop for Server {
     }
 }
 
+/// The page's upload path without the network, for the `upload` fuzz target: `name` cleaned
+/// as an upload's name, and, when it names a .zip, `bytes` unpacked into `dir` as an upload is
+/// (entry names cleaned and made unique, each entry streamed to disk within limits and a
+/// shared budget, here 64 MB). Returns how many files were taken.
+#[doc(hidden)]
+pub fn fuzz_upload(name: &str, bytes: &[u8], dir: &Path) -> usize {
+    struct Room(Mutex<u64>);
+    impl archive::Budget for Room {
+        fn take(&self, n: u64) -> bool {
+            let mut left = lock(&self.0);
+            let ok = *left >= n;
+            if ok {
+                *left -= n;
+            }
+            ok
+        }
+        fn give_back(&self, n: u64) {
+            *lock(&self.0) += n;
+        }
+    }
+    let Ok(name) = names::clean_upload(name) else {
+        return 0;
+    };
+    if !archive::is_archive_name(&name) {
+        return 1;
+    }
+    let limits = archive::ZipLimits {
+        entries: 5_000,
+        total: 64 << 20,
+        entry: 16 << 20,
+    };
+    let room = Room(Mutex::new(64 << 20));
+    let Ok(entries) = archive::unpack(bytes, limits, dir, &room) else {
+        return 0;
+    };
+    let mut taken = names::Taken::default();
+    entries
+        .into_iter()
+        .filter(|e| e.content.is_ok())
+        .map(|e| {
+            names::unique(
+                &names::clean_upload(&e.name).unwrap_or_default(),
+                &mut taken,
+            )
+        })
+        .count()
+}
+
+/// The name of every server's temporary folder begins so.
+const TEMP_PREFIX: &str = "jixiao-serve-";
+
+/// The file in a server's temporary folder that holds the server's process id.
+const OWNER_FILE: &str = "owner.pid";
+
+/// Removes the temporary folders (in `temp`, other than `ours`) of servers that died without
+/// removing theirs (killed, or the machine lost power): a folder whose owner file names a
+/// process that no longer runs. Folders without an owner file, or whose owner cannot be
+/// checked (no `/proc`), are left alone.
+fn remove_abandoned(temp: &Path, ours: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours_or_other = path == ours
+            || !entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
+            || !entry.file_type().is_ok_and(|t| t.is_dir());
+        if ours_or_other {
+            continue;
+        }
+        let owner = crate::fsutil::read_text_file(&path.join(OWNER_FILE), 64)
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok());
+        if owner.is_some_and(|pid| !process_runs(pid)) {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// True when process `pid` runs (or when that cannot be told: without `/proc`).
+fn process_runs(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
 /// Ctrl-C, or SIGTERM on Unix.
 async fn interrupted() {
     #[cfg(unix)]
@@ -333,7 +420,7 @@ struct Session {
 struct SessionState {
     files: Vec<FileEntry>,
     bytes: u64,
-    taken: HashSet<String>,
+    taken: names::Taken,
 }
 
 struct FileEntry {
@@ -934,33 +1021,70 @@ async fn upload(
     let name = names::clean_upload(&query.name)
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "文件名为空或无效，无法接收"))?;
 
-    // A .zip of submissions becomes one file per entry; anything else is one file.
-    let mut entries: Vec<(String, Result<Vec<u8>, String>)> = Vec::new();
+    // A .zip of submissions becomes one file per entry, unpacked straight to disk; anything
+    // else is one file. Either way its bytes are taken from the session's budget first.
+    let budget = SessionBudget {
+        session: session.clone(),
+        limit: limits.session_bytes,
+    };
+    let over_budget = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "本页面已接收的文件总大小将超过上限 {}；请先下载结果，刷新页面后再继续",
+                archive::size_text(limits.session_bytes)
+            ),
+        )
+    };
+    let mut entries: Vec<(String, Result<Upload, String>)> = Vec::new();
+    let staging = session
+        .dir
+        .join("staging")
+        .join(app.next_dir.fetch_add(1, Ordering::Relaxed).to_string());
     if archive::is_archive_name(&name) {
         let zip_limits = archive::ZipLimits {
             entries: limits.zip_entries,
             total: limits.zip_bytes,
             entry: limits.file_bytes,
         };
-        let unpacked = tokio::task::spawn_blocking(move || archive::unpack(&bytes, zip_limits))
-            .await
-            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "解压时程序内部出错"))?;
+        std::fs::create_dir_all(&staging).map_err(|e| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!(
+                    "无法保存上传的文件：{}",
+                    crate::fsutil::describe_io_error(&e)
+                ),
+            )
+        })?;
+        let (dir, budget) = (staging.clone(), budget.clone());
+        let unpacked =
+            tokio::task::spawn_blocking(move || archive::unpack(&bytes, zip_limits, &dir, &budget))
+                .await
+                .map_err(|_| {
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "解压时程序内部出错")
+                })?;
         match unpacked {
             // Entries keep their folders inside the archive, as unzipping would give them.
-            Ok(list) => entries.extend(list.into_iter().map(|e| (e.name, e.content))),
+            Ok(list) => entries.extend(list.into_iter().map(|e| {
+                let content = e.content.map(|(path, len)| Upload::Staged(path, len));
+                (e.name, content)
+            })),
             Err(e) => entries.push((name.clone(), Err(e.to_string()))),
         }
     } else {
-        entries.push((name.clone(), Ok(bytes.to_vec())));
+        if !archive::Budget::take(&budget, bytes.len() as u64) {
+            return Err(over_budget());
+        }
+        entries.push((name.clone(), Ok(Upload::Bytes(bytes))));
     }
 
-    // Check the session's limits and take the names, all at once.
-    // Each new file: its number, its name, and its bytes (none when refused).
-    let added: Vec<(usize, String, Option<Vec<u8>>)> = {
+    // Check the session's file limit and take the names, all at once.
+    // Each new file: its number, its name, and its content (none when refused).
+    let added: Result<Vec<(usize, String, Option<Upload>)>, ApiError> = {
         let mut state = lock(&session.state);
         let incoming = entries.len();
         if state.files.len() + incoming > limits.session_files {
-            return Err(ApiError::new(
+            Err(ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "一次最多处理 {} 个文件（已有 {} 个，这次 {} 个）；请先下载结果，刷新页面后再继续",
@@ -968,59 +1092,61 @@ async fn upload(
                     state.files.len(),
                     incoming
                 ),
-            ));
+            ))
+        } else {
+            let mut added = Vec::new();
+            for (entry_name, content) in entries.drain(..) {
+                let id = state.files.len();
+                let (unique, content, refused) = match content {
+                    Ok(content) => {
+                        let unique = match names::clean_upload(&entry_name) {
+                            Ok(clean) => names::unique(&clean, &mut state.taken),
+                            Err(_) => names::unique("未命名", &mut state.taken),
+                        };
+                        (unique, Some(content), None)
+                    }
+                    Err(why) => (entry_name, None, Some(why)),
+                };
+                state.files.push(FileEntry {
+                    name: unique.clone(),
+                    stage: match &refused {
+                        Some(why) => Stage::Done(Arc::new(failed_outcome(why.clone()))),
+                        None => Stage::Queued,
+                    },
+                });
+                added.push((id, unique, content));
+            }
+            Ok(added)
         }
-        let size: u64 = entries
-            .iter()
-            .map(|(_, c)| c.as_ref().map_or(0, |b| b.len() as u64))
-            .sum();
-        if state.bytes + size > limits.session_bytes {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "本页面已接收的文件总大小将超过上限 {}；请先下载结果，刷新页面后再继续",
-                    archive::size_text(limits.session_bytes)
-                ),
-            ));
+    };
+    let added = match added {
+        Ok(added) => added,
+        Err(refused) => {
+            let taken: u64 = entries
+                .iter()
+                .filter_map(|(_, c)| c.as_ref().ok().map(Upload::len))
+                .sum();
+            archive::Budget::give_back(&budget, taken);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(refused);
         }
-        state.bytes += size;
-        let mut added = Vec::new();
-        for (entry_name, content) in entries {
-            let id = state.files.len();
-            let (unique, bytes, refused) = match content {
-                Ok(bytes) => {
-                    let unique = match names::clean_upload(&entry_name) {
-                        Ok(clean) => names::unique(&clean, &mut state.taken),
-                        Err(_) => names::unique("未命名", &mut state.taken),
-                    };
-                    (unique, Some(bytes), None)
-                }
-                Err(why) => (entry_name, None, Some(why)),
-            };
-            state.files.push(FileEntry {
-                name: unique.clone(),
-                stage: match &refused {
-                    Some(why) => Stage::Done(Arc::new(failed_outcome(why.clone()))),
-                    None => Stage::Queued,
-                },
-            });
-            added.push((id, unique, bytes));
-        }
-        added
     };
 
     // Store the files (atomically: the batch behind "download all" never sees half a file),
     // then queue them.
     let mut jobs = Vec::new();
     let mut listed = Vec::new();
-    for (id, name, bytes) in added {
+    for (id, name, content) in added {
         listed.push(serde_json::json!({ "id": id, "name": name }));
-        let Some(bytes) = bytes else { continue };
+        let Some(content) = content else { continue };
         let path = inputs_dir(&session.dir).join(&name);
         let stored = path
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| crate::fsutil::write_atomic(&path, &bytes));
+            .and_then(|()| match &content {
+                Upload::Bytes(bytes) => crate::fsutil::write_atomic(&path, bytes),
+                Upload::Staged(from, _) => std::fs::rename(from, &path),
+            });
         match stored {
             Ok(()) => jobs.push(Job {
                 session: session.clone(),
@@ -1030,10 +1156,14 @@ async fn upload(
             Err(e) => set_stage(
                 &session,
                 id,
-                Stage::Done(Arc::new(failed_outcome(format!("无法保存上传的文件：{e}")))),
+                Stage::Done(Arc::new(failed_outcome(format!(
+                    "无法保存上传的文件：{}",
+                    crate::fsutil::describe_io_error(&e)
+                )))),
             ),
         }
     }
+    let _ = std::fs::remove_dir_all(&staging);
     let queue = app.queue.clone();
     tokio::spawn(async move {
         for job in jobs {
@@ -1043,6 +1173,46 @@ async fn upload(
         }
     });
     Ok(axum::Json(serde_json::json!({ "files": listed })).into_response())
+}
+
+/// One uploaded file on its way into the session: the body of a plain upload, or an entry of
+/// a .zip already unpacked to a file of its own (with its size).
+enum Upload {
+    Bytes(axum::body::Bytes),
+    Staged(PathBuf, u64),
+}
+
+impl Upload {
+    fn len(&self) -> u64 {
+        match self {
+            Upload::Bytes(b) => b.len() as u64,
+            Upload::Staged(_, len) => *len,
+        }
+    }
+}
+
+/// A session's room for uploads ([`Limits::session_bytes`]), shared by all of its requests:
+/// bytes are taken as they are stored, so parallel uploads cannot each count on the same room.
+#[derive(Clone)]
+struct SessionBudget {
+    session: Arc<Session>,
+    limit: u64,
+}
+
+impl archive::Budget for SessionBudget {
+    fn take(&self, n: u64) -> bool {
+        let mut state = lock(&self.session.state);
+        let ok = state.bytes.saturating_add(n) <= self.limit;
+        if ok {
+            state.bytes += n;
+        }
+        ok
+    }
+
+    fn give_back(&self, n: u64) {
+        let mut state = lock(&self.session.state);
+        state.bytes = state.bytes.saturating_sub(n);
+    }
 }
 
 #[derive(Serialize)]
@@ -1260,6 +1430,7 @@ async fn all_zip(
         progress: crate::batch::Progress::Quiet,
         // As the page's own conversions: in worker processes when the page has them.
         workers: app.worker.clone(),
+        stop: Arc::default(),
     };
     let packed = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         let out = dir.join("batch");

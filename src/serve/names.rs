@@ -99,10 +99,21 @@ fn clean_shown(name: &str) -> String {
         .collect()
 }
 
+/// The names taken in a session (lower-case), and for each name given more than once the
+/// number to try next, so that thousands of uploads of one name cost one probe each.
+#[derive(Debug, Default)]
+pub(crate) struct Taken {
+    names: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, u32>,
+    /// Names tried, for the test that the work stays linear.
+    probes: usize,
+}
+
 /// `name` made unique against `taken` (compared without case, as Windows and macOS folders
 /// compare): `表1.xlsx`, `表1 (2).xlsx`, …; the chosen name is added to `taken`.
-pub(crate) fn unique(name: &str, taken: &mut std::collections::HashSet<String>) -> String {
-    if taken.insert(name.to_lowercase()) {
+pub(crate) fn unique(name: &str, taken: &mut Taken) -> String {
+    taken.probes += 1;
+    if taken.names.insert(name.to_lowercase()) {
         return name.to_string();
     }
     let (dir, file) = match name.rfind('/') {
@@ -113,13 +124,14 @@ pub(crate) fn unique(name: &str, taken: &mut std::collections::HashSet<String>) 
         Some(i) if i > 0 => (&file[..i], &file[i..]),
         _ => (file, ""),
     };
-    let mut n = 2;
+    let n = taken.next.entry(name.to_lowercase()).or_insert(2);
     loop {
-        let candidate = format!("{dir}{stem} ({n}){ext}");
-        if taken.insert(candidate.to_lowercase()) {
+        let candidate = format!("{dir}{stem} ({}){ext}", *n);
+        *n += 1;
+        taken.probes += 1;
+        if taken.names.insert(candidate.to_lowercase()) {
             return candidate;
         }
-        n += 1;
     }
 }
 
@@ -192,12 +204,31 @@ mod tests {
 
     #[test]
     fn names_are_made_unique_without_case() {
-        let mut taken = HashSet::new();
+        let mut taken = Taken::default();
         assert_eq!(unique("a/表1.xlsx", &mut taken), "a/表1.xlsx");
         assert_eq!(unique("A/表1.XLSX", &mut taken), "A/表1 (2).XLSX");
         assert_eq!(unique("a/表1.xlsx", &mut taken), "a/表1 (3).xlsx");
         assert_eq!(unique("README", &mut taken), "README");
         assert_eq!(unique("readme", &mut taken), "readme (2)");
+    }
+
+    /// Thousands of uploads of one name cost one probe each, not one per earlier copy; a name
+    /// already taken by an upload of its own (`x (3).md`) is still skipped.
+    #[test]
+    fn many_copies_of_one_name_cost_linear_work() {
+        let mut taken = Taken::default();
+        assert_eq!(unique("x (3).md", &mut taken), "x (3).md");
+        let n = 20_000;
+        let names: HashSet<String> = (0..n).map(|_| unique("x.md", &mut taken)).collect();
+        assert_eq!(names.len(), n);
+        assert!(!names.contains("x (3).md"));
+        // Two per name (the name itself, then its next suffix); probing from (2) each time
+        // would take n² / 2.
+        assert!(
+            taken.probes <= 2 * n + 1,
+            "{} probes for {n} names",
+            taken.probes
+        );
     }
 
     #[test]

@@ -250,3 +250,108 @@ impl<T> Warned<T> {
         }
     }
 }
+
+/// How many diagnostics of one code one file lists place by place, at most; the rest are
+/// counted ([`bound_per_code`]). More than any stage lists itself (R108: 200 places and a
+/// count), so only a file that makes the same finding over and over reaches it.
+pub const MAX_PER_CODE: usize = 256;
+
+/// Keeps the first `limit` diagnostics of each code, in their order, and puts in place of
+/// the rest of a code one diagnostic of that code and severity that counts them and points at
+/// the first place not listed. A file that repeats one oddity millions of times (empty nested
+/// tables, a stray byte on every line) then answers with a bounded list: the first places and
+/// a count, never millions of lines. Work and memory are linear in the number of diagnostics.
+///
+/// ```
+/// use jixiao_diagnostics::{bound_per_code, Diagnostic, Location};
+/// let at = |line| Location::line(Some("a.md"), line, 1);
+/// let many = (1..=5).map(|n| Diagnostic::warning("I304", "坏字节", at(n)));
+/// let kept = bound_per_code(many.collect(), 2);
+/// assert_eq!(kept.len(), 3);
+/// assert_eq!(kept[2].location, at(3));
+/// assert!(kept[2].message.contains("另有 3 处"));
+/// ```
+///
+/// A message longer than [`MAX_MESSAGE_CHARS`] (one that quotes a cell or a project name
+/// millions of characters long) is shortened in the middle, saying so.
+pub fn bound_per_code(mut diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
+    use std::collections::HashMap;
+    for d in &mut diagnostics {
+        shorten(&mut d.message);
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for d in &diagnostics {
+        *seen.entry(d.code.clone()).or_default() += 1;
+    }
+    if seen.values().all(|&n| n <= limit) {
+        return diagnostics;
+    }
+    let mut listed: HashMap<String, usize> = HashMap::new();
+    let mut kept = Vec::with_capacity(diagnostics.len().min(seen.len() * (limit + 1)));
+    for d in diagnostics {
+        let total = seen[&d.code];
+        let n = listed.entry(d.code.clone()).or_default();
+        *n += 1;
+        if *n <= limit {
+            kept.push(d);
+        } else if *n == limit + 1 {
+            let message = format!(
+                "同类问题（{code}）共 {total} 处，前 {limit} 处已逐条列出，从此处起另有 {rest} 处未逐条列出（首条：{first}）",
+                code = d.code,
+                rest = total - limit,
+                first = d.message.chars().take(200).collect::<String>(),
+            );
+            kept.push(Diagnostic::new(d.severity, &d.code, message, d.location));
+        }
+    }
+    kept
+}
+
+/// The longest message a diagnostic keeps, in characters ([`bound_per_code`]).
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// Shortens `message` past [`MAX_MESSAGE_CHARS`]: its beginning and its end are kept, with
+/// the number of characters left out between them.
+fn shorten(message: &mut String) {
+    const HEAD: usize = MAX_MESSAGE_CHARS * 3 / 4;
+    const TAIL: usize = MAX_MESSAGE_CHARS / 5;
+    // Counting stops early: a long message costs no more than the limit to look at.
+    if message.chars().nth(MAX_MESSAGE_CHARS).is_none() {
+        return;
+    }
+    let total = message.chars().count();
+    let head_end = message.char_indices().nth(HEAD).map_or(0, |(i, _)| i);
+    let tail_start = message
+        .char_indices()
+        .nth(total - TAIL)
+        .map_or(message.len(), |(i, _)| i);
+    *message = format!(
+        "{}……（此处省略 {} 字）……{}",
+        &message[..head_end],
+        total - HEAD - TAIL,
+        &message[tail_start..]
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_messages_are_shortened_in_the_middle() {
+        let name = "项".repeat(1_000_000);
+        let d = Diagnostic::warning(
+            "C212",
+            format!("项目“{name}”：金额不符"),
+            Location::default(),
+        );
+        let kept = bound_per_code(vec![d], MAX_PER_CODE);
+        let message = &kept[0].message;
+        assert!(message.chars().count() < MAX_MESSAGE_CHARS + 40);
+        assert!(message.starts_with("项目“项项"));
+        assert!(message.ends_with("项”：金额不符"));
+        assert!(message.contains("省略"));
+        let short = Diagnostic::warning("C212", "金额不符", Location::default());
+        assert_eq!(bound_per_code(vec![short.clone()], 1)[0], short);
+    }
+}

@@ -23,7 +23,8 @@
 //!
 //! Hostile input never panics, hangs or takes memory out of proportion: the main part may be at
 //! most [`MAX_PART_BYTES`] (declared and actual size), the XML at most [`MAX_DEPTH`] elements
-//! deep, a document at most [`MAX_SLOTS`] table slots; beyond them the document is refused with
+//! deep, a document at most [`MAX_TABLES`] tables and [`MAX_SLOTS`] table slots and table
+//! elements (empty ones counted as they open); beyond them the document is refused with
 //! [`DocxError::TooLarge`]. A damaged zip or XML is [`DocxError::Corrupt`].
 //!
 //! ```
@@ -58,8 +59,13 @@ pub const MAX_DEPTH: usize = 512;
 /// The widest a table may be; wider spans are clamped (Word itself allows 63 columns).
 pub const MAX_COLUMNS: u32 = 1000;
 
-/// The most table slots (cells, covered slots, `gridBefore`/`gridAfter` slots) of a document.
+/// The most table slots (cells, covered slots, `gridBefore`/`gridAfter` slots) of a document,
+/// and the most tables, rows and cells it may open (empty ones counted).
 pub const MAX_SLOTS: usize = 500_000;
+
+/// The most tables (nested and empty ones counted) of a document; a performance target table
+/// in Word has a handful.
+pub const MAX_TABLES: usize = 10_000;
 
 const WML: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const WML_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";
@@ -80,6 +86,12 @@ pub enum DocxError {
     /// A binary word-processing format this reader does not read (.doc, .wps).
     #[error("这是 {0}，本程序不能读取；请在 Word 或 WPS 中打开，另存为 .docx 后再转换")]
     Legacy(&'static str),
+    /// A Word document protected by a password (Office keeps an encrypted .docx in a
+    /// compound file, like an old binary one).
+    #[error(
+        "这是有密码保护的 Word 文档，无法读取；请在 Word 或 WPS 中打开，取消密码（文件→信息→保护文档）后另存为 .docx 再转换"
+    )]
+    Encrypted,
 }
 
 /// A document read: its grid and what the reader left out or had to correct.
@@ -128,22 +140,33 @@ pub fn legacy(bytes: &[u8], name: &str) -> Option<DocxError> {
             .flat_map(u16::to_le_bytes)
             .collect::<Vec<u8>>()
     };
-    let wps_name = name.to_lowercase().ends_with(".wps");
+    let lower = name.to_lowercase();
+    let wps_name = lower.ends_with(".wps");
+    // An encrypted Office Open XML file is a compound file holding `EncryptedPackage`; only
+    // its name says whether it is a document or a workbook.
+    let word_name = [".docx", ".docm", ".dotx", ".dotm"]
+        .iter()
+        .any(|ext| lower.ends_with(ext));
     // The streams at the root decide (a workbook may embed a Word object, and the other way
     // round); a file too damaged to open is judged by the stream names in its bytes.
-    let (word, works, workbook) = match cfb::CompoundFile::open(Cursor::new(bytes)) {
+    let (word, works, workbook, encrypted) = match cfb::CompoundFile::open(Cursor::new(bytes)) {
         Ok(file) => (
             file.is_stream("/WordDocument"),
             // Microsoft Works word processor documents keep their text in a `MatOST` stream.
             file.is_stream("/MatOST"),
             file.is_stream("/Workbook") || file.is_stream("/Book"),
+            file.is_stream("/EncryptedPackage"),
         ),
         Err(_) => (
             contains(bytes, &utf16("WordDocument")),
             contains(bytes, &utf16("MatOST")),
             contains(bytes, &utf16("Workbook")),
+            contains(bytes, &utf16("EncryptedPackage")),
         ),
     };
+    if encrypted && word_name {
+        return Some(DocxError::Encrypted);
+    }
     if (word || works || wps_name) && !workbook {
         Some(DocxError::Legacy(if wps_name || works {
             "WPS 文字或 Works 文档（.wps，旧的二进制格式）"
@@ -285,6 +308,16 @@ struct RowSpec {
     before: u32,
     after: u32,
     cells: Vec<CellSpec>,
+    /// The spans of `cells` added up, kept as cells are added, so that where the reader is
+    /// ([`Parser::here`]) costs nothing however long the row.
+    spans: u32,
+}
+
+impl RowSpec {
+    fn push(&mut self, cell: CellSpec) {
+        self.spans = self.spans.saturating_add(cell.span);
+        self.cells.push(cell);
+    }
 }
 
 /// A table being read.
@@ -364,8 +397,10 @@ struct Parser<'f> {
     rows: Vec<Row>,
     diags: Vec<Diagnostic>,
     /// Namespace prefixes bound to WordprocessingML and markup compatibility.
-    w: Vec<String>,
-    mc: Vec<String>,
+    /// The prefixes bound to WordprocessingML and to markup compatibility (a set: a root
+    /// element with thousands of prefixes costs no more per element than one with two).
+    w: std::collections::HashSet<String>,
+    mc: std::collections::HashSet<String>,
     depth: usize,
     /// Skipping a subtree (deleted text, field codes, properties) until this depth closes.
     skip: Option<usize>,
@@ -379,6 +414,10 @@ struct Parser<'f> {
     tables: Vec<TableBuild>,
     table_count: u32,
     slots: usize,
+    /// Tables, rows and cells opened, empty or not ([`Parser::count_table_element`]).
+    elements: usize,
+    /// Tables opened, empty or not.
+    tables_opened: usize,
     seen: Seen,
 }
 
@@ -388,8 +427,8 @@ impl<'f> Parser<'f> {
             file,
             rows: Vec::new(),
             diags: Vec::new(),
-            w: vec!["w".to_string()],
-            mc: vec!["mc".to_string()],
+            w: std::collections::HashSet::from(["w".to_string()]),
+            mc: std::collections::HashSet::from(["mc".to_string()]),
             depth: 0,
             skip: None,
             run_props: false,
@@ -400,6 +439,8 @@ impl<'f> Parser<'f> {
             tables: Vec::new(),
             table_count: 0,
             slots: 0,
+            elements: 0,
+            tables_opened: 0,
             seen: Seen::default(),
         }
     }
@@ -412,15 +453,37 @@ impl<'f> Parser<'f> {
         }
     }
 
+    /// Counts one table, row or cell as it opens — empty ones too (`<w:tbl/>`, `<w:tr/>`,
+    /// `<w:tc/>` cost work and memory however little they hold) — and refuses the document
+    /// past [`MAX_TABLES`] tables or [`MAX_SLOTS`] such elements, before more work is done.
+    fn count_table_element(&mut self, table: bool) -> Result<(), DocxError> {
+        self.elements += 1;
+        if table {
+            self.tables_opened += 1;
+        }
+        if self.tables_opened > MAX_TABLES {
+            return Err(DocxError::TooLarge(format!(
+                "表格（含嵌套和空表格）超过 {MAX_TABLES} 个"
+            )));
+        }
+        if self.elements > MAX_SLOTS {
+            return Err(DocxError::TooLarge(format!(
+                "表格、行和单元格（含空的）合计超过 {MAX_SLOTS} 个"
+            )));
+        }
+        Ok(())
+    }
+
     /// Where the reader is now: the current cell, else the current paragraph.
     fn here(&self) -> Pos {
         match self.tables.last() {
             Some(t) => Pos::Table {
                 table: t.number,
                 row: t.rows.len() as u32 + 1,
-                col: t.row.as_ref().map_or(1, |r| {
-                    r.before + r.cells.iter().map(|c| c.span).sum::<u32>() + 1
-                }),
+                col: t
+                    .row
+                    .as_ref()
+                    .map_or(1, |r| r.before.saturating_add(r.spans).saturating_add(1)),
             },
             None => Pos::Paragraph {
                 paragraph: self.paragraphs.max(1),
@@ -431,12 +494,12 @@ impl<'f> Parser<'f> {
     /// The element's local name when it is WordprocessingML (`w:`), else `None`.
     fn wml<'a>(&self, name: &'a str) -> Option<&'a str> {
         let (prefix, local) = name.split_once(':')?;
-        self.w.iter().any(|p| p == prefix).then_some(local)
+        self.w.contains(prefix).then_some(local)
     }
 
     fn is_mc(&self, name: &str, local: &str) -> bool {
         name.split_once(':')
-            .is_some_and(|(prefix, l)| l == local && self.mc.iter().any(|p| p == prefix))
+            .is_some_and(|(prefix, l)| l == local && self.mc.contains(prefix))
     }
 
     fn learn_namespaces(&mut self, e: &BytesStart<'_>) {
@@ -444,10 +507,10 @@ impl<'f> Parser<'f> {
             let key = a.key.as_ref();
             if let Some(prefix) = key.strip_prefix("xmlns:") {
                 let value = a.value.as_ref();
-                if (value == WML || value == WML_STRICT) && !self.w.iter().any(|p| p == prefix) {
-                    self.w.push(prefix.to_string());
-                } else if value == MC && !self.mc.iter().any(|p| p == prefix) {
-                    self.mc.push(prefix.to_string());
+                if value == WML || value == WML_STRICT {
+                    self.w.insert(prefix.to_string());
+                } else if value == MC {
+                    self.mc.insert(prefix.to_string());
                 }
             }
         }
@@ -594,6 +657,9 @@ impl<'f> Parser<'f> {
         let Some(local) = self.wml(name) else {
             return Ok(());
         };
+        if matches!(local, "tbl" | "tr" | "tc") {
+            self.count_table_element(local == "tbl")?;
+        }
         match local {
             "del" | "moveFrom" => {
                 // A deleted run or paragraph range (w:del as run property marks a deleted
@@ -715,7 +781,7 @@ impl<'f> Parser<'f> {
                         hmerge: None,
                     };
                     if empty {
-                        t.row.get_or_insert_with(RowSpec::default).cells.push(spec);
+                        t.row.get_or_insert_with(RowSpec::default).push(spec);
                     } else {
                         t.cell = Some(spec);
                     }
@@ -793,7 +859,7 @@ impl<'f> Parser<'f> {
                 if let Some(t) = self.tables.last_mut()
                     && let Some(cell) = t.cell.take()
                 {
-                    t.row.get_or_insert_with(RowSpec::default).cells.push(cell);
+                    t.row.get_or_insert_with(RowSpec::default).push(cell);
                 }
             }
             "tr" => {
@@ -806,7 +872,7 @@ impl<'f> Parser<'f> {
             "tbl" => {
                 if let Some(mut t) = self.tables.pop() {
                     if let Some(cell) = t.cell.take() {
-                        t.row.get_or_insert_with(RowSpec::default).cells.push(cell);
+                        t.row.get_or_insert_with(RowSpec::default).push(cell);
                     }
                     if let Some(row) = t.row.take() {
                         t.rows.push(row);
@@ -1363,5 +1429,69 @@ mod tests {
                 proptest::prop_assert!(page.grid.rows.len() <= text.len());
             }
         }
+    }
+
+    /// Empty tables, rows and cells hold nothing but cost work: they are counted as they open,
+    /// so a document of millions of them is refused before it is laid out, whatever is in them.
+    #[test]
+    fn empty_tables_rows_and_cells_count_against_the_limits() {
+        let tables = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>",
+            "<w:tbl></w:tbl>".repeat(MAX_TABLES)
+        );
+        match read_document_xml(&wrap_body(&tables), None) {
+            Err(DocxError::TooLarge(why)) => assert!(why.contains("表格"), "{why}"),
+            other => panic!("{:?}", other.map(|p| p.grid.rows.len())),
+        }
+        for element in ["<w:tr/>", "<w:tr><w:tc/></w:tr>"] {
+            let rows = format!("<w:tbl>{}</w:tbl>", element.repeat(MAX_SLOTS));
+            assert!(matches!(
+                read_document_xml(&wrap_body(&rows), None),
+                Err(DocxError::TooLarge(_))
+            ));
+        }
+        // Just under the table limit is read.
+        let fewer = format!(
+            "<w:tbl><w:tr><w:tc>{}</w:tc></w:tr></w:tbl>",
+            "<w:tbl></w:tbl>".repeat(100)
+        );
+        assert!(read_document_xml(&wrap_body(&fewer), None).is_ok());
+    }
+
+    /// Where a cell is in a long row of spans is known from the spans added up so far, not
+    /// re-summed per cell: the column given to a bad span's warning is still right.
+    #[test]
+    fn columns_after_spans_are_kept_as_the_row_grows() {
+        let row = format!(
+            "<w:tbl><w:tr>{}<w:tc><w:tcPr><w:gridSpan w:val=\"x\"/></w:tcPr></w:tc></w:tr></w:tbl>",
+            "<w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr></w:tc>".repeat(3)
+        );
+        let page = read_document_xml(&wrap_body(&row), Some("a.docx")).unwrap();
+        let bad = page.diagnostics.iter().find(|d| d.code == "I334").unwrap();
+        assert!(
+            bad.location.to_string().contains("第1行第7列"),
+            "{}",
+            bad.location
+        );
+    }
+
+    /// An encrypted .docx is a compound file holding `EncryptedPackage`: it is called a
+    /// password-protected Word document, not a workbook; the same bytes named .xlsx are left
+    /// to the workbook reader.
+    #[test]
+    fn an_encrypted_docx_is_called_a_protected_word_document() {
+        use std::io::Write;
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        file.create_stream("/EncryptionInfo").unwrap();
+        file.create_stream("/EncryptedPackage")
+            .unwrap()
+            .write_all(b"x")
+            .unwrap();
+        file.flush().unwrap();
+        let bytes = file.into_inner().into_inner();
+        let err = legacy(&bytes, "表.docx").unwrap();
+        assert_eq!(err, DocxError::Encrypted);
+        assert!(err.to_string().contains("密码保护的 Word 文档"));
+        assert_eq!(legacy(&bytes, "表.xlsx"), None);
     }
 }

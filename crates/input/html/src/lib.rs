@@ -97,8 +97,23 @@ pub fn read(html: &str, options: &Options) -> Page {
         covered_budget: MAX_COVERED,
         tables: 0,
     };
+    // Tables nested thousands deep (unclosed <table><tr><td> over and over) cost the HTML
+    // parser time growing with the square of the depth: the page is read up to the table that
+    // goes too deep, and the rest is reported, before anything is parsed.
+    let (html, cut) = within_nesting(html);
     let dom = Html::parse_document(html);
     reader.page(dom.root_element());
+    if let Some(at) = cut {
+        // After the page: positions are looked up in document order.
+        let loc = reader.location(reader.loc.pos(at));
+        reader.diags.push(Diagnostic::error(
+            "I327",
+            format!(
+                "表格嵌套超过 {MAX_TABLE_NESTING} 层，从此处起的内容未读取（常见于未闭合的 <table>）；请在浏览器或 Word 中打开后重新保存，或只保留绩效目标表"
+            ),
+            loc,
+        ));
+    }
     if reader.tables == 0 {
         let pos = Pos::Line {
             line: options.first_line.max(1),
@@ -117,6 +132,36 @@ pub fn read(html: &str, options: &Options) -> Page {
         grid,
         diagnostics: reader.diags,
     }
+}
+
+/// The deepest tables may nest (`<table>` tags open at once); a form nests two or three.
+pub const MAX_TABLE_NESTING: usize = 64;
+
+/// `html` up to the `<table>` tag that would open more than [`MAX_TABLE_NESTING`] tables at
+/// once (counting `</table>` as closing one), and that tag's byte offset; the whole text and
+/// `None` when it stays within. One pass over the bytes. Counting tags overestimates nesting
+/// only for unclosed tables side by side, which no saved page has in the dozens.
+fn within_nesting(html: &str) -> (&str, Option<usize>) {
+    let bytes = html.as_bytes();
+    let tag_at = |i: usize, name: &[u8]| {
+        bytes.len() >= i + name.len()
+            && bytes[i..i + name.len()].eq_ignore_ascii_case(name)
+            && bytes
+                .get(i + name.len())
+                .is_none_or(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+    };
+    let mut depth = 0usize;
+    for (i, _) in bytes.iter().enumerate().filter(|&(_, &b)| b == b'<') {
+        if tag_at(i, b"<table") {
+            depth += 1;
+            if depth > MAX_TABLE_NESTING {
+                return (&html[..i], Some(i));
+            }
+        } else if tag_at(i, b"</table") {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    (html, None)
 }
 
 /// True when the bytes are an HTML page: after a BOM, whitespace and comments they start with
@@ -1162,5 +1207,35 @@ mod tests {
             .unwrap()
             .diagnostics;
         assert!(diags[0].message.contains("klingon"), "{}", diags[0].message);
+    }
+
+    /// Tables nested past the limit (unclosed, as a hostile page writes them): the page is
+    /// read up to the table that goes too deep and I327 says where the rest begins; closed
+    /// tables side by side, however many, are not nesting.
+    #[test]
+    fn tables_nested_too_deep_are_cut_where_they_go_too_deep() {
+        let deep = format!(
+            "<table><tr><td>预算单位</td><td>甲</td></tr></table>{}乙",
+            "<table><tr><td>".repeat(MAX_TABLE_NESTING + 10)
+        );
+        let page = read(&deep, &Options::default());
+        let cut: Vec<_> = page
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "I327")
+            .collect();
+        assert_eq!(cut.len(), 1);
+        assert_eq!(cut[0].location.line, Some(1));
+        assert_eq!(page.grid.rows[0].cells[0].text, "预算单位");
+        let side_by_side = "<table><tr><td>甲</td></tr></table>".repeat(10 * MAX_TABLE_NESTING);
+        let page = read(&side_by_side, &Options::default());
+        assert!(page.diagnostics.iter().all(|d| d.code != "I327"));
+        // One pass: 100,000 unclosed tables are cut at once.
+        let many = "<TABLE >".repeat(100_000);
+        let (kept, at) = within_nesting(&many);
+        assert_eq!(
+            (kept.len(), at),
+            (8 * MAX_TABLE_NESTING, Some(8 * MAX_TABLE_NESTING))
+        );
     }
 }

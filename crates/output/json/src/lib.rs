@@ -28,9 +28,10 @@ use jixiao_model::{Document, SCHEMA};
 /// Why a JSON document could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum JsonError {
-    /// Not JSON, or not of the contract's shape.
+    /// Not JSON, or not of the contract's shape: what is wrong, where, and the field, in
+    /// Chinese ([`describe`]).
     #[error("不是有效的 jixiao JSON：{0}")]
-    Syntax(#[from] serde_json::Error),
+    Syntax(String),
     /// Another schema (or version) than `jixiao/1`.
     #[error("不支持的 schema “{found}”（本程序读写 {SCHEMA}）")]
     Schema {
@@ -56,11 +57,72 @@ pub fn to_string(doc: &Document) -> String {
 /// [`JsonError::Schema`] when it names another schema than `jixiao/1`.
 pub fn from_str(text: &str) -> Result<Document, JsonError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc: Document = serde_json::from_str(text)?;
+    let doc: Document =
+        serde_json::from_str(text).map_err(|e| JsonError::Syntax(describe(&e, text)))?;
     if doc.schema != SCHEMA {
         return Err(JsonError::Schema { found: doc.schema });
     }
     Ok(doc)
+}
+
+/// A JSON error for the clerk: what kind of error, the line and column, the field it is in
+/// (the last key before the place), and what is wrong in Chinese where the library's words are
+/// known (an amount out of range, a wrong type, a missing field); otherwise the library's own
+/// words follow as a technical detail.
+fn describe(e: &serde_json::Error, text: &str) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Eof => "文件在中途结束（可能被截断）",
+        Category::Syntax => "JSON 语法错误",
+        Category::Data => "内容与 jixiao/1 格式不符",
+        Category::Io => "读取失败",
+    };
+    let detail = e.to_string();
+    let detail = detail
+        .rsplit_once(" at line ")
+        .map_or(detail.as_str(), |(d, _)| d);
+    let why = if detail.contains("precision")
+        || detail.contains("overflow")
+        || detail.contains("out of range")
+    {
+        "金额或数字超出可表示的范围（最多 28 位有效数字）".to_string()
+    } else if let Some(field) = detail
+        .strip_prefix("missing field `")
+        .and_then(|f| f.strip_suffix('`'))
+    {
+        format!("缺少字段“{field}”")
+    } else if detail.starts_with("invalid type") {
+        format!("取值的类型不对（技术细节：{detail}）")
+    } else {
+        format!("技术细节：{detail}")
+    };
+    let field = field_before(text, e.line(), e.column())
+        .map(|f| format!("，字段“{f}”"))
+        .unwrap_or_default();
+    format!(
+        "{what}：第 {} 行第 {} 列{field}：{why}",
+        e.line(),
+        e.column()
+    )
+}
+
+/// The last object key before line `line`, column `column` (1-based, in bytes) of `text`:
+/// the field a JSON error is in. `None` when there is none (or the place is not in the text).
+fn field_before(text: &str, line: usize, column: usize) -> Option<String> {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let end = (line_start + column).min(text.len());
+    let before = text.get(..end)?;
+    // The last `"key"` followed by `:`, looking back at most 4 KB (a key is close).
+    let from = before.len().saturating_sub(4096);
+    let window = before.get(from..).unwrap_or(before);
+    let colon = window.rfind("\":")?;
+    let key_start = window[..colon].rfind('"')? + 1;
+    let key = &window[key_start..colon];
+    (!key.is_empty() && key.len() <= 64).then(|| key.to_string())
 }
 
 /// True when bytes look like a JSON document (the first non-space character is `{`).
@@ -92,6 +154,33 @@ mod tests {
         assert!(matches!(from_str(&text), Err(JsonError::Schema { .. })));
         assert!(matches!(from_str("[1,2]"), Err(JsonError::Syntax(_))));
         assert!(from_str("").is_err());
+    }
+
+    /// An amount out of range, a wrong type and a missing field are said in Chinese, with the
+    /// place and the field.
+    #[test]
+    fn errors_name_the_place_and_the_field_in_chinese() {
+        let text = to_string(&Document {
+            projects: vec![jixiao_model::Project::default()],
+            ..Document::default()
+        });
+        let total = text.find("\"total\": null").expect("a total");
+        let big = format!("{}\"total\": 1e40{}", &text[..total], &text[total + 13..]);
+        let message = from_str(&big).unwrap_err().to_string();
+        assert!(message.contains("超出可表示的范围"), "{message}");
+        assert!(message.contains("字段“total”"), "{message}");
+        assert!(
+            message.contains("第 ") && message.contains(" 列"),
+            "{message}"
+        );
+        let wrong = format!("{}\"total\": [1]{}", &text[..total], &text[total + 13..]);
+        let message = from_str(&wrong).unwrap_err().to_string();
+        assert!(
+            message.contains("类型不对") && message.contains("字段“total”"),
+            "{message}"
+        );
+        let cut = &text[..text.len() / 2];
+        assert!(from_str(cut).unwrap_err().to_string().contains("中途结束"));
     }
 
     #[test]

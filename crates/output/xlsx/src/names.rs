@@ -2,7 +2,7 @@
 
 use crate::Warned;
 use jixiao_model::{Diagnostic, Document};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The name of the summary sheet.
 pub const SUMMARY_SHEET: &str = "汇总表";
@@ -47,6 +47,9 @@ pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
     }
     let mut names = Vec::new();
     let mut warnings = Vec::new();
+    // For each name taken more than once, the suffix to try next: thousands of projects of
+    // one name cost one probe each, not one per earlier copy.
+    let mut next: HashMap<String, u32> = HashMap::new();
     for (i, p) in doc.projects.iter().enumerate() {
         let source = p.project_name.trim();
         let mut reasons: Vec<(&str, String)> = Vec::new();
@@ -75,18 +78,18 @@ pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
         }
         if used.contains(&fold(&name)) {
             let base = name.clone();
-            let mut n = 2;
+            let n = next.entry(fold(&base)).or_insert(2);
             loop {
-                let suffix = format!("({n})");
+                let suffix = format!("({})", *n);
                 let candidate = format!(
                     "{}{suffix}",
                     truncate_utf16(&base, MAX_LEN - utf16_len(&suffix))
                 );
+                *n += 1;
                 if !used.contains(&fold(&candidate)) {
                     name = candidate;
                     break;
                 }
-                n += 1;
             }
             reasons.push((
                 "X403",
