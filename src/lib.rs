@@ -135,7 +135,7 @@ pub fn detect(bytes: &[u8]) -> Format {
         Format::Zip
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Format::Cfb
-    } else if bytes.starts_with(b"%PDF") {
+    } else if jixiao_pdf_input::is_pdf(bytes) {
         Format::Pdf
     } else if jixiao_json::sniff(bytes) {
         Format::Json
@@ -161,6 +161,9 @@ pub enum ReadError {
     /// A Word document that cannot be read (corrupt, too large, a binary .doc or .wps).
     #[error("{0}")]
     Docx(#[from] jixiao_docx::DocxError),
+    /// A PDF that cannot be read (corrupt, encrypted, too large, a scan without text).
+    #[error("{0}")]
+    Pdf(#[from] jixiao_pdf_input::PdfError),
     /// A format this version cannot read.
     #[error("{0}")]
     Unsupported(&'static str),
@@ -362,9 +365,10 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             let book = jixiao_excel::read(bytes, Some(name))?;
             Ok(recognize(&book.grids, book.diagnostics, options))
         }
-        Format::Pdf => Err(ReadError::Unsupported(
-            "这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本",
-        )),
+        Format::Pdf => {
+            let page = jixiao_pdf_input::read(bytes, Some(name))?;
+            Ok(recognize(&[page.grid], page.diagnostics, options))
+        }
     }
 }
 
@@ -388,7 +392,7 @@ pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods",
 /// file that cannot be read is an error; any other unreadable file is "not a table" (skipped).
 pub const TABLE_EXTENSIONS: &[&str] = &[
     "xlsx", "xlsm", "xlsb", "xls", "ods", "et", "md", "markdown", "txt", "json", "html", "htm",
-    "csv", "docx",
+    "csv", "docx", "pdf",
 ];
 
 /// The lower-case extension of a file name (`表1.XLSX` → `xlsx`), empty when it has none.

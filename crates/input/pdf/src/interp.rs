@@ -1,0 +1,442 @@
+//! The one module that talks to hayro (`hayro-syntax` parses the file, `hayro-interpret` runs
+//! each page's content stream into a [`Device`]). Its API is experimental and pinned to an exact
+//! version; everything the rest of the crate needs is turned here into plain data: per page, the
+//! glyphs (text, position, size) and the straight border pieces (stroked lines, thin filled
+//! rectangles), in page space with y growing downwards, in points.
+//!
+//! Limits are checked before hayro allocates: the number of pages, the size every Flate stream
+//! decompresses to (counted by inflating into a small buffer that is thrown away), and the
+//! operators of each page's content stream, form XObjects drawn from it included (counted through
+//! the forms, each form counted once however often it is drawn, with its fan-out multiplied in).
+
+use crate::{Limits, PdfError};
+use hayro_interpret::font::Glyph as HayroGlyph;
+use hayro_interpret::kurbo::{Affine, BezPath, PathEl, Point, Rect};
+use hayro_interpret::{
+    BlendMode, ClipPath, Context, Device, DrawMode, DrawProps, Image, ImageDrawProps,
+    InterpreterCache, InterpreterSettings, SoftMask, font::GlyphRun, interpret_page,
+};
+use hayro_syntax::DecryptionError;
+use hayro_syntax::content::UntypedIter;
+use hayro_syntax::object::{Dict, Name, Object, ObjectIdentifier, Stream};
+use hayro_syntax::{Filter, LoadPdfError, Pdf};
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+/// One glyph as drawn, in page space (points, y down).
+#[derive(Debug, Clone)]
+pub(crate) struct Glyph {
+    /// Its Unicode text; `None` when the font gives none.
+    pub(crate) text: Option<String>,
+    /// The character code that selected it (for glyphs without Unicode).
+    pub(crate) code: u32,
+    /// Left end of the baseline.
+    pub(crate) x0: f64,
+    /// Right end of the baseline (origin plus advance).
+    pub(crate) x1: f64,
+    /// The baseline.
+    pub(crate) baseline: f64,
+    /// The font size in page space (the em square's height).
+    pub(crate) size: f64,
+}
+
+/// A horizontal or vertical border piece: a stroked line or a thin filled rectangle, reduced to
+/// its centre line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Segment {
+    /// True for a horizontal piece (`y0 == y1`).
+    pub(crate) horizontal: bool,
+    /// The fixed coordinate: y of a horizontal piece, x of a vertical one.
+    pub(crate) at: f64,
+    /// Where it starts along its direction (smaller end).
+    pub(crate) from: f64,
+    /// Where it ends along its direction (larger end).
+    pub(crate) to: f64,
+}
+
+/// What one page draws.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageContent {
+    /// Every glyph, in drawing order.
+    pub(crate) glyphs: Vec<Glyph>,
+    /// Every border piece.
+    pub(crate) segments: Vec<Segment>,
+    /// Images drawn (a scanned page is one).
+    pub(crate) images: usize,
+}
+
+/// An opened document.
+pub(crate) struct Document {
+    pdf: Pdf,
+}
+
+/// How thick a filled rectangle may be and still count as a line (points). jixiao's own writer
+/// draws 0.5 pt borders as rectangles; Word draws 0.5–1.5 pt lines; a shaded cell is far thicker.
+const THIN: f64 = 2.5;
+
+/// How far from axis-parallel a line may be (points over its length) to count as a border.
+const SKEW: f64 = 0.6;
+
+/// Opens the file and checks the limits that can be checked before interpreting any page.
+pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> {
+    let data: Arc<Vec<u8>> = Arc::new(bytes.to_vec());
+    let pdf = match Pdf::new(data) {
+        Ok(pdf) => pdf,
+        Err(LoadPdfError::Decryption(DecryptionError::PasswordProtected)) => {
+            return Err(PdfError::Encrypted);
+        }
+        Err(LoadPdfError::Decryption(_)) => return Err(PdfError::EncryptionUnsupported),
+        Err(LoadPdfError::Invalid) => return Err(PdfError::Corrupt),
+    };
+    let pages = pdf.pages().len();
+    if pages == 0 {
+        return Err(PdfError::Corrupt);
+    }
+    if pages > limits.max_pages {
+        return Err(PdfError::TooLarge(format!(
+            "共 {pages} 页，超过上限 {} 页",
+            limits.max_pages
+        )));
+    }
+    check_streams(&pdf, limits)?;
+    Ok(Document { pdf })
+}
+
+impl Document {
+    /// The number of pages.
+    pub(crate) fn page_count(&self) -> usize {
+        self.pdf.pages().len()
+    }
+
+    /// Interprets page `index` (0-based).
+    pub(crate) fn page(&self, index: usize, limits: &Limits) -> Result<PageContent, PdfError> {
+        let Some(page) = self.pdf.pages().get(index) else {
+            return Ok(PageContent::default());
+        };
+        let ops = count_ops(
+            page.operations(),
+            &page.resources().x_objects,
+            &mut HashMap::new(),
+            0,
+            limits.max_ops_per_page,
+        );
+        if ops > limits.max_ops_per_page {
+            return Err(PdfError::TooLarge(format!(
+                "第{}页的绘制指令超过 {} 条",
+                index + 1,
+                limits.max_ops_per_page
+            )));
+        }
+        let (width, height) = page.render_dimensions();
+        let initial = Affine::new(page.initial_transform(true).as_coeffs());
+        let settings = InterpreterSettings::default();
+        let cache = InterpreterCache::new();
+        let mut context = Context::new(
+            initial,
+            Rect::new(0.0, 0.0, f64::from(width), f64::from(height)),
+            &cache,
+            self.pdf.xref(),
+            settings,
+        );
+        let mut collector = Collector {
+            content: PageContent::default(),
+            budget: limits.max_ops_per_page,
+        };
+        interpret_page(page, &mut context, &mut collector);
+        Ok(collector.content)
+    }
+}
+
+/// Every Flate stream of the file must inflate to at most `max_stream_bytes`, and all of them
+/// together to at most `max_total_bytes`: a few kilobytes can inflate to gigabytes, and hayro
+/// inflates into memory. Inflating into a fixed buffer costs time bounded by the limits and no
+/// memory.
+fn check_streams(pdf: &Pdf, limits: &Limits) -> Result<(), PdfError> {
+    let mut total: u64 = 0;
+    let mut buf = vec![0u8; 64 << 10];
+    for object in pdf.objects() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.filters().first() != Some(&Filter::FlateDecode) {
+            continue;
+        }
+        let raw = stream.raw_data();
+        let mut inflater = flate2::read::ZlibDecoder::new(&raw[..]);
+        let mut size: u64 = 0;
+        loop {
+            match inflater.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    size += n as u64;
+                    total += n as u64;
+                    if size > limits.max_stream_bytes {
+                        return Err(PdfError::TooLarge(format!(
+                            "其中一个数据流解压后超过 {} MB",
+                            limits.max_stream_bytes >> 20
+                        )));
+                    }
+                    if total > limits.max_total_bytes {
+                        return Err(PdfError::TooLarge(format!(
+                            "数据流解压后共超过 {} MB",
+                            limits.max_total_bytes >> 20
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The operators a content stream runs, forms it draws (`Do`) included, each form's count
+/// multiplied by how often it is drawn. Counting stops past `cap`; each form is counted once
+/// (`memo`, by object), and a form reached again while it is being counted (a cycle) or nested
+/// deeper than hayro follows counts as over the cap.
+fn count_ops(
+    mut ops: UntypedIter<'_>,
+    x_objects: &Dict<'_>,
+    memo: &mut HashMap<ObjectIdentifier, usize>,
+    depth: usize,
+    cap: usize,
+) -> usize {
+    let mut count = 0usize;
+    while let Some(op) = ops.next() {
+        count = count.saturating_add(1);
+        if count > cap {
+            return count;
+        }
+        if &**op.operator != b"Do" {
+            continue;
+        }
+        let Some(Object::Name(name)) = op.operands().last() else {
+            continue;
+        };
+        let Some(form) = x_objects.get::<Stream<'_>>(name.as_ref()) else {
+            continue;
+        };
+        let is_form = form
+            .dict()
+            .get::<Name<'_>>(b"Subtype".as_slice())
+            .is_some_and(|s| s.as_ref() == b"Form");
+        if !is_form {
+            continue;
+        }
+        let id = form.obj_id();
+        let inner = if let Some(&n) = memo.get(&id) {
+            n
+        } else if depth >= 48 {
+            cap.saturating_add(1)
+        } else {
+            memo.insert(id, cap.saturating_add(1));
+            let data = form.decoded().unwrap_or_default();
+            let own = form
+                .dict()
+                .get::<Dict<'_>>(b"Resources".as_slice())
+                .and_then(|r| r.get::<Dict<'_>>(b"XObject".as_slice()));
+            let n = count_ops(
+                UntypedIter::new(&data),
+                own.as_ref().unwrap_or(x_objects),
+                memo,
+                depth + 1,
+                cap,
+            );
+            memo.insert(id, n);
+            n
+        };
+        count = count.saturating_add(inner);
+        if count > cap {
+            return count;
+        }
+    }
+    count
+}
+
+/// The device: keeps glyphs and border pieces, counts images, ignores the rest.
+struct Collector {
+    content: PageContent,
+    /// How many more items (glyphs, path elements) this page may give.
+    budget: usize,
+}
+
+impl Collector {
+    fn spend(&mut self, n: usize) -> bool {
+        if self.budget < n {
+            self.budget = 0;
+            false
+        } else {
+            self.budget -= n;
+            true
+        }
+    }
+
+    fn line(&mut self, a: Point, b: Point) {
+        let (dx, dy) = ((b.x - a.x).abs(), (b.y - a.y).abs());
+        if dy <= SKEW && dx > dy {
+            self.content.segments.push(Segment {
+                horizontal: true,
+                at: (a.y + b.y) / 2.0,
+                from: a.x.min(b.x),
+                to: a.x.max(b.x),
+            });
+        } else if dx <= SKEW && dy > dx {
+            self.content.segments.push(Segment {
+                horizontal: false,
+                at: (a.x + b.x) / 2.0,
+                from: a.y.min(b.y),
+                to: a.y.max(b.y),
+            });
+        }
+    }
+
+    /// A filled sub-path that is an axis-parallel rectangle thin in one direction is a line.
+    fn thin_rect(&mut self, points: &[Point]) {
+        if points.len() < 4 || points.len() > 5 {
+            return;
+        }
+        let xs = points.iter().map(|p| p.x);
+        let ys = points.iter().map(|p| p.y);
+        let (x0, x1) = (
+            xs.clone().fold(f64::MAX, f64::min),
+            xs.fold(f64::MIN, f64::max),
+        );
+        let (y0, y1) = (
+            ys.clone().fold(f64::MAX, f64::min),
+            ys.fold(f64::MIN, f64::max),
+        );
+        // Every corner on the bounding box's corners: a rectangle, not a slanted quad.
+        let on_corner = points.iter().all(|p| {
+            ((p.x - x0).abs() < 0.01 || (p.x - x1).abs() < 0.01)
+                && ((p.y - y0).abs() < 0.01 || (p.y - y1).abs() < 0.01)
+        });
+        if !on_corner {
+            return;
+        }
+        let (w, h) = (x1 - x0, y1 - y0);
+        if h <= THIN && w > h {
+            self.content.segments.push(Segment {
+                horizontal: true,
+                at: (y0 + y1) / 2.0,
+                from: x0,
+                to: x1,
+            });
+        } else if w <= THIN && h > w {
+            self.content.segments.push(Segment {
+                horizontal: false,
+                at: (x0 + x1) / 2.0,
+                from: y0,
+                to: y1,
+            });
+        }
+    }
+}
+
+impl<'a> Device<'a> for Collector {
+    fn draw_path(&mut self, path: &BezPath, props: DrawProps<'a>, draw_mode: &DrawMode) {
+        let elements = path.elements();
+        if !self.spend(elements.len()) {
+            return;
+        }
+        let t = props.transform;
+        let stroke = matches!(draw_mode, DrawMode::Stroke(_) | DrawMode::FillAndStroke(..));
+        let fill = matches!(draw_mode, DrawMode::Fill(_) | DrawMode::FillAndStroke(..));
+        let mut start = Point::ZERO;
+        let mut last = Point::ZERO;
+        let mut sub: Vec<Point> = Vec::new();
+        let mut straight = true;
+        let flush = |this: &mut Self, sub: &mut Vec<Point>, straight: bool| {
+            if fill && straight {
+                this.thin_rect(sub);
+            }
+            sub.clear();
+        };
+        for el in elements {
+            match *el {
+                PathEl::MoveTo(p) => {
+                    flush(self, &mut sub, straight);
+                    straight = true;
+                    start = t * p;
+                    last = start;
+                    sub.push(start);
+                }
+                PathEl::LineTo(p) => {
+                    let p = t * p;
+                    if stroke {
+                        self.line(last, p);
+                    }
+                    if sub.last().is_none_or(|q| q.distance(p) > 0.001) {
+                        sub.push(p);
+                    }
+                    last = p;
+                }
+                PathEl::ClosePath => {
+                    if stroke && last.distance(start) > 0.001 {
+                        self.line(last, start);
+                    }
+                    if sub.len() > 1 && sub.last().is_some_and(|q| q.distance(start) < 0.001) {
+                        sub.pop();
+                    }
+                    last = start;
+                }
+                PathEl::QuadTo(_, p) | PathEl::CurveTo(_, _, p) => {
+                    straight = false;
+                    last = t * p;
+                }
+            }
+        }
+        flush(self, &mut sub, straight);
+    }
+
+    fn push_clip_path(&mut self, _: &ClipPath) {}
+
+    fn push_transparency_group(&mut self, _: f32, _: Option<SoftMask<'a>>, _: BlendMode) {}
+
+    fn draw_glyph_run(&mut self, run: &GlyphRun<'_, 'a>, props: DrawProps<'a>, _: &DrawMode) {
+        let glyphs = run.glyphs();
+        if !self.spend(glyphs.len()) {
+            return;
+        }
+        for glyph in glyphs {
+            let t = props.transform * glyph.transform();
+            let origin = t * Point::ZERO;
+            let top = t * Point::new(0.0, 1000.0);
+            let size = origin.distance(top);
+            let advance = match &**glyph {
+                HayroGlyph::Outline(g) => g.advance_width(),
+                HayroGlyph::Type3(g) => g.advance_width(),
+            }
+            .map(f64::from)
+            .filter(|a| a.is_finite() && *a > 0.0)
+            .unwrap_or(500.0);
+            let end = t * Point::new(advance, 0.0);
+            if !(origin.x.is_finite()
+                && origin.y.is_finite()
+                && end.x.is_finite()
+                && size.is_finite())
+            {
+                continue;
+            }
+            let text = glyph.as_unicode().map(|u| match u {
+                hayro_interpret::hayro_cmap::BfString::Char(c) => c.to_string(),
+                hayro_interpret::hayro_cmap::BfString::String(s) => s,
+            });
+            self.content.glyphs.push(Glyph {
+                text,
+                code: glyph.char_code(),
+                x0: origin.x.min(end.x),
+                x1: origin.x.max(end.x),
+                baseline: origin.y,
+                size,
+            });
+        }
+    }
+
+    fn draw_image(&mut self, _: Image<'a, '_>, _: ImageDrawProps<'a>) {
+        self.content.images += 1;
+    }
+
+    fn pop_clip(&mut self) {}
+
+    fn pop_transparency_group(&mut self) {}
+}
