@@ -259,7 +259,7 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         diagnostics.push(Diagnostic::info(
             "I354",
             format!(
-                "表{table}从第{}页延续到第{page}页（列位置相同），已作为一个表格读取{}{}",
+                "表{table}从第{}页延续到第{page}页（列位置相符），已作为一个表格读取{}{}",
                 page - 1,
                 if what.is_empty() { "" } else { "；" },
                 what.join("，")
@@ -378,14 +378,24 @@ impl Builder {
                     ));
                 }
                 Block::Table(table) => {
+                    // A table continues the open one when every column boundary of it is
+                    // one of the open table's (a writer draws no line where no cell of the
+                    // page needs one) and both span the same width.
+                    let mut table = table;
                     let continues = first_content
-                        && self.open.as_ref().is_some_and(|o| {
-                            o.xs.len() == table.xs.len()
-                                && o.xs
-                                    .iter()
-                                    .zip(&table.xs)
-                                    .all(|(a, b)| (a - b).abs() <= 2.0)
-                        });
+                        && match self
+                            .open
+                            .as_ref()
+                            .and_then(|o| column_map(&o.xs, &table.xs))
+                        {
+                            Some(map) => {
+                                let old_xs =
+                                    self.open.as_ref().map(|o| o.xs.clone()).unwrap_or_default();
+                                table = widen(table, &map, old_xs);
+                                true
+                            }
+                            None => false,
+                        };
                     first_content = false;
                     self.table(page.number, table, continues);
                 }
@@ -422,6 +432,11 @@ impl Builder {
                 });
                 if repeated && slots.len() > 1 {
                     slots.remove(0);
+                    for slot in slots.iter_mut().flatten() {
+                        if let Slot::Covered { row, .. } = slot {
+                            *row = row.saturating_sub(1);
+                        }
+                    }
                     dropped_header = true;
                 }
             }
@@ -457,8 +472,9 @@ impl Builder {
             }
             grid_rows.push(cells);
         }
-        // Merges cut by the page break: a blank cell of the new first row, as wide as a cell
-        // merged down to the bottom of the previous page, continues it.
+        // Merges cut by the page break: a cell of the new first row, as wide as a cell merged
+        // down to the bottom of the previous page, continues it when it is blank or repeats its
+        // text (writers either leave the rest of a cut merge blank or print the label again).
         let mut merges = 0;
         if continues
             && let Some(open) = &self.open
@@ -469,8 +485,9 @@ impl Builder {
                 let cell = grid_rows[0][c].clone();
                 let span = cell.col_span as usize;
                 if cell.covered.is_none()
-                    && cell.text.trim().is_empty()
                     && let Some(Some((orow, ocol))) = open.bottom.get(c)
+                    && (cell.text.trim().is_empty()
+                        || cell.text.trim() == self.rows[*orow].cells[*ocol].text.trim())
                     && self.rows[*orow].cells[*ocol].col_span as usize == span
                     && *ocol == c
                 {
@@ -534,6 +551,65 @@ impl Builder {
                 .position(|c| c.covered.is_none() && c.pos == pos)
                 .map(|c| (r, c))
         })
+    }
+}
+
+/// For each column boundary of `new`, the index of the same boundary (within 2 pt) in `old`;
+/// `None` unless every boundary is found and the two tables have the same outer edges.
+fn column_map(old: &[f64], new: &[f64]) -> Option<Vec<usize>> {
+    let map: Vec<usize> = new
+        .iter()
+        .map(|x| old.iter().position(|o| (o - x).abs() <= 2.0))
+        .collect::<Option<_>>()?;
+    let increasing = map.windows(2).all(|w| w[0] < w[1]);
+    (increasing && map.first() == Some(&0) && map.last() == Some(&(old.len() - 1))).then_some(map)
+}
+
+/// The table laid on the old table's columns: a slot of the new table covers the old columns
+/// between its boundaries.
+fn widen(table: layout::Table, map: &[usize], old_xs: Vec<f64>) -> layout::Table {
+    let cols = old_xs.len() - 1;
+    if cols == table.xs.len() - 1 {
+        return layout::Table {
+            xs: old_xs,
+            ..table
+        };
+    }
+    let rows = table.slots.len();
+    let mut slots = vec![vec![Slot::Covered { row: 0, col: 0 }; cols]; rows];
+    for (r, row) in table.slots.iter().enumerate() {
+        for (c, slot) in row.iter().enumerate() {
+            let (from, to) = (map[c], map[c + 1]);
+            match slot {
+                Slot::Origin {
+                    text,
+                    rows: rs,
+                    cols: cs,
+                } => {
+                    slots[r][from] = Slot::Origin {
+                        text: text.clone(),
+                        rows: *rs,
+                        cols: map[c + cs] - from,
+                    };
+                    for k in from + 1..to {
+                        slots[r][k] = Slot::Covered { row: r, col: from };
+                    }
+                }
+                Slot::Covered { row, col } => {
+                    for k in from..to {
+                        slots[r][k] = Slot::Covered {
+                            row: *row,
+                            col: map[*col],
+                        };
+                    }
+                }
+            }
+        }
+    }
+    layout::Table {
+        xs: old_xs,
+        ys: table.ys,
+        slots,
     }
 }
 
