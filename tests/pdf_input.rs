@@ -17,7 +17,12 @@ fn fixtures() -> Vec<String> {
         "fixtures/heshuo-2022.md".to_string(),
         "fixtures/heshuo-2022.gb18030.txt".to_string(),
     ];
-    for dir in ["fixtures/excel", "fixtures/html", "fixtures/docx", "fixtures/kinds"] {
+    for dir in [
+        "fixtures/excel",
+        "fixtures/html",
+        "fixtures/docx",
+        "fixtures/kinds",
+    ] {
         let mut found: Vec<String> = std::fs::read_dir(root.join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -169,7 +174,9 @@ fn long_project() -> String {
          一级指标\t二级指标\t三级指标\t\t\t指标值(包含数字及文字描述)\t\n",
     );
     for i in 1..=40 {
-        md.push_str(&format!("产出指标\t数量指标\t第{i}项发放人数\t\t\t≥{i}人\t\n"));
+        md.push_str(&format!(
+            "产出指标\t数量指标\t第{i}项发放人数\t\t\t≥{i}人\t\n"
+        ));
     }
     md.push_str("效益指标\t社会效益指标\t生活水平\t\t\t有效提高\t\n");
     md.push_str("满意度指标\t满意度指标\t受益人员满意度\t\t\t≥95%\t\n");
@@ -210,7 +217,10 @@ fn a_table_over_two_pages_with_a_merge_over_the_break_is_one_table() {
     // A row on the second page is named by its page.
     let last = back.projects[0].indicators.last().unwrap();
     assert!(
-        last.location.cell.as_deref().is_some_and(|c| c.starts_with("第2页 表1 ")),
+        last.location
+            .cell
+            .as_deref()
+            .is_some_and(|c| c.starts_with("第2页 表1 ")),
         "{:?}",
         last.location
     );
@@ -245,7 +255,9 @@ fn minimal_pdf(pages: &[(&str, &[u8])]) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }
@@ -286,7 +298,11 @@ fn a_scanned_page_among_text_pages_is_reported_with_its_number() {
     let page = jixiao_pdf_input::read(&pdf, Some("a.pdf")).unwrap();
     assert_eq!(page.grid.rows[0].cells[0].text, "Budget");
     let scan = page.diagnostics.iter().find(|d| d.code == "I350").unwrap();
-    assert!(scan.message.starts_with("第2页没有文字层"), "{}", scan.message);
+    assert!(
+        scan.message.starts_with("第2页没有文字层"),
+        "{}",
+        scan.message
+    );
     assert_eq!(scan.location.cell.as_deref(), Some("第2页"));
 }
 
@@ -322,21 +338,23 @@ fn bad_pdfs_give_a_clear_error_and_never_panic() {
             lopdf::Object::string_literal(b"0123456789abcdef".to_vec()),
         ]),
     );
-    let state = lopdf::encryption::EncryptionState::try_from(
-        lopdf::encryption::EncryptionVersion::V2 {
+    let state =
+        lopdf::encryption::EncryptionState::try_from(lopdf::encryption::EncryptionVersion::V2 {
             document: &doc,
             owner_password: "owner",
             user_password: "123456",
             key_length: 128,
             permissions: lopdf::encryption::Permissions::all(),
-        },
-    )
-    .unwrap();
+        })
+        .unwrap();
     doc.encrypt(&state).unwrap();
     let mut encrypted = Vec::new();
     doc.save_to(&mut encrypted).unwrap();
     let err = read_error(&encrypted);
-    assert!(err.contains("设有打开密码") && err.contains("另存"), "{err}");
+    assert!(
+        err.contains("设有打开密码") && err.contains("另存"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -355,21 +373,89 @@ fn limits_refuse_before_the_interpreter_allocates() {
         ..Default::default()
     };
     let err = jixiao_pdf_input::read_with(&pdf, None, &limits).unwrap_err();
-    assert!(err.to_string().contains("第1页的绘制指令超过 100 条"), "{err}");
+    assert!(
+        err.to_string().contains("第1页的绘制指令超过 100 条"),
+        "{err}"
+    );
 
     // A Flate bomb: 64 MB of zeros in a content stream of a few dozen kilobytes.
     use std::io::Write as _;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     z.write_all(&vec![b' '; 65 << 20]).unwrap();
     let bomb = z.finish().unwrap();
-    let mut body = format!("<< /Length {} /Filter /FlateDecode >>\nstream\n", bomb.len()).into_bytes();
+    let mut body = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        bomb.len()
+    )
+    .into_bytes();
     body.extend_from_slice(&bomb);
     let mut pdf = minimal_pdf(&[(font, b"")]);
     // Replace page 1's empty content stream object (4 0 obj) by the bomb, keeping the file
     // readable through the parser's own repair of offsets.
     let at = pdf.windows(8).position(|w| w == b"4 0 obj\n").unwrap() + 8;
-    let end = at + pdf[at..].windows(9).position(|w| w == b"endstream").unwrap() + 9;
-    pdf.splice(at..end, body.iter().copied().chain(b"\nendstream".iter().copied()));
+    let end = at
+        + pdf[at..]
+            .windows(9)
+            .position(|w| w == b"endstream")
+            .unwrap()
+        + 9;
+    pdf.splice(
+        at..end,
+        body.iter().copied().chain(b"\nendstream".iter().copied()),
+    );
     let err = jixiao_pdf_input::read(&pdf, None).unwrap_err();
     assert!(err.to_string().contains("解压后超过 64 MB"), "{err}");
+}
+
+/// A non-embedded CID font (SimSun, Adobe-GB1) without `ToUnicode`, as Chinese office software
+/// writes it, with the predefined CMap `encoding`; `text` is shown in the codes that CMap reads.
+fn cid_font_pdf(encoding: &str, ordering: &str, codes: &[u8]) -> Vec<u8> {
+    let font = format!(
+        "<< /Font << /F1 << /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /{encoding} \
+         /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /SimSun \
+         /CIDSystemInfo << /Registry (Adobe) /Ordering ({ordering}) /Supplement 2 >> \
+         /FontDescriptor << /Type /FontDescriptor /FontName /SimSun /Flags 4 \
+         /FontBBox [0 -141 1000 859] /ItalicAngle 0 /Ascent 859 /Descent -141 /CapHeight 683 \
+         /StemV 80 >> /DW 1000 >>] >> >> >>"
+    );
+    let hex: String = codes.iter().map(|b| format!("{b:02X}")).collect();
+    let content = format!("BT /F1 12 Tf 72 760 Td <{hex}> Tj ET");
+    minimal_pdf(&[(&font, content.as_bytes())])
+}
+
+#[test]
+fn a_non_embedded_cid_font_is_read_through_its_character_collection() {
+    // SimSun (Adobe-GB1) with the Unicode CMap, and with Identity-H over the GB1 CIDs of the
+    // same characters (预 算 单 位 ： 民 政 局, Adobe-GB1-UCS2).
+    let ucs2: Vec<u8> = "预算单位：民政局"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let page =
+        jixiao_pdf_input::read(&cid_font_pdf("UniGB-UCS2-H", "GB1", &ucs2), Some("a.pdf")).unwrap();
+    assert_eq!(page.grid.rows[0].cells[0].text, "预算单位：民政局");
+    assert!(page.diagnostics.iter().all(|d| d.code != "I352"));
+    // A collection that says nothing about the characters (Identity): the glyphs are reported
+    // with their page and count, not guessed.
+    let page = jixiao_pdf_input::read(
+        &cid_font_pdf("Identity-H", "Identity", &[0x0F, 0x27, 0x12, 0x34]),
+        Some("a.pdf"),
+    )
+    .unwrap();
+    assert_eq!(
+        page.grid.rows[0].cells[0].text, "\u{FFFD}\u{FFFD}",
+        "{:?}",
+        page.diagnostics
+    );
+    let missing = page.diagnostics.iter().find(|d| d.code == "I352").unwrap();
+    assert!(
+        missing.message.starts_with("第1页有 2 个字形"),
+        "{}",
+        missing.message
+    );
+    assert!(
+        missing.message.contains("0x0F27、0x1234"),
+        "{}",
+        missing.message
+    );
 }

@@ -14,8 +14,10 @@
 //!   merged down to the bottom of the previous page continues that merge (I354). Page-number
 //!   lines (`第1页共6页`, `- 2 -`) are left out and counted (I356);
 //! - **CJK text**: Kangxi radicals read as the ideographs they look like (I353), a glyph drawn
-//!   twice at nearly the same place (fake bold) counts once (I351), a glyph whose font gives no
-//!   Unicode is read as U+FFFD and reported with its page and count (I352) — never guessed;
+//!   twice at nearly the same place (fake bold) counts once (I351); a non-embedded CID font
+//!   without `ToUnicode` is read through its character collection's UCS2 CMap (Adobe-GB1 →
+//!   Unicode, which hayro applies); a glyph whose font still gives no Unicode is read as U+FFFD
+//!   and reported with its page and count (I352) — never guessed;
 //! - **a page without a text layer** (a scan) is reported (I350); a document none of whose pages
 //!   has text is refused with [`PdfError::NoText`], which tells the clerk to OCR it first.
 //!
