@@ -459,3 +459,59 @@ fn a_non_embedded_cid_font_is_read_through_its_character_collection() {
         missing.message
     );
 }
+
+/// Text drawn at (x, y) in a SimSun CID font (UniGB-UCS2-H), one `Tj` per fragment.
+fn text_pdf(fragments: &[(f64, f64, &str)]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 12 Tf ");
+    for (x, y, text) in fragments {
+        let hex: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
+        content.push_str(&format!("1 0 0 1 {x} {y} Tm <{hex}> Tj "));
+    }
+    content.push_str("ET");
+    let pdf = cid_font_pdf("UniGB-UCS2-H", "GB1", &[]);
+    // The same font resources, this content.
+    let font = String::from_utf8_lossy(&pdf)
+        .split("/Resources ")
+        .nth(1)
+        .and_then(|r| r.split(" /Contents").next())
+        .unwrap()
+        .to_string();
+    minimal_pdf(&[(&font, content.as_bytes())])
+}
+
+#[test]
+fn an_unruled_table_is_read_by_the_alignment_of_its_columns() {
+    let pdf = text_pdf(&[
+        (72.0, 780.0, "项目支出绩效目标表"),
+        (72.0, 740.0, "三级指标"),
+        (300.0, 740.0, "指标值"),
+        (72.0, 720.0, "发放人数"),
+        (300.0, 720.0, "≥221人"),
+        (72.0, 700.0, "资金发放及时率"),
+        (312.0, 700.0, "=100%"),
+    ]);
+    let page = jixiao_pdf_input::read(&pdf, Some("a.pdf")).unwrap();
+    let rows: Vec<Vec<&str>> = page
+        .grid
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["项目支出绩效目标表"],
+            vec!["三级指标", "指标值"],
+            vec!["发放人数", "≥221人"],
+            vec!["资金发放及时率", "=100%"],
+        ]
+    );
+    assert_eq!(page.grid.rows[0].kind, jixiao_grid::RowKind::Text);
+    assert_eq!(page.grid.rows[3].kind, jixiao_grid::RowKind::Table);
+    assert_eq!(
+        page.grid.rows[3].cells[1].pos.place().as_deref(),
+        Some("第1页 表1 第3行第2列")
+    );
+    let codes: Vec<&str> = page.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["I358", "I355"]);
+}

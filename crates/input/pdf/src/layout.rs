@@ -94,6 +94,8 @@ pub(crate) struct Table {
     pub(crate) ys: Vec<f64>,
     /// `rows × columns` slots.
     pub(crate) slots: Vec<Vec<Slot>>,
+    /// False for a table without borders, read from the alignment of its lines.
+    pub(crate) ruled: bool,
 }
 
 /// A block of a page.
@@ -182,8 +184,93 @@ pub(crate) fn layout(content: &PageContent) -> PageLayout {
     }
     blocks.extend(lines(free).into_iter().map(Block::Line));
     blocks.sort_by(|a, b| a.top().total_cmp(&b.top()));
-    out.blocks = blocks;
+    out.blocks = unruled(blocks);
     out
+}
+
+/// The fewest consecutive lines of two fragments or more that make a table without borders.
+const MIN_UNRULED_ROWS: usize = 3;
+
+/// Tables without borders: a run of at least [`MIN_UNRULED_ROWS`] consecutive lines, each of
+/// two fragments or more (split at gaps wider than 1.5 em). Its columns are the bands where the
+/// fragments of the run overlap horizontally — left-, right- and centre-aligned columns alike;
+/// each fragment goes to its band, two fragments of one line in one band (a fragment wider than
+/// its column joined the bands) are one cell separated by two spaces. A run whose fragments
+/// make a single band is left as lines.
+fn unruled(blocks: Vec<Block>) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut run: Vec<Line> = Vec::new();
+    let flush = |run: &mut Vec<Line>, out: &mut Vec<Block>| {
+        if run.len() >= MIN_UNRULED_ROWS
+            && let Some(table) = align(run)
+        {
+            out.push(Block::Table(table));
+            run.clear();
+        }
+        out.extend(run.drain(..).map(Block::Line));
+    };
+    for block in blocks {
+        match block {
+            Block::Line(line) if line.chunks.len() >= 2 => run.push(line),
+            other => {
+                flush(&mut run, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// The lines of a run as a table of the bands their fragments occupy.
+fn align(run: &[Line]) -> Option<Table> {
+    let mut spans: Vec<(f64, f64)> = run
+        .iter()
+        .flat_map(|l| l.chunks.iter().map(|c| (c.x0, c.x1)))
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut bands: Vec<(f64, f64)> = Vec::new();
+    for (x0, x1) in spans {
+        match bands.last_mut() {
+            Some(b) if x0 <= b.1 => b.1 = b.1.max(x1),
+            _ => bands.push((x0, x1)),
+        }
+    }
+    if bands.len() < 2 {
+        return None;
+    }
+    let cols = bands.len();
+    let mut slots = Vec::with_capacity(run.len());
+    for line in run {
+        let mut texts = vec![String::new(); cols];
+        for chunk in &line.chunks {
+            let c = bands.partition_point(|b| b.1 < chunk.x0).min(cols - 1);
+            if !texts[c].is_empty() {
+                texts[c].push_str("  ");
+            }
+            texts[c].push_str(&chunk.text);
+        }
+        slots.push(
+            texts
+                .into_iter()
+                .map(|text| Slot::Origin {
+                    text,
+                    rows: 1,
+                    cols: 1,
+                })
+                .collect(),
+        );
+    }
+    let mut xs: Vec<f64> = bands.iter().map(|b| b.0).collect();
+    xs.push(bands[cols - 1].1);
+    let mut ys: Vec<f64> = run.iter().map(|l| l.top).collect();
+    ys.push(run[run.len() - 1].top + run[run.len() - 1].size);
+    Some(Table {
+        xs,
+        ys,
+        slots,
+        ruled: false,
+    })
 }
 
 /// Unicode fixed, fake bold removed, spaces dropped (gaps give spaces back where they belong).
@@ -379,7 +466,12 @@ fn find_tables(hs: &[Ruling], vs: &[Ruling]) -> Vec<Table> {
             continue;
         }
         let slots = cells(&xs, &ys, &h, &v);
-        tables.push(Table { xs, ys, slots });
+        tables.push(Table {
+            xs,
+            ys,
+            slots,
+            ruled: true,
+        });
     }
     tables.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
     tables
@@ -790,6 +882,49 @@ mod tests {
         assert_eq!(text, "城乡：\n会养\n2、老A");
         assert!(starts_item("（3）补助") && starts_item("目标2: 逐步") && starts_item("二、"));
         assert!(!starts_item("2022年") && !starts_item("≥95%"));
+    }
+
+    /// Three lines in columns without borders (a left-aligned name, a right-aligned number) are
+    /// a table; the title above, one fragment, stays a line.
+    #[test]
+    fn aligned_lines_without_borders_are_a_table() {
+        let word = |t: &str, x: f64, b: f64| -> Vec<Glyph> {
+            t.chars()
+                .enumerate()
+                .map(|(i, c)| glyph(&c.to_string(), x + 10.0 * i as f64, b))
+                .collect()
+        };
+        let mut glyphs = word("单位：万元", 100.0, 30.0);
+        for (row, (name, value)) in [("数量指标", "12"), ("质量指标", "100"), ("时效", "5")]
+            .iter()
+            .enumerate()
+        {
+            let b = 60.0 + 15.0 * row as f64;
+            glyphs.extend(word(name, 100.0, b));
+            glyphs.extend(word(value, 330.0 - 10.0 * value.len() as f64, b));
+        }
+        let layout = layout(&page(glyphs, vec![]));
+        let [Block::Line(first), Block::Table(t)] = &layout.blocks[..] else {
+            panic!("{:#?}", layout.blocks)
+        };
+        assert_eq!(first.text(), "单位：万元");
+        assert!(!t.ruled);
+        let texts: Vec<Vec<String>> = t
+            .slots
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|s| match s {
+                        Slot::Origin { text, .. } => text.clone(),
+                        Slot::Covered { .. } => "^".into(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [["数量指标", "12"], ["质量指标", "100"], ["时效", "5"]]
+        );
     }
 
     #[test]

@@ -230,6 +230,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
     let mut builder = Builder {
         rows: Vec::new(),
         tables: 0,
+        ruled: 0,
+        unruled: Vec::new(),
         open: None,
         page_numbers: 0,
         continued: Vec::new(),
@@ -269,7 +271,16 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             at_page(page as usize),
         ));
     }
-    if builder.tables == 0 {
+    for (page, table, cols, rows) in std::mem::take(&mut builder.unruled) {
+        diagnostics.push(Diagnostic::info(
+            "I358",
+            format!(
+                "第{page}页的 {rows} 行文字没有边框线，按各段文字的列对齐读作表{table}（{cols} 列）；请核对各单元格是否归入了正确的列"
+            ),
+            at_page(page as usize),
+        ));
+    }
+    if builder.ruled == 0 {
         diagnostics.push(Diagnostic::warning(
             "I355",
             "PDF 中没有找到画有边框的表格，只按行读取了其中的文字；如表格没有边框线，请核对识别结果，或先转换为 Excel 再转换".to_string(),
@@ -345,6 +356,10 @@ struct OpenTable {
 struct Builder {
     rows: Vec<Row>,
     tables: u32,
+    /// Ruled tables (or parts on a page) read.
+    ruled: usize,
+    /// (page, table, columns, rows) of each table read without borders, for I358.
+    unruled: Vec<(u32, u32, usize, usize)>,
     open: Option<OpenTable>,
     page_numbers: usize,
     /// (page, table, header dropped, merges continued) for I354.
@@ -412,6 +427,12 @@ impl Builder {
             self.tables += 1;
             self.tables
         };
+        if table.ruled {
+            self.ruled += 1;
+        } else {
+            self.unruled
+                .push((page, number, table.xs.len() - 1, table.slots.len()));
+        }
         let cols = table.xs.len() - 1;
         let base = self.rows.len();
         let mut slots = table.slots;
@@ -612,6 +633,7 @@ fn widen(table: layout::Table, map: &[usize], old_xs: Vec<f64>) -> layout::Table
         xs: old_xs,
         ys: table.ys,
         slots,
+        ruled: table.ruled,
     }
 }
 
