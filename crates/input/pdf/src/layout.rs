@@ -298,7 +298,8 @@ fn clean(glyphs: &[Glyph], out: &mut PageLayout) -> Vec<G> {
                 "\u{FFFD}".to_string()
             }
         };
-        if !(g.size > 0.1) {
+        // Also skips a NaN size.
+        if g.size.partial_cmp(&0.1) != Some(std::cmp::Ordering::Greater) {
             continue;
         }
         // A drawn space is kept as one space: it marks a space the author typed, which gaps

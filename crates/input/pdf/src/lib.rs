@@ -614,13 +614,13 @@ fn widen(table: layout::Table, map: &[usize], old_xs: Vec<f64>) -> layout::Table
                         rows: *rs,
                         cols: map[c + cs] - from,
                     };
-                    for k in from + 1..to {
-                        slots[r][k] = Slot::Covered { row: r, col: from };
+                    for slot in &mut slots[r][from + 1..to] {
+                        *slot = Slot::Covered { row: r, col: from };
                     }
                 }
                 Slot::Covered { row, col } => {
-                    for k in from..to {
-                        slots[r][k] = Slot::Covered {
+                    for slot in &mut slots[r][from..to] {
+                        *slot = Slot::Covered {
                             row: *row,
                             col: map[*col],
                         };
