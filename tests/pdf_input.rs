@@ -515,3 +515,32 @@ fn an_unruled_table_is_read_by_the_alignment_of_its_columns() {
     let codes: Vec<&str> = page.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["I358", "I355"]);
 }
+
+/// LibreOffice's PDF of the seed's Word document (`fixtures/pdf/`, see fixtures/README.md):
+/// borders drawn as stroked lines, a table broken over pages 1–2, headers in synthesized bold.
+#[test]
+fn libreoffice_pdf_of_the_seed_reads_as_the_seed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = load(
+        "heshuo-2022.md",
+        &std::fs::read(root.join("fixtures/heshuo-2022.md")).unwrap(),
+    );
+    let name = "fixtures/pdf/heshuo-2022.libreoffice.pdf";
+    let back = load(name, &std::fs::read(root.join(name)).unwrap());
+    assert_eq!(back.projects.len(), 5);
+    for (a, b) in seed.projects.iter().zip(&back.projects) {
+        assert_eq!(shown(b), shown(a), "{}", a.project_name);
+    }
+    let rows = |d: &Document| -> Vec<(String, String)> {
+        d.summary
+            .as_ref()
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| (r.department.clone(), r.project_name.clone()))
+            .collect()
+    };
+    assert_eq!(rows(&back), rows(&seed));
+    let codes: Vec<&str> = back.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"I354") && codes.contains(&"I351"), "{codes:?}");
+}

@@ -647,12 +647,14 @@ fn join_line(line: &[G]) -> String {
 /// A cell's text. A PDF does not say whether a line of a cell ends because the writer wrapped
 /// it or because the author broke it, and writers wrap differently (at the edge, or balancing
 /// the lines of a centred cell, as jixiao's own does). Lines are therefore joined — CJK without
-/// a separator, words with a space — unless the line ends a sentence or clause (`。；：！？`) or
+/// a separator, words with a space — unless the line ends a sentence (`。！？`) or
 /// the next starts an item (`2、`, `（2）`, `目标2`, `二、`): there the author's break is kept
 /// as `\n`.
 fn compose(glyphs: Vec<G>) -> String {
     let lines = into_lines(glyphs);
     let mut text = String::new();
+    // A line that ends with a drawn space was wrapped there: the space stays, no break.
+    let mut spaced = false;
     for line in &lines {
         let s = join_line(line);
         if s.is_empty() {
@@ -660,7 +662,9 @@ fn compose(glyphs: Vec<G>) -> String {
         }
         if let Some(last) = text.chars().last() {
             let first = s.chars().next().unwrap_or(' ');
-            if ends_clause(last) || starts_item(&s) {
+            if spaced {
+                text.push(' ');
+            } else if ends_clause(last) || starts_item(&s) {
                 text.push('\n');
             } else if !is_cjk(last)
                 && !is_cjk(first)
@@ -671,12 +675,16 @@ fn compose(glyphs: Vec<G>) -> String {
             }
         }
         text.push_str(&s);
+        spaced = line.last().is_some_and(|g| g.text == " ");
     }
     text.trim().to_string()
 }
 
+/// Sentence ends after which a line break is the author's. Clause marks (`：；`) are not:
+/// writers wrap after them as anywhere (`目标2:` / `稳步提高…`), and labels broken after them
+/// (`其中：` / `财政拨款`) read the same joined.
 fn ends_clause(c: char) -> bool {
-    matches!(c, '。' | '；' | '：' | '！' | '？' | ';' | ':' | '!' | '?')
+    matches!(c, '。' | '！' | '？')
 }
 
 /// `2、` `2.` `2）` `（2）` `(2)` `目标2` `二、` `①` at the start of a line.
@@ -872,7 +880,7 @@ mod tests {
         let text = compose(vec![
             g("城", 5.0, 10.0),
             g("乡", 15.0, 10.0),
-            g("：", 25.0, 10.0),
+            g("。", 25.0, 10.0),
             g("会", 5.0, 22.0),
             g("养", 15.0, 22.0),
             g("2", 5.0, 34.0),
@@ -880,7 +888,7 @@ mod tests {
             g("老", 25.0, 34.0),
             g("A", 5.0, 46.0),
         ]);
-        assert_eq!(text, "城乡：\n会养\n2、老A");
+        assert_eq!(text, "城乡。\n会养\n2、老A");
         assert!(starts_item("（3）补助") && starts_item("目标2: 逐步") && starts_item("二、"));
         assert!(!starts_item("2022年") && !starts_item("≥95%"));
     }
