@@ -542,5 +542,95 @@ fn libreoffice_pdf_of_the_seed_reads_as_the_seed() {
     };
     assert_eq!(rows(&back), rows(&seed));
     let codes: Vec<&str> = back.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    assert!(codes.contains(&"I354") && codes.contains(&"I351"), "{codes:?}");
+    assert!(
+        codes.contains(&"I354") && codes.contains(&"I351"),
+        "{codes:?}"
+    );
+}
+
+/// A PDF from numbered object bodies (object 1 the catalog), with correct offsets.
+fn pdf_from_objects(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn stream(dict: &str, content: &[u8]) -> Vec<u8> {
+    let mut s = format!("<< {dict} /Length {} >>\nstream\n", content.len()).into_bytes();
+    s.extend_from_slice(content);
+    s.extend_from_slice(b"\nendstream");
+    s
+}
+
+/// Form 0 draws form 1 twice, which draws form 2 twice, … 60 deep: 2⁶⁰ operators from a file
+/// of a few kilobytes. Counted through the forms (each once), it is refused before hayro runs it.
+#[test]
+fn forms_drawing_forms_are_counted_before_they_run() {
+    let depth = 60;
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        stream("", b"/X Do"),
+    ];
+    for i in 0..depth {
+        let next = 5 + i + 1;
+        let (resources, content): (String, &[u8]) = if i + 1 < depth {
+            (
+                format!("/Resources << /XObject << /X {next} 0 R >> >>"),
+                b"/X Do /X Do",
+            )
+        } else {
+            (String::new(), b"0 0 m 10 10 l S")
+        };
+        objects.push(stream(
+            &format!("/Type /XObject /Subtype /Form /BBox [0 0 100 100] {resources}"),
+            content,
+        ));
+    }
+    let pdf = pdf_from_objects(&objects);
+    let err = jixiao_pdf_input::read(&pdf, Some("a.pdf")).unwrap_err();
+    assert!(err.to_string().contains("第1页的绘制指令超过"), "{err}");
+}
+
+/// Tagged PDFs (LibreOffice, `UseTaggedPDF`) of two Word fixtures read to the same projects as
+/// the Word documents: the structure tree is not needed, the drawn page decides.
+#[test]
+fn tagged_libreoffice_pdfs_read_as_their_word_documents() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["merged-levels", "two-projects"] {
+        let docx = format!("fixtures/docx/{name}.docx");
+        let pdf = format!("fixtures/pdf/{name}.tagged.pdf");
+        let bytes = std::fs::read(root.join(&pdf)).unwrap();
+        assert!(
+            bytes.windows(14).any(|w| w == b"StructTreeRoot"),
+            "{pdf} is tagged"
+        );
+        let source = load(&docx, &std::fs::read(root.join(&docx)).unwrap());
+        let back = load(&pdf, &bytes);
+        assert_eq!(back.projects.len(), source.projects.len(), "{pdf}");
+        for (a, b) in source.projects.iter().zip(&back.projects) {
+            assert_eq!(shown(b), shown(a), "{pdf}: {}", a.project_name);
+        }
+    }
 }
