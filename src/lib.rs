@@ -303,12 +303,16 @@ pub fn review(doc: &mut Document, options: &Options) {
 /// The format comes from the bytes. The name is only consulted to give a better message when
 /// a file named like a workbook (`.xlsx`, `.xls`, `.ods`) holds something else, such as a CSV,
 /// and to call a binary Word file `.wps` or `.doc` (both refused: 另存为 .docx). A WPS `.et`
-/// that is really an xls or xlsx is read as one.
+/// that is really an xls or xlsx is read as one. A file named `.pdf` that is not a PDF is
+/// refused as one.
 pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
     if let Some(legacy) = jixiao_docx::legacy(bytes, name) {
         return Err(legacy.into());
     }
     let format = detect(bytes);
+    if extension_of(name) == "pdf" && format != Format::Pdf {
+        return Err(jixiao_pdf_input::PdfError::NotPdf.into());
+    }
     if named_like_workbook(name) && !matches!(format, Format::Zip | Format::Cfb | Format::Docx) {
         // jixiao_excel::detect names what the bytes are instead.
         jixiao_excel::detect(bytes)?;

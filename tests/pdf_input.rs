@@ -326,6 +326,8 @@ fn bad_pdfs_give_a_clear_error_and_never_panic() {
             }
         }
     }
+    let err = read_error(b"not a PDF, renamed");
+    assert!(err.contains("内容不是 PDF"), "{err}");
     let err = read_error(b"%PDF-1.7\n\x00\x01 this is not a PDF at all \xff\xfe");
     assert!(err.contains("已损坏或不完整"), "{err}");
 

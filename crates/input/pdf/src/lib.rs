@@ -70,6 +70,11 @@ impl Default for Limits {
 /// the file: the caller does.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PdfError {
+    /// Named `.pdf` but not a PDF at all.
+    #[error(
+        "文件名为 .pdf，但内容不是 PDF（开头没有“%PDF-”标记），可能已损坏或只是改了扩展名；请重新下载或从原系统重新导出 PDF 后再转换"
+    )]
+    NotPdf,
     /// Not a PDF the parser can open: damaged or cut short.
     #[error(
         "PDF 文件已损坏或不完整（文件可能被截断），无法读取；请重新下载或从原系统重新导出 PDF 后再转换"
