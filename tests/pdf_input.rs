@@ -636,3 +636,26 @@ fn tagged_libreoffice_pdfs_read_as_their_word_documents() {
         }
     }
 }
+
+/// The seed's HTML without borders, printed by LibreOffice as a tagged PDF: no lines to go by,
+/// the structure tree's rows, cells and spans give the tables (I359), split tables included.
+#[test]
+fn a_borderless_tagged_pdf_reads_by_its_structure_tree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed = load(
+        "heshuo-2022.md",
+        &std::fs::read(root.join("fixtures/heshuo-2022.md")).unwrap(),
+    );
+    let name = "fixtures/pdf/heshuo-2022.borderless.tagged.pdf";
+    let back = load(name, &std::fs::read(root.join(name)).unwrap());
+    assert_eq!(back.projects.len(), 5);
+    for (a, b) in seed.projects.iter().zip(&back.projects) {
+        assert_eq!(shown(b), shown(a), "{}", a.project_name);
+    }
+    let codes: Vec<&str> = back.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"I359"), "{codes:?}");
+    assert!(
+        !codes.contains(&"I358") && !codes.contains(&"I355"),
+        "{codes:?}"
+    );
+}

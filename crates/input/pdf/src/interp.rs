@@ -9,6 +9,7 @@
 //! operators of each page's content stream, form XObjects drawn from it included (counted through
 //! the forms, each form counted once however often it is drawn, with its fan-out multiplied in).
 
+use crate::tags::{TaggedCell, TaggedTable};
 use crate::{Limits, PdfError};
 use hayro_interpret::font::Glyph as HayroGlyph;
 use hayro_interpret::kurbo::{Affine, BezPath, PathEl, Point, Rect};
@@ -39,6 +40,8 @@ pub(crate) struct Glyph {
     pub(crate) baseline: f64,
     /// The font size in page space (the em square's height).
     pub(crate) size: f64,
+    /// The marked-content id (MCID) it is drawn under, for the structure tree.
+    pub(crate) mcid: Option<i64>,
 }
 
 /// A horizontal or vertical border piece: a stroked line or a thin filled rectangle, reduced to
@@ -104,6 +107,34 @@ pub(crate) fn open(bytes: &[u8], limits: &Limits) -> Result<Document, PdfError> 
 }
 
 impl Document {
+    /// The object number of page `index`, which the structure tree's `/Pg` entries name.
+    pub(crate) fn page_object(&self, index: usize) -> Option<u32> {
+        Some(self.pdf.pages().get(index)?.raw().obj_id()?.obj_number)
+    }
+
+    /// The tables of the structure tree (empty for an untagged PDF).
+    pub(crate) fn tagged_tables(&self) -> Vec<TaggedTable> {
+        let xref = self.pdf.xref();
+        let Some(catalog) = xref.get::<Dict<'_>>(xref.root_id()) else {
+            return Vec::new();
+        };
+        let Some(root) = catalog.get::<Dict<'_>>(b"StructTreeRoot".as_slice()) else {
+            return Vec::new();
+        };
+        let roles = root
+            .get::<Dict<'_>>(b"RoleMap".as_slice())
+            .unwrap_or_default();
+        let mut walk = TagWalk {
+            roles,
+            budget: MAX_ELEMENTS,
+            tables: Vec::new(),
+        };
+        if let Some(k) = root.get::<Object<'_>>(b"K".as_slice()) {
+            walk.kids(&k, None, 0, &mut None);
+        }
+        walk.tables
+    }
+
     /// The number of pages.
     pub(crate) fn page_count(&self) -> usize {
         self.pdf.pages().len()
@@ -142,6 +173,7 @@ impl Document {
         let mut collector = Collector {
             content: PageContent::default(),
             budget: limits.max_ops_per_page,
+            mcids: Vec::new(),
         };
         interpret_page(page, &mut context, &mut collector);
         Ok(collector.content)
@@ -258,6 +290,8 @@ struct Collector {
     content: PageContent,
     /// How many more items (glyphs, path elements) this page may give.
     budget: usize,
+    /// The MCIDs of the open marked-content sequences (an inner one without MCID inherits).
+    mcids: Vec<Option<i64>>,
 }
 
 impl Collector {
@@ -428,6 +462,7 @@ impl<'a> Device<'a> for Collector {
                 x1: origin.x.max(end.x),
                 baseline: origin.y,
                 size,
+                mcid: self.mcids.last().copied().flatten(),
             });
         }
     }
@@ -439,4 +474,186 @@ impl<'a> Device<'a> for Collector {
     fn pop_clip(&mut self) {}
 
     fn pop_transparency_group(&mut self) {}
+
+    fn begin_marked_content(&mut self, _tag: &[u8], properties: Option<&Dict<'_>>) {
+        let own = properties.and_then(|p| p.get::<i32>(b"MCID".as_slice()).map(i64::from));
+        let inherited = self.mcids.last().copied().flatten();
+        if self.mcids.len() < 256 {
+            self.mcids.push(own.or(inherited));
+        }
+    }
+
+    fn end_marked_content(&mut self) {
+        self.mcids.pop();
+    }
+}
+
+/// The most structure elements walked (a real tagged form has a few thousand).
+const MAX_ELEMENTS: usize = 200_000;
+/// The deepest the structure tree is followed.
+const MAX_TAG_DEPTH: usize = 64;
+
+/// The walk over the structure tree.
+struct TagWalk<'a> {
+    roles: Dict<'a>,
+    budget: usize,
+    tables: Vec<TaggedTable>,
+}
+
+impl<'a> TagWalk<'a> {
+    /// The standard type of an element: its `/S`, through the role map (a few steps).
+    fn kind(&self, element: &Dict<'_>) -> Vec<u8> {
+        let mut name = element
+            .get::<Name<'_>>(b"S".as_slice())
+            .map(|n| n.as_ref().to_vec())
+            .unwrap_or_default();
+        for _ in 0..8 {
+            match self.roles.get::<Name<'_>>(name.as_slice()) {
+                Some(mapped) if mapped.as_ref() != name.as_slice() => {
+                    name = mapped.as_ref().to_vec()
+                }
+                _ => break,
+            }
+        }
+        name
+    }
+
+    /// Walks the kids `k` of an element on page `pg`; marked content found goes to `cell`
+    /// when one is being collected.
+    fn kids(
+        &mut self,
+        k: &Object<'_>,
+        pg: Option<u32>,
+        depth: usize,
+        cell: &mut Option<TaggedCell>,
+    ) {
+        if depth > MAX_TAG_DEPTH || self.budget == 0 {
+            return;
+        }
+        match k {
+            Object::Number(n) => {
+                if let (Some(c), Some(pg)) = (cell.as_mut(), pg) {
+                    c.content.push((pg, n.as_i64()));
+                }
+            }
+            Object::Array(items) => {
+                for item in items.iter::<Object<'_>>() {
+                    self.kids(&item, pg, depth + 1, cell);
+                }
+            }
+            Object::Dict(d) => self.element(d, pg, depth + 1, cell),
+            _ => {}
+        }
+    }
+
+    fn element(
+        &mut self,
+        d: &Dict<'_>,
+        pg: Option<u32>,
+        depth: usize,
+        cell: &mut Option<TaggedCell>,
+    ) {
+        self.budget = self.budget.saturating_sub(1);
+        let pg = d.get_ref(b"Pg".as_slice()).map(|r| r.obj_number).or(pg);
+        let typ = d.get::<Name<'_>>(b"Type".as_slice());
+        if typ.as_ref().is_some_and(|t| t.as_ref() == b"MCR") {
+            if let (Some(c), Some(pg), Some(id)) =
+                (cell.as_mut(), pg, d.get::<i32>(b"MCID".as_slice()))
+            {
+                c.content.push((pg, i64::from(id)));
+            }
+            return;
+        }
+        if typ.as_ref().is_some_and(|t| t.as_ref() == b"OBJR") {
+            return;
+        }
+        let kind = self.kind(d);
+        let k = d.get::<Object<'_>>(b"K".as_slice());
+        if kind == b"Table" && cell.is_none() {
+            let mut table = TaggedTable::default();
+            if let Some(k) = &k {
+                self.rows(k, pg, depth, &mut table);
+            }
+            if !table.rows.is_empty() {
+                self.tables.push(table);
+            }
+            return;
+        }
+        if let Some(k) = &k {
+            self.kids(k, pg, depth, cell);
+        }
+    }
+
+    /// The rows of a table: `TR` elements, also inside `THead`/`TBody`/`TFoot`.
+    fn rows(&mut self, k: &Object<'_>, pg: Option<u32>, depth: usize, table: &mut TaggedTable) {
+        if depth > MAX_TAG_DEPTH || self.budget == 0 {
+            return;
+        }
+        let elements: Vec<Dict<'_>> = match k {
+            Object::Array(items) => items.iter::<Dict<'_>>().collect(),
+            Object::Dict(d) => vec![d.clone()],
+            _ => Vec::new(),
+        };
+        for e in elements {
+            self.budget = self.budget.saturating_sub(1);
+            let pg = e.get_ref(b"Pg".as_slice()).map(|r| r.obj_number).or(pg);
+            let kind = self.kind(&e);
+            let Some(k) = e.get::<Object<'_>>(b"K".as_slice()) else {
+                continue;
+            };
+            match kind.as_slice() {
+                b"TR" => {
+                    let cells: Vec<Dict<'_>> = match &k {
+                        Object::Array(items) => items.iter::<Dict<'_>>().collect(),
+                        Object::Dict(d) => vec![d.clone()],
+                        _ => Vec::new(),
+                    };
+                    let mut row = Vec::new();
+                    for c in cells {
+                        if !matches!(self.kind(&c).as_slice(), b"TD" | b"TH") {
+                            continue;
+                        }
+                        let cpg = c.get_ref(b"Pg".as_slice()).map(|r| r.obj_number).or(pg);
+                        let (rows, cols) = spans(&c);
+                        let mut collected = Some(TaggedCell {
+                            rows,
+                            cols,
+                            content: Vec::new(),
+                        });
+                        if let Some(ck) = c.get::<Object<'_>>(b"K".as_slice()) {
+                            self.kids(&ck, cpg, depth + 1, &mut collected);
+                        }
+                        row.extend(collected);
+                    }
+                    table.rows.push(row);
+                }
+                b"THead" | b"TBody" | b"TFoot" => self.rows(&k, pg, depth + 1, table),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A cell's `RowSpan` and `ColSpan` attributes (in `/A`, a dictionary or an array of them).
+fn spans(cell: &Dict<'_>) -> (usize, usize) {
+    let mut rows = 1;
+    let mut cols = 1;
+    let mut read = |a: &Dict<'_>| {
+        if let Some(r) = a.get::<i32>(b"RowSpan".as_slice()) {
+            rows = usize::try_from(r).unwrap_or(1).max(1);
+        }
+        if let Some(c) = a.get::<i32>(b"ColSpan".as_slice()) {
+            cols = usize::try_from(c).unwrap_or(1).max(1);
+        }
+    };
+    match cell.get::<Object<'_>>(b"A".as_slice()) {
+        Some(Object::Dict(a)) => read(&a),
+        Some(Object::Array(items)) => {
+            for a in items.iter::<Dict<'_>>() {
+                read(&a);
+            }
+        }
+        _ => {}
+    }
+    (rows, cols)
 }

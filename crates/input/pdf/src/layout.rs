@@ -94,8 +94,19 @@ pub(crate) struct Table {
     pub(crate) ys: Vec<f64>,
     /// `rows × columns` slots.
     pub(crate) slots: Vec<Vec<Slot>>,
-    /// False for a table without borders, read from the alignment of its lines.
-    pub(crate) ruled: bool,
+    /// Where its cells came from.
+    pub(crate) source: Source,
+}
+
+/// How a table was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// From its borders.
+    Ruled,
+    /// From the alignment of lines without borders.
+    Aligned,
+    /// From the structure tree: the number of the tagged table in the document.
+    Tagged(usize),
 }
 
 /// A block of a page.
@@ -141,6 +152,7 @@ struct G {
     x1: f64,
     baseline: f64,
     size: f64,
+    mcid: Option<i64>,
 }
 
 impl G {
@@ -149,8 +161,24 @@ impl G {
     }
 }
 
-/// Lays one page out.
-pub(crate) fn layout(content: &PageContent) -> PageLayout {
+/// The part of a tagged table (structure tree) on one page: its grid width, its rows on this
+/// page and its cells there — (row, column, rows spanned, columns spanned, the MCIDs of this
+/// page it owns).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TaggedPart {
+    /// The number of the tagged table in the document (its parts on several pages are one).
+    pub(crate) table: usize,
+    /// Columns.
+    pub(crate) width: usize,
+    /// Rows on this page.
+    pub(crate) rows: usize,
+    /// The cells.
+    pub(crate) cells: Vec<(usize, usize, usize, usize, Vec<i64>)>,
+}
+
+/// Lays one page out. Glyphs inside ruled tables go to their cells; of the others, those whose
+/// marked content a tagged table's cell owns go to that cell; the rest are lines.
+pub(crate) fn layout(content: &PageContent, tagged: &[TaggedPart]) -> PageLayout {
     let mut out = PageLayout::default();
     let glyphs = clean(&content.glyphs, &mut out);
     out.glyphs = glyphs.len();
@@ -164,6 +192,18 @@ pub(crate) fn layout(content: &PageContent) -> PageLayout {
     // Glyphs to tables or to the free text.
     let mut in_table: Vec<Vec<G>> = vec![Vec::new(); tables.len()];
     let mut free = Vec::new();
+    let mut owner: std::collections::HashMap<i64, (usize, usize)> = Default::default();
+    for (p, part) in tagged.iter().enumerate() {
+        for (i, cell) in part.cells.iter().enumerate() {
+            for &id in &cell.4 {
+                owner.entry(id).or_insert((p, i));
+            }
+        }
+    }
+    let mut in_tagged: Vec<Vec<Vec<G>>> = tagged
+        .iter()
+        .map(|p| vec![Vec::new(); p.cells.len()])
+        .collect();
     for g in glyphs {
         let (cx, cy) = g.centre();
         let hit = tables.iter().position(|t| {
@@ -172,15 +212,21 @@ pub(crate) fn layout(content: &PageContent) -> PageLayout {
                 && cy >= t.ys[0]
                 && cy <= t.ys[t.ys.len() - 1]
         });
-        match hit {
-            Some(i) => in_table[i].push(g),
-            None => free.push(g),
+        match (hit, g.mcid.and_then(|id| owner.get(&id))) {
+            (Some(i), _) => in_table[i].push(g),
+            (None, Some(&(p, i))) => in_tagged[p][i].push(g),
+            (None, None) => free.push(g),
         }
     }
     let mut blocks: Vec<Block> = Vec::new();
     for (mut table, glyphs) in tables.into_iter().zip(in_table) {
         fill(&mut table, glyphs);
         blocks.push(Block::Table(table));
+    }
+    for (part, glyphs) in tagged.iter().zip(in_tagged) {
+        if let Some(table) = tagged_table(part, glyphs) {
+            blocks.push(Block::Table(table));
+        }
     }
     blocks.extend(lines(free).into_iter().map(Block::Line));
     blocks.sort_by(|a, b| a.top().total_cmp(&b.top()));
@@ -269,7 +315,64 @@ fn align(run: &[Line]) -> Option<Table> {
         xs,
         ys,
         slots,
-        ruled: false,
+        source: Source::Aligned,
+    })
+}
+
+/// A tagged table's part as a table: its cells' glyphs composed as in a ruled cell. Its column
+/// boundaries stand for its column numbers (a tagged table's columns are its own, so parts on
+/// consecutive pages continue each other when their column counts agree); `None` when no glyph
+/// is its.
+fn tagged_table(part: &TaggedPart, glyphs: Vec<Vec<G>>) -> Option<Table> {
+    if part.width == 0 || part.rows == 0 || glyphs.iter().all(Vec::is_empty) {
+        return None;
+    }
+    let top = glyphs
+        .iter()
+        .flatten()
+        .map(|g| g.baseline - g.size)
+        .fold(f64::INFINITY, f64::min);
+    let mut slots: Vec<Vec<Option<Slot>>> = vec![vec![None; part.width]; part.rows];
+    for (cell, glyphs) in part.cells.iter().zip(glyphs) {
+        let &(r, c, rows, cols, _) = cell;
+        if r >= part.rows || c >= part.width || slots[r][c].is_some() {
+            continue;
+        }
+        let rows = rows.clamp(1, part.rows - r);
+        let cols = cols.clamp(1, part.width - c);
+        for row in slots.iter_mut().skip(r).take(rows) {
+            for slot in row.iter_mut().skip(c).take(cols) {
+                if slot.is_none() {
+                    *slot = Some(Slot::Covered { row: r, col: c });
+                }
+            }
+        }
+        slots[r][c] = Some(Slot::Origin {
+            text: compose(glyphs),
+            rows,
+            cols,
+        });
+    }
+    let slots = slots
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|s| {
+                    s.unwrap_or(Slot::Origin {
+                        text: String::new(),
+                        rows: 1,
+                        cols: 1,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    Some(Table {
+        // Column numbers, spaced wider than any snapping tolerance.
+        xs: (0..=part.width).map(|k| 100.0 * k as f64).collect(),
+        ys: vec![top; part.rows + 1],
+        slots,
+        source: Source::Tagged(part.table),
     })
 }
 
@@ -342,6 +445,7 @@ fn clean(glyphs: &[Glyph], out: &mut PageLayout) -> Vec<G> {
             x1: g.x1,
             baseline: g.baseline,
             size: g.size,
+            mcid: g.mcid,
         });
     }
     kept
@@ -471,7 +575,7 @@ fn find_tables(hs: &[Ruling], vs: &[Ruling]) -> Vec<Table> {
             xs,
             ys,
             slots,
-            ruled: true,
+            source: Source::Ruled,
         });
     }
     tables.sort_by(|a, b| a.ys[0].total_cmp(&b.ys[0]));
@@ -755,6 +859,7 @@ mod tests {
             x1: x + 10.0,
             baseline,
             size: 10.0,
+            mcid: None,
         }
     }
 
@@ -805,7 +910,7 @@ mod tests {
             glyph("数", 210.0, 135.0),
             glyph("质", 210.0, 155.0),
         ];
-        let layout = layout(&page(glyphs, segments));
+        let layout = layout(&page(glyphs, segments), &[]);
         let [Block::Table(t)] = &layout.blocks[..] else {
             panic!("{:?}", layout.blocks)
         };
@@ -848,7 +953,7 @@ mod tests {
             glyph("A", 125.0, 50.0),
             glyph("B", 140.0, 50.0),
         ];
-        let layout = layout(&page(glyphs, segments));
+        let layout = layout(&page(glyphs, segments), &[]);
         assert_eq!(layout.fake_bold, 1);
         let Block::Line(line) = &layout.blocks[0] else {
             panic!()
@@ -876,6 +981,7 @@ mod tests {
             x1: x + 10.0,
             baseline: b,
             size: 10.0,
+            mcid: None,
         };
         let text = compose(vec![
             g("城", 5.0, 10.0),
@@ -912,12 +1018,12 @@ mod tests {
             glyphs.extend(word(name, 100.0, b));
             glyphs.extend(word(value, 330.0 - 10.0 * value.len() as f64, b));
         }
-        let layout = layout(&page(glyphs, vec![]));
+        let layout = layout(&page(glyphs, vec![]), &[]);
         let [Block::Line(first), Block::Table(t)] = &layout.blocks[..] else {
             panic!("{:#?}", layout.blocks)
         };
         assert_eq!(first.text(), "单位：万元");
-        assert!(!t.ruled);
+        assert_eq!(t.source, Source::Aligned);
         let texts: Vec<Vec<String>> = t
             .slots
             .iter()
@@ -941,14 +1047,17 @@ mod tests {
         let mut no_unicode = glyph("x", 130.0, 50.0);
         no_unicode.text = None;
         no_unicode.code = 0x1234;
-        let layout = layout(&page(
-            vec![
-                glyph("\u{2F2F}", 110.0, 50.0),
-                glyph("\u{2EC5}", 120.0, 50.0),
-                no_unicode,
-            ],
-            vec![],
-        ));
+        let layout = layout(
+            &page(
+                vec![
+                    glyph("\u{2F2F}", 110.0, 50.0),
+                    glyph("\u{2EC5}", 120.0, 50.0),
+                    no_unicode,
+                ],
+                vec![],
+            ),
+            &[],
+        );
         let Block::Line(line) = &layout.blocks[0] else {
             panic!()
         };

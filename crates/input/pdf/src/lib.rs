@@ -13,6 +13,9 @@
 //!   repeated at the top of the new page is dropped, and a blank first-row cell under a cell
 //!   merged down to the bottom of the previous page continues that merge (I354). Page-number
 //!   lines (`第1页共6页`, `- 2 -`) are left out and counted (I356);
+//! - **tagged PDFs**: glyphs outside ruled tables whose marked content a `TD`/`TH` of the
+//!   structure tree owns go to that cell, with the `RowSpan`/`ColSpan` the tree gives (I359) —
+//!   a table drawn without any lines reads exactly (see `tags`);
 //! - **CJK text**: Kangxi radicals read as the ideographs they look like (I353), a glyph drawn
 //!   twice at nearly the same place (fake bold) counts once (I351); a non-embedded CID font
 //!   without `ToUnicode` is read through its character collection's UCS2 CMap (Adobe-GB1 →
@@ -26,17 +29,18 @@
 //!
 //! Hostile input never panics, hangs or takes memory out of proportion: the limits of
 //! [`Limits`] are checked before the interpreter allocates, and a page the interpreter cannot
-//! get through is reported as damaged. Unruled tables (columns made by spacing only) are read as
-//! lines of text whose wide gaps are two spaces, the way the text reader's `Spaces` shape reads
-//! fixed-width text; the structure tree of tagged PDFs is not used (the drawn page decides).
+//! get through is reported as damaged. Untagged tables without borders are read from the
+//! alignment of their lines (I358): three or more consecutive lines of two or more fragments,
+//! split where the fragments line up.
 
 mod interp;
 mod layout;
 mod radicals;
+mod tags;
 
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
 use jixiao_model::{Diagnostic, Location};
-use layout::{Block, Slot};
+use layout::{Block, Slot, Source};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Limits on what a PDF may make the reader do.
@@ -158,11 +162,17 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
     };
     let mut pages = Vec::new();
     let mut scanned = Vec::new();
+    let tagged = catch_unwind(AssertUnwindSafe(|| doc.tagged_tables())).unwrap_or_default();
+    let placed: Vec<_> = tagged.iter().map(tags::place).collect();
     for index in 0..doc.page_count() {
         let number = index + 1;
         let content = catch_unwind(AssertUnwindSafe(|| doc.page(index, limits)))
             .map_err(|_| PdfError::DamagedPage(number))??;
-        let laid = layout::layout(&content);
+        let parts = doc
+            .page_object(index)
+            .map(|pg| tagged_parts(&tagged, &placed, pg))
+            .unwrap_or_default();
+        let laid = layout::layout(&content, &parts);
         if laid.glyphs == 0 && content.images > 0 {
             scanned.push(number);
         }
@@ -237,6 +247,7 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         tables: 0,
         ruled: 0,
         unruled: Vec::new(),
+        tagged: Vec::new(),
         open: None,
         page_numbers: 0,
         continued: Vec::new(),
@@ -285,7 +296,17 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             at_page(page as usize),
         ));
     }
-    if builder.ruled == 0 {
+    let had_tagged = !builder.tagged.is_empty();
+    for (page, table) in std::mem::take(&mut builder.tagged) {
+        diagnostics.push(Diagnostic::info(
+            "I359",
+            format!(
+                "第{page}页的表{table}没有边框线，按 PDF 的标签结构（带标签的 PDF 中记录的表格行和单元格）读取"
+            ),
+            at_page(page as usize),
+        ));
+    }
+    if builder.ruled == 0 && !had_tagged {
         diagnostics.push(Diagnostic::warning(
             "I355",
             "PDF 中没有找到画有边框的表格，只按行读取了其中的文字；如表格没有边框线，请核对识别结果，或先转换为 Excel 再转换".to_string(),
@@ -298,6 +319,45 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
     let mut grid = Grid::new(file.map(str::to_string), None);
     grid.rows = builder.rows;
     Ok(Page { grid, diagnostics })
+}
+
+/// The parts of the tagged tables on the page whose object number is `pg`: the rows holding
+/// marked content of that page, renumbered from 0, with their cells and the MCIDs they own.
+fn tagged_parts(
+    tables: &[tags::TaggedTable],
+    placed: &[(Vec<Vec<(usize, usize)>>, usize)],
+    pg: u32,
+) -> Vec<layout::TaggedPart> {
+    let mut parts = Vec::new();
+    for (n, (table, (at, width))) in tables.iter().zip(placed).enumerate() {
+        let on_page = |cell: &tags::TaggedCell| cell.content.iter().any(|(p, _)| *p == pg);
+        let rows: Vec<usize> = (0..table.rows.len())
+            .filter(|&r| table.rows[r].iter().any(on_page))
+            .collect();
+        let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
+            continue;
+        };
+        let mut cells = Vec::new();
+        for r in first..=last {
+            for (i, cell) in table.rows[r].iter().enumerate() {
+                let (row, col) = at[r][i];
+                let ids: Vec<i64> = cell
+                    .content
+                    .iter()
+                    .filter(|(p, _)| *p == pg)
+                    .map(|(_, id)| *id)
+                    .collect();
+                cells.push((row - first, col, cell.rows, cell.cols, ids));
+            }
+        }
+        parts.push(layout::TaggedPart {
+            table: n,
+            width: *width,
+            rows: last - first + 1,
+            cells,
+        });
+    }
+    parts
 }
 
 /// `第1页`, `第1–3页`, `第1、4、7页`.
@@ -347,6 +407,8 @@ fn is_page_number(text: &str) -> bool {
 
 /// The open table at the end of the grid: where it is and what a next page needs to continue it.
 struct OpenTable {
+    /// How it was found.
+    source: Source,
     /// Its number in the document.
     number: u32,
     /// Its column boundaries.
@@ -365,6 +427,8 @@ struct Builder {
     ruled: usize,
     /// (page, table, columns, rows) of each table read without borders, for I358.
     unruled: Vec<(u32, u32, usize, usize)>,
+    /// (page, table) of each table (or part) read from the structure tree, for I359.
+    tagged: Vec<(u32, u32)>,
     open: Option<OpenTable>,
     page_numbers: usize,
     /// (page, table, header dropped, merges continued) for I354.
@@ -404,7 +468,10 @@ impl Builder {
                     // one of the open table's (a writer draws no line where no cell of the
                     // page needs one) and both span the same width.
                     let mut table = table;
-                    let continues = first_content
+                    // A tagged table continues its own earlier part, wherever it stands.
+                    let same_tag = matches!(table.source, Source::Tagged(_))
+                        && self.open.as_ref().is_some_and(|o| o.source == table.source);
+                    let continues = (first_content || same_tag)
                         && match self
                             .open
                             .as_ref()
@@ -432,11 +499,13 @@ impl Builder {
             self.tables += 1;
             self.tables
         };
-        if table.ruled {
-            self.ruled += 1;
-        } else {
-            self.unruled
-                .push((page, number, table.xs.len() - 1, table.slots.len()));
+        match table.source {
+            Source::Ruled => self.ruled += 1,
+            Source::Aligned => {
+                self.unruled
+                    .push((page, number, table.xs.len() - 1, table.slots.len()));
+            }
+            Source::Tagged(_) => self.tagged.push((page, number)),
         }
         let cols = table.xs.len() - 1;
         let base = self.rows.len();
@@ -557,6 +626,7 @@ impl Builder {
             }
         }
         self.open = Some(OpenTable {
+            source: table.source,
             number,
             xs: table.xs,
             first_row,
@@ -638,7 +708,7 @@ fn widen(table: layout::Table, map: &[usize], old_xs: Vec<f64>) -> layout::Table
         xs: old_xs,
         ys: table.ys,
         slots,
-        ruled: table.ruled,
+        source: table.source,
     }
 }
 
