@@ -325,7 +325,7 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
 /// marked content of that page, renumbered from 0, with their cells and the MCIDs they own.
 fn tagged_parts(
     tables: &[tags::TaggedTable],
-    placed: &[(Vec<Vec<(usize, usize)>>, usize)],
+    placed: &[tags::Placed],
     pg: u32,
 ) -> Vec<layout::TaggedPart> {
     let mut parts = Vec::new();
@@ -338,9 +338,8 @@ fn tagged_parts(
             continue;
         };
         let mut cells = Vec::new();
-        for r in first..=last {
-            for (i, cell) in table.rows[r].iter().enumerate() {
-                let (row, col) = at[r][i];
+        for (row_cells, row_at) in table.rows[first..=last].iter().zip(&at[first..=last]) {
+            for (cell, &(row, col)) in row_cells.iter().zip(row_at) {
                 let ids: Vec<i64> = cell
                     .content
                     .iter()

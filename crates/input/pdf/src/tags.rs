@@ -25,13 +25,17 @@ pub(crate) struct TaggedTable {
     pub(crate) rows: Vec<Vec<TaggedCell>>,
 }
 
+/// Where a tagged table's cells stand: per row, per cell, its top-left (row, column); and the
+/// table's width in columns.
+pub(crate) type Placed = (Vec<Vec<(usize, usize)>>, usize);
+
 /// The widest a tagged table may be laid out; wider spans are clamped.
 pub(crate) const MAX_COLUMNS: usize = 1000;
 
 /// The grid positions of a tagged table's cells: for each cell (row, index in row) its top-left
 /// slot (row, column), cells placed left to right into the first free slots as rowspan/colspan
 /// work in HTML, spans clamped to [`MAX_COLUMNS`] and to the table's rows.
-pub(crate) fn place(table: &TaggedTable) -> (Vec<Vec<(usize, usize)>>, usize) {
+pub(crate) fn place(table: &TaggedTable) -> Placed {
     let n = table.rows.len();
     let mut taken: Vec<Vec<bool>> = vec![Vec::new(); n];
     let mut at = Vec::with_capacity(n);
@@ -49,11 +53,11 @@ pub(crate) fn place(table: &TaggedTable) -> (Vec<Vec<(usize, usize)>>, usize) {
             }
             let cols = cell.cols.clamp(1, MAX_COLUMNS - c);
             let rows = cell.rows.clamp(1, n - r);
-            for rr in r..r + rows {
-                if taken[rr].len() < c + cols {
-                    taken[rr].resize(c + cols, false);
+            for row in &mut taken[r..r + rows] {
+                if row.len() < c + cols {
+                    row.resize(c + cols, false);
                 }
-                for slot in &mut taken[rr][c..c + cols] {
+                for slot in &mut row[c..c + cols] {
                     *slot = true;
                 }
             }
