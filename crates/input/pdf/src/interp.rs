@@ -4,8 +4,9 @@
 //! glyphs (text, position, size) and the straight border pieces (stroked lines, thin filled
 //! rectangles), in page space with y growing downwards, in points.
 //!
-//! Limits are checked before hayro allocates: the number of pages, the size every Flate stream
-//! decompresses to (counted by inflating into a small buffer that is thrown away), and the
+//! Limits are checked before hayro allocates: the number of pages, the size every Flate or
+//! RunLength stream decompresses to, behind ASCII filters too (counted by inflating into a small
+//! buffer that is thrown away), and the
 //! operators of each page's content stream, form XObjects drawn from it included (counted through
 //! the forms, each form counted once however often it is drawn, with its fan-out multiplied in).
 
@@ -186,40 +187,138 @@ impl Document {
 /// memory.
 fn check_streams(pdf: &Pdf, limits: &Limits) -> Result<(), PdfError> {
     let mut total: u64 = 0;
-    let mut buf = vec![0u8; 64 << 10];
     for object in pdf.objects() {
         let Object::Stream(stream) = object else {
             continue;
         };
-        if stream.filters().first() != Some(&Filter::FlateDecode) {
+        let filters = stream.filters();
+        // Only Flate and RunLength expand much; the ASCII filters shrink, and image filters are
+        // never decoded here (images are not looked at).
+        let Some(last) = filters
+            .iter()
+            .rposition(|f| matches!(f, Filter::FlateDecode | Filter::RunLengthDecode))
+        else {
             continue;
-        }
+        };
         let raw = stream.raw_data();
-        let mut inflater = flate2::read::ZlibDecoder::new(&raw[..]);
-        let mut size: u64 = 0;
-        loop {
-            match inflater.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    size += n as u64;
-                    total += n as u64;
-                    if size > limits.max_stream_bytes {
-                        return Err(PdfError::TooLarge(format!(
-                            "其中一个数据流解压后超过 {} MB",
-                            limits.max_stream_bytes >> 20
-                        )));
-                    }
-                    if total > limits.max_total_bytes {
-                        return Err(PdfError::TooLarge(format!(
-                            "数据流解压后共超过 {} MB",
-                            limits.max_total_bytes >> 20
-                        )));
-                    }
-                }
-            }
+        let size = expanded_size(&filters[..=last], &raw, limits.max_stream_bytes);
+        if size > limits.max_stream_bytes {
+            return Err(PdfError::TooLarge(format!(
+                "其中一个数据流解压后超过 {} MB",
+                limits.max_stream_bytes >> 20
+            )));
+        }
+        total += size;
+        if total > limits.max_total_bytes {
+            return Err(PdfError::TooLarge(format!(
+                "数据流解压后共超过 {} MB",
+                limits.max_total_bytes >> 20
+            )));
         }
     }
     Ok(())
+}
+
+/// The size `data` decodes to through `filters`, counted up to just past `cap`. The last filter
+/// is only counted (Flate inflates into a small buffer that is thrown away); the ones before it
+/// are decoded into memory, each output cut at `cap`. A filter this check does not decode (LZW,
+/// which old PDFs use) ends the count at what is known: such streams are left to hayro.
+fn expanded_size(filters: &[Filter], data: &[u8], cap: u64) -> u64 {
+    let mut current: std::borrow::Cow<'_, [u8]> = std::borrow::Cow::Borrowed(data);
+    for (i, filter) in filters.iter().enumerate() {
+        let last = i + 1 == filters.len();
+        let next: Vec<u8> = match filter {
+            Filter::FlateDecode => {
+                let mut inflater = flate2::read::ZlibDecoder::new(&current[..]).take(cap + 1);
+                if last {
+                    return std::io::copy(&mut inflater, &mut std::io::sink()).unwrap_or(0);
+                }
+                let mut out = Vec::new();
+                let _ = inflater.read_to_end(&mut out);
+                out
+            }
+            Filter::RunLengthDecode => run_length(&current, cap),
+            Filter::AsciiHexDecode => ascii_hex(&current),
+            Filter::Ascii85Decode => ascii85(&current),
+            Filter::Crypt => current.to_vec(),
+            _ => return current.len() as u64,
+        };
+        if next.len() as u64 > cap {
+            return next.len() as u64;
+        }
+        current = std::borrow::Cow::Owned(next);
+    }
+    current.len() as u64
+}
+
+/// RunLengthDecode, cut just past `cap`.
+fn run_length(data: &[u8], cap: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() && (out.len() as u64) <= cap {
+        let n = data[i] as usize;
+        i += 1;
+        match n {
+            0..=127 => {
+                let end = (i + n + 1).min(data.len());
+                out.extend_from_slice(&data[i..end]);
+                i = end;
+            }
+            128 => break,
+            _ => {
+                if let Some(&b) = data.get(i) {
+                    out.extend(std::iter::repeat_n(b, 257 - n));
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// ASCIIHexDecode (whitespace skipped, `>` ends it, an odd last digit padded with 0).
+fn ascii_hex(data: &[u8]) -> Vec<u8> {
+    let digits: Vec<u8> = data
+        .iter()
+        .take_while(|&&b| b != b'>')
+        .filter_map(|&b| (b as char).to_digit(16).map(|d| d as u8))
+        .collect();
+    digits
+        .chunks(2)
+        .map(|p| (p[0] << 4) | p.get(1).copied().unwrap_or(0))
+        .collect()
+}
+
+/// ASCII85Decode (whitespace skipped, `z` four zeros, `~>` ends it).
+fn ascii85(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut group: Vec<u32> = Vec::with_capacity(5);
+    for &b in data {
+        match b {
+            b'~' => break,
+            b'z' if group.is_empty() => out.extend_from_slice(&[0; 4]),
+            b'!'..=b'u' => {
+                group.push(u32::from(b - b'!'));
+                if group.len() == 5 {
+                    let v = group
+                        .iter()
+                        .fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
+                    out.extend_from_slice(&v.to_be_bytes());
+                    group.clear();
+                }
+            }
+            _ => {}
+        }
+    }
+    if group.len() > 1 {
+        let n = group.len();
+        group.resize(5, 84);
+        let v = group
+            .iter()
+            .fold(0u32, |a, &d| a.wrapping_mul(85).wrapping_add(d));
+        out.extend_from_slice(&v.to_be_bytes()[..n - 1]);
+    }
+    out
 }
 
 /// The operators a content stream runs, forms it draws (`Do`) included, each form's count
@@ -656,4 +755,39 @@ fn spans(cell: &Dict<'_>) -> (usize, usize) {
         _ => {}
     }
     (rows, cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_chains_are_counted_to_just_past_the_cap() {
+        use std::io::Write as _;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&[b'x'; 10_000]).unwrap();
+        let flate = z.finish().unwrap();
+        assert_eq!(
+            expanded_size(&[Filter::FlateDecode], &flate, 1 << 20),
+            10_000
+        );
+        assert_eq!(expanded_size(&[Filter::FlateDecode], &flate, 100), 101);
+        // The same behind ASCIIHex: decoded first, then counted.
+        let hex: String = flate.iter().map(|b| format!("{b:02x}")).collect::<String>() + ">";
+        assert_eq!(
+            expanded_size(
+                &[Filter::AsciiHexDecode, Filter::FlateDecode],
+                hex.as_bytes(),
+                1 << 20
+            ),
+            10_000
+        );
+        // RunLength: 0x81 repeats the next byte 128 times.
+        assert_eq!(
+            run_length(&[0x81, b'a', 0x01, b'b', b'c', 0x80], 1000).len(),
+            130
+        );
+        assert_eq!(ascii85(b"87cURD]i,\"Ebo7~>"), b"Hello World");
+        assert_eq!(ascii85(b"z~>"), [0, 0, 0, 0]);
+    }
 }
