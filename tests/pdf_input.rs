@@ -659,3 +659,36 @@ fn a_borderless_tagged_pdf_reads_by_its_structure_tree() {
         "{codes:?}"
     );
 }
+
+/// Damaged copies of the seed's PDF (bytes overwritten at pseudo-random places, a fixed seed):
+/// each reads or is refused with a message, never a panic.
+#[test]
+fn damaged_pdfs_read_or_are_refused_never_panic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = "fixtures/pdf/heshuo-2022.libreoffice.pdf";
+    let pdf = std::fs::read(root.join(name)).unwrap();
+    let mut state: u64 = 0x2022_0c0f_fee0_1234;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let (mut read, mut refused) = (0, 0);
+    for _ in 0..60 {
+        let mut damaged = pdf.clone();
+        for _ in 0..1 + next() % 8 {
+            let at = next() % damaged.len();
+            damaged[at] = (next() % 256) as u8;
+        }
+        match jixiao_pdf_input::read(&damaged, Some("a.pdf")) {
+            Ok(_) => read += 1,
+            Err(e) => {
+                assert!(e.to_string().contains('请'), "{e}");
+                refused += 1;
+            }
+        }
+    }
+    // Most damage (inside fonts or text) leaves a readable document.
+    assert!(read > refused, "{read} read, {refused} refused");
+}
