@@ -65,6 +65,11 @@ pub static FAMILIES: &[Family] = &[
         from: "PDF 读取（jixiao-pdf-input）：边框表格、表外文字、跨页表格",
     },
     Family {
+        prefix: "I36",
+        name: "读取 PDF：删除线",
+        from: "PDF 读取（jixiao-pdf-input）：划掉的文字",
+    },
+    Family {
         prefix: "R1",
         name: "识别",
         from: "表格识别（jixiao-recognize）",
@@ -507,6 +512,13 @@ pub static CODES: &[Code] = &[
         "无边框表格按标签结构读取",
         "带标签的 PDF（Tagged PDF）记录了表格的行、单元格和合并；没有边框线的表格按这些标签读取，合并单元格也能还原。",
         "第2页的表3没有边框线，按 PDF 的标签结构（带标签的 PDF 中记录的表格行和单元格）读取",
+    ),
+    code(
+        "I360",
+        Warning,
+        "有删除线的文字未读取",
+        "PDF 中画有删除线的文字（打印时显示了修订中的删除，或被划掉的文字）不作为内容读取，并写明这些文字；如其中有应保留的内容，请核对原件。",
+        "第1页有 2 处文字画有删除线（打印出的修订删除或划掉的文字），未读取：“300”、“≥80%”",
     ),
     // R1xx: recognizer.
     code(

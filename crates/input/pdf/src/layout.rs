@@ -142,6 +142,8 @@ pub(crate) struct PageLayout {
     pub(crate) too_many_rulings: bool,
     /// Glyphs with text.
     pub(crate) glyphs: usize,
+    /// Runs of struck-through text left out (a document printed with its deletions showing).
+    pub(crate) struck: Vec<String>,
 }
 
 /// A cleaned glyph: one character (or ligature), its box.
@@ -182,7 +184,8 @@ pub(crate) fn layout(content: &PageContent, tagged: &[TaggedPart]) -> PageLayout
     let mut out = PageLayout::default();
     let glyphs = clean(&content.glyphs, &mut out);
     out.glyphs = glyphs.len();
-    let (hs, vs) = rulings(&content.segments);
+    let (glyphs, segments) = strike_out(glyphs, &content.segments, &mut out);
+    let (hs, vs) = rulings(&segments);
     let mut tables = Vec::new();
     if hs.len() > MAX_RULINGS || vs.len() > MAX_RULINGS {
         out.too_many_rulings = true;
@@ -374,6 +377,76 @@ fn tagged_table(part: &TaggedPart, glyphs: Vec<Vec<G>>) -> Option<Table> {
         slots,
         source: Source::Tagged(part.table),
     })
+}
+
+/// Struck-through text: a horizontal line through the middle of glyphs (a third of an em above
+/// their baseline, give or take a fifth), no longer than they are wide plus an em, is a strike
+/// (a deletion printed with its tracked changes showing, or text crossed out), not a border. The
+/// glyphs it crosses are left out and named (I360); the line is not a ruling. Underlines sit
+/// below the baseline and borders away from text, so neither is taken for one.
+fn strike_out(
+    glyphs: Vec<G>,
+    segments: &[Segment],
+    out: &mut PageLayout,
+) -> (Vec<G>, Vec<Segment>) {
+    let mut struck = vec![false; glyphs.len()];
+    let mut kept = Vec::with_capacity(segments.len());
+    // Glyphs by x for finding those under a line without a pass over all of them per line.
+    let mut by_x: Vec<usize> = (0..glyphs.len()).collect();
+    by_x.sort_by(|&a, &b| glyphs[a].centre().0.total_cmp(&glyphs[b].centre().0));
+    let xs: Vec<f64> = by_x.iter().map(|&i| glyphs[i].centre().0).collect();
+    for s in segments {
+        if !s.horizontal {
+            kept.push(*s);
+            continue;
+        }
+        let lo = xs.partition_point(|&x| x < s.from);
+        let hi = xs.partition_point(|&x| x <= s.to);
+        let under: Vec<usize> = by_x[lo..hi.max(lo)]
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let g = &glyphs[i];
+                (s.at - (g.baseline - 0.33 * g.size)).abs() <= 0.2 * g.size
+            })
+            .collect();
+        let width: f64 = under.iter().map(|&i| glyphs[i].x1 - glyphs[i].x0).sum();
+        let em = under.iter().map(|&i| glyphs[i].size).fold(0.0, f64::max);
+        let text = under.iter().any(|&i| glyphs[i].text != " ");
+        if !text || s.to - s.from > width + em + 2.0 {
+            kept.push(*s);
+            continue;
+        }
+        for i in under {
+            struck[i] = true;
+        }
+    }
+    let mut runs: Vec<Vec<&G>> = Vec::new();
+    for (i, g) in glyphs.iter().enumerate() {
+        if struck[i] && g.text != " " {
+            match runs.last_mut() {
+                Some(run) if i > 0 && struck[i - 1] => run.push(g),
+                _ => runs.push(vec![g]),
+            }
+        }
+    }
+    out.struck = runs
+        .into_iter()
+        .map(|run| run.iter().map(|g| g.text.as_str()).collect())
+        .collect();
+    // A struck glyph stays as an empty one: it still holds its place, so that the text on
+    // either side of it joins as it would without it (no space for the gap it leaves).
+    let glyphs = glyphs
+        .into_iter()
+        .zip(struck)
+        .map(|(mut g, s)| {
+            if s {
+                g.text.clear();
+            }
+            g
+        })
+        .collect();
+    (glyphs, kept)
 }
 
 /// Unicode fixed, fake bold removed, spaces dropped (gaps give spaces back where they belong).
@@ -733,6 +806,11 @@ fn join_line(line: &[G]) -> String {
             space = prev.is_some();
             continue;
         }
+        if g.text.is_empty() {
+            // Struck out: holds its place only.
+            prev = Some(g);
+            continue;
+        }
         if let Some(p) = prev {
             let gap = g.x0 - p.x1;
             let a = p.text.chars().last().unwrap_or(' ');
@@ -839,11 +917,13 @@ fn lines(glyphs: Vec<G>) -> Vec<Line> {
                         x0: c[0].x0,
                         x1: c[c.len() - 1].x1,
                     })
+                    .filter(|c| !c.text.is_empty())
                     .collect(),
                 top,
                 size,
             }
         })
+        .filter(|l| !l.chunks.is_empty())
         .collect()
 }
 
@@ -1040,6 +1120,36 @@ mod tests {
             texts,
             [["数量指标", "12"], ["质量指标", "100"], ["时效", "5"]]
         );
+    }
+
+    /// A line through the middle of "300" is a strike; the line under "356" and the cell's
+    /// borders are not.
+    #[test]
+    fn struck_through_text_is_left_out_and_named() {
+        let mut glyphs = vec![glyph("≥", 110.0, 120.0)];
+        for (i, d) in ["3", "0", "0", "3", "5", "6"].iter().enumerate() {
+            glyphs.push(glyph(d, 120.0 + 10.0 * i as f64, 120.0));
+        }
+        let segments = vec![
+            h(100.0, 100.0, 300.0),
+            h(130.0, 100.0, 300.0),
+            v(100.0, 100.0, 130.0),
+            v(300.0, 100.0, 130.0),
+            // Through the middle of 300 (baseline 120, size 10: middle 116.7).
+            h(116.5, 120.0, 150.0),
+            // Under 356.
+            h(122.0, 150.0, 180.0),
+        ];
+        let layout = layout(&page(glyphs, segments), &[]);
+        assert_eq!(layout.struck, ["300"]);
+        let [Block::Table(t)] = &layout.blocks[..] else {
+            panic!("{:?}", layout.blocks)
+        };
+        assert_eq!(t.slots.len(), 1, "the strike is no row boundary");
+        let Slot::Origin { text, .. } = &t.slots[0][0] else {
+            panic!()
+        };
+        assert_eq!(text, "≥356");
     }
 
     #[test]

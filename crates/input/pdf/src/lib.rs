@@ -16,6 +16,8 @@
 //! - **tagged PDFs**: glyphs outside ruled tables whose marked content a `TD`/`TH` of the
 //!   structure tree owns go to that cell, with the `RowSpan`/`ColSpan` the tree gives (I359) —
 //!   a table drawn without any lines reads exactly (see `tags`);
+//! - **struck-through text** (a document printed with its tracked deletions showing) is left
+//!   out and named (I360);
 //! - **CJK text**: Kangxi radicals read as the ideographs they look like (I353), a glyph drawn
 //!   twice at nearly the same place (fake bold) counts once (I351); a non-embedded CID font
 //!   without `ToUnicode` is read through its character collection's UCS2 CMap (Adobe-GB1 →
@@ -202,6 +204,24 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
                 format!(
                     "第{number}页有 {} 个字在 PDF 中编码为康熙部首或部首补充字符（如“⺠”），已按对应的汉字（如“民”）读取",
                     laid.radicals
+                ),
+                at_page(number),
+            ));
+        }
+        if !laid.struck.is_empty() {
+            let shown: Vec<String> = laid
+                .struck
+                .iter()
+                .take(20)
+                .map(|t| format!("“{t}”"))
+                .collect();
+            diagnostics.push(Diagnostic::warning(
+                "I360",
+                format!(
+                    "第{number}页有 {} 处文字画有删除线（打印出的修订删除或划掉的文字），未读取：{}{}；如其中有应保留的内容，请核对原件",
+                    laid.struck.len(),
+                    shown.join("、"),
+                    if laid.struck.len() > 20 { " 等" } else { "" }
                 ),
                 at_page(number),
             ));
