@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 /// What `jixiao` with no arguments prints.
 pub(crate) const GUIDE: &str = "\
-jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目标表（Excel、Word、网页、识别出的文字、JSON）
+jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目标表（Excel、Word、PDF、网页、识别出的文字、JSON）
 转换为标准格式的 XLSX、PDF 和 JSON，并列出发现的问题。
 
 最常用的三种用法：
@@ -41,7 +41,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
     Some(match name {
         "convert" => (
             "转换文件为标准格式（XLSX、PDF、JSON）",
-            "转换文件：读取 Excel（.xlsx .xls .ods）、Word（.docx）、网页（.html）、识别出的文字（.md .txt）或 JSON，\
+            "转换文件：读取 Excel（.xlsx .xls .ods）、Word（.docx）、有文字层的 PDF、网页（.html）、识别出的文字（.md .txt）或 JSON，\
              写出标准格式的 XLSX、PDF 或 JSON；发现的问题写在屏幕上。",
             "jixiao convert <输入文件>... [选项]",
             "\
@@ -139,7 +139,7 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
 fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static str>)> {
     Some(match (command, id) {
         (_, "inputs") => (
-            "要读取的文件，可以有多个（Excel .xlsx .xls .ods、Word .docx、网页 .html、识别出的文字 .md .txt、JSON）",
+            "要读取的文件，可以有多个（Excel .xlsx .xls .ods、Word .docx、PDF .pdf、网页 .html、识别出的文字 .md .txt、JSON）",
             Some("输入文件"),
         ),
         ("batch", "input") => (

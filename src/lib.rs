@@ -176,7 +176,7 @@ pub fn detect(bytes: &[u8]) -> Format {
         Format::Zip
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Format::Cfb
-    } else if bytes.starts_with(b"%PDF") {
+    } else if jixiao_pdf_input::is_pdf(bytes) {
         Format::Pdf
     } else if let Some(refusal) = image(bytes) {
         Format::Image(refusal)
@@ -204,6 +204,9 @@ pub enum ReadError {
     /// A Word document that cannot be read (corrupt, too large, a binary .doc or .wps).
     #[error("{0}")]
     Docx(#[from] jixiao_docx::DocxError),
+    /// A PDF that cannot be read (corrupt, encrypted, too large, a scan without text).
+    #[error("{0}")]
+    Pdf(#[from] jixiao_pdf_input::PdfError),
     /// A format this version cannot read.
     #[error("{0}")]
     Unsupported(&'static str),
@@ -343,12 +346,16 @@ pub fn review(doc: &mut Document, options: &Options) {
 /// The format comes from the bytes. The name is only consulted to give a better message when
 /// a file named like a workbook (`.xlsx`, `.xls`, `.ods`) holds something else, such as a CSV,
 /// and to call a binary Word file `.wps` or `.doc` (both refused: 另存为 .docx). A WPS `.et`
-/// that is really an xls or xlsx is read as one.
+/// that is really an xls or xlsx is read as one. A file named `.pdf` that is not a PDF is
+/// refused as one.
 pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
     if let Some(legacy) = jixiao_docx::legacy(bytes, name) {
         return Err(legacy.into());
     }
     let format = detect(bytes);
+    if extension_of(name) == "pdf" && format != Format::Pdf {
+        return Err(jixiao_pdf_input::PdfError::NotPdf.into());
+    }
     if named_like_workbook(name) && !matches!(format, Format::Zip | Format::Cfb | Format::Docx) {
         // jixiao_excel::detect names what the bytes are instead.
         jixiao_excel::detect(bytes)?;
@@ -405,9 +412,10 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             let book = jixiao_excel::read(bytes, Some(name))?;
             Ok(recognize(&book.grids, book.diagnostics, options))
         }
-        Format::Pdf => Err(ReadError::Unsupported(
-            "这是 PDF 文件；请先用 OCR 工具转换为 Markdown 或文本",
-        )),
+        Format::Pdf => {
+            let page = jixiao_pdf_input::read(bytes, Some(name))?;
+            Ok(recognize(&[page.grid], page.diagnostics, options))
+        }
         Format::Image(refusal) => Err(ReadError::Unsupported(refusal)),
     }
 }
@@ -432,7 +440,7 @@ pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods",
 /// file that cannot be read is an error; any other unreadable file is "not a table" (skipped).
 pub const TABLE_EXTENSIONS: &[&str] = &[
     "xlsx", "xlsm", "xlsb", "xls", "ods", "et", "md", "markdown", "txt", "json", "html", "htm",
-    "csv", "docx",
+    "csv", "docx", "pdf",
 ];
 
 /// The lower-case extension of a file name (`表1.XLSX` → `xlsx`), empty when it has none.

@@ -55,6 +55,27 @@ pub enum Pos {
         /// 1-based paragraph number.
         paragraph: u32,
     },
+    /// A cell of a table in a PDF: 1-based page, table number in the document (a table
+    /// continued on the next page keeps its number), 1-based row of that table on that page and
+    /// 1-based column; shown as `第3页 表1 第5行第2列`.
+    PdfCell {
+        /// 1-based page.
+        page: u32,
+        /// 1-based table number in the document.
+        table: u32,
+        /// 1-based row of the table on this page.
+        row: u32,
+        /// 1-based column.
+        col: u32,
+    },
+    /// A line of text outside any table in a PDF: 1-based page and 1-based number among the
+    /// page's lines outside tables; shown as `第3页 表外第2行`.
+    PdfLine {
+        /// 1-based page.
+        page: u32,
+        /// 1-based line among the page's lines outside tables.
+        line: u32,
+    },
 }
 
 impl Pos {
@@ -66,11 +87,19 @@ impl Pos {
         }
     }
 
-    /// Where a Word position is, as the clerk finds it: `表2 第5行第3列` or `第3段`.
+    /// Where a Word or PDF position is, as the clerk finds it: `表2 第5行第3列`, `第3段`,
+    /// `第3页 表1 第5行第2列`, `第3页 表外第2行`.
     pub fn place(&self) -> Option<String> {
         match *self {
             Pos::Table { table, row, col } => Some(format!("表{table} 第{row}行第{col}列")),
             Pos::Paragraph { paragraph } => Some(format!("第{paragraph}段")),
+            Pos::PdfCell {
+                page,
+                table,
+                row,
+                col,
+            } => Some(format!("第{page}页 表{table} 第{row}行第{col}列")),
+            Pos::PdfLine { page, line } => Some(format!("第{page}页 表外第{line}行")),
             _ => None,
         }
     }
@@ -99,8 +128,12 @@ impl Pos {
                 line: None,
                 column: None,
             },
-            // A Word document: the place (`表2 第5行第3列`, `第3段`) stands where a cell would.
-            Pos::Table { .. } | Pos::Paragraph { .. } => Location {
+            // A Word or PDF document: the place (`表2 第5行第3列`, `第3段`, `第3页 表1 第5行第2列`)
+            // stands where a cell would.
+            Pos::Table { .. }
+            | Pos::Paragraph { .. }
+            | Pos::PdfCell { .. }
+            | Pos::PdfLine { .. } => Location {
                 file: file.map(str::to_string),
                 cell: self.place(),
                 ..Location::default()
