@@ -2,7 +2,7 @@
 //! level-1/level-2 groups rebuilt from flattened merged cells.
 
 use crate::labels::{Column, Vocab, strip_score_band};
-use jixiao_grid::{Cell, Covered, Row};
+use jixiao_grid::{Cell, Covered, Pos, Row};
 use jixiao_model::framework::{Framework, normalize_label};
 use jixiao_model::{Diagnostic, Location, Value};
 
@@ -368,6 +368,14 @@ pub(crate) fn best_shift(
         .unwrap_or((0, 0))
 }
 
+/// True when the row's cells are real cells of a worksheet or a Word table, not text split
+/// into cells: their columns are as the form has them.
+pub(crate) fn has_real_cells(row: &Row) -> bool {
+    row.cells
+        .first()
+        .is_some_and(|c| matches!(c.pos, Pos::Sheet { .. } | Pos::Table { .. }))
+}
+
 /// The texts of a row's cells (covered cells read as empty).
 pub(crate) fn row_texts(row: &Row) -> Vec<&str> {
     row.cells.iter().map(|c| cell_text(Some(c))).collect()
@@ -388,7 +396,13 @@ pub(crate) fn read_row(
 ) -> RawIndicator {
     let texts = row_texts(row);
     let width = header_width.max(row.cells.len());
-    let (_, shift) = best_shift(fw, &texts, &window, header, width);
+    // Only text rebuilt into cells (OCR, pages) loses or gains cells; in a worksheet or a
+    // Word table every cell is where its column is, and `成本 | 不超过20万一年` is content.
+    let shift = if has_real_cells(row) {
+        0
+    } else {
+        best_shift(fw, &texts, &window, header, width).1
+    };
     let at = |col: usize| -> (&str, Option<&Cell>) {
         let src = col as isize - shift;
         if src < 0 || !window.contains(&(src as usize)) {
