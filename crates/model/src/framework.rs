@@ -33,6 +33,8 @@ pub const LABELS_TOML: &str = include_str!("../../../templates/labels.toml");
 pub struct Labels {
     pub budget_unit: Vec<String>,
     pub implementing_unit: Vec<String>,
+    pub parent_unit: Vec<String>,
+    pub project_code: Vec<String>,
     pub project_name: Vec<String>,
     pub funds_total: Vec<String>,
     pub midterm_funds_total: Vec<String>,
@@ -52,6 +54,7 @@ pub struct Labels {
     pub unit: Vec<String>,
     pub sign: Vec<String>,
     pub not_indicator_rows: Vec<String>,
+    pub placeholders: Vec<String>,
     pub section_headings: Vec<String>,
     pub summary_seq: Vec<String>,
     pub summary_department: Vec<String>,
@@ -105,6 +108,8 @@ impl Labels {
         for list in [
             &mut self.budget_unit,
             &mut self.implementing_unit,
+            &mut self.parent_unit,
+            &mut self.project_code,
             &mut self.project_name,
             &mut self.funds_total,
             &mut self.midterm_funds_total,
@@ -124,6 +129,7 @@ impl Labels {
             &mut self.unit,
             &mut self.sign,
             &mut self.not_indicator_rows,
+            &mut self.placeholders,
             &mut self.section_headings,
             &mut self.summary_seq,
             &mut self.summary_department,
@@ -255,8 +261,10 @@ pub struct Fit<'a> {
     pub misfits: Vec<usize>,
 }
 
-/// Removes whitespace, folds full-width ASCII and brackets, and drops a trailing colon, so
-/// `一级\n指标`, `数量指标（或建筑规模指标）` and `项目名称：` compare as written in the template.
+/// Removes whitespace, folds full-width ASCII and brackets, folds the Traditional characters
+/// of the vocabulary ([`crate::traditional`]) and drops a trailing colon, so `一级\n指标`,
+/// `数量指标（或建筑规模指标）`, `項目名稱：` and `项目名称：` compare as written in the
+/// template. The result is a key for comparing, never output.
 pub fn normalize_label(s: &str) -> String {
     let mut out: String = crate::value::fold_width(s)
         .chars()
@@ -264,7 +272,7 @@ pub fn normalize_label(s: &str) -> String {
         .map(|c| match c {
             '【' | '〔' => '[',
             '】' | '〕' => ']',
-            _ => c,
+            _ => crate::traditional::simplified(c),
         })
         .collect();
     while out.ends_with(':') {

@@ -42,6 +42,8 @@
 
 mod indicators;
 pub mod labels;
+mod long_table;
+mod placeholders;
 pub mod score;
 pub mod stream;
 
@@ -49,8 +51,8 @@ use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
 use jixiao_model::framework::{Framework, Labels};
 use jixiao_model::{
-    Decimal, DepartmentFunds, Diagnostic, Document, Funds, Indicator, Location, Project, Summary,
-    SummaryRow, TableKind, Value,
+    Decimal, DepartmentFunds, Diagnostic, Document, Funds, HeaderField, Indicator, Location,
+    Project, Summary, SummaryRow, TableKind, Value,
 };
 use labels::{Label, SummaryColumn, Title, Vocab};
 use std::str::FromStr;
@@ -115,6 +117,13 @@ struct Builder {
     has_name: bool,
     /// The budget unit came from 实施单位 (a 主管部门 or 预算单位 label takes precedence).
     unit_from_implementing: bool,
+    /// The budget unit came from 一级预算单位 (any other unit label takes precedence).
+    unit_from_parent: bool,
+    has_parent: bool,
+    /// Header fields whose label was found, and fields whose value could not be read: what
+    /// [`Project::unread`] is made of when the project is finished.
+    seen: Vec<HeaderField>,
+    unreadable: Vec<HeaderField>,
     /// Columns of the 中期资金总额 and 年度资金总额 labels, to tell whose 财政拨款 a cell is.
     mid_funds_col: Option<usize>,
     annual_funds_col: Option<usize>,
@@ -140,6 +149,11 @@ struct Recognizer<'a> {
     kind: Option<TableKind>,
     /// Skipped content (R108), listed up to [`MAX_SKIPPED`].
     skipped: Skipped,
+    /// Where in `diags` the R114 of each named project with a blank indicator table is.
+    blank_named: Vec<usize>,
+    /// The open indicator table is a long table (项目名称 in a column): its key columns and
+    /// the key of its last row.
+    long: Option<(long_table::KeyColumns, Option<long_table::Key>)>,
 }
 
 /// Skipped content (R108): how many were listed, how many more were only counted and where
@@ -199,6 +213,8 @@ impl<'a> Recognizer<'a> {
             blank_templates: 0,
             kind: None,
             skipped: Skipped::default(),
+            blank_named: Vec::new(),
+            long: None,
         }
     }
 
@@ -224,6 +240,7 @@ impl<'a> Recognizer<'a> {
         // A sheet ends whatever table was open; a project can still continue on the next
         // sheet only through its labels.
         self.mode = Mode::None;
+        self.long = None;
     }
 
     /// Handles row `r`; returns how many rows it consumed.
@@ -342,6 +359,7 @@ impl<'a> Recognizer<'a> {
                     || (label == Label::BudgetUnit && b.has_unit)
                     || (label == Label::ImplementingUnit && b.project.implementing_unit.is_some())
                     || (label == Label::ProjectName && b.has_name)
+                    || (label == Label::ParentUnit && b.has_parent)
             }
         };
         if complete {
@@ -363,6 +381,7 @@ impl<'a> Recognizer<'a> {
 
     fn labels(&mut self, grid: &Grid, r: usize, pairs: Vec<Pair>) {
         self.mode = Mode::None;
+        self.long = None;
         let row = &grid.rows[r];
         // 中期资金总额 | 年度资金总额 heading columns of amounts (set by an earlier row).
         let by_column = match self.current.as_ref().map(|b| b.funds_header_cols) {
@@ -379,7 +398,31 @@ impl<'a> Recognizer<'a> {
             let value = pair.value.clone();
             let mut amount_diags = Vec::new();
             let b = self.project_for(pair.label, &label_loc);
+            // The unit an amount label names (`本年度项目金额（万元）`) over the table's.
+            let yuan = pair.yuan.unwrap_or(b.yuan);
+            if let Some(field) = header_field(pair.label) {
+                b.seen.push(field);
+            }
+            if matches!(pair.label, Label::BudgetUnit | Label::ImplementingUnit)
+                && b.unit_from_parent
+            {
+                // 一级预算单位 stood in for the unit; the unit's own label replaces it.
+                let parent = std::mem::take(&mut b.project.budget_unit);
+                if parent != value {
+                    b.project.parent_unit = Some(parent);
+                }
+                b.unit_from_parent = false;
+            }
             match pair.label {
+                Label::ParentUnit => {
+                    b.has_parent = true;
+                    if b.project.budget_unit.is_empty() && !b.has_unit {
+                        b.project.budget_unit = value;
+                        b.unit_from_parent = true;
+                    } else if value != b.project.budget_unit {
+                        b.project.parent_unit = Some(value);
+                    }
+                }
                 Label::BudgetUnit => {
                     if b.unit_from_implementing {
                         b.project.implementing_unit =
@@ -406,7 +449,7 @@ impl<'a> Recognizer<'a> {
                     b.project.funds.location.get_or_insert(label_loc.clone());
                 }
                 Label::FundsBasic | Label::FundsProject => {
-                    let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
+                    let amount = parse_amount(&value, yuan, &value_loc, &mut amount_diags);
                     let split = b
                         .project
                         .department_funds
@@ -428,7 +471,10 @@ impl<'a> Recognizer<'a> {
                         let cell = row.cells.get(col).filter(|c| c.covered.is_none());
                         let text = cell.map_or("", |c| c.text.trim());
                         let loc = cell.map_or(label_loc.clone(), |c| location(grid, &c.pos));
-                        let amount = parse_amount(text, b.yuan, &loc, &mut amount_diags);
+                        let amount = parse_amount(text, yuan, &loc, &mut amount_diags);
+                        if amount.is_none() && !text.is_empty() && !midterm {
+                            b.unreadable.extend(header_field(pair.label));
+                        }
                         let funds: &mut Funds = if midterm {
                             b.project.midterm_funds.get_or_insert_with(Funds::default)
                         } else {
@@ -446,7 +492,10 @@ impl<'a> Recognizer<'a> {
                 | Label::MidFundsTotal
                 | Label::FundsFiscal
                 | Label::FundsOther => {
-                    let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
+                    let amount = parse_amount(&value, yuan, &value_loc, &mut amount_diags);
+                    if amount.is_none() && !value.trim().is_empty() {
+                        b.unreadable.extend(header_field(pair.label));
+                    }
                     let col = pair.label_cell;
                     if pair.value_cell.is_none() {
                         match pair.label {
@@ -565,6 +614,10 @@ impl<'a> Recognizer<'a> {
             None
         };
         let header = groups.remove(0);
+        // 项目名称 (申请单位, 项目编码 …) as columns of the indicator table: a long table, one
+        // project per key (`long_table.rs`); its key columns are read, not extra columns.
+        let long = long_table::key_columns(&self.vocab, row, &header);
+        let keys = long.as_ref().map(|c| c.columns()).unwrap_or_default();
         if header.value.is_none() {
             self.diags.push(Diagnostic::error(
                 "R106",
@@ -593,6 +646,7 @@ impl<'a> Recognizer<'a> {
             .extra
             .iter()
             .chain(mid_header.iter().flat_map(|h| h.extra.iter()))
+            .filter(|(c, _)| !keys.contains(c))
             .map(|(c, name)| (*c, name.clone(), location(grid, &row.cells[*c].pos), 0))
             .collect();
         let b = match self
@@ -605,11 +659,13 @@ impl<'a> Recognizer<'a> {
                 if self.current.is_some() {
                     self.finish_project();
                 }
-                self.diags.push(Diagnostic::warning(
-                    "R110",
-                    "指标表前没有“预算单位/项目名称”等表头，项目信息为空".to_string(),
-                    loc.clone(),
-                ));
+                if long.is_none() {
+                    self.diags.push(Diagnostic::warning(
+                        "R110",
+                        "指标表前没有“预算单位/项目名称”等表头，项目信息为空".to_string(),
+                        loc.clone(),
+                    ));
+                }
                 let project = Project {
                     year: self.year,
                     location: loc,
@@ -627,9 +683,84 @@ impl<'a> Recognizer<'a> {
         b.mid_header = mid_header;
         b.extra = extra;
         self.mode = Mode::Indicators;
+        self.long = long.map(|cols| (cols, None));
+    }
+
+    /// A row of a long table: where its key differs from the row above's, the project of the
+    /// rows above is finished and the row starts the next one, under the same header.
+    fn long_table_row(&mut self, grid: &Grid, row: &Row, loc: &Location) {
+        let Some((cols, last)) = self.long.as_mut() else {
+            return;
+        };
+        let key = long_table::Key::of(row, cols, last.as_ref());
+        let same = last.as_ref().is_some_and(|k| k.same_project(&key));
+        let first = last.is_none();
+        *last = Some(key.clone());
+        let funds_col = cols.funds;
+        if same {
+            return;
+        }
+        if !first {
+            let Some(b) = self.current.as_ref() else {
+                return;
+            };
+            let (header, mid_header) = (b.header.clone(), b.mid_header.clone());
+            let extra: Vec<_> = b
+                .extra
+                .iter()
+                .map(|(c, n, l, _)| (*c, n.clone(), l.clone(), 0))
+                .collect();
+            let long = self.long.take();
+            self.finish_project();
+            self.long = long;
+            self.current = Some(Builder {
+                project: Project {
+                    year: self.year,
+                    location: loc.clone(),
+                    kind: self.kind,
+                    ..Project::default()
+                },
+                yuan: self.yuan,
+                header,
+                mid_header,
+                extra,
+                ..Builder::default()
+            });
+            self.mode = Mode::Indicators;
+        }
+        let Some(b) = self.current.as_mut() else {
+            return;
+        };
+        if b.project.project_name.is_empty() {
+            b.project.project_name = key.name;
+            b.has_name = true;
+            b.seen.push(HeaderField::ProjectName);
+        }
+        if b.project.budget_unit.is_empty() && !key.unit.is_empty() {
+            b.project.budget_unit = key.unit;
+            b.has_unit = true;
+            b.seen.push(HeaderField::BudgetUnit);
+        }
+        if let Some((col, yuan)) = funds_col
+            && let Some(cell) = row.cells.get(col).filter(|c| c.covered.is_none())
+        {
+            let mut diags = Vec::new();
+            let at = location(grid, &cell.pos);
+            let amount = parse_amount(&cell.text, yuan.unwrap_or(b.yuan), &at, &mut diags);
+            if b.project.funds.total.is_none() {
+                b.project.funds.total = amount;
+                b.project.funds.location = Some(at);
+                b.seen.push(HeaderField::FundsTotal);
+                if amount.is_none() && !cell.text.trim().is_empty() {
+                    b.unreadable.push(HeaderField::FundsTotal);
+                }
+            }
+            self.diags.extend(diags);
+        }
     }
 
     fn indicator_row(&mut self, grid: &Grid, row: &Row, loc: Location) -> bool {
+        self.long_table_row(grid, row, &loc);
         let Some(b) = self.current.as_mut() else {
             return false;
         };
@@ -832,7 +963,10 @@ impl<'a> Recognizer<'a> {
         // A row with neither a 三级指标 nor a 指标值 is no indicator: an empty row of a
         // template, or a group label printed on a row of its own.
         let had_rows = !b.raw.is_empty() || !b.mid_raw.is_empty();
-        let mut not_rows = Vec::new();
+        // Rows with only group names are left out before the groups are rebuilt (they hold
+        // no indicator to place); placeholder rows (`不适用`) after, since their group names
+        // may head the rows below them. Both are reported once for the table (R122).
+        let mut not_rows = placeholders::NotIndicators::default();
         for raw in [&mut b.raw, &mut b.mid_raw] {
             raw.retain(|r| {
                 let keep = !r.level3.is_empty() || !r.value.is_empty();
@@ -845,29 +979,46 @@ impl<'a> Recognizer<'a> {
                         })
                         .collect();
                     if !names.is_empty() {
-                        not_rows.push(Diagnostic::info(
-                            "R122",
-                            format!(
-                                "该行只有“{}”，没有三级指标和指标值，不是一条指标，未读取",
-                                names.join("”“")
-                            ),
-                            r.location.clone(),
-                        ));
+                        not_rows.push(r.location.clone(), names.last().unwrap_or(&""));
                     }
                 }
                 keep
             });
         }
+        let unread = unread_fields(&b);
         let mut project = b.project;
+        project.unread = unread;
         let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
         let header_blank = project.project_name.is_empty()
             && project.budget_unit.is_empty()
             && project.goal.is_empty()
             && funds_blank(&project.funds);
-        if !header_blank {
-            self.diags.append(&mut not_rows);
+        if header_blank {
+            not_rows = placeholders::NotIndicators::default();
         }
-        if had_rows && b.raw.is_empty() && b.mid_raw.is_empty() && !header_blank {
+        // No row that is an indicator: only group names and placeholders (`不适用`).
+        let labels = &self.fw.labels;
+        let blank_table = had_rows
+            && [&b.raw, &b.mid_raw].iter().all(|raw| {
+                raw.iter()
+                    .all(|r| placeholders::is_not_indicator(labels, &r.level3, &r.value))
+            })
+            && !header_blank;
+        if blank_table && !project.project_name.trim().is_empty() {
+            // A named project whose indicator table has only its group names: the file is a
+            // blank template (R114) — unless other projects of the file have indicators (a
+            // budget system's export where some targets were never entered), then it is this
+            // project's gap (R107), decided in `finish`.
+            self.blank_named.push(self.diags.len());
+            self.diags.push(Diagnostic::error(
+                "R114",
+                format!(
+                    "项目“{}”的指标表是空白模板：没有任何三级指标和指标值",
+                    project.project_name
+                ),
+                project.location.clone(),
+            ));
+        } else if blank_table {
             // Labels and group names, but not one 三级指标 or 指标值: a blank template's table.
             self.diags.push(Diagnostic::error(
                 "R114",
@@ -877,11 +1028,9 @@ impl<'a> Recognizer<'a> {
                 ),
                 project.location.clone(),
             ));
-            if project.project_name.is_empty() {
-                self.blank_templates += 1;
-                self.mode = Mode::None;
-                return;
-            }
+            self.blank_templates += 1;
+            self.mode = Mode::None;
+            return;
         } else if !header_blank
             && !project.project_name.chars().any(char::is_alphanumeric)
             && b.raw.is_empty()
@@ -943,9 +1092,16 @@ impl<'a> Recognizer<'a> {
             }
         }
         let value_column = b.header.as_ref().is_some_and(|(h, _)| h.value.is_some());
-        project.indicators = self.indicators(b.raw, value_column);
+        let mut declared = Vec::new();
+        project.indicators = self.indicators(b.raw, value_column, &mut not_rows, &mut declared);
+        project.not_applicable = declared
+            .into_iter()
+            .filter(|g| !project.indicators.iter().any(|i| &i.level1 == g))
+            .collect();
         let mid_value_column = b.mid_header.as_ref().is_some_and(|h| h.value.is_some());
-        project.midterm_indicators = self.indicators(b.mid_raw, mid_value_column);
+        project.midterm_indicators =
+            self.indicators(b.mid_raw, mid_value_column, &mut not_rows, &mut Vec::new());
+        self.diags.extend(not_rows.report());
         if project.project_name.is_empty() && project.kind != Some(TableKind::Department) {
             // (A 部门整体 table names its department, not a project.)
             self.diags.push(Diagnostic::warning(
@@ -959,9 +1115,41 @@ impl<'a> Recognizer<'a> {
     }
 
     /// Rebuilds the groups of a table's rows and reports empty names and values.
-    fn indicators(&mut self, raw: Vec<RawIndicator>, value_column: bool) -> Vec<Indicator> {
+    fn indicators(
+        &mut self,
+        raw: Vec<RawIndicator>,
+        value_column: bool,
+        not_rows: &mut placeholders::NotIndicators,
+        placeholder_groups: &mut Vec<String>,
+    ) -> Vec<Indicator> {
         let mut out = Vec::new();
-        for r in indicators::resolve(self.fw, raw, &mut self.diags) {
+        // The groups are rebuilt over every row (a placeholder row may head its group), but
+        // what the rebuilding says about a placeholder row (a blank group it could not
+        // place) is moot: the row is no indicator.
+        let mut group_diags = Vec::new();
+        let resolved = indicators::resolve(self.fw, raw, &mut group_diags);
+        let dropped: Vec<&Location> = resolved
+            .iter()
+            .filter(|r| {
+                placeholders::is_not_indicator(&self.fw.labels, &r.raw.level3, &r.raw.value)
+            })
+            .map(|r| &r.raw.location)
+            .collect();
+        group_diags.retain(|d| !dropped.contains(&&d.location));
+        self.diags.extend(group_diags);
+        for r in resolved {
+            if placeholders::is_not_indicator(&self.fw.labels, &r.raw.level3, &r.raw.value) {
+                let shown = if r.raw.level3.trim().is_empty() {
+                    r.raw.value.trim()
+                } else {
+                    r.raw.level3.trim()
+                };
+                not_rows.push(r.raw.location.clone(), shown);
+                if !r.level1.is_empty() && !placeholder_groups.contains(&r.level1) {
+                    placeholder_groups.push(r.level1.clone());
+                }
+                continue;
+            }
             if r.raw.level3.is_empty() {
                 self.diags.push(Diagnostic::warning(
                     "R105",
@@ -989,6 +1177,21 @@ impl<'a> Recognizer<'a> {
 
     fn finish(mut self, grids: &[Grid]) -> Document {
         self.finish_project();
+        let filled = self
+            .doc
+            .projects
+            .iter()
+            .any(|p| !p.indicators.is_empty() || !p.midterm_indicators.is_empty());
+        if filled {
+            for i in std::mem::take(&mut self.blank_named) {
+                let d = &mut self.diags[i];
+                *d = Diagnostic::warning(
+                    "R107",
+                    d.message.replace("是空白模板", "没有填写"),
+                    std::mem::take(&mut d.location),
+                );
+            }
+        }
         if self.blank_templates == 0
             && self.doc.projects.is_empty()
             && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())
@@ -1081,6 +1284,42 @@ struct Pair {
     value: String,
     /// The value is in the row below, under the label (`中期目标 | 年度目标` over their texts).
     below: bool,
+    /// The unit an amount label names (`（元）` → true, `（万元）` → false), if it names one.
+    yuan: Option<bool>,
+}
+
+/// The header field a label fills, for [`Project::unread`]. 中期 amounts and the 部门整体
+/// split are not among them: the review does not ask for them.
+fn header_field(label: Label) -> Option<HeaderField> {
+    match label {
+        Label::BudgetUnit | Label::ImplementingUnit | Label::ParentUnit => {
+            Some(HeaderField::BudgetUnit)
+        }
+        Label::ProjectName => Some(HeaderField::ProjectName),
+        Label::Goal => Some(HeaderField::Goal),
+        Label::FundsTotal => Some(HeaderField::FundsTotal),
+        Label::FundsFiscal => Some(HeaderField::FundsFiscal),
+        Label::FundsOther => Some(HeaderField::FundsOther),
+        _ => None,
+    }
+}
+
+/// The header fields of `b` that were not read: no label for them, or a value that could not
+/// be read.
+fn unread_fields(b: &Builder) -> Vec<HeaderField> {
+    let mut unread: Vec<HeaderField> = [
+        HeaderField::BudgetUnit,
+        HeaderField::ProjectName,
+        HeaderField::Goal,
+        HeaderField::FundsTotal,
+        HeaderField::FundsFiscal,
+        HeaderField::FundsOther,
+    ]
+    .into_iter()
+    .filter(|f| !b.seen.contains(f) || b.unreadable.contains(f))
+    .collect();
+    unread.dedup();
+    unread
 }
 
 /// Labels whose value is written under them rather than beside them: for each text label with
@@ -1099,6 +1338,7 @@ fn values_below(v: &Vocab, grid: &Grid, r: usize, pairs: &mut [Pair]) -> bool {
             pair.label,
             Label::BudgetUnit
                 | Label::ImplementingUnit
+                | Label::ParentUnit
                 | Label::ProjectName
                 | Label::Goal
                 | Label::MidGoal
@@ -1207,14 +1447,17 @@ fn label_pairs(v: &Vocab, row: &Row) -> Option<Vec<Pair>> {
                 value_cell,
                 value,
                 below: false,
+                yuan: labels::amount_unit(&cell.text).filter(|_| label.is_amount()),
             });
         } else if let Some((label, value)) = v.of(&cell.text).label_with_value.clone() {
+            let caption = cell.text.split([':', '：']).next().unwrap_or("");
             pairs.push(Pair {
                 label,
                 label_cell: i,
                 value_cell: Some(i),
                 value,
                 below: false,
+                yuan: labels::amount_unit(caption).filter(|_| label.is_amount()),
             });
         }
     }
