@@ -80,7 +80,11 @@ fn budget_system_exports_read_every_header_field_and_no_placeholder() {
     assert_eq!(doc.projects.len(), 3);
     for p in &doc.projects {
         assert!(!p.project_name.is_empty() && !p.budget_unit.is_empty());
-        assert!(p.funds.total.is_some(), "{}: 本年度项目金额", p.project_name);
+        assert!(
+            p.funds.total.is_some(),
+            "{}: 本年度项目金额",
+            p.project_name
+        );
         assert!(p.indicators.iter().all(|i| i.level3 != "不适用"));
         assert!(p.indicators.iter().all(|i| i.level2 != "其他满意度"));
     }
@@ -88,6 +92,8 @@ fn budget_system_exports_read_every_header_field_and_no_placeholder() {
     // Repeats in covered cells: once per sheet; placeholders: once per table.
     assert_eq!((count("I318"), count("I319")), (0, 3));
     assert_eq!(count("R122"), 3);
+    // 项目编码： and its value: one finding per project, not one per cell (and the footer).
+    assert_eq!(count("R108"), 6);
     // No source asked for where the form has none; the 元 amount is found once.
     assert_eq!(count("C202"), 0);
     assert_eq!(count("C230"), 1);
@@ -95,7 +101,11 @@ fn budget_system_exports_read_every_header_field_and_no_placeholder() {
     assert_eq!(count("R107"), 1);
 
     let long = convert("fixtures/excel/budget-systems/long-table.xlsx").unwrap();
-    let names: Vec<&str> = long.projects.iter().map(|p| p.project_name.as_str()).collect();
+    let names: Vec<&str> = long
+        .projects
+        .iter()
+        .map(|p| p.project_name.as_str())
+        .collect();
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(long.diagnostics.iter().all(|d| d.code != "R110"));
 

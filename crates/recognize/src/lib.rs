@@ -40,6 +40,7 @@
 //! assert_eq!(doc.projects[0].indicators[0].value.raw, "≥221人");
 //! ```
 
+mod header;
 mod indicators;
 pub mod labels;
 mod long_table;
@@ -124,6 +125,8 @@ struct Builder {
     /// [`Project::unread`] is made of when the project is finished.
     seen: Vec<HeaderField>,
     unreadable: Vec<HeaderField>,
+    /// Header fields the standard form has no place for (`项目编码：` …), for one R108.
+    other_fields: header::OtherFields,
     /// Columns of the 中期资金总额 and 年度资金总额 labels, to tell whose 财政拨款 a cell is.
     mid_funds_col: Option<usize>,
     annual_funds_col: Option<usize>,
@@ -289,11 +292,8 @@ impl<'a> Recognizer<'a> {
     }
 
     fn unplaced(&mut self, grid: &Grid, row: &Row) {
-        for cell in row
-            .cells
-            .iter()
-            .filter(|c| c.covered.is_none() && !c.is_blank())
-        {
+        let rest = self.other_fields(grid, row, (0..row.cells.len()).collect());
+        for cell in rest.into_iter().map(|i| &row.cells[i]) {
             if let Some(title @ Title::Unit { .. }) = labels::title(&cell.text) {
                 self.title(title, &cell.text, location(grid, &cell.pos));
                 continue;
@@ -312,6 +312,30 @@ impl<'a> Recognizer<'a> {
                 ),
             );
         }
+    }
+
+    /// Takes the header fields the standard form has no place for (`项目编码：` and its
+    /// value) out of `cells` of a row of real cells in a project's header block, for the
+    /// project's one R108 (`header.rs`); returns the other cells with text.
+    fn other_fields(&mut self, grid: &Grid, row: &Row, cells: Vec<usize>) -> Vec<usize> {
+        let filled: Vec<(usize, &str)> = cells
+            .into_iter()
+            .filter(|&i| row.cells[i].covered.is_none() && !row.cells[i].is_blank())
+            .map(|i| (i, row.cells[i].text.as_str()))
+            .collect();
+        let in_header = self.mode != Mode::Indicators
+            && indicators::has_real_cells(row)
+            && self.current.as_ref().is_some_and(|b| b.raw.is_empty());
+        if !in_header {
+            return filled.into_iter().map(|(i, _)| i).collect();
+        }
+        let (fields, rest) = header::fields_and_rest(&filled);
+        if let Some(b) = self.current.as_mut() {
+            for (i, name) in fields {
+                b.other_fields.push(name, location(grid, &row.cells[i].pos));
+            }
+        }
+        rest
     }
 
     fn title(&mut self, title: Title, text: &str, loc: Location) {
@@ -544,10 +568,11 @@ impl<'a> Recognizer<'a> {
             }
             self.diags.extend(amount_diags);
         }
-        for i in leftover_label_cells(&self.vocab, row)
+        let leftover: Vec<usize> = leftover_label_cells(&self.vocab, row)
             .into_iter()
             .filter(|i| by_column.is_none_or(|(m, a)| *i != m && *i != a))
-        {
+            .collect();
+        for i in self.other_fields(grid, row, leftover) {
             let cell = &row.cells[i];
             self.skipped.push(
                 &mut self.diags,
@@ -1102,6 +1127,8 @@ impl<'a> Recognizer<'a> {
         project.midterm_indicators =
             self.indicators(b.mid_raw, mid_value_column, &mut not_rows, &mut Vec::new());
         self.diags.extend(not_rows.report());
+        self.diags
+            .extend(b.other_fields.report(&project.project_name));
         if project.project_name.is_empty() && project.kind != Some(TableKind::Department) {
             // (A 部门整体 table names its department, not a project.)
             self.diags.push(Diagnostic::warning(
