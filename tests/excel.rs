@@ -57,7 +57,7 @@ fn budget_system_workbooks_match_their_goldens() {
         .map(|n| format!("fixtures/excel/budget-systems/{n}"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 4, "{files:?}");
+    assert_eq!(files.len(), 5, "{files:?}");
     let mut failures = Vec::new();
     for rel in &files {
         let doc = convert(rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
@@ -113,9 +113,20 @@ fn budget_system_exports_read_every_header_field_and_no_placeholder() {
     let p = &traditional.projects[0];
     assert!(p.funds.fiscal.is_some() && p.unread.is_empty(), "{p:?}");
 
-    let sheets = convert("fixtures/excel/budget-systems/non-form-sheets.xlsx").unwrap();
-    assert_eq!(sheets.projects.len(), 1);
-    assert!(!sheets.projects[0].indicators.is_empty() && sheets.projects[0].funds.total.is_some());
+    for rel in ["non-form-sheets", "sheet-parts"] {
+        let doc = convert(&format!("fixtures/excel/budget-systems/{rel}.xlsx")).unwrap();
+        assert_eq!(doc.projects.len(), 1, "{rel}");
+        let p = &doc.projects[0];
+        assert!(
+            !p.indicators.is_empty() && p.funds.total.is_some(),
+            "{rel}: {p:?}"
+        );
+        assert!(
+            !p.budget_unit.is_empty() && !p.goal.is_empty(),
+            "{rel}: {p:?}"
+        );
+        assert!(doc.diagnostics.iter().all(|d| d.code != "R107"), "{rel}");
+    }
 }
 
 /// Drops every location so that documents from different formats compare by content.

@@ -46,6 +46,7 @@ pub mod labels;
 mod long_table;
 mod placeholders;
 pub mod score;
+mod sheets;
 pub mod stream;
 
 use indicators::{Header, RawIndicator};
@@ -1219,6 +1220,7 @@ impl<'a> Recognizer<'a> {
                 );
             }
         }
+        sheets::merge_sheet_parts(&mut self.doc, &mut self.diags);
         if self.blank_templates == 0
             && self.doc.projects.is_empty()
             && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())

@@ -848,6 +848,37 @@ fn main() -> Result<(), XlsxError> {
         &[help, info, table, spend, review],
     )?;
 
+    // The same project with its indicator table first, under its name only, the rest of its
+    // header on 项目基本信息 after it, and a review's opinion naming it: one project.
+    let mut table = Sheet::new("申报表");
+    table.line(vec![t("项目名称："), t(&q.project_name)]);
+    table.line(vec![
+        t("一级指标"),
+        t("二级指标"),
+        t("三级指标"),
+        t("指标值"),
+    ]);
+    for ind in &q.indicators {
+        table.line(vec![
+            t(&ind.level1),
+            t(&ind.level2),
+            t(&ind.level3),
+            t(&ind.value.raw),
+        ]);
+    }
+    let mut info = Sheet::new("项目基本信息");
+    info.line(vec![t("项目名称："), t(&q.project_name)]);
+    info.line(vec![t("申请单位："), t(&q.budget_unit)]);
+    info.line(vec![t("本年度项目金额（万元）："), amount(q.funds.total)]);
+    info.line(vec![t("年度目标："), t(&q.goal)]);
+    let mut review = Sheet::new("评审意见");
+    review.line(vec![t("项目名称："), t(&q.project_name)]);
+    review.line(vec![
+        t("评审意见："),
+        t("绩效目标基本合理，建议细化数量指标。"),
+    ]);
+    save(&systems.join("sheet-parts.xlsx"), &[table, info, review])?;
+
     // Bad inputs.
     let bad = Path::new("fixtures/bad");
     std::fs::create_dir_all(bad).expect("fixtures/bad");
