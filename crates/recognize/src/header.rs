@@ -89,7 +89,7 @@ mod tests {
         assert_eq!(caption("项目编码："), Some("项目编码"));
         assert_eq!(caption(" 是否新增项目: "), Some("是否新增项目"));
         assert_eq!(caption("备注：作为导入模板，置灰信息无需录入。"), None);
-        assert_eq!(caption("：").is_none(), true);
+        assert!(caption("：").is_none());
         let cells = [
             (0, "项目编码："),
             (1, "4403"),
