@@ -29,6 +29,14 @@
 //!    is a blank template (R114), and header text with neither a project name nor an indicator
 //!    is no project (R123). Text that fits nowhere is reported (R108), never dropped silently.
 //!
+//! Budget systems' workbooks and clerks' own sheets are read by passes in files of their
+//! own: header fields the standard form has no place for, reported once per project
+//! (`header.rs`); placeholder rows (`不适用`, `–`, a row holding only a 二级 name), left out
+//! and reported once per table (`placeholders.rs`); long tables, one project per key of the
+//! 项目名称/项目编码 columns (`long_table.rs`); one project over several sheets
+//! (`sheets.rs`). Header fields the form does not give are marked in
+//! [`jixiao_model::Project::unread`], so that the review rests no finding on them.
+//!
 //! ```
 //! use jixiao_recognize::{recognize, Options};
 //! let text = "预算单位\t和硕县民政局\t项目名称\t城市低保\n\
