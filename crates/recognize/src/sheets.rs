@@ -9,38 +9,60 @@
 //! (A header sheet that comes *before* its table needs none of this: the project read from
 //! the labels simply continues onto the next sheet.)
 
-use jixiao_model::identity::same_project;
+use jixiao_model::identity::{project_key, same_unit};
 use jixiao_model::{Diagnostic, Document, HeaderField, Project};
+use std::collections::HashMap;
 
 /// Merges each table-less project into the project of the same identity that has its
 /// indicator table on another sheet. `diags` are the recognizer's diagnostics so far.
 pub(crate) fn merge_sheet_parts(doc: &mut Document, diags: &mut Vec<Diagnostic>) {
-    let mut k = 0;
-    while k < doc.projects.len() {
-        let part = &doc.projects[k];
-        let tableless = part.indicators.is_empty()
-            && part.midterm_indicators.is_empty()
-            && !part.project_name.trim().is_empty()
-            && part.location.sheet.is_some();
-        let home = tableless
-            .then(|| {
-                doc.projects.iter().position(|q| {
-                    !q.indicators.is_empty()
-                        && q.location.sheet != part.location.sheet
-                        && q.location.file == part.location.file
-                        && same_project(q, part)
-                })
-            })
-            .flatten();
-        let Some(home) = home else {
-            k += 1;
+    let tableless = |p: &Project| {
+        p.indicators.is_empty()
+            && p.midterm_indicators.is_empty()
+            && !p.project_name.trim().is_empty()
+            && p.location.sheet.is_some()
+    };
+    if !doc.projects.iter().any(tableless) {
+        return;
+    }
+    // Projects with a table, by name key: each table-less part looks only at its namesakes
+    // (a file of many parts costs time in proportion to its size, not its square).
+    let mut with_table: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in doc.projects.iter().enumerate() {
+        if !p.indicators.is_empty() {
+            with_table
+                .entry(project_key(&p.project_name))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut merged: Vec<(usize, usize)> = Vec::new(); // (part, home)
+    for (k, part) in doc.projects.iter().enumerate() {
+        if !tableless(part) {
             continue;
-        };
-        let part = doc.projects.remove(k);
-        let home = if home > k { home - 1 } else { home };
+        }
+        let home = with_table
+            .get(&project_key(&part.project_name))
+            .into_iter()
+            .flatten()
+            .copied()
+            .find(|&i| {
+                let q = &doc.projects[i];
+                q.location.sheet != part.location.sheet
+                    && q.location.file == part.location.file
+                    && same_unit(&q.budget_unit, &part.budget_unit)
+            });
+        if let Some(home) = home {
+            merged.push((k, home));
+        }
+    }
+    // The parts' "no indicator table" findings are answered by the merge.
+    let answered: std::collections::HashSet<&jixiao_model::Location> =
+        merged.iter().map(|m| &doc.projects[m.0].location).collect();
+    diags.retain(|d| !(d.code == "R107" && answered.contains(&d.location)));
+    for &(k, home) in &merged {
+        let part = doc.projects[k].clone();
         let taken = take_fields(&mut doc.projects[home], &part);
-        // The part's "no indicator table" finding is answered by the merge.
-        diags.retain(|d| !(d.code == "R107" && d.location == part.location));
         let sheet = part.location.sheet.clone().unwrap_or_default();
         let home_sheet = doc.projects[home]
             .location
@@ -61,6 +83,12 @@ pub(crate) fn merge_sheet_parts(doc: &mut Document, diags: &mut Vec<Diagnostic>)
             part.location,
         ));
     }
+    let parts: std::collections::HashSet<usize> = merged.iter().map(|m| m.0).collect();
+    let mut index = 0;
+    doc.projects.retain(|_| {
+        index += 1;
+        !parts.contains(&(index - 1))
+    });
 }
 
 /// Takes into `home` the header fields it did not read and `part` did; returns their names.
@@ -102,4 +130,70 @@ fn take_fields(home: &mut Project, part: &Project) -> Vec<&'static str> {
         take(f, name, home);
     }
     taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_model::{Decimal, Indicator, Location};
+
+    fn project(name: &str, sheet: &str, with_table: bool) -> Project {
+        Project {
+            project_name: name.into(),
+            location: Location {
+                file: Some("a.xlsx".into()),
+                sheet: Some(sheet.into()),
+                cell: Some("A1".into()),
+                ..Location::default()
+            },
+            indicators: if with_table {
+                vec![Indicator {
+                    level3: "受益人数".into(),
+                    ..Indicator::default()
+                }]
+            } else {
+                Vec::new()
+            },
+            ..Project::default()
+        }
+    }
+
+    #[test]
+    fn a_part_on_another_sheet_joins_its_project() {
+        let mut home = project("城市低保", "申报表", true);
+        home.unread = vec![HeaderField::BudgetUnit, HeaderField::FundsTotal];
+        let mut part = project("城市低保项目", "项目基本信息", false);
+        part.budget_unit = "和硕县民政局".into();
+        part.funds.total = Some(Decimal::from(12));
+        part.unread = vec![HeaderField::FundsFiscal];
+        let other = project("农村低保", "评审意见", false);
+        let r107 = |p: &Project| Diagnostic::warning("R107", "没有指标表", p.location.clone());
+        let mut diags = vec![r107(&part), r107(&other)];
+        let mut doc = Document {
+            projects: vec![home, part, other],
+            ..Document::default()
+        };
+        merge_sheet_parts(&mut doc, &mut diags);
+        let names: Vec<&str> = doc
+            .projects
+            .iter()
+            .map(|p| p.project_name.as_str())
+            .collect();
+        assert_eq!(names, ["城市低保", "农村低保"]);
+        let home = &doc.projects[0];
+        assert_eq!(home.budget_unit, "和硕县民政局");
+        assert_eq!(home.funds.total, Some(Decimal::from(12)));
+        assert!(home.unread.is_empty(), "{:?}", home.unread);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            ["R107", "R140"],
+            "the unrelated sheet keeps its R107"
+        );
+        assert!(
+            diags[1].message.contains("预算单位、年度资金总额"),
+            "{}",
+            diags[1].message
+        );
+    }
 }
