@@ -647,11 +647,18 @@ impl<'a> Recognizer<'a> {
         } else {
             None
         };
-        let header = groups.remove(0);
+        let mut header = groups.remove(0);
         // 项目名称 (申请单位, 项目编码 …) as columns of the indicator table: a long table, one
         // project per key (`long_table.rs`); its key columns are read, not extra columns.
-        let long = long_table::key_columns(&self.vocab, row, &header);
+        let above = r.checked_sub(1).map(|k| &grid.rows[k]);
+        let long = long_table::key_columns(&self.vocab, row, above, &header);
         let keys = long.as_ref().map(|c| c.columns()).unwrap_or_default();
+        for &k in &keys {
+            // A key headed in the row above is still a column this table knows.
+            if !header.extra.iter().any(|(e, _)| *e == k) {
+                header.extra.push((k, String::new()));
+            }
+        }
         if header.value.is_none() {
             self.diags.push(Diagnostic::error(
                 "R106",
@@ -765,12 +772,14 @@ impl<'a> Recognizer<'a> {
         let Some(b) = self.current.as_mut() else {
             return;
         };
-        if b.project.project_name.is_empty() {
+        // The key columns name the project (over what a label row above the table gave: a
+        // heading row merged down over two rows reads as labels with the wrong neighbours).
+        if !key.name.is_empty() {
             b.project.project_name = key.name;
             b.has_name = true;
             b.seen.push(HeaderField::ProjectName);
         }
-        if b.project.budget_unit.is_empty() && !key.unit.is_empty() {
+        if !key.unit.is_empty() {
             b.project.budget_unit = key.unit;
             b.has_unit = true;
             b.seen.push(HeaderField::BudgetUnit);

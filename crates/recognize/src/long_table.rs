@@ -10,7 +10,7 @@
 
 use crate::indicators::Header;
 use crate::labels::{Label, Vocab};
-use jixiao_grid::Row;
+use jixiao_grid::{Covered, Row};
 
 /// The project columns of a long table's header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,19 +41,37 @@ impl KeyColumns {
 }
 
 /// The key columns of an indicator header row, if it is a long table's: a column the header
-/// names 项目名称 beside the indicator columns.
-pub(crate) fn key_columns(v: &Vocab, row: &Row, header: &Header) -> Option<KeyColumns> {
-    let label_at = |i: usize| {
-        row.cells
-            .get(i)
-            .filter(|c| c.covered.is_none())
-            .and_then(|c| v.of(&c.text).label)
+/// names 项目名称 beside the indicator columns — in the header row, or in the row above it
+/// when the key's heading is merged down over two header rows (`above`).
+pub(crate) fn key_columns(
+    v: &Vocab,
+    row: &Row,
+    above: Option<&Row>,
+    header: &Header,
+) -> Option<KeyColumns> {
+    // The heading of column i: its own cell, or the cell above one it covers by a merge
+    // down (never a blank cell's neighbour above, which may be a header-block label).
+    let heading = |i: usize| -> Option<&str> {
+        let own = row.cells.get(i)?;
+        if own.covered.is_none() && !own.is_blank() {
+            return Some(own.text.as_str());
+        }
+        if own.covered != Some(Covered::Above) {
+            return None;
+        }
+        above
+            .and_then(|a| a.cells.get(i))
+            .filter(|c| c.covered.is_none() && !c.is_blank())
+            .map(|c| c.text.as_str())
     };
+    let candidates: Vec<usize> = (0..row.cells.len())
+        .filter(|&i| header.extra.iter().any(|(e, _)| *e == i) || !header_uses(header, row, i))
+        .collect();
+    let label_at = |i: usize| heading(i).and_then(|t| v.of(t).label);
     let find = |want: &dyn Fn(Label) -> bool| {
-        header
-            .extra
+        candidates
             .iter()
-            .map(|(i, _)| *i)
+            .copied()
             .find(|&i| label_at(i).is_some_and(want))
     };
     let name = find(&|l| l == Label::ProjectName)?;
@@ -63,24 +81,31 @@ pub(crate) fn key_columns(v: &Vocab, row: &Row, header: &Header) -> Option<KeyCo
             Label::BudgetUnit | Label::ImplementingUnit | Label::ParentUnit
         )
     });
-    let funds = find(&|l| l == Label::FundsTotal).map(|i| {
-        let yuan = row
-            .cells
-            .get(i)
-            .and_then(|c| crate::labels::amount_unit(&c.text));
-        (i, yuan)
-    });
-    let code = header.extra.iter().map(|(i, _)| *i).find(|&i| {
-        row.cells
-            .get(i)
-            .is_some_and(|c| crate::labels::is_project_code(v.labels, &c.text))
-    });
+    let funds = find(&|l| l == Label::FundsTotal)
+        .map(|i| (i, heading(i).and_then(crate::labels::amount_unit)));
+    let code = candidates
+        .iter()
+        .copied()
+        .find(|&i| heading(i).is_some_and(|t| crate::labels::is_project_code(v.labels, t)));
     Some(KeyColumns {
         name,
         unit,
         code,
         funds,
     })
+}
+
+/// True when column `i` of the header row is one of the indicator columns (or their
+/// continuation), whose heading is no key.
+fn header_uses(header: &Header, row: &Row, i: usize) -> bool {
+    row.cells
+        .get(i)
+        .is_some_and(|c| c.covered.is_none() && !c.is_blank())
+        && !header.extra.iter().any(|(e, _)| *e == i)
+        || Some(i) == header.level1
+        || i == header.level2
+        || i == header.level3
+        || Some(i) == header.value
 }
 
 /// Which project a row of a long table belongs to.
@@ -129,7 +154,7 @@ impl Key {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jixiao_grid::{Cell, Covered, Pos};
+    use jixiao_grid::{Cell, Pos};
 
     fn row(texts: &[&str], r: u32) -> Row {
         Row::new(
@@ -168,7 +193,7 @@ mod tests {
             0,
         );
         let header = Header::groups(&v, &head).expect("a header").remove(0);
-        let cols = key_columns(&v, &head, &header).expect("a long table");
+        let cols = key_columns(&v, &head, None, &header).expect("a long table");
         assert_eq!((cols.name, cols.unit, cols.code), (1, Some(2), Some(0)));
         let a = Key::of(&row(&["001", "甲项目", "甲局", "产出指标"], 1), &cols, None);
         let b = Key::of(&row(&["^", "^", "", "效益指标"], 2), &cols, Some(&a));
@@ -180,6 +205,12 @@ mod tests {
         // An ordinary indicator header is no long table.
         let plain = row(&["一级指标", "二级指标", "三级指标", "指标值"], 0);
         let h = Header::groups(&v, &plain).expect("a header").remove(0);
-        assert!(key_columns(&v, &plain, &h).is_none());
+        assert!(key_columns(&v, &plain, None, &h).is_none());
+        // A key heading merged down over two header rows: named in the row above.
+        let top = row(&["项目名称", "绩效指标", "^", "^", "^"], 0);
+        let second = row(&["^", "一级指标", "二级指标", "三级指标", "指标值"], 1);
+        let h = Header::groups(&v, &second).expect("a header").remove(0);
+        let cols = key_columns(&v, &second, Some(&top), &h).expect("a long table");
+        assert_eq!((cols.name, cols.unit), (0, None));
     }
 }

@@ -806,7 +806,34 @@ fn main() -> Result<(), XlsxError> {
         }
         s.row = r0 + n;
     }
-    save(&systems.join("long-table.xlsx"), &[s])?;
+    // The same with its headings over two rows: 项目名称 and 申请单位 merged down, 绩效指标
+    // over 一级指标 … 指标值.
+    let mut s2 = Sheet::new("指标明细（两行表头）");
+    s2.merge(0, 0, 1, 0, t("项目名称"));
+    s2.merge(0, 1, 1, 1, t("申请单位"));
+    s2.merge(0, 2, 0, 5, t("绩效指标"));
+    for (c, h) in ["一级指标", "二级指标", "三级指标", "指标值"]
+        .iter()
+        .enumerate()
+    {
+        s2.put(1, c as u16 + 2, t(*h));
+    }
+    s2.row = 2;
+    for q in [p(3), p(4)] {
+        let r0 = s2.row;
+        let n = q.indicators.len() as u32;
+        s2.merge(r0, 0, r0 + n - 1, 0, t(&q.project_name));
+        s2.merge(r0, 1, r0 + n - 1, 1, t(&q.budget_unit));
+        for (i, ind) in q.indicators.iter().enumerate() {
+            let r = r0 + i as u32;
+            s2.put(r, 2, t(&ind.level1));
+            s2.put(r, 3, t(&ind.level2));
+            s2.put(r, 4, t(&ind.level3));
+            s2.put(r, 5, t(&ind.value.raw));
+        }
+        s2.row = r0 + n;
+    }
+    save(&systems.join("long-table.xlsx"), &[s, s2])?;
 
     // A workbook with sheets that hold no form around one project: the instructions, the
     // project's header on 项目基本信息 and its indicator table on 绩效目标, a list of
