@@ -8,8 +8,8 @@
 //!   thousand times its own cost target, and a 元 amount read as 万元 is ten thousand times;
 //! - or no cost is named and the amount is at least [`ALONE`] 万元 (10 亿元) for one project.
 //!
-//! An export repeats the defect on every sheet, so the file gets one finding that lists each
-//! place, at the first of them, not one per project.
+//! Each project gets at most one finding, at its amount (the first that looks like 元); a
+//! project whose other amounts look so too says how many, in the same finding.
 
 use crate::UNIT_SCALE;
 use crate::text::wan;
@@ -20,50 +20,36 @@ use jixiao_model::{Decimal, Diagnostic, Document, HeaderField, Location, Project
 const RATIO: i64 = 1_000;
 /// With no cost to compare, an amount from this many 万元 (10 亿元) up is taken to be in 元.
 const ALONE: i64 = 100_000;
-/// Places listed in the message before the rest are only counted.
-const SHOWN: usize = 20;
-
-/// One amount that looks like 元.
+/// One amount that looks like 元: what it is, and where.
 struct Suspect {
     what: String,
+    label: &'static str,
     location: Location,
 }
 
 pub(crate) fn check(doc: &Document, fw: &Framework, out: &mut Vec<Diagnostic>) {
-    let suspects: Vec<Suspect> = doc.projects.iter().flat_map(|p| suspects(p, fw)).collect();
-    let Some(first) = suspects.first() else {
-        return;
-    };
-    let message = if suspects.len() == 1 {
-        format!("{}，疑似按元填写；请核对单位", first.what)
-    } else {
-        let listed: Vec<String> = suspects
-            .iter()
-            .take(SHOWN)
-            .map(|s| format!("{}（{}）", s.what, place(&s.location)))
-            .collect();
-        let more = if suspects.len() > SHOWN {
-            format!("；另有 {} 处", suspects.len() - SHOWN)
-        } else {
-            String::new()
+    for project in &doc.projects {
+        let suspects = suspects(project, fw);
+        let Some(first) = suspects.first() else {
+            continue;
         };
-        format!(
-            "{} 处标明万元的金额疑似按元填写，请核对单位：{}{more}",
-            suspects.len(),
-            listed.join("；")
-        )
-    };
-    out.push(Diagnostic::warning(
-        UNIT_SCALE,
-        message,
-        first.location.clone(),
-    ));
+        let others: Vec<&str> = suspects[1..].iter().map(|s| s.label).collect();
+        let more = if others.is_empty() {
+            String::new()
+        } else {
+            format!("；{}同样", others.join("、"))
+        };
+        out.push(Diagnostic::warning(
+            UNIT_SCALE,
+            format!("{}{more}；请核对单位", first.what),
+            first.location.clone(),
+        ));
+    }
 }
 
 /// The amounts of one project that look like 元.
 fn suspects(project: &Project, fw: &Framework) -> Vec<Suspect> {
     let cost = largest_cost(project, fw);
-    let name = crate::project_label(project);
     let funds_loc = project
         .funds
         .location
@@ -76,28 +62,30 @@ fn suspects(project: &Project, fw: &Framework) -> Vec<Suspect> {
     ];
     amounts.retain(|(_, _, field)| !project.unread.contains(field));
     let mut out = Vec::new();
-    let mut push = |label: &str, amount: Option<Decimal>, location: &Location| {
+    let mut push = |label: &'static str, amount: Option<Decimal>, location: &Location| {
         let Some(a) = amount.filter(|a| a.is_sign_positive() && !a.is_zero()) else {
             return;
         };
         let as_yuan = (a / Decimal::from(10_000)).normalize();
         let why = match cost {
             Some((c, ref text)) if !c.is_zero() => {
-                let times = (a / c).round();
-                if times < Decimal::from(RATIO) {
-                    return;
+                // (A ratio past what a Decimal holds is far past RATIO.)
+                match a.checked_div(c).map(|t| t.round()) {
+                    Some(times) if times < Decimal::from(RATIO) => return,
+                    Some(times) => format!("是成本指标“{text}”的 {times} 倍"),
+                    None => format!("远大于成本指标“{text}”"),
                 }
-                format!("是成本指标“{text}”的 {times} 倍")
             }
-            _ if a >= Decimal::from(ALONE) => "超过 10 亿元，且没有成本指标可比".to_string(),
+            _ if a >= Decimal::from(ALONE) => "超过 10 亿元（没有成本指标可比）".to_string(),
             _ => return,
         };
         out.push(Suspect {
             what: format!(
-                "项目{name}的{label} {} 万元{why}（若按元填写应为 {} 万元）",
+                "{label} {} 万元{why}，疑似按元填写，应为 {} 万元",
                 wan(a),
                 wan(as_yuan)
             ),
+            label,
             location: location.clone(),
         });
     };
@@ -161,16 +149,6 @@ fn wan_figures(text: &str) -> impl Iterator<Item = Decimal> + '_ {
         }
     }
     found.into_iter()
-}
-
-/// Where an amount is, for the list: its sheet and cell, or its line.
-fn place(l: &Location) -> String {
-    match (&l.sheet, &l.cell, l.line) {
-        (Some(s), Some(c), _) => format!("{s}!{c}"),
-        (None, Some(c), _) => c.clone(),
-        (_, None, Some(line)) => format!("第 {line} 行"),
-        _ => l.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -237,14 +215,38 @@ mod tests {
     }
 
     #[test]
-    fn one_finding_for_the_file() {
-        let d = found(vec![
+    fn one_finding_per_project_at_its_amount() {
+        let at = |cell: &str| Location {
+            cell: Some(cell.into()),
+            ..Location::default()
+        };
+        let mut projects = vec![
             project("246800", Some("不超过30万一年")),
             project("20000", Some("总成本不超过2万")),
             project("12.5", Some("不超过12.5万元")),
-        ]);
-        assert_eq!(d.len(), 1);
-        assert!(d[0].message.starts_with("2 处"), "{}", d[0].message);
+        ];
+        for (p, cell) in projects.iter_mut().zip(["D4", "D5", "D6"]) {
+            p.funds.location = Some(at(cell));
+        }
+        // The first also has a 中期 amount in 元: the same finding says so.
+        projects[0].midterm_funds = Some(Funds {
+            total: Some(Decimal::from(740_400)),
+            location: Some(at("A4")),
+            ..Funds::default()
+        });
+        let d = found(projects);
+        assert_eq!(d.len(), 2);
+        let cells: Vec<_> = d.iter().map(|d| d.location.cell.as_deref()).collect();
+        assert_eq!(cells, [Some("D4"), Some("D5")]);
+        assert_eq!(
+            d[0].message,
+            "年度资金总额 246800 万元是成本指标“不超过30万一年”的 8227 倍，疑似按元填写，应为 24.68 万元；中期资金总额同样；请核对单位"
+        );
+        assert!(
+            d[1].message.contains("“总成本不超过2万”"),
+            "{}",
+            d[1].message
+        );
     }
 
     #[test]
