@@ -44,6 +44,104 @@ fn layouts_match_their_goldens() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// Budget systems' exports and clerks' own workbooks: a 申报表 per sheet with `label：value`
+/// headers, merged cells repeating their anchor and 不适用 rows; labels in Traditional
+/// characters; a long table of several projects; sheets holding no form around a project.
+#[test]
+fn budget_system_workbooks_match_their_goldens() {
+    let dir = root().join("fixtures/excel/budget-systems");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures/excel/budget-systems")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".xlsx"))
+        .map(|n| format!("fixtures/excel/budget-systems/{n}"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5, "{files:?}");
+    let mut failures = Vec::new();
+    for rel in &files {
+        let doc = convert(rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        assert!(!jixiao::failed(&doc), "{rel}: {:#?}", doc.diagnostics);
+        let json = jixiao_json::to_string(&doc);
+        if let Err(e) = jixiao_golden::compare(&format!("{rel}.expected.json"), &json) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// What the budget-system fixtures must show, whatever else their goldens hold.
+#[test]
+fn budget_system_exports_read_every_header_field_and_no_placeholder() {
+    // Read and reviewed, as `jixiao check` does.
+    let rel = "fixtures/excel/budget-systems/budget-system-export.xlsx";
+    let bytes = std::fs::read(root().join(rel)).expect("fixture");
+    let doc = jixiao::load(rel, &bytes, &jixiao::Options::default()).unwrap();
+    assert_eq!(doc.projects.len(), 3);
+    for p in &doc.projects {
+        assert!(!p.project_name.is_empty() && !p.budget_unit.is_empty());
+        assert!(
+            p.funds.total.is_some(),
+            "{}: 本年度项目金额",
+            p.project_name
+        );
+        assert!(p.indicators.iter().all(|i| i.level3 != "不适用"));
+        assert!(p.indicators.iter().all(|i| i.level2 != "其他满意度"));
+    }
+    let count = |code: &str| doc.diagnostics.iter().filter(|d| d.code == code).count();
+    // Repeats in covered cells: once per sheet; placeholders: once per table (R136); a row
+    // holding only 其他满意度 labels no row below it (R122, one per sheet that has one).
+    assert_eq!((count("I318"), count("I319")), (0, 3));
+    assert_eq!((count("R136"), count("R122")), (3, 2));
+    // Every 一级 of the two read projects holds indicators; the blank third declares none
+    // not applicable (its table is blank, R137).
+    assert!(doc.projects.iter().all(|p| p.not_applicable.is_empty()));
+    assert_eq!(count("C206"), 0);
+    // 项目编码： and its value: one finding per project, not one per cell; the footer
+    // (备注：作为导入模板…) ends each table (R135).
+    assert_eq!((count("R108"), count("R135")), (3, 3));
+    // No source asked for where the form has none; the 元 amount is found once.
+    assert_eq!(count("C202"), 0);
+    assert_eq!(count("C230"), 1);
+    // The blank third project: its own gap (R137), not the file's failure (R114).
+    assert_eq!((count("R137"), count("R114")), (1, 0));
+
+    let long = convert("fixtures/excel/budget-systems/long-table.xlsx").unwrap();
+    let names: Vec<&str> = long
+        .projects
+        .iter()
+        .map(|p| p.project_name.as_str())
+        .collect();
+    // Three projects on the first sheet, two under a two-row header on the second.
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert!(
+        long.diagnostics
+            .iter()
+            .all(|d| d.code != "R118" && d.code != "R108"
+                || d.location.cell.as_deref() == Some("A1"))
+    );
+    assert!(long.diagnostics.iter().all(|d| d.code != "R110"));
+
+    let traditional = convert("fixtures/excel/budget-systems/traditional-labels.xlsx").unwrap();
+    let p = &traditional.projects[0];
+    assert!(p.funds.fiscal.is_some() && p.unread.is_empty(), "{p:?}");
+
+    for rel in ["non-form-sheets", "sheet-parts"] {
+        let doc = convert(&format!("fixtures/excel/budget-systems/{rel}.xlsx")).unwrap();
+        assert_eq!(doc.projects.len(), 1, "{rel}");
+        let p = &doc.projects[0];
+        assert!(
+            !p.indicators.is_empty() && p.funds.total.is_some(),
+            "{rel}: {p:?}"
+        );
+        assert!(
+            !p.budget_unit.is_empty() && !p.goal.is_empty(),
+            "{rel}: {p:?}"
+        );
+        assert!(doc.diagnostics.iter().all(|d| d.code != "R107"), "{rel}");
+    }
+}
+
 /// Drops every location so that documents from different formats compare by content.
 fn without_locations(value: &mut serde_json::Value) {
     match value {

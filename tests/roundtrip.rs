@@ -43,6 +43,11 @@ fn shown(p: &Project) -> Project {
     // The standard form's title names no kind, and it has no 基本支出/项目支出 row.
     p.kind = None;
     p.department_funds = None;
+    // What the reading said of the source: the standard form has every label (nothing is
+    // unread), no placeholder rows (no group declared 不适用) and no 一级预算单位 (L401).
+    p.unread.clear();
+    p.not_applicable.clear();
+    p.parent_unit = None;
     for i in &mut p.indicators {
         i.location = Default::default();
     }

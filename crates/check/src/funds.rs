@@ -2,7 +2,7 @@
 
 use crate::text::{differ, gap, sum, wan};
 use crate::{FUNDS_BLANK, FUNDS_NEGATIVE, FUNDS_SUM, project_label};
-use jixiao_model::{Diagnostic, Project};
+use jixiao_model::{Diagnostic, HeaderField, Project};
 
 pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     let funds = &project.funds;
@@ -28,7 +28,16 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    // A field the recognizer did not read (no label on the form, or a value that is no
+    // amount) is no blank the clerk left: no finding rests on it.
+    let read = |f: HeaderField| !project.unread.contains(&f);
+    let (total_read, fiscal_read, other_read) = (
+        read(HeaderField::FundsTotal),
+        read(HeaderField::FundsFiscal),
+        read(HeaderField::FundsOther),
+    );
     match (funds.total, funds.fiscal, funds.other) {
+        (None, None, None) if !total_read && !fiscal_read && !other_read => {}
         (None, None, None) => {
             out.push(Diagnostic::warning(
                 FUNDS_BLANK,
@@ -36,6 +45,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 loc,
             ));
         }
+        (None, _, _) if !total_read => {}
         (None, fiscal, other) => {
             let hint = match sum(fiscal.into_iter().chain(other)) {
                 Some(parts) if fiscal.is_some() || other.is_some() => {
@@ -52,6 +62,10 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         (Some(_), None, None) if project.department_funds.is_some() => {
             // A 部门整体 table splits its money by 基本支出/项目支出, not by source.
         }
+        (Some(_), None, None) if !fiscal_read || !other_read => {
+            // The form has no 财政拨款/其他资金 (a budget system's 本年度项目金额 alone), or
+            // they were not read: the sources cannot be asked for.
+        }
         (Some(total), None, None) => {
             out.push(Diagnostic::warning(
                 FUNDS_BLANK,
@@ -62,12 +76,12 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         (Some(total), fiscal, other) if fiscal.is_none() || other.is_none() => {
             // One part was not read (blank, or text that is no amount): the sum cannot be
             // checked, and a finding must not rest on a field that is missing.
-            let (blank, known) = if fiscal.is_none() {
-                ("财政拨款", other)
+            let (blank, known, blank_read) = if fiscal.is_none() {
+                ("财政拨款", other, fiscal_read)
             } else {
-                ("其他资金", fiscal)
+                ("其他资金", fiscal, other_read)
             };
-            if known.is_some_and(|k| differ(total, k)) {
+            if blank_read && known.is_some_and(|k| differ(total, k)) {
                 out.push(Diagnostic::warning(
                     FUNDS_BLANK,
                     format!(

@@ -253,14 +253,28 @@ fn framework(
         ));
     }
 
-    // Completeness: every level-1 group of the scheme.
+    // Completeness: every level-1 group of the scheme — unless a 一级指标 was lost in
+    // recognition (R103): the group said to be missing may be the one that was not read.
+    let lost_level1 = project
+        .indicators
+        .iter()
+        .any(|ind| ind.level1.trim().is_empty() && unread(earlier, project, ind, Field::Level1));
+    if lost_level1 {
+        return;
+    }
     let present: HashSet<&str> = project
         .indicators
         .iter()
         .filter_map(|ind| fw.level1(&ind.level1))
         .collect();
+    // Groups the form declares not applicable (every row 不适用) are answered, not missing.
+    let declared: HashSet<&str> = project
+        .not_applicable
+        .iter()
+        .filter_map(|g| fw.level1(g))
+        .collect();
     for group in &scheme.level1 {
-        if !present.contains(group.name.as_str()) {
+        if !present.contains(group.name.as_str()) && !declared.contains(group.name.as_str()) {
             let all: Vec<&str> = scheme.level1.iter().map(|g| g.name.as_str()).collect();
             out.push(Diagnostic::warning(
                 CATEGORY_MISSING,

@@ -31,6 +31,7 @@ mod funds;
 mod indicators;
 mod summary;
 mod text;
+mod unit_scale;
 
 use jixiao_model::framework::Framework;
 use jixiao_model::{Diagnostic, Document, Project, registry};
@@ -70,6 +71,7 @@ pub fn check(doc: &Document, options: &CheckOptions) -> Vec<Diagnostic> {
         cost::check(project, &mut out);
         copied::check(project, &doc.projects, &contrasts[i], &mut out);
     }
+    unit_scale::check(doc, options.framework, &mut out);
     out
 }
 
@@ -112,6 +114,7 @@ pub(crate) const UNIT_MISMATCH: &str = "C216";
 pub(crate) const ROW_FUNDS_MISMATCH: &str = "C217";
 pub(crate) const TOTAL_MISMATCH: &str = "C218";
 pub(crate) const TOTAL_BLANK: &str = "C219";
+pub(crate) const UNIT_SCALE: &str = "C230";
 
 /// “项目“城市低保””: how messages name a project (or its position when it has no name).
 pub(crate) fn project_label(project: &Project) -> String {
@@ -148,6 +151,7 @@ mod tests {
             ROW_FUNDS_MISMATCH,
             TOTAL_MISMATCH,
             TOTAL_BLANK,
+            UNIT_SCALE,
         ];
         let registered: Vec<&str> = rules().map(|r| r.code).collect();
         assert_eq!(registered, constants);

@@ -33,6 +33,8 @@ pub const LABELS_TOML: &str = include_str!("../../../templates/labels.toml");
 pub struct Labels {
     pub budget_unit: Vec<String>,
     pub implementing_unit: Vec<String>,
+    pub parent_unit: Vec<String>,
+    pub project_code: Vec<String>,
     pub project_name: Vec<String>,
     pub funds_total: Vec<String>,
     pub midterm_funds_total: Vec<String>,
@@ -52,9 +54,9 @@ pub struct Labels {
     pub unit: Vec<String>,
     pub sign: Vec<String>,
     pub not_indicator_rows: Vec<String>,
+    pub placeholders: Vec<String>,
     pub section_headings: Vec<String>,
     pub table_end: Vec<String>,
-    pub placeholders: Vec<String>,
     pub summary_seq: Vec<String>,
     pub summary_department: Vec<String>,
     pub summary_project_name: Vec<String>,
@@ -107,6 +109,8 @@ impl Labels {
         for list in [
             &mut self.budget_unit,
             &mut self.implementing_unit,
+            &mut self.parent_unit,
+            &mut self.project_code,
             &mut self.project_name,
             &mut self.funds_total,
             &mut self.midterm_funds_total,
@@ -126,9 +130,9 @@ impl Labels {
             &mut self.unit,
             &mut self.sign,
             &mut self.not_indicator_rows,
+            &mut self.placeholders,
             &mut self.section_headings,
             &mut self.table_end,
-            &mut self.placeholders,
             &mut self.summary_seq,
             &mut self.summary_department,
             &mut self.summary_project_name,
@@ -259,10 +263,10 @@ pub struct Fit<'a> {
     pub misfits: Vec<usize>,
 }
 
-/// Removes whitespace, folds full-width ASCII and brackets, Traditional characters of the
-/// form's vocabulary to Simplified ([`TRADITIONAL`]), and drops a trailing colon, so
-/// `一级\n指标`, `数量指标（或建筑规模指标）`, `項目名稱` and `项目名称：` compare as written in
-/// the template. Only the comparison uses it: the output keeps the text as written.
+/// Removes whitespace, folds full-width ASCII and brackets, folds the Traditional characters
+/// of the vocabulary ([`crate::traditional`]) and drops a trailing colon, so `一级\n指标`,
+/// `数量指标（或建筑规模指标）`, `項目名稱：` and `项目名称：` compare as written in the
+/// template. The result is a key for comparing, never output.
 pub fn normalize_label(s: &str) -> String {
     let mut out: String = crate::value::fold_width(s)
         .chars()
@@ -270,36 +274,13 @@ pub fn normalize_label(s: &str) -> String {
         .map(|c| match c {
             '【' | '〔' => '[',
             '】' | '〕' => ']',
-            _ => simplified(c),
+            _ => crate::traditional::simplified(c),
         })
         .collect();
     while out.ends_with(':') {
         out.pop();
     }
     out
-}
-
-/// Traditional characters of the form's vocabulary (labels, column headings, level-1/level-2
-/// names, title words, furniture captions) and their Simplified forms, in pairs. Tables from
-/// Hong Kong, Macao and Taiwan style templates, and text converted by a browser, write
-/// `項目名稱`, `績效指標`, `產出指標`, `滿意度指標`.
-pub const TRADITIONAL: &str = "項项稱称績绩標标級级質质數数時时預预單单資资額额總总體体財财撥拨產产\
-滿满經经濟济會会態态續续響响實实門门際际計计劃划規规範范報报內内務务專专審审見见評评價价結结論论問问\
-題题進进與与況况環环區区縣县鄉乡鎮镇業业農农醫医療疗衛卫應应達达蓋盖發发為为於于個个萬万億亿優优興兴\
-費费補补貼贴護护險险養养職职獲获顯显狀状傳传統统設设備备維维驗验則则現现場场顧顾觀观執执監监檢检開开\
-關关機机構构據据號号說说註注寫写負负責责聯联繫系電电話话屬属當当標标準准類类別别級级們们這这\
-對对項项麼么學学擬拟絕绝額额歲岁務务證证據据";
-
-fn simplified(c: char) -> char {
-    if (c as u32) < 0x4E00 {
-        return c;
-    }
-    static MAP: OnceLock<std::collections::HashMap<char, char>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
-        let chars: Vec<char> = TRADITIONAL.chars().filter(|c| !c.is_whitespace()).collect();
-        chars.chunks(2).map(|p| (p[0], p[1])).collect()
-    });
-    map.get(&c).copied().unwrap_or(c)
 }
 
 impl Framework {
@@ -505,7 +486,10 @@ fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
                 '*' | '【' | '〔' | '】' | '〕' | '\u{FF01}'..='\u{FF5E}' | '\u{3000}'
             )
     };
-    if s.contains(changes) || s.ends_with(':') || s.chars().any(|c| simplified(c) != c) {
+    if s.contains(changes)
+        || s.ends_with(':')
+        || s.chars().any(|c| crate::traditional::simplified(c) != c)
+    {
         std::borrow::Cow::Owned(normalize_label(s))
     } else {
         std::borrow::Cow::Borrowed(s)

@@ -23,6 +23,7 @@ pub mod diagnostic {
 }
 pub mod framework;
 pub mod identity;
+pub mod traditional;
 pub mod value;
 
 pub use jixiao_diagnostics::{Diagnostic, Location, Severity, Warned, registry};
@@ -138,6 +139,10 @@ pub struct Project {
     /// 实施单位, where the form names one beside 主管部门/预算单位 (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub implementing_unit: Option<String>,
+    /// 一级预算单位, where the form names it beside a 申请单位/预算单位 that differs from it
+    /// (absent otherwise; when the form names no other unit it is the `budget_unit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_unit: Option<String>,
     /// 项目资金 in 万元 (the 年度 amounts where the form also has 中期 ones).
     pub funds: Funds,
     /// 项目总体目标 (or 年度目标), whole, as written.
@@ -169,6 +174,37 @@ pub struct Project {
     /// 基本支出 / 项目支出 of a 部门整体支出绩效目标表 (万元); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_funds: Option<DepartmentFunds>,
+    /// Header fields that were not read: the form has no label for them, or their value could
+    /// not be read (an amount that is no number). Their empty value says nothing about what
+    /// the clerk wrote, so the review rests no finding on them. A field written blank under
+    /// its label is read (blank), not listed here. Absent when every field was read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<HeaderField>,
+    /// 一级指标 groups the form declares not applicable: every row under them holds a
+    /// placeholder (`不适用`, `–`) and none is an indicator (names as written). The review does
+    /// not report them missing. Absent when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_applicable: Vec<String>,
+}
+
+/// A field of a project's header block (表头), as [`Project::unread`] names it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum HeaderField {
+    /// 预算单位 (`budget_unit`).
+    BudgetUnit,
+    /// 项目名称 (`project_name`).
+    ProjectName,
+    /// 项目总体目标 / 年度目标 (`goal`).
+    Goal,
+    /// 年度资金总额 (`funds.total`).
+    FundsTotal,
+    /// 其中：财政拨款 (`funds.fiscal`).
+    FundsFiscal,
+    /// 其他资金 (`funds.other`).
+    FundsOther,
 }
 
 /// The two parts of a department's money in a 部门整体支出绩效目标表, in 万元 as written.

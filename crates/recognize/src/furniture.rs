@@ -6,10 +6,9 @@
 //!   ends the indicator table; it and the rows after it, up to the next label, table header or
 //!   title, are counted and reported once (R135), never read as indicators and never reported
 //!   row by row.
-//! - **Placeholders**: a template row that holds a place and says nothing (`其他满意度 | – | –`,
-//!   `不适用 | 不适用`: `placeholders` in `templates/labels.toml`) is no indicator. Its group
-//!   names still label the rows below it, as the anchor of a merged cell does. They are counted
-//!   and reported once per table (R136).
+//!
+//! Placeholder rows (`不适用`, `–`) stand in the table and are `placeholders.rs`; their count
+//! is a [`Tally`] too.
 
 use jixiao_model::framework::{Labels, normalize_label};
 use jixiao_model::{Diagnostic, Location};
@@ -44,19 +43,6 @@ fn excerpt(text: &str) -> String {
     out
 }
 
-/// True when `text` only holds a place (`不适用`, `–`, `/`): empty text is not a placeholder.
-pub(crate) fn is_placeholder(v: &Labels, text: &str) -> bool {
-    let n = normalize_label(text);
-    !n.is_empty() && v.placeholders.contains(&n)
-}
-
-/// True when an indicator row's 三级指标 and 指标值 each only hold a place or are empty, and one
-/// of them holds a place.
-pub(crate) fn is_placeholder_row(v: &Labels, level3: &str, value: &str) -> bool {
-    let blank_or = |t: &str| t.trim().is_empty() || is_placeholder(v, t);
-    blank_or(level3) && blank_or(value) && (is_placeholder(v, level3) || is_placeholder(v, value))
-}
-
 /// Rows of one kind counted for one report: how many, where the first is, and its text.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Tally {
@@ -78,19 +64,6 @@ impl Tally {
             "R135",
             format!(
                 "指标表到此结束：从“{text}”起的 {} 行是审核意见、结论、说明或签章，不是指标，未读取",
-                self.count
-            ),
-            at,
-        ))
-    }
-
-    /// R136 for the placeholder rows of a table, if any were counted.
-    pub(crate) fn placeholders(self) -> Option<Diagnostic> {
-        let (at, text) = self.first?;
-        Some(Diagnostic::info(
-            "R136",
-            format!(
-                "指标表中有 {} 行是模板的占位行（如“{text}”），没有实际的三级指标和指标值，不是指标，未读取；其中的一级/二级指标名称仍用于下方各行",
                 self.count
             ),
             at,
@@ -128,17 +101,6 @@ mod tests {
         ] {
             assert!(table_end(v, t).is_none(), "{t}");
         }
-    }
-
-    #[test]
-    fn placeholders_hold_a_place_only() {
-        let v = Labels::standard();
-        assert!(is_placeholder_row(v, "–", "–"));
-        assert!(is_placeholder_row(v, "不适用", ""));
-        assert!(is_placeholder_row(v, "", "/"));
-        assert!(!is_placeholder_row(v, "", ""));
-        assert!(!is_placeholder_row(v, "安全事故", "无"));
-        assert!(!is_placeholder_row(v, "不适用", "≥90%"));
     }
 
     #[test]

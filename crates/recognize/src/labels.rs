@@ -74,6 +74,9 @@ pub enum Label {
     BudgetUnit,
     /// 实施单位: the budget unit when the form names no other, else kept beside it.
     ImplementingUnit,
+    /// 一级预算单位: the budget unit when the form names no other, else kept beside it when
+    /// it differs.
+    ParentUnit,
     /// 项目名称.
     ProjectName,
     /// 项目资金 (万元) — a group label.
@@ -107,16 +110,86 @@ fn starts(list: &[String], n: &str) -> bool {
     list.iter().any(|k| n.starts_with(k.as_str()))
 }
 
-/// The label a whole cell is, if any (names from `templates/labels.toml`).
+/// The label a whole cell is, if any (names from `templates/labels.toml`). An amount label
+/// is also known without the unit in its last bracket (`本年度项目金额（万元）`,
+/// `项目总金额（中期规划，万元）`): see [`amount_unit`].
 pub fn label(v: &Labels, text: &str) -> Option<Label> {
     let n = normalize_label(text);
     if n.is_empty() {
         return None;
     }
+    let found = label_of(v, &n);
+    if found.is_some() {
+        return found;
+    }
+    let (name, unit) = split_amount_unit(&n);
+    unit?;
+    label_of(v, &name).filter(|l| l.is_amount())
+}
+
+impl Label {
+    /// True for the labels whose value is an amount.
+    pub fn is_amount(self) -> bool {
+        matches!(
+            self,
+            Label::FundsTotal
+                | Label::MidFundsTotal
+                | Label::FundsFiscal
+                | Label::FundsOther
+                | Label::FundsBasic
+                | Label::FundsProject
+        )
+    }
+}
+
+/// The unit an amount label names in its last bracket: `Some(true)` for 元
+/// (`年度资金总额（元）`), `Some(false)` for 万元, `None` when it names none.
+pub fn amount_unit(text: &str) -> Option<bool> {
+    split_amount_unit(&normalize_label(text)).1
+}
+
+/// A normalised label without the unit in its last bracket, and that unit (true for 元):
+/// `本年度项目金额(万元)` → (`本年度项目金额`, 万元); `项目总金额(中期规划,万元)` →
+/// (`项目总金额(中期规划)`, 万元). Other brackets are kept.
+fn split_amount_unit(n: &str) -> (String, Option<bool>) {
+    let Some(open) = n.rfind('(').filter(|_| n.ends_with(')')) else {
+        return (n.to_string(), None);
+    };
+    let inner = &n[open + 1..n.len() - 1];
+    let mut unit = None;
+    let rest: Vec<&str> = inner
+        .split([',', '、', ';'])
+        .filter(|part| {
+            let bare = part.strip_prefix("单位:").unwrap_or(part);
+            match bare {
+                "万元" => unit = Some(false),
+                "元" => unit = Some(true),
+                _ => return true,
+            }
+            false
+        })
+        .collect();
+    if unit.is_none() {
+        return (n.to_string(), None);
+    }
+    let head = &n[..open];
+    let name = if rest.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head}({})", rest.join(","))
+    };
+    (name, unit)
+}
+
+/// The label a normalised name is, if any.
+fn label_of(v: &Labels, n: &str) -> Option<Label> {
+    let n = n.to_string();
     if is(&v.budget_unit, &n) {
         Some(Label::BudgetUnit)
     } else if is(&v.implementing_unit, &n) {
         Some(Label::ImplementingUnit)
+    } else if is(&v.parent_unit, &n) {
+        Some(Label::ParentUnit)
     } else if is(&v.midterm_funds_total, &n) {
         Some(Label::MidFundsTotal)
     } else if starts(&v.midterm_goal_prefix, &n) {
@@ -164,6 +237,12 @@ pub fn label_with_value(v: &Labels, text: &str) -> Option<(Label, String)> {
             .then(|| (found, value.to_string()));
     }
     None
+}
+
+/// True when `text` names the project's code (项目编码): a key column of a long table, and a
+/// field of a budget system's header block that the standard form does not carry.
+pub fn is_project_code(v: &Labels, text: &str) -> bool {
+    is(&v.project_code, &normalize_label(text))
 }
 
 /// Section headings printed over parts of the form: `绩效指标`, `中期绩效指标`, `年度绩效指标`
@@ -434,6 +513,44 @@ mod tests {
         assert_eq!(label("本年预算"), None);
         let bad = format!("{STANDARD_TOML}\n[labels]\nno_such_list = [\"x\"]\n");
         assert!(Framework::from_toml(&bad).is_err());
+    }
+
+    #[test]
+    fn budget_system_labels_by_meaning() {
+        assert_eq!(label("申请单位："), Some(Label::BudgetUnit));
+        assert_eq!(label("一级预算单位："), Some(Label::ParentUnit));
+        assert_eq!(label("本年度项目金额（万元）："), Some(Label::FundsTotal));
+        assert_eq!(label("项目资金总额"), Some(Label::FundsTotal));
+        assert_eq!(label("其中：本年财政拨款"), Some(Label::FundsFiscal));
+        assert_eq!(
+            label("项目总金额（中期规划，万元）："),
+            Some(Label::MidFundsTotal)
+        );
+        assert_eq!(
+            label("长期目标（跨度多年的项目需填）："),
+            Some(Label::MidGoal)
+        );
+        // Width, spaces, letter spacing, line breaks and Traditional characters.
+        assert_eq!(label("項 目 名 稱："), Some(Label::ProjectName));
+        assert_eq!(label("預算\n單位"), Some(Label::BudgetUnit));
+        assert_eq!(label("年度資金總額（萬元）"), Some(Label::FundsTotal));
+        assert_eq!(column("績效指標值"), None);
+        assert_eq!(column("三級指標"), Some(Column::Level3));
+        assert_eq!(
+            label_with_value("申請單位：某街道辦事處"),
+            Some((Label::BudgetUnit, "某街道辦事處".to_string()))
+        );
+    }
+
+    #[test]
+    fn the_unit_an_amount_label_names() {
+        assert_eq!(amount_unit("本年度项目金额（万元）："), Some(false));
+        assert_eq!(amount_unit("年度资金总额（元）"), Some(true));
+        assert_eq!(amount_unit("项目总金额（中期规划，万元）"), Some(false));
+        assert_eq!(amount_unit("年度资金总额"), None);
+        // Only amount labels are known without their unit.
+        assert_eq!(label("项目名称（万元）"), None);
+        assert_eq!(label("本年度项目金额（人）"), None);
     }
 
     #[test]

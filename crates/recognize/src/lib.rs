@@ -32,9 +32,19 @@
 //!    (`indicators::keeps_cells`).
 //! 5. **Group names and furniture** (`wrap.rs`, `furniture.rs`): a group name wrapped onto
 //!    the next line is joined (R134); a row of group names only labels the rows below it; a
-//!    lost 一级 is the 二级's parent in the framework (R102); placeholder rows (不适用, –) are
-//!    no indicators but still label the rows below (R136); 审核意见, 评价结论, 注：, （盖章）
+//!    lost 一级 is the 二级's parent in the framework (R102); placeholder rows (不适用, –:
+//!    `placeholders.rs`) are no indicators but still label the rows below (R136); a blank
+//!    table beside projects that were read is R137, alone R114; 审核意见, 评价结论, 注：, （盖章）
 //!    end the table (R135). Each is reported once per table, with a count and the first place.
+//!
+//! Budget systems' workbooks and clerks' own sheets are read by passes in files of their
+//! own: header fields the standard form has no place for, reported once per project
+//! (`header.rs`); placeholder rows (`不适用`, `–`: `placeholders.rs`, the same mechanism as
+//! in step 5, a 一级 made only of them listed in [`jixiao_model::Project::not_applicable`]);
+//! long tables, one project per key of the
+//! 项目名称/项目编码 columns (`long_table.rs`); one project over several sheets
+//! (`sheets.rs`). Header fields the form does not give are marked in
+//! [`jixiao_model::Project::unread`], so that the review rests no finding on them.
 //!
 //! ```
 //! use jixiao_recognize::{recognize, Options};
@@ -48,9 +58,13 @@
 //! ```
 
 mod furniture;
+mod header;
 mod indicators;
 pub mod labels;
+mod long_table;
+mod placeholders;
 pub mod score;
+mod sheets;
 pub mod stream;
 mod wrap;
 
@@ -58,8 +72,8 @@ use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
 use jixiao_model::framework::{Framework, Labels};
 use jixiao_model::{
-    Decimal, DepartmentFunds, Diagnostic, Document, Funds, Indicator, Location, Project, Summary,
-    SummaryRow, TableKind, Value,
+    Decimal, DepartmentFunds, Diagnostic, Document, Funds, HeaderField, Indicator, Location,
+    Project, Summary, SummaryRow, TableKind, Value,
 };
 use labels::{Label, SummaryColumn, Title, Vocab};
 use std::str::FromStr;
@@ -126,6 +140,15 @@ struct Builder {
     has_name: bool,
     /// The budget unit came from 实施单位 (a 主管部门 or 预算单位 label takes precedence).
     unit_from_implementing: bool,
+    /// The budget unit came from 一级预算单位 (any other unit label takes precedence).
+    unit_from_parent: bool,
+    has_parent: bool,
+    /// Header fields whose label was found, and fields whose value could not be read: what
+    /// [`Project::unread`] is made of when the project is finished.
+    seen: Vec<HeaderField>,
+    unreadable: Vec<HeaderField>,
+    /// Header fields the standard form has no place for (`项目编码：` …), for one R108.
+    other_fields: header::OtherFields,
     /// Columns of the 中期资金总额 and 年度资金总额 labels, to tell whose 财政拨款 a cell is.
     mid_funds_col: Option<usize>,
     annual_funds_col: Option<usize>,
@@ -159,6 +182,9 @@ struct Recognizer<'a> {
     skipped: Skipped,
     /// Rows after the current indicator table (R135).
     after_table: furniture::Tally,
+    /// The open indicator table is a long table (项目名称 in a column): its key columns and
+    /// the key of its last row.
+    long: Option<(long_table::KeyColumns, Option<long_table::Key>)>,
 }
 
 /// Skipped content (R108): how many were listed, how many more were only counted and where
@@ -219,6 +245,7 @@ impl<'a> Recognizer<'a> {
             kind: None,
             skipped: Skipped::default(),
             after_table: furniture::Tally::default(),
+            long: None,
         }
     }
 
@@ -244,6 +271,7 @@ impl<'a> Recognizer<'a> {
         // A sheet ends whatever table was open; a project can still continue on the next
         // sheet only through its labels.
         self.mode = Mode::None;
+        self.long = None;
     }
 
     /// Handles row `r`; returns how many rows it consumed.
@@ -319,11 +347,8 @@ impl<'a> Recognizer<'a> {
     }
 
     fn unplaced(&mut self, grid: &Grid, row: &Row) {
-        for cell in row
-            .cells
-            .iter()
-            .filter(|c| c.covered.is_none() && !c.is_blank())
-        {
+        let rest = self.other_fields(grid, row, (0..row.cells.len()).collect());
+        for cell in rest.into_iter().map(|i| &row.cells[i]) {
             if let Some(title @ Title::Unit { .. }) = labels::title(&cell.text) {
                 self.title(title, &cell.text, location(grid, &cell.pos));
                 continue;
@@ -342,6 +367,30 @@ impl<'a> Recognizer<'a> {
                 ),
             );
         }
+    }
+
+    /// Takes the header fields the standard form has no place for (`项目编码：` and its
+    /// value) out of `cells` of a row of real cells in a project's header block, for the
+    /// project's one R108 (`header.rs`); returns the other cells with text.
+    fn other_fields(&mut self, grid: &Grid, row: &Row, cells: Vec<usize>) -> Vec<usize> {
+        let filled: Vec<(usize, &str)> = cells
+            .into_iter()
+            .filter(|&i| row.cells[i].covered.is_none() && !row.cells[i].is_blank())
+            .map(|i| (i, row.cells[i].text.as_str()))
+            .collect();
+        let in_header = self.mode != Mode::Indicators
+            && indicators::keeps_cells(row)
+            && self.current.as_ref().is_some_and(|b| b.raw.is_empty());
+        if !in_header {
+            return filled.into_iter().map(|(i, _)| i).collect();
+        }
+        let (fields, rest) = header::fields_and_rest(&filled);
+        if let Some(b) = self.current.as_mut() {
+            for (i, name) in fields {
+                b.other_fields.push(name, location(grid, &row.cells[i].pos));
+            }
+        }
+        rest
     }
 
     fn title(&mut self, title: Title, text: &str, loc: Location) {
@@ -389,6 +438,7 @@ impl<'a> Recognizer<'a> {
                     || (label == Label::BudgetUnit && b.has_unit)
                     || (label == Label::ImplementingUnit && b.project.implementing_unit.is_some())
                     || (label == Label::ProjectName && b.has_name)
+                    || (label == Label::ParentUnit && b.has_parent)
             }
         };
         if complete {
@@ -410,6 +460,7 @@ impl<'a> Recognizer<'a> {
 
     fn labels(&mut self, grid: &Grid, r: usize, pairs: Vec<Pair>) {
         self.mode = Mode::None;
+        self.long = None;
         let row = &grid.rows[r];
         // 中期资金总额 | 年度资金总额 heading columns of amounts (set by an earlier row).
         let by_column = match self.current.as_ref().map(|b| b.funds_header_cols) {
@@ -426,7 +477,31 @@ impl<'a> Recognizer<'a> {
             let value = pair.value.clone();
             let mut amount_diags = Vec::new();
             let b = self.project_for(pair.label, &label_loc);
+            // The unit an amount label names (`本年度项目金额（万元）`) over the table's.
+            let yuan = pair.yuan.unwrap_or(b.yuan);
+            if let Some(field) = header_field(pair.label) {
+                b.seen.push(field);
+            }
+            if matches!(pair.label, Label::BudgetUnit | Label::ImplementingUnit)
+                && b.unit_from_parent
+            {
+                // 一级预算单位 stood in for the unit; the unit's own label replaces it.
+                let parent = std::mem::take(&mut b.project.budget_unit);
+                if parent != value {
+                    b.project.parent_unit = Some(parent);
+                }
+                b.unit_from_parent = false;
+            }
             match pair.label {
+                Label::ParentUnit => {
+                    b.has_parent = true;
+                    if b.project.budget_unit.is_empty() && !b.has_unit {
+                        b.project.budget_unit = value;
+                        b.unit_from_parent = true;
+                    } else if value != b.project.budget_unit {
+                        b.project.parent_unit = Some(value);
+                    }
+                }
                 Label::BudgetUnit => {
                     if b.unit_from_implementing {
                         b.project.implementing_unit =
@@ -453,7 +528,7 @@ impl<'a> Recognizer<'a> {
                     b.project.funds.location.get_or_insert(label_loc.clone());
                 }
                 Label::FundsBasic | Label::FundsProject => {
-                    let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
+                    let amount = parse_amount(&value, yuan, &value_loc, &mut amount_diags);
                     let split = b
                         .project
                         .department_funds
@@ -475,7 +550,10 @@ impl<'a> Recognizer<'a> {
                         let cell = row.cells.get(col).filter(|c| c.covered.is_none());
                         let text = cell.map_or("", |c| c.text.trim());
                         let loc = cell.map_or(label_loc.clone(), |c| location(grid, &c.pos));
-                        let amount = parse_amount(text, b.yuan, &loc, &mut amount_diags);
+                        let amount = parse_amount(text, yuan, &loc, &mut amount_diags);
+                        if amount.is_none() && !text.is_empty() && !midterm {
+                            b.unreadable.extend(header_field(pair.label));
+                        }
                         let funds: &mut Funds = if midterm {
                             b.project.midterm_funds.get_or_insert_with(Funds::default)
                         } else {
@@ -493,7 +571,10 @@ impl<'a> Recognizer<'a> {
                 | Label::MidFundsTotal
                 | Label::FundsFiscal
                 | Label::FundsOther => {
-                    let amount = parse_amount(&value, b.yuan, &value_loc, &mut amount_diags);
+                    let amount = parse_amount(&value, yuan, &value_loc, &mut amount_diags);
+                    if amount.is_none() && !value.trim().is_empty() {
+                        b.unreadable.extend(header_field(pair.label));
+                    }
                     let col = pair.label_cell;
                     if pair.value_cell.is_none() {
                         match pair.label {
@@ -542,10 +623,11 @@ impl<'a> Recognizer<'a> {
             }
             self.diags.extend(amount_diags);
         }
-        for i in leftover_label_cells(&self.vocab, row)
+        let leftover: Vec<usize> = leftover_label_cells(&self.vocab, row)
             .into_iter()
             .filter(|i| by_column.is_none_or(|(m, a)| *i != m && *i != a))
-        {
+            .collect();
+        for i in self.other_fields(grid, row, leftover) {
             let cell = &row.cells[i];
             self.skipped.push(
                 &mut self.diags,
@@ -611,7 +693,18 @@ impl<'a> Recognizer<'a> {
         } else {
             None
         };
-        let header = groups.remove(0);
+        let mut header = groups.remove(0);
+        // 项目名称 (申请单位, 项目编码 …) as columns of the indicator table: a long table, one
+        // project per key (`long_table.rs`); its key columns are read, not extra columns.
+        let above = r.checked_sub(1).map(|k| &grid.rows[k]);
+        let long = long_table::key_columns(&self.vocab, row, above, &header);
+        let keys = long.as_ref().map(|c| c.columns()).unwrap_or_default();
+        for &k in &keys {
+            // A key headed in the row above is still a column this table knows.
+            if !header.extra.iter().any(|(e, _)| *e == k) {
+                header.extra.push((k, String::new()));
+            }
+        }
         if header.value.is_none() {
             self.diags.push(Diagnostic::error(
                 "R106",
@@ -640,6 +733,7 @@ impl<'a> Recognizer<'a> {
             .extra
             .iter()
             .chain(mid_header.iter().flat_map(|h| h.extra.iter()))
+            .filter(|(c, _)| !keys.contains(c))
             .map(|(c, name)| (*c, name.clone(), location(grid, &row.cells[*c].pos), 0))
             .collect();
         let b = match self
@@ -652,11 +746,13 @@ impl<'a> Recognizer<'a> {
                 if self.current.is_some() {
                     self.finish_project();
                 }
-                self.diags.push(Diagnostic::warning(
-                    "R110",
-                    "指标表前没有“预算单位/项目名称”等表头，项目信息为空".to_string(),
-                    loc.clone(),
-                ));
+                if long.is_none() {
+                    self.diags.push(Diagnostic::warning(
+                        "R110",
+                        "指标表前没有“预算单位/项目名称”等表头，项目信息为空".to_string(),
+                        loc.clone(),
+                    ));
+                }
                 let project = Project {
                     year: self.year,
                     location: loc,
@@ -674,6 +770,82 @@ impl<'a> Recognizer<'a> {
         b.mid_header = mid_header;
         b.extra = extra;
         self.mode = Mode::Indicators;
+        self.long = long.map(|cols| (cols, None));
+    }
+
+    /// A row of a long table: where its key differs from the row above's, the project of the
+    /// rows above is finished and the row starts the next one, under the same header.
+    fn long_table_row(&mut self, grid: &Grid, row: &Row, loc: &Location) {
+        let Some((cols, last)) = self.long.as_mut() else {
+            return;
+        };
+        let key = long_table::Key::of(row, cols, last.as_ref());
+        let same = last.as_ref().is_some_and(|k| k.same_project(&key));
+        let first = last.is_none();
+        *last = Some(key.clone());
+        let funds_col = cols.funds;
+        if same {
+            return;
+        }
+        if !first {
+            let Some(b) = self.current.as_ref() else {
+                return;
+            };
+            let (header, mid_header) = (b.header.clone(), b.mid_header.clone());
+            let extra: Vec<_> = b
+                .extra
+                .iter()
+                .map(|(c, n, l, _)| (*c, n.clone(), l.clone(), 0))
+                .collect();
+            let long = self.long.take();
+            self.finish_project();
+            self.long = long;
+            self.current = Some(Builder {
+                project: Project {
+                    year: self.year,
+                    location: loc.clone(),
+                    kind: self.kind,
+                    ..Project::default()
+                },
+                yuan: self.yuan,
+                header,
+                mid_header,
+                extra,
+                ..Builder::default()
+            });
+            self.mode = Mode::Indicators;
+        }
+        let Some(b) = self.current.as_mut() else {
+            return;
+        };
+        // The key columns name the project (over what a label row above the table gave: a
+        // heading row merged down over two rows reads as labels with the wrong neighbours).
+        if !key.name.is_empty() {
+            b.project.project_name = key.name;
+            b.has_name = true;
+            b.seen.push(HeaderField::ProjectName);
+        }
+        if !key.unit.is_empty() {
+            b.project.budget_unit = key.unit;
+            b.has_unit = true;
+            b.seen.push(HeaderField::BudgetUnit);
+        }
+        if let Some((col, yuan)) = funds_col
+            && let Some(cell) = row.cells.get(col).filter(|c| c.covered.is_none())
+        {
+            let mut diags = Vec::new();
+            let at = location(grid, &cell.pos);
+            let amount = parse_amount(&cell.text, yuan.unwrap_or(b.yuan), &at, &mut diags);
+            if b.project.funds.total.is_none() {
+                b.project.funds.total = amount;
+                b.project.funds.location = Some(at);
+                b.seen.push(HeaderField::FundsTotal);
+                if amount.is_none() && !cell.text.trim().is_empty() {
+                    b.unreadable.push(HeaderField::FundsTotal);
+                }
+            }
+            self.diags.extend(diags);
+        }
     }
 
     /// A row of the indicator table that holds only group names (the anchor of a merged
@@ -732,6 +904,7 @@ impl<'a> Recognizer<'a> {
     }
 
     fn indicator_row(&mut self, grid: &Grid, row: &Row, loc: Location) -> bool {
+        self.long_table_row(grid, row, &loc);
         let Some(b) = self.current.as_mut() else {
             return false;
         };
@@ -825,7 +998,7 @@ impl<'a> Recognizer<'a> {
                 );
                 read.push((true, mid.level1, mid_raw));
             }
-            if furniture::is_placeholder_row(self.vocab.labels, &raw.level3, &raw.value) {
+            if placeholders::is_placeholder_row(self.vocab.labels, &raw.level3, &raw.value) {
                 // `其他满意度 | – | –`: no indicator, but its group names label the rows below.
                 if !midterm {
                     b.placeholders.add(raw.location.clone(), &raw.level3);
@@ -943,8 +1116,9 @@ impl<'a> Recognizer<'a> {
         // A row with neither a 三级指标 nor a 指标值 is no indicator: an empty row of a
         // template, or a group label printed on a row of its own.
         let had_rows = !b.raw.is_empty() || !b.mid_raw.is_empty();
-        // Rows with group names only are kept until the groups are rebuilt: they label the
-        // rows below them. One that labels no row is reported.
+        // Rows with group names only (placeholder rows among them, emptied when read) are
+        // kept until the groups are rebuilt: they label the rows below them. One that labels
+        // no row and is no placeholder is reported (R122).
         let mut not_rows = Vec::new();
         for raw in [&b.raw, &b.mid_raw] {
             for (i, r) in raw.iter().enumerate() {
@@ -973,19 +1147,11 @@ impl<'a> Recognizer<'a> {
                 }
             }
         }
-        if let Some(d) = b.placeholders.clone().placeholders() {
-            self.diags.push(d);
-        }
-        if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
-            self.diags.push(d);
-        }
-        if let Some((at, head, tail)) = b.wrapped.first() {
-            let joined = stream::wrapped_diagnostic(b.wrapped.len(), head, tail, at.clone());
-            self.diags.push(joined);
-        }
         let rows = b.raw.iter().filter(|r| r.is_indicator()).count();
         let mid_rows = b.mid_raw.iter().filter(|r| r.is_indicator()).count();
+        let unread = unread_fields(&b);
         let mut project = b.project;
+        project.unread = unread;
         let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
         let header_blank = project.project_name.is_empty()
             && project.budget_unit.is_empty()
@@ -995,8 +1161,20 @@ impl<'a> Recognizer<'a> {
         if !header_blank && rows + mid_rows > 0 {
             self.diags.append(&mut not_rows);
         }
+        if let Some(d) = placeholders::report(b.placeholders.clone()) {
+            self.diags.push(d);
+        }
+        if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
+            self.diags.push(d);
+        }
+        if let Some((at, head, tail)) = b.wrapped.first() {
+            let joined = stream::wrapped_diagnostic(b.wrapped.len(), head, tail, at.clone());
+            self.diags.push(joined);
+        }
         if had_rows && rows == 0 && mid_rows == 0 && !header_blank {
-            // Labels and group names, but not one 三级指标 or 指标值: a blank template's table.
+            // Labels, group names and placeholders (`不适用`), but not one 三级指标 or 指标值:
+            // a blank template's table. Beside projects that were read it is this project's
+            // gap (R137, decided in `finish`).
             self.diags.push(Diagnostic::error(
                 "R114",
                 format!(
@@ -1071,9 +1249,27 @@ impl<'a> Recognizer<'a> {
             }
         }
         let value_column = b.header.as_ref().is_some_and(|(h, _)| h.value.is_some());
-        project.indicators = self.indicators(b.raw, value_column);
+        let mut declared = Vec::new();
+        project.indicators =
+            self.indicators(b.raw, value_column, &b.placeholder_rows, &mut declared);
+        // A 一级 group made only of placeholder rows (`效益指标 | 经济效益指标 | 不适用 |
+        // 不适用`) is not applicable to this project: the review asks for no indicator of it.
+        // (A table with no indicator at all is blank, not applicable in nothing.)
+        if !project.indicators.is_empty() {
+            project.not_applicable = declared
+                .into_iter()
+                .filter(|g| !project.indicators.iter().any(|i| &i.level1 == g))
+                .collect();
+        }
         let mid_value_column = b.mid_header.as_ref().is_some_and(|h| h.value.is_some());
-        project.midterm_indicators = self.indicators(b.mid_raw, mid_value_column);
+        project.midterm_indicators = self.indicators(
+            b.mid_raw,
+            mid_value_column,
+            &b.placeholder_rows,
+            &mut Vec::new(),
+        );
+        self.diags
+            .extend(b.other_fields.report(&project.project_name));
         if project.project_name.is_empty() && project.kind != Some(TableKind::Department) {
             // (A 部门整体 table names its department, not a project.)
             self.diags.push(Diagnostic::warning(
@@ -1087,10 +1283,33 @@ impl<'a> Recognizer<'a> {
     }
 
     /// Rebuilds the groups of a table's rows and reports empty names and values.
-    fn indicators(&mut self, raw: Vec<RawIndicator>, value_column: bool) -> Vec<Indicator> {
+    fn indicators(
+        &mut self,
+        raw: Vec<RawIndicator>,
+        value_column: bool,
+        placeholder_rows: &[Location],
+        empty_groups: &mut Vec<String>,
+    ) -> Vec<Indicator> {
         let mut out = Vec::new();
-        let resolved = indicators::resolve(self.fw, raw, &mut self.diags);
-        for r in resolved.into_iter().filter(|r| r.raw.is_indicator()) {
+        // The groups are rebuilt over every row (a row of group names, or a placeholder row,
+        // may head the rows below it), but what the rebuilding says about a placeholder row
+        // (a blank group it could not place) is moot: the row is no indicator.
+        let mut group_diags = Vec::new();
+        let resolved = indicators::resolve(self.fw, raw, &mut group_diags);
+        group_diags.retain(|d| !placeholder_rows.contains(&d.location));
+        self.diags.extend(group_diags);
+        for r in resolved {
+            if !r.raw.is_indicator() {
+                // The 一级 of a placeholder row: not applicable to the project when none of
+                // its rows is an indicator (`finish_project`).
+                if placeholder_rows.contains(&r.raw.location)
+                    && !r.level1.is_empty()
+                    && !empty_groups.contains(&r.level1)
+                {
+                    empty_groups.push(r.level1.clone());
+                }
+                continue;
+            }
             if r.raw.level3.is_empty() {
                 self.diags.push(Diagnostic::warning(
                     "R105",
@@ -1124,12 +1343,18 @@ impl<'a> Recognizer<'a> {
         // A blank template table (R114) fails a document that holds nothing else; beside
         // projects that were read (one sheet of a workbook left blank) it is R137, a warning:
         // the others convert, the blank one is named.
-        if self.doc.projects.iter().any(|p| !p.indicators.is_empty()) {
+        let filled = self
+            .doc
+            .projects
+            .iter()
+            .any(|p| !p.indicators.is_empty() || !p.midterm_indicators.is_empty());
+        if filled {
             for d in self.diags.iter_mut().filter(|d| d.code == "R114") {
                 let message = format!("{}；其他项目已读取，此项目未转换", d.message);
                 *d = Diagnostic::warning("R137", message, std::mem::take(&mut d.location));
             }
         }
+        sheets::merge_sheet_parts(&mut self.doc, &mut self.diags);
         if self.blank_templates == 0
             && self.doc.projects.is_empty()
             && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())
@@ -1222,6 +1447,42 @@ struct Pair {
     value: String,
     /// The value is in the row below, under the label (`中期目标 | 年度目标` over their texts).
     below: bool,
+    /// The unit an amount label names (`（元）` → true, `（万元）` → false), if it names one.
+    yuan: Option<bool>,
+}
+
+/// The header field a label fills, for [`Project::unread`]. 中期 amounts and the 部门整体
+/// split are not among them: the review does not ask for them.
+fn header_field(label: Label) -> Option<HeaderField> {
+    match label {
+        Label::BudgetUnit | Label::ImplementingUnit | Label::ParentUnit => {
+            Some(HeaderField::BudgetUnit)
+        }
+        Label::ProjectName => Some(HeaderField::ProjectName),
+        Label::Goal => Some(HeaderField::Goal),
+        Label::FundsTotal => Some(HeaderField::FundsTotal),
+        Label::FundsFiscal => Some(HeaderField::FundsFiscal),
+        Label::FundsOther => Some(HeaderField::FundsOther),
+        _ => None,
+    }
+}
+
+/// The header fields of `b` that were not read: no label for them, or a value that could not
+/// be read.
+fn unread_fields(b: &Builder) -> Vec<HeaderField> {
+    let mut unread: Vec<HeaderField> = [
+        HeaderField::BudgetUnit,
+        HeaderField::ProjectName,
+        HeaderField::Goal,
+        HeaderField::FundsTotal,
+        HeaderField::FundsFiscal,
+        HeaderField::FundsOther,
+    ]
+    .into_iter()
+    .filter(|f| !b.seen.contains(f) || b.unreadable.contains(f))
+    .collect();
+    unread.dedup();
+    unread
 }
 
 /// Labels whose value is written under them rather than beside them: for each text label with
@@ -1240,6 +1501,7 @@ fn values_below(v: &Vocab, grid: &Grid, r: usize, pairs: &mut [Pair]) -> bool {
             pair.label,
             Label::BudgetUnit
                 | Label::ImplementingUnit
+                | Label::ParentUnit
                 | Label::ProjectName
                 | Label::Goal
                 | Label::MidGoal
@@ -1348,14 +1610,17 @@ fn label_pairs(v: &Vocab, row: &Row) -> Option<Vec<Pair>> {
                 value_cell,
                 value,
                 below: false,
+                yuan: labels::amount_unit(&cell.text).filter(|_| label.is_amount()),
             });
         } else if let Some((label, value)) = v.of(&cell.text).label_with_value.clone() {
+            let caption = cell.text.split([':', '：']).next().unwrap_or("");
             pairs.push(Pair {
                 label,
                 label_cell: i,
                 value_cell: Some(i),
                 value,
                 below: false,
+                yuan: labels::amount_unit(caption).filter(|_| label.is_amount()),
             });
         }
     }
@@ -1571,6 +1836,43 @@ mod tests {
         assert!(!codes.contains(&"R122"), "{codes:?}");
         let alone = doc(blank);
         assert!(alone.diagnostics.iter().any(|d| d.code == "R114"));
+    }
+
+    /// Placeholder rows are no indicators, reported once per table (R136) with the count at
+    /// the first; their group names label the rows below; a 一级 made only of them is not
+    /// applicable to the project.
+    #[test]
+    fn placeholder_rows_label_below_and_mark_not_applicable() {
+        let text = "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n\
+                    产出指标\t数量指标\t不适用\t不适用\n\
+                    \t\t人数\t≥1人\n\
+                    效益指标\t经济效益指标\t–\t–\n\
+                    满意度指标\t服务对象满意度指标\t满意度\t≥90%\n";
+        let grid = jixiao_markdown::read(text, Some("a.md"));
+        let doc = recognize(&[grid], &Options::default());
+        let p = &doc.projects[0];
+        let rows: Vec<(&str, &str, &str)> = p
+            .indicators
+            .iter()
+            .map(|i| (i.level1.as_str(), i.level2.as_str(), i.level3.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("产出指标", "数量指标", "人数"),
+                ("满意度指标", "服务对象满意度指标", "满意度")
+            ]
+        );
+        assert_eq!(p.not_applicable, ["效益指标"]);
+        let r136: Vec<_> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "R136")
+            .collect();
+        assert_eq!(r136.len(), 1, "{:?}", doc.diagnostics);
+        assert!(r136[0].message.contains("2 行"), "{}", r136[0].message);
+        assert_eq!(r136[0].location.line, Some(3));
+        assert!(doc.diagnostics.iter().all(|d| d.code != "R122"));
     }
 
     /// The rows after a table are counted up to the next project's title, which is read.

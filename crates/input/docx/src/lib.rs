@@ -419,6 +419,8 @@ struct Parser<'f> {
     /// Tables opened, empty or not.
     tables_opened: usize,
     seen: Seen,
+    /// Covered cells repeating their origin's text: how many, and the first (one I319).
+    repeats: Option<(usize, Pos)>,
 }
 
 impl<'f> Parser<'f> {
@@ -442,6 +444,7 @@ impl<'f> Parser<'f> {
             elements: 0,
             tables_opened: 0,
             seen: Seen::default(),
+            repeats: None,
         }
     }
 
@@ -971,13 +974,13 @@ impl<'f> Parser<'f> {
                         .flatten()
                         .filter(|&(_, oc)| oc == c);
                     if let Some((or, oc)) = above {
-                        let origin_pos = {
+                        let (origin_pos, origin_text) = {
                             let o = slots[or][oc].as_mut().expect("an origin slot");
                             o.row_span = o.row_span.max((r - or + 1) as u32);
-                            o.pos
+                            (o.pos, o.text.clone())
                         };
                         if !text.trim().is_empty() {
-                            self.hidden_in_merge(&text, pos);
+                            self.hidden_in_merge(&text, &origin_text, pos);
                         }
                         for k in 0..span {
                             slots[r][c + k] = Some(Cell::covered(Covered::Above, origin_pos));
@@ -997,13 +1000,13 @@ impl<'f> Parser<'f> {
                     && c > 0
                     && let Some((or, oc)) = origin[r][c - 1].filter(|&(or, _)| or == r)
                 {
-                    let origin_pos = {
+                    let (origin_pos, origin_text) = {
                         let o = slots[or][oc].as_mut().expect("an origin slot");
                         o.col_span += span as u32;
-                        o.pos
+                        (o.pos, o.text.clone())
                     };
                     if !text.trim().is_empty() {
-                        self.hidden_in_merge(&text, pos);
+                        self.hidden_in_merge(&text, &origin_text, pos);
                     }
                     for k in 0..span {
                         slots[r][c + k] = Some(Cell::covered(Covered::Left, origin_pos));
@@ -1038,7 +1041,13 @@ impl<'f> Parser<'f> {
             .collect())
     }
 
-    fn hidden_in_merge(&mut self, text: &str, pos: Pos) {
+    /// Text in a covered part of a merged cell: the origin's text repeated (how budget
+    /// systems export merged cells) is counted for one I319; other text is reported (I333).
+    fn hidden_in_merge(&mut self, text: &str, origin_text: &str, pos: Pos) {
+        if text.trim() == origin_text.trim() {
+            self.repeats.get_or_insert((0, pos)).0 += 1;
+            return;
+        }
         let loc = self.location(pos);
         self.diags.push(Diagnostic::warning(
             "I333",
@@ -1055,6 +1064,17 @@ impl<'f> Parser<'f> {
             file: self.file.map(str::to_string),
             ..Location::default()
         };
+        if let Some((count, pos)) = self.repeats.take() {
+            let loc = self.location(pos);
+            let place = pos.place().unwrap_or_default();
+            self.diags.push(Diagnostic::info(
+                "I319",
+                format!(
+                    "合并区域中 {count} 个被覆盖的单元格重复了左上角的文字（系统导出的写法），已按合并区域读取，第一处 {place}"
+                ),
+                loc,
+            ));
+        }
         if self.seen.insertions + self.seen.deletions > 0 {
             let loc = self
                 .seen

@@ -228,6 +228,107 @@ fn indicator_rows(
     s.row = r0 + inds.len() as u32;
 }
 
+/// A project as a budget system exports its 二级项目支出绩效目标申报表: `label：value` pairs
+/// in A–E, the indicator table 一级指标 | 二级指标 | 三级指标 | 目标值 | 指标解释 with the
+/// 一级 merged and its text repeated in every covered cell, and the framework's every 二级
+/// printed: the project's own indicators, then `不适用` rows for 生态效益指标 and
+/// 可持续影响指标 and a row holding only 其他满意度. `yuan`: the 本年度 amount is written in
+/// 元 under its 万元 label (the defect these exports carry). `filled`: false leaves the
+/// 三级指标/目标值 cells blank (a project whose targets were never entered).
+fn budget_system_project(s: &mut Sheet, p: &Project, yuan: bool, filled: bool) {
+    s.merge(0, 0, 0, 4, t("二级项目支出绩效目标申报表"));
+    s.line(vec![]);
+    s.line(vec![
+        t("项目编码："),
+        t("440306220000000001"),
+        t(""),
+        t("项目名称："),
+        t(&p.project_name),
+    ]);
+    s.line(vec![
+        t("申请单位："),
+        t(&p.budget_unit),
+        t(""),
+        t("一级预算单位："),
+        t(&p.budget_unit),
+    ]);
+    let total = p.funds.total.map(|d| {
+        if yuan {
+            (d * Decimal::from(10_000)).normalize()
+        } else {
+            d
+        }
+    });
+    s.line(vec![
+        t("项目总金额（中期规划，万元）："),
+        amount(total.map(|d| d * Decimal::from(3))),
+        t(""),
+        t("本年度项目金额（万元）："),
+        amount(total),
+    ]);
+    s.line(vec![t("年度目标："), t(&p.goal)]);
+    s.line(vec![
+        t("一级指标"),
+        t("二级指标"),
+        t("三级指标"),
+        t("目标值"),
+        t("指标解释"),
+    ]);
+    let mut rows: Vec<(String, String, String, String)> = p
+        .indicators
+        .iter()
+        .map(|i| {
+            let (l3, v) = if filled {
+                (i.level3.clone(), i.value.raw.clone())
+            } else {
+                (String::new(), String::new())
+            };
+            (i.level1.clone(), i.level2.clone(), l3, v)
+        })
+        .collect();
+    let benefit = rows
+        .iter()
+        .rposition(|r| r.0 == "效益指标")
+        .map_or(rows.len(), |k| k + 1);
+    for (k, l2) in ["生态效益指标", "可持续影响指标"].iter().enumerate() {
+        let n = "不适用".to_string();
+        rows.insert(
+            benefit + k,
+            ("效益指标".into(), l2.to_string(), n.clone(), n),
+        );
+    }
+    rows.push((
+        "满意度指标".into(),
+        "其他满意度".into(),
+        String::new(),
+        String::new(),
+    ));
+    let r0 = s.row;
+    let l1: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    for (start, len) in runs(&l1) {
+        let r = r0 + start as u32;
+        s.merge(r, 0, r + len as u32 - 1, 0, t(&rows[start].0));
+        for k in 1..len as u32 {
+            s.put(r + k, 0, t(&rows[start].0));
+        }
+    }
+    for (k, (_, l2, l3, v)) in rows.iter().enumerate() {
+        let r = r0 + k as u32;
+        s.put(r, 1, t(l2));
+        if !l3.is_empty() {
+            s.put(r, 2, t(l3));
+        }
+        if !v.is_empty() {
+            s.put(r, 3, t(v));
+            s.put(r, 4, t(if v == "不适用" { "不适用" } else { "" }));
+        }
+    }
+    s.row = r0 + rows.len() as u32;
+    s.line(vec![t(
+        "备注：作为导入模板，置灰信息无需录入，作为导出模板，置灰信息系统自动带出。",
+    )]);
+}
+
 /// The seed's summary table in columns A–C.
 fn summary(s: &mut Sheet, sum: &jixiao_model::Summary) {
     let r = s.row;
@@ -614,6 +715,196 @@ fn main() -> Result<(), XlsxError> {
     midterm(&dir.join("midterm-88.xlsx"), p(0))?;
     // The 88号 template with 中期 and 年度 as column headings (amounts and values by label).
     midterm_columns(&dir.join("midterm-columns.xlsx"))?;
+
+    // Budget systems' exports and clerks' own workbooks (`fixtures/excel/budget-systems/`,
+    // read against their goldens by `tests/excel.rs`; they have no .xls copies).
+    let systems = dir.join("budget-systems");
+    std::fs::create_dir_all(&systems).expect("fixtures/excel/budget-systems");
+
+    // A budget system's 申报表 export: one project per sheet, `label：value` header, merged
+    // 一级/二级 with the anchor's text repeated in the covered cells, every 二级 of the
+    // framework printed (the unused ones `不适用`, or only the 二级 name), a sheet with the
+    // grid left blank, and an amount under its 万元 label written in 元.
+    let mut sheets = Vec::new();
+    for (i, (q, yuan)) in [(p(0), false), (p(1), true)].into_iter().enumerate() {
+        let mut s = Sheet::new(&format!("{}.{}", i + 1, q.project_name));
+        budget_system_project(&mut s, q, yuan, true);
+        sheets.push(s);
+    }
+    let mut s = Sheet::new(&format!("3.{}", p(2).project_name));
+    budget_system_project(&mut s, p(2), false, false);
+    sheets.push(s);
+    save(&systems.join("budget-system-export.xlsx"), &sheets)?;
+
+    // The standard form with its labels in Traditional characters (the values as written).
+    let mut s = Sheet::new("Sheet1");
+    standard_project(&mut s, p(3), true, Groups::Merged);
+    for (_, _, v) in s.cells.iter_mut() {
+        if let V::T(text) = v {
+            let traditional = match text.as_str() {
+                "预算单位" => "預算單位",
+                "项目名称" => "項目名稱",
+                "项目资金（万元）" => "項目資金（萬元）",
+                "年度资金总额:" => "年度資金總額:",
+                "其中:财政拨款" => "其中:財政撥款",
+                "其他资金" => "其他資金",
+                "项目总体目标" => "項目總體目標",
+                "一级指标" => "一級指標",
+                "二级指标" => "二級指標",
+                "三级指标" => "三級指標",
+                "指标值(包含数字及文字描述)" => "指標值(包含數字及文字描述)",
+                "项目支出绩效目标表" => "項目支出績效目標表",
+                _ => continue,
+            };
+            *text = traditional.to_string();
+        }
+    }
+    save(&systems.join("traditional-labels.xlsx"), &[s])?;
+
+    // A clerk's long table: one row per indicator, 项目名称 and 申请单位 as columns (merged
+    // down the first project's rows, repeated on the second's, the third's by 项目编码 only).
+    let mut s = Sheet::new("全部项目指标");
+    s.line(vec![t("2022年项目支出绩效目标汇总（明细）")]);
+    s.line(vec![
+        t("项目编码"),
+        t("项目名称"),
+        t("申请单位"),
+        t("一级指标"),
+        t("二级指标"),
+        t("三级指标"),
+        t("指标值"),
+    ]);
+    for (k, q) in [p(0), p(1), p(2)].into_iter().enumerate() {
+        let r0 = s.row;
+        let n = q.indicators.len() as u32;
+        let code = format!("2022-{:03}", k + 1);
+        match k {
+            0 => {
+                s.merge(r0, 0, r0 + n - 1, 0, t(&code));
+                s.merge(r0, 1, r0 + n - 1, 1, t(&q.project_name));
+                s.merge(r0, 2, r0 + n - 1, 2, t(&q.budget_unit));
+            }
+            1 => {
+                for i in 0..n {
+                    s.put(r0 + i, 0, t(&code));
+                    s.put(r0 + i, 1, t(&q.project_name));
+                    s.put(r0 + i, 2, t(&q.budget_unit));
+                }
+            }
+            _ => {
+                s.put(r0, 0, t(&code));
+                s.put(r0, 1, t(&q.project_name));
+                s.put(r0, 2, t(&q.budget_unit));
+            }
+        }
+        for (i, ind) in q.indicators.iter().enumerate() {
+            let r = r0 + i as u32;
+            s.put(r, 3, t(&ind.level1));
+            s.put(r, 4, t(&ind.level2));
+            s.put(r, 5, t(&ind.level3));
+            s.put(r, 6, t(&ind.value.raw));
+        }
+        s.row = r0 + n;
+    }
+    // The same with its headings over two rows: 项目名称 and 申请单位 merged down, 绩效指标
+    // over 一级指标 … 指标值.
+    let mut s2 = Sheet::new("指标明细（两行表头）");
+    s2.merge(0, 0, 1, 0, t("项目名称"));
+    s2.merge(0, 1, 1, 1, t("申请单位"));
+    s2.merge(0, 2, 0, 5, t("绩效指标"));
+    for (c, h) in ["一级指标", "二级指标", "三级指标", "指标值"]
+        .iter()
+        .enumerate()
+    {
+        s2.put(1, c as u16 + 2, t(*h));
+    }
+    s2.row = 2;
+    for q in [p(3), p(4)] {
+        let r0 = s2.row;
+        let n = q.indicators.len() as u32;
+        s2.merge(r0, 0, r0 + n - 1, 0, t(&q.project_name));
+        s2.merge(r0, 1, r0 + n - 1, 1, t(&q.budget_unit));
+        for (i, ind) in q.indicators.iter().enumerate() {
+            let r = r0 + i as u32;
+            s2.put(r, 2, t(&ind.level1));
+            s2.put(r, 3, t(&ind.level2));
+            s2.put(r, 4, t(&ind.level3));
+            s2.put(r, 5, t(&ind.value.raw));
+        }
+        s2.row = r0 + n;
+    }
+    save(&systems.join("long-table.xlsx"), &[s, s2])?;
+
+    // A workbook with sheets that hold no form around one project: the instructions, the
+    // project's header on 项目基本信息 and its indicator table on 绩效目标, a list of
+    // expenses and a review's opinion.
+    let q = p(4);
+    let mut help = Sheet::new("填表说明");
+    help.line(vec![t("1. 项目名称按预算系统填写。")]);
+    help.line(vec![t("2. 金额单位为万元。")]);
+    let mut info = Sheet::new("项目基本信息");
+    info.line(vec![t("项目名称："), t(&q.project_name)]);
+    info.line(vec![t("申请单位："), t(&q.budget_unit)]);
+    info.line(vec![t("本年度项目金额（万元）："), amount(q.funds.total)]);
+    info.line(vec![t("年度目标："), t(&q.goal)]);
+    let mut table = Sheet::new("绩效目标");
+    table.line(vec![
+        t("一级指标"),
+        t("二级指标"),
+        t("三级指标"),
+        t("指标值"),
+    ]);
+    for ind in &q.indicators {
+        table.line(vec![
+            t(&ind.level1),
+            t(&ind.level2),
+            t(&ind.level3),
+            t(&ind.value.raw),
+        ]);
+    }
+    let mut spend = Sheet::new("支出明细");
+    spend.line(vec![t("序号"), t("支出内容"), t("金额（元）")]);
+    spend.line(vec![V::N(1.0, ""), t("办公用品"), V::N(12000.0, "0.00")]);
+    spend.line(vec![V::N(2.0, ""), t("印刷费"), V::N(3500.0, "0.00")]);
+    let mut review = Sheet::new("评审意见");
+    review.line(vec![t(
+        "经评审，该项目绩效目标基本合理，建议细化数量指标。",
+    )]);
+    save(
+        &systems.join("non-form-sheets.xlsx"),
+        &[help, info, table, spend, review],
+    )?;
+
+    // The same project with its indicator table first, under its name only, the rest of its
+    // header on 项目基本信息 after it, and a review's opinion naming it: one project.
+    let mut table = Sheet::new("申报表");
+    table.line(vec![t("项目名称："), t(&q.project_name)]);
+    table.line(vec![
+        t("一级指标"),
+        t("二级指标"),
+        t("三级指标"),
+        t("指标值"),
+    ]);
+    for ind in &q.indicators {
+        table.line(vec![
+            t(&ind.level1),
+            t(&ind.level2),
+            t(&ind.level3),
+            t(&ind.value.raw),
+        ]);
+    }
+    let mut info = Sheet::new("项目基本信息");
+    info.line(vec![t("项目名称："), t(&q.project_name)]);
+    info.line(vec![t("申请单位："), t(&q.budget_unit)]);
+    info.line(vec![t("本年度项目金额（万元）："), amount(q.funds.total)]);
+    info.line(vec![t("年度目标："), t(&q.goal)]);
+    let mut review = Sheet::new("评审意见");
+    review.line(vec![t("项目名称："), t(&q.project_name)]);
+    review.line(vec![
+        t("评审意见："),
+        t("绩效目标基本合理，建议细化数量指标。"),
+    ]);
+    save(&systems.join("sheet-parts.xlsx"), &[table, info, review])?;
 
     // Bad inputs.
     let bad = Path::new("fixtures/bad");

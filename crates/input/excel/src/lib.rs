@@ -559,6 +559,11 @@ fn sheet_grid(
         ));
     }
 
+    // Covered cells repeating their anchor's text: how budget systems export merged cells
+    // (the 一级指标 written on every row of its group). Expected, not a defect: counted and
+    // reported once for the sheet (I319), where other content in a covered cell is reported
+    // cell by cell (I318).
+    let mut repeats: Option<(usize, (u32, u32))> = None;
     for m in merges {
         let ((mr0, mc0), (mr1, mc1)) = (m.start, m.end);
         if mr0 < r0 || mr0 > r1 || mr1 < mr0 || mc1 < mc0 {
@@ -586,6 +591,7 @@ fn sheet_grid(
             ));
             continue;
         }
+        let anchor = slot(&grid, mr0, mc0).text.trim().to_string();
         for r in mr0..=mr1 {
             for c in mc0..=mc1 {
                 let cell = &mut grid.rows[(r - r0) as usize].cells[(c - c0) as usize];
@@ -594,7 +600,9 @@ fn sheet_grid(
                     cell.col_span = mc1 - mc0 + 1;
                     continue;
                 }
-                if !cell.is_blank() {
+                if !cell.is_blank() && cell.text.trim() == anchor {
+                    repeats.get_or_insert((0, (r, c))).0 += 1;
+                } else if !cell.is_blank() {
                     diagnostics.push(Diagnostic::warning(
                         "I318",
                         format!(
@@ -614,6 +622,16 @@ fn sheet_grid(
                 *cell = Cell::covered(how, Pos::Sheet { row: r, col: c });
             }
         }
+    }
+    if let Some((count, (r, c))) = repeats {
+        diagnostics.push(Diagnostic::info(
+            "I319",
+            format!(
+                "合并区域中 {count} 个被覆盖的单元格重复了左上角的文字（系统导出的写法），已按合并区域读取，第一处 {}",
+                a1(r, c)
+            ),
+            loc(r, c),
+        ));
     }
     grid
 }

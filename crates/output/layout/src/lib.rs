@@ -870,6 +870,9 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
         if !p.midterm_indicators.is_empty() {
             parts.push(format!("中期指标 {} 条", p.midterm_indicators.len()));
         }
+        if let Some(parent) = &p.parent_unit {
+            parts.push(format!("一级预算单位“{parent}”"));
+        }
         if !parts.is_empty() {
             out.push(Diagnostic::info(
                 "L401",
