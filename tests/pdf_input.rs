@@ -61,6 +61,12 @@ fn shown(p: &Project) -> Project {
     p.implementing_unit = None;
     p.kind = None;
     p.department_funds = None;
+    // What the source's reading could not find (`unread`) is about the source: the standard
+    // form has every label, so its PDF reads those fields as written (blank), and the parent
+    // unit and 不适用 groups are not on the form.
+    p.unread.clear();
+    p.parent_unit = None;
+    p.not_applicable.clear();
     for i in &mut p.indicators {
         i.location = Default::default();
     }
