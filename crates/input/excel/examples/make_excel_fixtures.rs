@@ -3,7 +3,7 @@
 //! read through the Markdown reader and the recognizer) so that every fixture carries real
 //! data. Deterministic: the same source gives the same bytes.
 //!
-//! Run from the repository root: `cargo run -p jixiao-excel --example make_fixtures`.
+//! Run from the repository root: `cargo run -p jixiao-excel --example make_excel_fixtures`.
 
 use jixiao_model::{Decimal, Funds, Indicator, Project};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};

@@ -3,7 +3,7 @@
 //! between tables, tracked changes, a table nested in a layout table, hidden text, content
 //! controls), with invented data. Deterministic: the same source gives the same bytes.
 //!
-//! Run from the repository root: `cargo run -p jixiao-docx --example make_fixtures`.
+//! Run from the repository root: `cargo run -p jixiao-docx --example make_docx_fixtures`.
 //! (`fixtures/docx/heshuo-2022.docx` is not written here: LibreOffice made it once from
 //! `fixtures/html/heshuo-2022.html`, see `fixtures/README.md`.)
 
