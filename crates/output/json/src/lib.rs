@@ -29,7 +29,7 @@ use jixiao_model::{Document, SCHEMA};
 #[derive(Debug, thiserror::Error)]
 pub enum JsonError {
     /// Not JSON, or not of the contract's shape: what is wrong, where, and the field, in
-    /// Chinese ([`describe`]).
+    /// Chinese (the serde error turned into words by the private `describe`).
     #[error("不是有效的 jixiao JSON：{0}")]
     Syntax(String),
     /// Another schema (or version) than `jixiao/1`.
