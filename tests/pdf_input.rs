@@ -232,6 +232,57 @@ fn a_table_over_two_pages_with_a_merge_over_the_break_is_one_table() {
     );
 }
 
+/// LibreOffice Calc's PDF of jixiao's XLSX of the same 42-row project (`fixtures/README.md`):
+/// Calc repeats the header row at the top of page 2 and prints the merged 产出指标 / 数量指标
+/// labels again above page 2's rulings, outside its table. Those lines belong to the
+/// continuation, so the page-2 rows stay in the one project under 产出指标 / 数量指标.
+#[test]
+fn calc_pdf_with_labels_repeated_above_the_continuation_is_one_table() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = load("long.md", long_project().as_bytes());
+    let name = "fixtures/pdf/long-project.calc.pdf";
+    let pdf = std::fs::read(root.join(name)).unwrap();
+    let page = jixiao_pdf_input::read(&pdf, Some(name)).unwrap();
+    let continued = page
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "I354")
+        .unwrap_or_else(|| panic!("{:?}", page.diagnostics));
+    assert!(
+        continued.message.contains("1 行跨页合并单元格的标签")
+            && continued.message.contains("重复的表头行已去掉")
+            && continued.message.contains("2 个跨页的合并单元格已接续"),
+        "{}",
+        continued.message
+    );
+    // No text line on page 2: the repeated labels are not read as text.
+    let texts: Vec<&str> = page
+        .grid
+        .rows
+        .iter()
+        .filter(|r| r.kind == jixiao_grid::RowKind::Text)
+        .map(|r| r.cells[0].text.as_str())
+        .collect();
+    assert!(!texts.iter().any(|t| t.contains("产出指标")), "{texts:?}");
+    let back = load(name, &pdf);
+    assert_eq!(back.projects.len(), 1);
+    let (got, want) = (&back.projects[0], &source.projects[0]);
+    assert_eq!(got.indicators.len(), 42);
+    let levels = |p: &Project| -> Vec<(String, String, String)> {
+        p.indicators
+            .iter()
+            .map(|i| (i.level1.clone(), i.level2.clone(), i.level3.clone()))
+            .collect()
+    };
+    assert_eq!(levels(got), levels(want));
+    assert_eq!(shown(got), shown(want));
+    let codes: Vec<&str> = back.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert!(
+        !codes.contains(&"R110") && !codes.contains(&"R102"),
+        "{codes:?}"
+    );
+}
+
 /// A minimal PDF: one page per content stream, with the given resources, correct offsets.
 fn minimal_pdf(pages: &[(&str, &[u8])]) -> Vec<u8> {
     let mut objects: Vec<Vec<u8>> = Vec::new();

@@ -11,8 +11,10 @@
 //!   [`RowKind::Text`] rows, one per line;
 //! - **a table continued on the next page** (same column positions) is one table: a header row
 //!   repeated at the top of the new page is dropped, and a blank first-row cell under a cell
-//!   merged down to the bottom of the previous page continues that merge (I354). Page-number
-//!   lines (`第1页共6页`, `- 2 -`) are left out and counted (I356);
+//!   merged down to the bottom of the previous page continues that merge (I354); lines above
+//!   the continuation that only repeat those merged labels, each over its own columns (Calc
+//!   prints a cut merge's label again above the next page's rulings), belong to it and are left
+//!   out (I354). Page-number lines (`第1页共6页`, `- 2 -`) are left out and counted (I356);
 //! - **tagged PDFs**: glyphs outside ruled tables whose marked content a `TD`/`TH` of the
 //!   structure tree owns go to that cell, with the `RowSpan`/`ColSpan` the tree gives (I359) —
 //!   a table drawn without any lines reads exactly (see `tags`);
@@ -262,16 +264,7 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             at_page(scanned[0]),
         ));
     }
-    let mut builder = Builder {
-        rows: Vec::new(),
-        tables: 0,
-        ruled: 0,
-        unruled: Vec::new(),
-        tagged: Vec::new(),
-        open: None,
-        page_numbers: 0,
-        continued: Vec::new(),
-    };
+    let mut builder = Builder::default();
     for page in pages {
         builder.page(page);
     }
@@ -288,8 +281,13 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             },
         ));
     }
-    for (page, table, dropped_header, merges) in std::mem::take(&mut builder.continued) {
+    for (page, table, dropped_header, merges, labels) in std::mem::take(&mut builder.continued) {
         let mut what = Vec::new();
+        if labels > 0 {
+            what.push(format!(
+                "表格上方重复打印的 {labels} 行跨页合并单元格的标签不是新内容，未读取"
+            ));
+        }
         if dropped_header {
             what.push("重复的表头行已去掉".to_string());
         }
@@ -439,6 +437,7 @@ struct OpenTable {
     bottom: Vec<Option<(usize, usize)>>,
 }
 
+#[derive(Default)]
 struct Builder {
     rows: Vec<Row>,
     tables: u32,
@@ -450,8 +449,8 @@ struct Builder {
     tagged: Vec<(u32, u32)>,
     open: Option<OpenTable>,
     page_numbers: usize,
-    /// (page, table, header dropped, merges continued) for I354.
-    continued: Vec<(u32, u32, bool, usize)>,
+    /// (page, table, header dropped, merges continued, label lines left out) for I354.
+    continued: Vec<(u32, u32, bool, usize, usize)>,
 }
 
 impl Builder {
@@ -460,6 +459,11 @@ impl Builder {
         // A table may continue from the previous page only when nothing but page numbers stands
         // between: the previous page ended with it and this page starts with it.
         let mut first_content = true;
+        // Lines at the top of the page that only repeat the labels of cells merged down to the
+        // bottom of the open table, each over its own column (a spreadsheet prints a merge cut
+        // by the break again above the next page's rulings): held until the next block shows
+        // whether the table continues — then they are part of it, not new content.
+        let mut held: Vec<String> = Vec::new();
         for block in page.blocks {
             match block {
                 Block::Line(line) => {
@@ -468,19 +472,16 @@ impl Builder {
                         self.page_numbers += 1;
                         continue;
                     }
-                    line_no += 1;
+                    if first_content && self.repeats_open_labels(&line) {
+                        held.push(text);
+                        continue;
+                    }
+                    for text in std::mem::take(&mut held).into_iter().chain([text]) {
+                        line_no += 1;
+                        self.text_line(page.number, line_no, text);
+                    }
                     first_content = false;
                     self.open = None;
-                    self.rows.push(Row::new(
-                        RowKind::Text,
-                        vec![Cell::new(
-                            text,
-                            Pos::PdfLine {
-                                page: page.number,
-                                line: line_no,
-                            },
-                        )],
-                    ));
                 }
                 Block::Table(table) => {
                     // A table continues the open one when every column boundary of it is
@@ -505,13 +506,58 @@ impl Builder {
                             None => false,
                         };
                     first_content = false;
-                    self.table(page.number, table, continues);
+                    if !continues {
+                        for text in std::mem::take(&mut held) {
+                            line_no += 1;
+                            self.text_line(page.number, line_no, text);
+                        }
+                    }
+                    self.table(page.number, table, continues, held.len());
+                    held.clear();
                 }
             }
         }
+        // A page holding only such lines: they are text after all.
+        for text in held {
+            line_no += 1;
+            self.text_line(page.number, line_no, text);
+            self.open = None;
+        }
     }
 
-    fn table(&mut self, page: u32, table: layout::Table, continues: bool) {
+    /// A line outside the tables, as a one-cell text row.
+    fn text_line(&mut self, page: u32, line: u32, text: String) {
+        self.rows.push(Row::new(
+            RowKind::Text,
+            vec![Cell::new(text, Pos::PdfLine { page, line })],
+        ));
+    }
+
+    /// True when every fragment of `line` is the label of a cell merged down to the bottom of
+    /// the open table, standing within that cell's columns.
+    fn repeats_open_labels(&self, line: &layout::Line) -> bool {
+        let Some(open) = &self.open else {
+            return false;
+        };
+        let squeeze = |t: &str| -> String { t.chars().filter(|c| !c.is_whitespace()).collect() };
+        !line.chunks.is_empty()
+            && line.chunks.iter().all(|chunk| {
+                let text = squeeze(&chunk.text);
+                let mid = (chunk.x0 + chunk.x1) / 2.0;
+                !text.is_empty()
+                    && open.bottom.iter().flatten().any(|&(r, c)| {
+                        let cell = &self.rows[r].cells[c];
+                        let to = c + (cell.col_span as usize).max(1);
+                        squeeze(&cell.text) == text
+                            && open.xs.get(c).is_some_and(|&x| x <= mid)
+                            && open.xs.get(to).is_some_and(|&x| mid <= x)
+                    })
+            })
+    }
+
+    /// Adds a table (or the part of one on a page); `labels` lines above it repeating the open
+    /// table's merged labels were left out.
+    fn table(&mut self, page: u32, table: layout::Table, continues: bool, labels: usize) {
         let number = if continues {
             self.open.as_ref().map_or(0, |o| o.number)
         } else {
@@ -619,8 +665,9 @@ impl Builder {
                 c += span.max(1);
             }
         }
-        if continues && (dropped_header || merges > 0 || !grid_rows.is_empty()) {
-            self.continued.push((page, number, dropped_header, merges));
+        if continues && (dropped_header || merges > 0 || labels > 0 || !grid_rows.is_empty()) {
+            self.continued
+                .push((page, number, dropped_header, merges, labels));
         }
         for cells in grid_rows {
             self.rows.push(Row::new(RowKind::Table, cells));
@@ -745,6 +792,129 @@ fn row_texts(slots: &[Vec<Slot>], r: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cell(text: &str, rows: usize) -> Slot {
+        Slot::Origin {
+            text: text.to_string(),
+            rows,
+            cols: 1,
+        }
+    }
+
+    fn table(slots: Vec<Vec<Slot>>, xs: &[f64]) -> Block {
+        let ys = (0..=slots.len()).map(|r| 100.0 + 20.0 * r as f64).collect();
+        Block::Table(layout::Table {
+            xs: xs.to_vec(),
+            ys,
+            slots,
+            source: Source::Ruled,
+        })
+    }
+
+    fn line(chunks: &[(&str, f64)]) -> Block {
+        Block::Line(layout::Line {
+            chunks: chunks
+                .iter()
+                .map(|&(text, x0)| layout::Chunk {
+                    text: text.to_string(),
+                    x0,
+                    x1: x0 + 40.0,
+                })
+                .collect(),
+            top: 80.0,
+            size: 10.0,
+        })
+    }
+
+    const XS: [f64; 4] = [0.0, 100.0, 200.0, 300.0];
+
+    /// Page 1: a header row, then 产出指标 / 数量指标 merged down to the bottom of the page.
+    fn first_page() -> PageBlocks {
+        let cov = |col| Slot::Covered { row: 1, col };
+        PageBlocks {
+            number: 1,
+            blocks: vec![table(
+                vec![
+                    vec![
+                        cell("一级指标", 1),
+                        cell("二级指标", 1),
+                        cell("三级指标", 1),
+                    ],
+                    vec![cell("产出指标", 2), cell("数量指标", 2), cell("甲", 1)],
+                    vec![cov(0), cov(1), cell("乙", 1)],
+                ],
+                &XS,
+            )],
+        }
+    }
+
+    /// Page 2: `above`, then the header row again and two more rows under blank merged cells.
+    fn second_page(above: Block, xs: &[f64]) -> PageBlocks {
+        PageBlocks {
+            number: 2,
+            blocks: vec![
+                above,
+                table(
+                    vec![
+                        vec![
+                            cell("一级指标", 1),
+                            cell("二级指标", 1),
+                            cell("三级指标", 1),
+                        ],
+                        vec![cell("", 1), cell("", 1), cell("丙", 1)],
+                        vec![cell("效益指标", 1), cell("社会效益指标", 1), cell("丁", 1)],
+                    ],
+                    xs,
+                ),
+            ],
+        }
+    }
+
+    fn texts(b: &Builder) -> Vec<String> {
+        b.rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Text)
+            .map(|r| r.cells[0].text.clone())
+            .collect()
+    }
+
+    #[test]
+    fn merged_labels_repeated_above_a_continuation_belong_to_it() {
+        let mut b = Builder::default();
+        b.page(first_page());
+        b.page(second_page(
+            line(&[("产出指标", 30.0), ("数量指标", 130.0)]),
+            &XS,
+        ));
+        assert!(texts(&b).is_empty(), "{:?}", texts(&b));
+        assert_eq!(b.tables, 1);
+        assert_eq!(b.continued, vec![(2, 1, true, 2, 1)]);
+        // 产出指标 now spans 甲, 乙 and 丙; one header row.
+        assert_eq!(b.rows[1].cells[0].text, "产出指标");
+        assert_eq!(b.rows[1].cells[0].row_span, 3);
+        assert_eq!(b.rows.len(), 5);
+    }
+
+    #[test]
+    fn lines_not_repeating_the_open_labels_end_the_table() {
+        // Another text; a label standing over another column; labels before a table that does
+        // not continue (other columns): each stays a text line and starts a new table.
+        for (above, xs) in [
+            (line(&[("产出指标", 30.0), ("说明", 130.0)]), XS.to_vec()),
+            (line(&[("数量指标", 30.0)]), XS.to_vec()),
+            (
+                line(&[("产出指标", 30.0), ("数量指标", 130.0)]),
+                vec![0.0, 100.0, 250.0, 300.0],
+            ),
+        ] {
+            let mut b = Builder::default();
+            b.page(first_page());
+            b.page(second_page(above, &xs));
+            assert_eq!(texts(&b).len(), 1, "{:?}", texts(&b));
+            assert_eq!(b.tables, 2);
+            assert!(b.continued.is_empty());
+        }
+    }
 
     #[test]
     fn page_numbers_are_recognized() {
