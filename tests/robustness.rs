@@ -89,6 +89,25 @@ proptest! {
         }
         let doc = recognize(&[jixiao_markdown::read(&text, None)], &Options::default());
         prop_assert_eq!(doc.projects.len(), 1);
-        prop_assert_eq!(doc.projects[0].indicators.len(), rows.len());
+        // A row whose 三级指标 only holds a place (a random name can be 空 or 无) and whose
+        // value is empty is a template's placeholder row: not an indicator, but counted in the
+        // table's one R136. Every other row is an indicator.
+        let labels = jixiao_model::framework::Labels::standard();
+        let hold = |t: &str| labels.placeholders.contains(&jixiao_model::framework::normalize_label(t));
+        let placeholders = rows
+            .iter()
+            .filter(|(name, value)| hold(name) && (value.is_empty() || hold(value)))
+            .count();
+        prop_assert_eq!(doc.projects[0].indicators.len(), rows.len() - placeholders);
+        if placeholders > 0 {
+            let reported = doc
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "R136")
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            let counted = format!("有 {placeholders} 行是模板的占位行");
+            prop_assert!(reported.contains(&counted), "{}", reported);
+        }
     }
 }
