@@ -6,6 +6,9 @@
 //! The PDFs are made in the test by the writer (`jixiao::render`), so no binary fixture is
 //! needed for them; the hand-made ones are built here byte by byte.
 
+mod common;
+
+use common::{assert_form_reads_back, load, shown};
 use jixiao::model::{Document, Project};
 use jixiao::{Options, OutputFormat};
 use std::path::Path;
@@ -40,37 +43,8 @@ fn fixtures() -> Vec<String> {
     files
 }
 
-fn load(name: &str, bytes: &[u8]) -> Document {
-    jixiao::load(name, bytes, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
 fn pdf_of(doc: &Document) -> Vec<u8> {
     jixiao::render(doc, OutputFormat::Pdf, &Options::default(), &mut Vec::new()).unwrap()
-}
-
-/// What the standard form shows of a project (as in `tests/roundtrip.rs`): everything but where
-/// it came from and the 中期 / 实施单位 data the form has no place for.
-fn shown(p: &Project) -> Project {
-    let mut p = p.clone();
-    p.location = Default::default();
-    p.goal_location = None;
-    p.funds.location = None;
-    p.midterm_funds = None;
-    p.midterm_goal = None;
-    p.midterm_indicators.clear();
-    p.implementing_unit = None;
-    p.kind = None;
-    p.department_funds = None;
-    // What the source's reading could not find (`unread`) is about the source: the standard
-    // form has every label, so its PDF reads those fields as written (blank), and the parent
-    // unit and 不适用 groups are not on the form.
-    p.unread.clear();
-    p.parent_unit = None;
-    p.not_applicable.clear();
-    for i in &mut p.indicators {
-        i.location = Default::default();
-    }
-    p
 }
 
 #[test]
@@ -126,45 +100,7 @@ fn every_fixture_with_a_golden_reads_back_from_its_own_pdf() {
             continue;
         }
         let back = load("back.pdf", &pdf_of(&source));
-        let errors: Vec<String> = back
-            .diagnostics
-            .iter()
-            .filter(|d| d.code.starts_with('R') || d.code.starts_with('I'))
-            .map(|d| d.to_string())
-            .filter(|d| d.contains("错误"))
-            .collect();
-        assert!(errors.is_empty(), "{file}: {errors:#?}");
-        assert_eq!(
-            back.projects.len(),
-            source.projects.len(),
-            "{file}: project count"
-        );
-        for (a, b) in source.projects.iter().zip(&back.projects) {
-            assert_eq!(
-                shown(b),
-                shown(a),
-                "{file}: project “{}” differs after the PDF round trip",
-                a.project_name
-            );
-        }
-        if let Some(summary) = &source.summary {
-            let back_summary = back
-                .summary
-                .as_ref()
-                .unwrap_or_else(|| panic!("{file}: summary lost"));
-            let rows = |s: &jixiao::model::Summary| -> Vec<(String, String)> {
-                s.rows
-                    .iter()
-                    .map(|r| (r.department.clone(), r.project_name.clone()))
-                    .collect()
-            };
-            assert_eq!(rows(back_summary), rows(summary), "{file}: summary rows");
-            for (a, b) in summary.rows.iter().zip(&back_summary.rows) {
-                if a.funds_total.is_some() {
-                    assert_eq!(b.funds_total, a.funds_total, "{file}: {}", a.project_name);
-                }
-            }
-        }
+        assert_form_reads_back(&file, "PDF", &source, &back);
         checked += 1;
     }
     assert!(checked >= 25, "only {checked} fixtures checked");
