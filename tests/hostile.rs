@@ -134,6 +134,10 @@ fn workbooks_declaring_absurd_sizes_are_refused_before_allocating() {
         ),
         ("ods-repeated-cells.ods", &["工作簿过大", "“绩效目标”"]),
         (
+            "ods-space-repeats.ods",
+            &["工作簿过大", "“绩效目标”", "text:s"],
+        ),
+        (
             "xls-dimensions-forged.xls",
             &["DIMENSIONS", "2147483647 行"],
         ),
@@ -343,4 +347,42 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// Text in the encodings offices also write — Big5 (a Traditional-Chinese machine), UTF-16
+/// without BOM (Windows' "Unicode" text), UTF-32 — is read, not called "不是文本文件".
+#[test]
+fn text_in_big5_utf16_without_bom_and_utf32_is_read() {
+    let table = "**項目支出績效目標表**\n\n\
+        預算單位\t示例縣交通運輸局\t\t\t項目名稱\t鄉村道路養護\t\n\
+        項目資金 (萬元)\t年度資金總額:\t12.5\t其中:財政撥款\t12.5\t其他資金\t0\n\
+        項目總體目標\t保障鄉村道路暢通。\t\t\t\t\t\n\
+        一級指標\t二級指標\t三級指標\t\t\t指標值\t\n\
+        產出指標\t數量指標\t養護里程\t\t\t≧120公里\t\n\
+        滿意度指標\t滿意度指標\t群眾滿意度\t\t\t≧95%\t\n";
+    let (big5, _, unmappable) = encoding_rs::BIG5.encode(table);
+    assert!(!unmappable);
+    let utf16: Vec<u8> = table.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf32: Vec<u8> = table
+        .chars()
+        .flat_map(|c| u32::from(c).to_be_bytes())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in [
+        ("big5.txt", big5.into_owned()),
+        ("utf16.txt", utf16),
+        ("utf32.txt", utf32),
+    ] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, bytes).unwrap();
+        let out = dir.path().join(format!("out-{name}"));
+        let got = convert(&input, &out);
+        assert_eq!(got.code, Some(0), "{name}: {}", got.stderr);
+        let stem = name.trim_end_matches(".txt");
+        let json = std::fs::read_to_string(out.join(format!("{stem}.json"))).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let project = &doc["projects"][0];
+        assert_eq!(project["project_name"], "鄉村道路養護", "{name}");
+        assert_eq!(project["indicators"].as_array().unwrap().len(), 2, "{name}");
+    }
 }

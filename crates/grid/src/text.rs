@@ -1,7 +1,12 @@
-//! Decoding text files as offices produce them: UTF-8 (with or without BOM), UTF-16 with BOM,
-//! and GB18030 (GBK/GB2312) from Windows machines.
+//! Decoding text files as offices produce them: UTF-8 (with or without BOM), UTF-16 and
+//! UTF-32 (with or without BOM), GB18030 (GBK/GB2312) from Windows machines, and Big5 from
+//! Hong Kong, Macao and Taiwan, or from a machine set up for Traditional Chinese.
+//!
+//! Telling GBK from Big5 is statistics, not byte rules (almost every byte pair is valid in
+//! both); that is left to `chardetng`, the detector Firefox uses, and only for bytes that are
+//! valid Big5 and not valid UTF-8.
 
-use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{BIG5, Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Why bytes could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -13,7 +18,9 @@ pub enum DecodeError {
     #[error("文件只有空白，没有内容")]
     Blank,
     /// Not text in any encoding we know (binary data).
-    #[error("不是文本文件（含有二进制数据，或编码既不是 UTF-8/UTF-16 也不是 GB18030）")]
+    #[error(
+        "不是文本文件（含有二进制数据，或编码不是 UTF-8、UTF-16、UTF-32、GB18030（GBK）、Big5 中的任何一种）"
+    )]
     Binary,
 }
 
@@ -81,6 +88,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
+    // Before the UTF-16 BOM: `FF FE 00 00` is UTF-32's.
+    if let Some((order, bom_len)) = utf32(bytes) {
+        return decode_utf32(&bytes[bom_len..], order);
+    }
     let (encoding, bom_len): (&'static Encoding, usize) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (enc, len),
         None => {
@@ -90,6 +101,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
                 (enc, 0)
             } else if mostly_utf8(bytes) {
                 (UTF_8, 0)
+            } else if big5(bytes) {
+                // Before the GB18030 noise test: Big5's trail bytes 40–7E fall outside GB2312.
+                (BIG5, 0)
             } else if mostly_rare_gb18030(bytes) {
                 return Err(DecodeError::Binary);
             } else {
@@ -205,6 +219,17 @@ fn lossy(bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded, DecodeErr
         }
         rest = &rest[read..];
     }
+    finish(text, damage, replaced, encoding_name(encoding))
+}
+
+/// The checks every decoded text passes, whatever its encoding: more damage than text, NULs and
+/// lone CRs, control characters, blankness.
+fn finish(
+    text: String,
+    mut damage: Vec<Damage>,
+    replaced: usize,
+    encoding: &'static str,
+) -> Result<Decoded, DecodeError> {
     // More damage than text: not a damaged text file but something else.
     if replaced > FEW_DAMAGED && replaced * 20 > text.chars().count().max(1) {
         return Err(DecodeError::Binary);
@@ -219,7 +244,7 @@ fn lossy(bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded, DecodeErr
     damage.sort_by_key(|d| (d.line, d.column));
     Ok(Decoded {
         text,
-        encoding: encoding_name(encoding),
+        encoding,
         damage,
     })
 }
@@ -365,8 +390,122 @@ fn encoding_name(encoding: &'static Encoding) -> &'static str {
     }
 }
 
-/// UTF-16 without a BOM shows as every other byte zero in ASCII-heavy text.
+/// Byte order of UTF-32 text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Order {
+    Little,
+    Big,
+}
+
+/// UTF-32 by its BOM (`FF FE 00 00`, `00 00 FE FF`), or without one when every four bytes are
+/// a code point below U+110000 and the text breaks lines (U+000A): bytes no other encoding
+/// gives. Returns the byte order and the BOM's length.
+fn utf32(bytes: &[u8]) -> Option<(Order, usize)> {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        return Some((Order::Little, 4));
+    }
+    if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Some((Order::Big, 4));
+    }
+    if bytes.len() < 8 || !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    [Order::Little, Order::Big].into_iter().find_map(|order| {
+        let units = || bytes.chunks_exact(4).map(move |u| unit32(u, order));
+        (units().all(|u| u < 0x11_0000) && units().any(|u| u == 0x0A)).then_some((order, 0))
+    })
+}
+
+fn unit32(u: &[u8], order: Order) -> u32 {
+    let b = [u[0], u[1], u[2], u[3]];
+    match order {
+        Order::Little => u32::from_le_bytes(b),
+        Order::Big => u32::from_be_bytes(b),
+    }
+}
+
+/// UTF-32 has no decoder in `encoding_rs` (the Encoding Standard leaves it out): each unit is
+/// a code point; a surrogate or a value past U+10FFFF, and a cut last unit, are damage.
+fn decode_utf32(bytes: &[u8], order: Order) -> Result<Decoded, DecodeError> {
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut damage = Vec::new();
+    let mut place = Place::default();
+    let mut replaced = 0usize;
+    let units = bytes.chunks(4);
+    for unit in units {
+        let c = (unit.len() == 4)
+            .then(|| char::from_u32(unit32(unit, order)))
+            .flatten();
+        let c = c.unwrap_or_else(|| {
+            replaced += 1;
+            if damage.len() < MAX_DAMAGE {
+                damage.push(Damage {
+                    line: place.line,
+                    column: place.column,
+                    bytes: unit.to_vec(),
+                });
+            }
+            '\u{FFFD}'
+        });
+        let mut buf = [0u8; 4];
+        let s = c.encode_utf8(&mut buf);
+        place.advance(s);
+        text.push(c);
+    }
+    let name = match order {
+        Order::Little => "UTF-32LE",
+        Order::Big => "UTF-32BE",
+    };
+    finish(text, damage, replaced, name)
+}
+
+/// Big5 rather than GBK: bytes that decode as Big5 without error and that the detector takes
+/// for Big5. (Asked as for a page from a `.cn` site, it answers GBK even for plain Big5 tables:
+/// the site's country outweighs the bytes; so it is asked without one.)
+fn big5(bytes: &[u8]) -> bool {
+    if BIG5
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .is_none()
+    {
+        return false;
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Deny) == BIG5
+}
+
+/// UTF-16 without a BOM: every other byte zero in ASCII-heavy text; in Chinese text, line
+/// breaks (U+000A, the bytes `0A 00` or `00 0A` at a unit's place, which no 8-bit encoding of a
+/// text holds) and nearly every unit a character a table uses.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    utf16_ascii_heavy(bytes).or_else(|| utf16_chinese(bytes))
+}
+
+/// Chinese UTF-16 without BOM, as Windows' "Unicode" text export writes it.
+fn utf16_chinese(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    [UTF_16LE, UTF_16BE].into_iter().find(|&enc| {
+        let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) else {
+            return false;
+        };
+        let (mut total, mut usual, mut breaks) = (0usize, 0usize, 0usize);
+        for c in text.chars() {
+            total += 1;
+            breaks += usize::from(c == '\n');
+            usual += usize::from(matches!(c,
+                '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{FF}' | '\u{2000}'..='\u{206F}'
+                | '\u{2100}'..='\u{27BF}' | '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}'
+                | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}'
+                | '\u{FF00}'..='\u{FFEF}'));
+        }
+        breaks > 0 && usual * 100 >= total * 98
+    })
+}
+
+/// UTF-16 without a BOM shows as every other byte zero in ASCII-heavy text.
+fn utf16_ascii_heavy(bytes: &[u8]) -> Option<&'static Encoding> {
     if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
@@ -431,6 +570,68 @@ mod tests {
                 damage: Vec::new(),
             }
         );
+    }
+
+    /// A table as Windows' "Unicode" export, a Traditional-Chinese machine or a UTF-32 tool
+    /// writes it: read, not called binary.
+    #[test]
+    fn utf16_without_bom_utf32_and_big5() {
+        let s = "項目名稱\t鄉村道路養護\n一級指標\t二級指標\t三級指標\t指標值\n產出指標\t數量指標\t養護里程\t≧120公里\n";
+        let le: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = s.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(
+            (
+                decode(&le).unwrap().text.as_str(),
+                decode(&le).unwrap().encoding
+            ),
+            (s, "UTF-16LE")
+        );
+        assert_eq!(
+            (
+                decode(&be).unwrap().text.as_str(),
+                decode(&be).unwrap().encoding
+            ),
+            (s, "UTF-16BE")
+        );
+        let le32: Vec<u8> = s.chars().flat_map(|c| u32::from(c).to_le_bytes()).collect();
+        let be32: Vec<u8> = s.chars().flat_map(|c| u32::from(c).to_be_bytes()).collect();
+        for (bytes, name) in [(le32.clone(), "UTF-32LE"), (be32.clone(), "UTF-32BE")] {
+            assert_eq!(
+                (
+                    decode(&bytes).unwrap().text.as_str(),
+                    decode(&bytes).unwrap().encoding
+                ),
+                (s, name)
+            );
+        }
+        let mut bom = vec![0xFF, 0xFE, 0, 0];
+        bom.extend_from_slice(&le32);
+        assert_eq!(decode(&bom).unwrap().encoding, "UTF-32LE");
+        // A unit that is no code point (a surrogate) is damage, located.
+        let mut bad = le32.clone();
+        bad[4..8].copy_from_slice(&0xD800u32.to_le_bytes());
+        let d = decode(&bad).unwrap();
+        assert_eq!(d.text.chars().nth(1), Some('\u{FFFD}'));
+        assert_eq!((d.damage[0].line, d.damage[0].column), (1, 2));
+        let (big5, _, unmappable) = BIG5.encode(s);
+        assert!(!unmappable);
+        let d = decode(&big5).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (s, "Big5"));
+    }
+
+    /// Simplified tables in GBK stay GB18030, short or long, with or without Traditional
+    /// characters that GBK also holds.
+    #[test]
+    fn gbk_is_not_taken_for_big5() {
+        for s in [
+            "预算单位\t和硕县民政局\n",
+            "项目名称\t农村道路养护\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥120公里\n",
+            "满意度指标\t服务对象满意度指标\t群众满意度\t≥95%\n",
+            "項目名稱\t農村道路养护\n",
+        ] {
+            let (gb, _, _) = GB18030.encode(s);
+            assert_eq!(decode(&gb).unwrap().encoding, "gb18030", "{s}");
+        }
     }
 
     #[test]

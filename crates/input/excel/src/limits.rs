@@ -15,6 +15,7 @@
 //!   xlsx sheets are checked value by value as the reader streams them, before any grid is
 //!   made, so their XML is read once);
 //! - a shared-string table declaring more strings than its bytes can hold;
+//! - ODS space runs (`<text:s text:c="N"/>`) adding up to more than [`MAX_ODS_SPACES`];
 //! - an xls DIMENSIONS record declaring more than [`MAX_CELLS`] cells.
 //!
 //! The form never has more than a few thousand rows or a few dozen columns, so the limits
@@ -32,6 +33,9 @@ pub const MAX_CELLS: u64 = 4_000_000;
 pub const MAX_ENTRY_BYTES: u64 = 200 << 20;
 /// At most this many bytes in all zip entries together, unpacked.
 pub const MAX_TOTAL_BYTES: u64 = 400 << 20;
+/// At most this many spaces written by ODS space runs (`<text:s text:c="N"/>`) in one file:
+/// calamine writes each run out in full, and a form's cells hold a few spaces, not millions.
+pub const MAX_ODS_SPACES: u64 = 1 << 24;
 
 /// Checks the sizes a workbook declares or implies, before calamine allocates for them.
 ///
@@ -386,6 +390,7 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
     let mut cell: Option<(u64, u64)> = None; // (col, repeat) of the open cell
     let mut cell_has_content = false;
     let mut depth_in_cell = 0u32;
+    let mut spaces = 0u64; // spaces written by `<text:s text:c="N"/>` runs, file-wide
     let repeat = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
         e.attributes()
             .flatten()
@@ -414,6 +419,18 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
             Ok(ev) => ev,
         };
         let empty_element = matches!(ev, Event::Empty(_));
+        if let Event::Start(e) | Event::Empty(e) = &ev
+            && cell.is_some()
+            && e.local_name().as_ref() == "s"
+        {
+            spaces = spaces.saturating_add(repeat(e, "c"));
+            if spaces > MAX_ODS_SPACES {
+                return Err(too_large(format!(
+                    "工作表“{table}”的单元格里重复的空格（text:s）展开后超过 {MAX_ODS_SPACES} 个，\
+                     不像绩效目标表；请在表格软件中打开，删去多余的空格后另存"
+                )));
+            }
+        }
         match ev {
             Event::Start(e) if e.local_name().as_ref() == "table" && cell.is_none() => {
                 table = e
