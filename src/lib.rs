@@ -20,7 +20,7 @@
 use jixiao_grid::Grid;
 use jixiao_grid::text::{DecodeError, decode};
 use jixiao_model::framework::Framework;
-use jixiao_model::{Diagnostic, Document, Location, Severity};
+use jixiao_model::{Code, Diagnostic, Document, Location, Severity};
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
@@ -331,7 +331,7 @@ pub fn load(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
 /// of an earlier review (`C…` codes, e.g. in a JSON document written by `convert`) are
 /// replaced, so reviewing twice reports each finding once.
 pub fn review(doc: &mut Document, options: &Options) {
-    doc.diagnostics.retain(|d| !d.code.starts_with('C'));
+    doc.diagnostics.retain(|d| !d.code.is_review());
     let found = jixiao_check::check(
         doc,
         &jixiao_check::CheckOptions {
@@ -425,8 +425,8 @@ fn encoding_note(name: &str, encoding: &str) -> Vec<Diagnostic> {
     if encoding == "UTF-8" {
         return Vec::new();
     }
-    vec![Diagnostic::info(
-        "I303",
+    vec![Diagnostic::new(
+        Code::I303,
         format!("文件编码为 {encoding}，已转换为 UTF-8 读取"),
         Location::file(name),
     )]
@@ -458,8 +458,8 @@ fn damage_notes(name: &str, decoded: &jixiao_grid::text::Decoded) -> Vec<Diagnos
         .damage
         .iter()
         .map(|d| {
-            Diagnostic::warning(
-                "I304",
+            Diagnostic::new(
+                Code::I304,
                 format!(
                     "第 {} 行第 {} 列有无法按 {} 解码的字节（{}，文件可能被截断或损坏），已替换为 U+FFFD（�），请核对原件",
                     d.line,
@@ -493,9 +493,9 @@ fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> D
 /// True when reading lost data: an error from the reader or recognizer (I…/R… codes), such as
 /// "no table found" or "no 指标值 column". Review findings (C…) do not count.
 pub fn failed(doc: &Document) -> bool {
-    doc.diagnostics.iter().any(|d| {
-        d.severity == Severity::Error && (d.code.starts_with('R') || d.code.starts_with('I'))
-    })
+    doc.diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && (d.code.is_recognize() || d.code.is_read()))
 }
 
 /// True when the document holds no table at all.

@@ -1,7 +1,7 @@
 //! The `jixiao` command line: a thin front end over the library.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use jixiao::model::Diagnostic;
+use jixiao::model::{Code, Diagnostic};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -684,8 +684,8 @@ fn check(inputs: &[PathBuf], verbose: bool, common: &Common) -> Result<ExitCode,
                         count(Severity::Error);
                         writeln!(stdout, "{message}")?;
                     }
-                    DiagnosticsFormat::Json => all.push(Diagnostic::error(
-                        "I300",
+                    DiagnosticsFormat::Json => all.push(Diagnostic::new(
+                        Code::I300,
                         message,
                         jixiao::model::Location::file(&name),
                     )),

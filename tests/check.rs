@@ -174,7 +174,7 @@ fn reviewing_converted_json_does_not_repeat_findings() {
     let checks = doc
         .diagnostics
         .iter()
-        .filter(|d| d.code.starts_with('C'))
+        .filter(|d| d.code.is_review())
         .count();
     assert_eq!(checks, 5);
 }

@@ -119,7 +119,7 @@ fn both_ocr_repairs_are_reported_with_their_lines() {
     let recognizer: Vec<&str> = doc
         .diagnostics
         .iter()
-        .filter(|d| d.code.starts_with('R'))
+        .filter(|d| d.code.is_recognize())
         .map(|d| d.code.as_str())
         .collect();
     assert_eq!(

@@ -84,7 +84,7 @@ fn the_seed_reads_back_from_its_own_pdf_55_of_55() {
     let reading: Vec<&str> = back
         .diagnostics
         .iter()
-        .filter(|d| d.code.starts_with('I') || d.code.starts_with('R'))
+        .filter(|d| d.code.is_read() || d.code.is_recognize())
         .map(|d| d.code.as_str())
         .collect();
     assert_eq!(reading, ["I356"]);

@@ -3,7 +3,7 @@
 //! the table rows that came from the place it names.
 
 use jixiao_layout::{Align, Content, Role, RowKind, Table, Template};
-use jixiao_model::{Diagnostic, Document, Location, Severity};
+use jixiao_model::{Code, Diagnostic, Document, Location, Severity};
 use serde::Serialize;
 
 /// One table as the page draws it.
@@ -66,7 +66,7 @@ pub(crate) struct DiagnosticView {
     /// 错误 / 警告 / 提示.
     pub label: &'static str,
     /// The code, e.g. `R101`.
-    pub code: String,
+    pub code: Code,
     /// The message, in Chinese.
     pub message: String,
     /// Where, in words (第 51 行 / 工作表“项目1”单元格 C12), or empty.
@@ -203,10 +203,10 @@ pub(crate) fn diagnostics(diags: &[Diagnostic], sources: &[Vec<Location>]) -> Ve
         .map(|d| DiagnosticView {
             severity: d.severity,
             label: d.severity.label(),
-            code: d.code.clone(),
+            code: d.code,
             message: d.message.clone(),
             place: place(&d.location),
-            explain: explain(&d.code),
+            explain: explain(d.code.as_str()),
             targets: targets(&d.location, sources),
         })
         .collect()

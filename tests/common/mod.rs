@@ -95,7 +95,7 @@ pub(crate) fn assert_form_reads_back(
     let reading: Vec<String> = back
         .diagnostics
         .iter()
-        .filter(|d| d.code.starts_with('R') || d.code.starts_with('I'))
+        .filter(|d| d.code.is_recognize() || d.code.is_read())
         .map(|d| d.to_string())
         .collect();
     assert!(

@@ -193,7 +193,7 @@ pub(crate) fn check(
             .goal_location
             .clone()
             .unwrap_or_else(|| project.location.clone());
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             COPIED,
             format!(
                 "项目{name}的总体目标写有“{}”：“{sentence}”，而本项目是“{}”；疑似从项目{}复制后未修改",
@@ -206,7 +206,7 @@ pub(crate) fn check(
     }
     for ind in &project.indicators {
         if let Some(c) = betrayed(&ind.level3, &own_name, contrasts) {
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 COPIED,
                 format!(
                     "项目{name}的三级指标“{}”写的是“{}”，而本项目是“{}”；疑似从项目{}复制后未修改",

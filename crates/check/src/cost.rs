@@ -100,7 +100,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
         let implied = total
             .checked_div(amount)
             .map_or_else(String::new, |q| q.round_dp(1).to_string());
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             COST_COUNT,
             format!(
                 "项目{}：{}“{}”× {}“{}” = {} 万元，与年度资金总额 {} 万元不符（相差 {} 万元，允许误差 {} 万元）；按每{unit} {} 万元计，{} 万元约为 {implied} {unit}，请核对{}或每{unit}金额",

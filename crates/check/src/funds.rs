@@ -20,7 +20,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     ] {
         if let Some(a) = amount.filter(|a| a.is_sign_negative() && !a.is_zero()) {
             negative = true;
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 FUNDS_NEGATIVE,
                 format!("项目{name}的{label}为负数（{a} 万元），金额不能小于 0"),
                 loc.clone(),
@@ -39,7 +39,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
     match (funds.total, funds.fiscal, funds.other) {
         (None, None, None) if !total_read && !fiscal_read && !other_read => {}
         (None, None, None) => {
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 FUNDS_BLANK,
                 format!("项目{name}没有填写项目资金（年度资金总额、财政拨款、其他资金）"),
                 loc,
@@ -53,7 +53,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 }
                 _ => String::new(),
             };
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 FUNDS_BLANK,
                 format!("项目{name}的年度资金总额空白{hint}"),
                 loc,
@@ -67,7 +67,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             // they were not read: the sources cannot be asked for.
         }
         (Some(total), None, None) => {
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 FUNDS_BLANK,
                 format!("项目{name}的年度资金总额为 {} 万元，但财政拨款和其他资金都空白，请写明资金来源", wan(total)),
                 loc,
@@ -82,7 +82,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 ("其他资金", fiscal, other_read)
             };
             if blank_read && known.is_some_and(|k| differ(total, k)) {
-                out.push(Diagnostic::warning(
+                out.push(Diagnostic::new(
                     FUNDS_BLANK,
                     format!(
                         "项目{name}的{blank}空白或未能读取，无法核对年度资金总额 {} 万元",
@@ -97,7 +97,7 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
                 return;
             };
             if differ(total, parts) && !negative {
-                out.push(Diagnostic::error(
+                out.push(Diagnostic::new(
                     FUNDS_SUM,
                     format!(
                         "项目{name}的年度资金总额 {} 万元不等于财政拨款 {} 万元 + 其他资金 {} 万元 = {} 万元（相差 {} 万元）",

@@ -7,7 +7,7 @@ use crate::{
     RATE_OVER_100, SATISFACTION_RANGE, project_label,
 };
 use jixiao_model::framework::{Framework, Scheme, normalize_label};
-use jixiao_model::registry::{self, Field, Reach};
+use jixiao_model::registry::{Field, Reach};
 use jixiao_model::{Decimal, Diagnostic, Indicator, Location, Op, Project};
 use std::collections::{HashMap, HashSet};
 
@@ -58,10 +58,7 @@ impl<'d> Earlier<'d> {
             tables: Vec::new(),
         };
         for d in diags {
-            match registry::lookup(&d.code)
-                .and_then(|c| c.unread)
-                .map(|u| u.reach)
-            {
+            match d.code.entry().unread.map(|u| u.reach) {
                 Some(Reach::Row) => earlier.rows.entry(&d.location).or_default().push(d),
                 Some(Reach::Table) => earlier.tables.push(d),
                 None => {}
@@ -72,14 +69,15 @@ impl<'d> Earlier<'d> {
 }
 
 /// True when the recognizer already reported that it could not read `field` of `ind`: a
-/// diagnostic whose registered meaning ([`registry::Code::unread`]) covers the field, either at
+/// diagnostic whose registered meaning ([`registry::Entry::unread`]) covers the field, either at
 /// the indicator's own row or, for a whole-table finding (R106: no 指标值 column), at the
 /// header of the table the indicator belongs to. A review finding never rests on a field the
 /// recognizer could not read.
 fn unread(earlier: &Earlier<'_>, project: &Project, ind: &Indicator, field: Field) -> bool {
     let covers = |d: &Diagnostic| {
-        registry::lookup(&d.code)
-            .and_then(|c| c.unread)
+        d.code
+            .entry()
+            .unread
             .is_some_and(|u| u.fields.contains(&field))
     };
     earlier
@@ -160,7 +158,7 @@ fn framework(
             Some(l2) => format!("；“{l2}”是二级指标，可能填错了列"),
             None => String::new(),
         };
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             LEVEL1_UNKNOWN,
             format!(
                 "一级指标“{}”不在指标体系内（应为产出指标、效益指标、满意度指标或成本指标）{hint}",
@@ -174,7 +172,7 @@ fn framework(
         .iter()
         .find(|ind| ind.level1.trim().is_empty());
     if let Some(ind) = empty_level1.filter(|ind| !unread(earlier, project, ind, Field::Level1)) {
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             LEVEL1_UNKNOWN,
             format!("三级指标“{}”没有一级指标", ind.level3.trim()),
             ind.location.clone(),
@@ -235,7 +233,7 @@ fn framework(
                 )
             }
         };
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             LEVEL2_MISPLACED,
             message,
             ind.location.clone(),
@@ -246,7 +244,7 @@ fn framework(
         .iter()
         .find(|ind| ind.level2.trim().is_empty());
     if let Some(ind) = empty_level2.filter(|ind| !unread(earlier, project, ind, Field::Level2)) {
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             LEVEL2_MISPLACED,
             format!("三级指标“{}”没有二级指标", ind.level3.trim()),
             ind.location.clone(),
@@ -276,7 +274,7 @@ fn framework(
     for group in &scheme.level1 {
         if !present.contains(group.name.as_str()) && !declared.contains(group.name.as_str()) {
             let all: Vec<&str> = scheme.level1.iter().map(|g| g.name.as_str()).collect();
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 CATEGORY_MISSING,
                 format!(
                     "项目{name}没有“{}”（按{}体系，应设置{}）",
@@ -305,7 +303,7 @@ fn empty(project: &Project, ind: &Indicator, earlier: &Earlier<'_>, out: &mut Ve
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("/");
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             CELL_EMPTY,
             format!(
                 "三级指标为空（{under}下指标值为“{}”的一行），请填写指标名称",
@@ -315,7 +313,7 @@ fn empty(project: &Project, ind: &Indicator, earlier: &Earlier<'_>, out: &mut Ve
         ));
     }
     if ind.value.raw.trim().is_empty() && !unread(earlier, project, ind, Field::Value) {
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             CELL_EMPTY,
             format!("指标“{}”的指标值为空", ind.level3.trim()),
             ind.location.clone(),
@@ -341,7 +339,7 @@ fn duplicate(
             .location
             .line
             .map_or(String::new(), |l| format!("（第 {l} 行）"));
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             LEVEL3_DUPLICATE,
             format!("三级指标“{}”与前面的指标{at}重复", ind.level3.trim()),
             ind.location.clone(),
@@ -358,7 +356,7 @@ fn values(ind: &Indicator, fw: &Framework, out: &mut Vec<Diagnostic>) {
         && !has_numeral(raw)
     {
         let l2 = fw.level2(&ind.level2).unwrap_or(&ind.level2);
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             QUALITATIVE,
             format!("{l2}“{level3}”的指标值“{raw}”只有文字描述；数量、质量、时效、成本指标应尽量量化（如“≥95%”“≤7个工作日”“≤3.99万元”）"),
             ind.location.clone(),
@@ -375,14 +373,14 @@ fn values(ind: &Indicator, fw: &Framework, out: &mut Vec<Diagnostic>) {
         let unit_ok = percent || ind.value.unit.is_none();
         let impossible = number > hundred || (ind.value.op == Some(Op::Gt) && number >= hundred);
         if unit_ok && impossible {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 SATISFACTION_RANGE,
                 format!("满意度指标“{level3}”的目标值“{raw}”超出 0–100% 的范围，无法实现"),
                 ind.location.clone(),
             ));
         }
     } else if percent && number > hundred && !GROWTH_WORDS.iter().any(|w| level3.contains(w)) {
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             RATE_OVER_100,
             format!("指标“{level3}”的目标值“{raw}”超过 100%，比率通常不能超过 100%，请核对（可能是录入或识别错误）"),
             ind.location.clone(),
@@ -393,7 +391,7 @@ fn values(ind: &Indicator, fw: &Framework, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jixiao_model::Value;
+    use jixiao_model::{Code, Value};
 
     fn project(rows: &[(&str, &str, &str, &str)]) -> Project {
         Project {
@@ -413,7 +411,7 @@ mod tests {
         }
     }
 
-    fn codes(p: &Project) -> Vec<String> {
+    fn codes(p: &Project) -> Vec<Code> {
         let mut out = Vec::new();
         check(p, Framework::standard(), &Earlier::new(&[]), &mut out);
         out.into_iter().map(|d| d.code).collect()
@@ -483,8 +481,8 @@ mod tests {
         ]);
         assert_eq!(codes(&p), vec![CELL_EMPTY, LEVEL3_DUPLICATE, CELL_EMPTY]);
         // Already reported by the recognizer at the same place: not repeated.
-        let earlier = [Diagnostic::warning(
-            "R104",
+        let earlier = [Diagnostic::new(
+            Code::R104,
             "",
             p.indicators[0].location.clone(),
         )];
@@ -505,7 +503,7 @@ mod tests {
         }
         p.location = Location::line(Some("t.md"), 1, 1);
         let header = Location::line(Some("t.md"), 1, 1);
-        let earlier = [Diagnostic::error("R106", "", header)];
+        let earlier = [Diagnostic::new(Code::R106, "", header)];
         let mut out = Vec::new();
         check(&p, Framework::standard(), &Earlier::new(&earlier), &mut out);
         assert!(out.iter().all(|d| d.code != CELL_EMPTY), "{out:?}");
@@ -514,7 +512,7 @@ mod tests {
             Location::line(Some("other.md"), 1, 1),
             Location::line(Some("t.md"), 9, 1),
         ] {
-            let earlier = [Diagnostic::error("R106", "", elsewhere)];
+            let earlier = [Diagnostic::new(Code::R106, "", elsewhere)];
             let mut out = Vec::new();
             check(&p, Framework::standard(), &Earlier::new(&earlier), &mut out);
             assert_eq!(out.iter().filter(|d| d.code == CELL_EMPTY).count(), 2);
@@ -524,8 +522,8 @@ mod tests {
             ind.location = Location::cell(Some("a.xlsx"), "项目1", &format!("A{}", n + 5));
         }
         p.location = Location::cell(Some("a.xlsx"), "项目1", "A1");
-        let earlier = [Diagnostic::error(
-            "R106",
+        let earlier = [Diagnostic::new(
+            Code::R106,
             "",
             Location::cell(Some("a.xlsx"), "项目1", "A4"),
         )];

@@ -34,7 +34,7 @@ mod text;
 mod unit_scale;
 
 use jixiao_model::framework::Framework;
-use jixiao_model::{Diagnostic, Document, Project, registry};
+use jixiao_model::{Code, Diagnostic, Document, Project, registry};
 
 pub use indicators::scheme_of;
 
@@ -76,7 +76,7 @@ pub fn check(doc: &Document, options: &CheckOptions) -> Vec<Diagnostic> {
 }
 
 /// One review rule: its entry in the registry of codes (`C2xx`).
-pub type Rule = registry::Code;
+pub type Rule = registry::Entry;
 
 /// Every review rule, in code order: the `C2` family of the registry
 /// ([`jixiao_model::registry`]), where their severity, title, explanation and example live.
@@ -87,7 +87,7 @@ pub type Rule = registry::Code;
 /// assert!(rules.windows(2).all(|w| w[0].code < w[1].code));
 /// ```
 pub fn rules() -> impl Iterator<Item = &'static Rule> {
-    registry::CODES.iter().filter(|c| c.code.starts_with('C'))
+    registry::CODES.iter().filter(|c| c.code.is_review())
 }
 
 /// The rule with this code.
@@ -95,26 +95,26 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
     rules().find(|r| r.code == code)
 }
 
-pub(crate) const FUNDS_SUM: &str = "C201";
-pub(crate) const FUNDS_BLANK: &str = "C202";
-pub(crate) const FUNDS_NEGATIVE: &str = "C203";
-pub(crate) const LEVEL1_UNKNOWN: &str = "C204";
-pub(crate) const LEVEL2_MISPLACED: &str = "C205";
-pub(crate) const CATEGORY_MISSING: &str = "C206";
-pub(crate) const CELL_EMPTY: &str = "C207";
-pub(crate) const LEVEL3_DUPLICATE: &str = "C208";
-pub(crate) const QUALITATIVE: &str = "C209";
-pub(crate) const RATE_OVER_100: &str = "C210";
-pub(crate) const SATISFACTION_RANGE: &str = "C211";
-pub(crate) const COST_COUNT: &str = "C212";
-pub(crate) const COPIED: &str = "C213";
-pub(crate) const ROW_WITHOUT_TABLE: &str = "C214";
-pub(crate) const TABLE_WITHOUT_ROW: &str = "C215";
-pub(crate) const UNIT_MISMATCH: &str = "C216";
-pub(crate) const ROW_FUNDS_MISMATCH: &str = "C217";
-pub(crate) const TOTAL_MISMATCH: &str = "C218";
-pub(crate) const TOTAL_BLANK: &str = "C219";
-pub(crate) const UNIT_SCALE: &str = "C230";
+pub(crate) const FUNDS_SUM: Code = Code::C201;
+pub(crate) const FUNDS_BLANK: Code = Code::C202;
+pub(crate) const FUNDS_NEGATIVE: Code = Code::C203;
+pub(crate) const LEVEL1_UNKNOWN: Code = Code::C204;
+pub(crate) const LEVEL2_MISPLACED: Code = Code::C205;
+pub(crate) const CATEGORY_MISSING: Code = Code::C206;
+pub(crate) const CELL_EMPTY: Code = Code::C207;
+pub(crate) const LEVEL3_DUPLICATE: Code = Code::C208;
+pub(crate) const QUALITATIVE: Code = Code::C209;
+pub(crate) const RATE_OVER_100: Code = Code::C210;
+pub(crate) const SATISFACTION_RANGE: Code = Code::C211;
+pub(crate) const COST_COUNT: Code = Code::C212;
+pub(crate) const COPIED: Code = Code::C213;
+pub(crate) const ROW_WITHOUT_TABLE: Code = Code::C214;
+pub(crate) const TABLE_WITHOUT_ROW: Code = Code::C215;
+pub(crate) const UNIT_MISMATCH: Code = Code::C216;
+pub(crate) const ROW_FUNDS_MISMATCH: Code = Code::C217;
+pub(crate) const TOTAL_MISMATCH: Code = Code::C218;
+pub(crate) const TOTAL_BLANK: Code = Code::C219;
+pub(crate) const UNIT_SCALE: Code = Code::C230;
 
 /// “项目“城市低保””: how messages name a project (or its position when it has no name).
 pub(crate) fn project_label(project: &Project) -> String {
@@ -153,7 +153,7 @@ mod tests {
             TOTAL_BLANK,
             UNIT_SCALE,
         ];
-        let registered: Vec<&str> = rules().map(|r| r.code).collect();
+        let registered: Vec<Code> = rules().map(|r| r.code).collect();
         assert_eq!(registered, constants);
     }
 }

@@ -27,14 +27,14 @@ pub(crate) fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagn
             .funds_total
             .filter(|a| a.is_sign_negative() && !a.is_zero())
         {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 FUNDS_NEGATIVE,
                 format!("{what}的金额为负数（{amount} 万元）"),
                 row.location.clone(),
             ));
         }
         let Some(i) = *pair else {
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 ROW_WITHOUT_TABLE,
                 format!("{what}没有对应的项目支出绩效目标表"),
                 row.location.clone(),
@@ -43,7 +43,7 @@ pub(crate) fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagn
         };
         let project = &projects[i];
         if !same_unit(&row.department, &project.budget_unit) {
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 UNIT_MISMATCH,
                 format!(
                     "{what}的部门单位“{}”与项目表的预算单位“{}”不一致",
@@ -56,7 +56,7 @@ pub(crate) fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagn
         if let (Some(a), Some(b)) = (row.funds_total, project.funds.total)
             && differ(a, b)
         {
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 ROW_FUNDS_MISMATCH,
                 format!(
                     "{what}的金额 {} 万元与项目表的年度资金总额 {} 万元不符（相差 {} 万元）",
@@ -70,7 +70,7 @@ pub(crate) fn check(summary: &Summary, projects: &[Project], out: &mut Vec<Diagn
     }
     for (i, project) in projects.iter().enumerate() {
         if !pairs.contains(&Some(i)) {
-            out.push(Diagnostic::warning(
+            out.push(Diagnostic::new(
                 TABLE_WITHOUT_ROW,
                 format!(
                     "项目表{}（{}）没有列入汇总表",
@@ -136,7 +136,7 @@ fn total(
         String::new()
     };
     match (summary.total, missing.is_empty()) {
-        (Some(written), true) if differ(written, sum) => out.push(Diagnostic::error(
+        (Some(written), true) if differ(written, sum) => out.push(Diagnostic::new(
             TOTAL_MISMATCH,
             format!(
                 "汇总表合计 {} 万元不等于{source}之和 {} 万元{shown}，相差 {} 万元",
@@ -147,7 +147,7 @@ fn total(
             loc,
         )),
         (Some(_), _) => {}
-        (None, true) => out.push(Diagnostic::warning(
+        (None, true) => out.push(Diagnostic::new(
             TOTAL_BLANK,
             format!(
                 "汇总表合计空白；按{source}计算应为 {} 万元{shown}",
@@ -155,7 +155,7 @@ fn total(
             ),
             loc,
         )),
-        (None, false) => out.push(Diagnostic::warning(
+        (None, false) => out.push(Diagnostic::new(
             TOTAL_BLANK,
             format!(
                 "汇总表合计空白；{} 行的金额无法确定（{}），其余 {} 行合计 {} 万元",

@@ -39,7 +39,7 @@ pub(crate) fn check(doc: &Document, fw: &Framework, out: &mut Vec<Diagnostic>) {
         } else {
             format!("；{}同样", others.join("、"))
         };
-        out.push(Diagnostic::warning(
+        out.push(Diagnostic::new(
             UNIT_SCALE,
             format!("{}{more}；请核对单位", first.what),
             first.location.clone(),

@@ -6,18 +6,22 @@
 //!
 //! - [`Diagnostic`], [`Severity`] and [`Location`] (their serde form is part of the `jixiao/1`
 //!   JSON contract, under `diagnostics`);
-//! - [`registry`]: every code with its family, severity, title, explanation and example — the
-//!   one place `jixiao explain CODE` and `jixiao rules` read from, and the one place to add a code;
+//! - [`Code`], the typed key of a finding (`Code::R101`), and [`registry`]: every code with its
+//!   family, stage, severity, title, explanation and example — the one place `jixiao explain
+//!   CODE` and `jixiao rules` read from, and the one place to add a code;
 //! - [`Warned`]: what a reader or writer returns — its output and the diagnostics it produced.
 //!
 //! ```
-//! use jixiao_diagnostics::{registry, Diagnostic, Location, Severity};
-//! let d = Diagnostic::warning("R101", "该行单元格整体向左错位1列", Location::line(Some("a.md"), 51, 1));
+//! use jixiao_diagnostics::{Code, Diagnostic, Location, Severity};
+//! let d = Diagnostic::new(Code::R101, "该行单元格整体向左错位1列", Location::line(Some("a.md"), 51, 1));
 //! assert_eq!(d.to_string(), "a.md:51: 警告[R101]: 该行单元格整体向左错位1列");
-//! assert_eq!(registry::lookup("R101").unwrap().severity, Severity::Warning);
+//! assert_eq!(d.severity, Severity::Warning);
+//! assert!(d.code.is_recognize());
 //! ```
 
 pub mod registry;
+
+pub use registry::Code;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -123,15 +127,18 @@ impl fmt::Display for Location {
 
 /// A finding with a stable code: I3xx input, R1xx recognize, C2xx check, L40x/X40x/P50x writers.
 ///
-/// Every code is listed in the [`registry`] with its severity; building a diagnostic of a
-/// registered code with another severity is a bug (a debug assertion, and the registry's
-/// source scan test, catch it).
+/// Its severity is always its code's, as the [`registry`] gives it: [`Diagnostic::new`] takes
+/// it from there. (The JSON Schema keeps the description `jixiao/1` was published with.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(
+    description = "A finding with a stable code: I3xx input, R1xx recognize, C2xx check, L40x/X40x/P50x writers.\n\nEvery code is listed in the [`registry`] with its severity; building a diagnostic of a\nregistered code with another severity is a bug (a debug assertion, and the registry's\nsource scan test, catch it)."
+)]
 pub struct Diagnostic {
     /// How serious it is.
     pub severity: Severity,
     /// The stable code, e.g. `R101`.
-    pub code: String,
+    #[schemars(with = "String")]
+    pub code: Code,
     /// What happened, in Chinese, for the clerk who must act on it.
     pub message: String,
     /// Where it happened.
@@ -139,52 +146,20 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new diagnostic.
-    pub fn new(
-        severity: Severity,
-        code: &str,
-        message: impl Into<String>,
-        location: Location,
-    ) -> Self {
-        debug_assert!(
-            registry::lookup(code).is_none_or(|c| c.severity == severity),
-            "{code} is registered as {:?}, built as {severity:?}",
-            registry::lookup(code).map(|c| c.severity)
-        );
+    /// A new diagnostic, as serious as the registry says its code is.
+    ///
+    /// ```
+    /// use jixiao_diagnostics::{Code, Diagnostic, Location, Severity};
+    /// let d = Diagnostic::new(Code::C201, "合计不符", Location::default());
+    /// assert_eq!(d.severity, Severity::Error);
+    /// ```
+    pub fn new(code: Code, message: impl Into<String>, location: Location) -> Self {
         Diagnostic {
-            severity,
-            code: code.to_string(),
+            severity: code.severity(),
+            code,
             message: message.into(),
             location,
         }
-    }
-
-    /// A diagnostic whose severity is the one the [`registry`] gives its code (an error for a
-    /// code the registry lacks, so that a missing entry is never silent).
-    ///
-    /// ```
-    /// use jixiao_diagnostics::{Diagnostic, Location, Severity};
-    /// let d = Diagnostic::registered("C201", "合计不符", Location::default());
-    /// assert_eq!(d.severity, Severity::Error);
-    /// ```
-    pub fn registered(code: &str, message: impl Into<String>, location: Location) -> Self {
-        let severity = registry::lookup(code).map_or(Severity::Error, |c| c.severity);
-        Self::new(severity, code, message, location)
-    }
-
-    /// An info diagnostic.
-    pub fn info(code: &str, message: impl Into<String>, location: Location) -> Self {
-        Self::new(Severity::Info, code, message, location)
-    }
-
-    /// A warning diagnostic.
-    pub fn warning(code: &str, message: impl Into<String>, location: Location) -> Self {
-        Self::new(Severity::Warning, code, message, location)
-    }
-
-    /// An error diagnostic.
-    pub fn error(code: &str, message: impl Into<String>, location: Location) -> Self {
-        Self::new(Severity::Error, code, message, location)
     }
 }
 
@@ -208,8 +183,8 @@ impl fmt::Display for Diagnostic {
 /// shape typst uses). A caller that keeps only `output` has to say so.
 ///
 /// ```
-/// use jixiao_diagnostics::{Diagnostic, Location, Warned};
-/// let w = Warned::new(3).with(vec![Diagnostic::info("I312", "…", Location::default())]);
+/// use jixiao_diagnostics::{Code, Diagnostic, Location, Warned};
+/// let w = Warned::new(3).with(vec![Diagnostic::new(Code::I312, "…", Location::default())]);
 /// let (n, diags) = w.into_parts();
 /// assert_eq!((n, diags.len()), (3, 1));
 /// ```
@@ -263,9 +238,9 @@ pub const MAX_PER_CODE: usize = 256;
 /// a count, never millions of lines. Work and memory are linear in the number of diagnostics.
 ///
 /// ```
-/// use jixiao_diagnostics::{bound_per_code, Diagnostic, Location};
+/// use jixiao_diagnostics::{bound_per_code, Code, Diagnostic, Location};
 /// let at = |line| Location::line(Some("a.md"), line, 1);
-/// let many = (1..=5).map(|n| Diagnostic::warning("I304", "坏字节", at(n)));
+/// let many = (1..=5).map(|n| Diagnostic::new(Code::I304, "坏字节", at(n)));
 /// let kept = bound_per_code(many.collect(), 2);
 /// assert_eq!(kept.len(), 3);
 /// assert_eq!(kept[2].location, at(3));
@@ -279,18 +254,18 @@ pub fn bound_per_code(mut diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Dia
     for d in &mut diagnostics {
         shorten(&mut d.message);
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<Code, usize> = HashMap::new();
     for d in &diagnostics {
-        *seen.entry(d.code.clone()).or_default() += 1;
+        *seen.entry(d.code).or_default() += 1;
     }
     if seen.values().all(|&n| n <= limit) {
         return diagnostics;
     }
-    let mut listed: HashMap<String, usize> = HashMap::new();
+    let mut listed: HashMap<Code, usize> = HashMap::new();
     let mut kept = Vec::with_capacity(diagnostics.len().min(seen.len() * (limit + 1)));
     for d in diagnostics {
         let total = seen[&d.code];
-        let n = listed.entry(d.code.clone()).or_default();
+        let n = listed.entry(d.code).or_default();
         *n += 1;
         if *n <= limit {
             kept.push(d);
@@ -301,7 +276,7 @@ pub fn bound_per_code(mut diagnostics: Vec<Diagnostic>, limit: usize) -> Vec<Dia
                 rest = total - limit,
                 first = d.message.chars().take(200).collect::<String>(),
             );
-            kept.push(Diagnostic::new(d.severity, &d.code, message, d.location));
+            kept.push(Diagnostic::new(d.code, message, d.location));
         }
     }
     kept
@@ -340,8 +315,8 @@ mod tests {
     #[test]
     fn long_messages_are_shortened_in_the_middle() {
         let name = "项".repeat(1_000_000);
-        let d = Diagnostic::warning(
-            "C212",
+        let d = Diagnostic::new(
+            Code::C212,
             format!("项目“{name}”：金额不符"),
             Location::default(),
         );
@@ -351,7 +326,7 @@ mod tests {
         assert!(message.starts_with("项目“项项"));
         assert!(message.ends_with("项”：金额不符"));
         assert!(message.contains("省略"));
-        let short = Diagnostic::warning("C212", "金额不符", Location::default());
+        let short = Diagnostic::new(Code::C212, "金额不符", Location::default());
         assert_eq!(bound_per_code(vec![short.clone()], 1)[0], short);
     }
 }

@@ -4,9 +4,8 @@
 //!
 //! Emitted codes are found by scanning the library sources (`src/` and `crates/*/src`, test
 //! modules and comments left out) for code literals such as `"R101"`, and for the constants
-//! that hold them (`const FUNDS_SUM: &str = "C201"`).
+//! that hold them (`const FUNDS_SUM: Code = Code::C201`).
 
-use jixiao_diagnostics::Severity;
 use jixiao_diagnostics::registry::{self, CODES};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -45,40 +44,32 @@ fn code_of(text: &str) -> String {
         .join("\n")
 }
 
-/// `"R101"`-like literals: a quote, a family letter, three digits, a quote.
-fn literals(code: &str) -> Vec<(usize, String)> {
+/// `Code::R101`-like keys: the path, a family letter, three digits, and no more.
+fn keys(code: &str) -> Vec<(usize, String)> {
     let b = code.as_bytes();
     let mut out = Vec::new();
-    for i in 0..b.len().saturating_sub(5) {
-        if b[i] == b'"'
-            && b"ICRLXP".contains(&b[i + 1])
-            && b[i + 2..i + 5].iter().all(u8::is_ascii_digit)
-            && b[i + 5] == b'"'
+    for (i, _) in code.match_indices("Code::") {
+        let k = i + "Code::".len();
+        if k + 4 <= b.len()
+            && b"ICRLXP".contains(&b[k])
+            && b[k + 1..k + 4].iter().all(u8::is_ascii_digit)
+            && b.get(k + 4).is_none_or(|c| !c.is_ascii_alphanumeric())
         {
-            out.push((i, code[i + 1..i + 5].to_string()));
+            out.push((i, code[k..k + 4].to_string()));
         }
     }
     out
 }
 
-struct Scan {
-    /// Code → the files emitting it.
-    emitted: BTreeMap<String, BTreeSet<String>>,
-    /// (file, code, severity) of every `Diagnostic::info|warning|error(CODE` call.
-    calls: Vec<(String, String, Severity)>,
-}
-
-fn scan() -> Scan {
+/// Code → the library files naming it.
+fn emitted() -> BTreeMap<String, BTreeSet<String>> {
     let mut files = Vec::new();
     sources(&root().join("src"), &mut files);
     sources(&root().join("crates"), &mut files);
     files.sort();
-    let registry_file = root().join("crates/diagnostics/src/registry.rs");
     let mut emitted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut constants: BTreeMap<String, String> = BTreeMap::new();
-    let mut texts = Vec::new();
     for file in files {
-        if file.ends_with("crates/diagnostics/src/registry.rs") || file == registry_file {
+        if file.ends_with("crates/diagnostics/src/registry.rs") {
             continue;
         }
         let text = code_of(&std::fs::read_to_string(&file).unwrap());
@@ -87,68 +78,21 @@ fn scan() -> Scan {
             .unwrap_or(&file)
             .display()
             .to_string();
-        for (at, code) in literals(&text) {
-            emitted.entry(code.clone()).or_default().insert(rel.clone());
-            // `const NAME: &str = "C201";`
-            let before = text[..at].trim_end();
-            if let Some(decl) = before.strip_suffix(": &str =") {
-                let name = decl
-                    .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .next()
-                    .unwrap_or("");
-                constants.insert(name.to_string(), code);
-            }
-        }
-        texts.push((rel, text));
-    }
-    let mut calls = Vec::new();
-    for (rel, text) in &texts {
-        for (ctor, severity) in [
-            ("Diagnostic::info(", Severity::Info),
-            ("Diagnostic::warning(", Severity::Warning),
-            ("Diagnostic::error(", Severity::Error),
-        ] {
-            for (at, _) in text.match_indices(ctor) {
-                let arg = text[at + ctor.len()..].trim_start();
-                let first: String = arg.chars().take_while(|c| *c != ',' && *c != ')').collect();
-                let first = first.trim();
-                let code = if let Some(lit) = first.strip_prefix('"') {
-                    Some(lit.trim_end_matches('"').to_string())
-                } else {
-                    constants.get(first).cloned()
-                };
-                if let Some(code) = code {
-                    calls.push((rel.clone(), code, severity));
-                }
-            }
+        for (_, code) in keys(&text) {
+            emitted.entry(code).or_default().insert(rel.clone());
         }
     }
-    Scan { emitted, calls }
-}
-
-#[test]
-fn every_emitted_code_is_registered() {
-    let scan = scan();
-    assert!(scan.emitted.len() > 50, "the scan found too little");
-    let missing: Vec<String> = scan
-        .emitted
-        .iter()
-        .filter(|(code, _)| registry::lookup(code).is_none())
-        .map(|(code, files)| format!("{code} (in {files:?})"))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "codes emitted but not in crates/diagnostics/src/registry.rs: {missing:#?}"
-    );
+    emitted
 }
 
 #[test]
 fn every_registered_code_is_emitted() {
-    let scan = scan();
+    let emitted = emitted();
+    assert!(emitted.len() > 50, "the scan found too little");
     let unused: Vec<&str> = CODES
         .iter()
-        .map(|c| c.code)
-        .filter(|c| !scan.emitted.contains_key(*c))
+        .map(|c| c.code.as_str())
+        .filter(|c| !emitted.contains_key(*c))
         .collect();
     assert!(
         unused.is_empty(),
@@ -156,24 +100,44 @@ fn every_registered_code_is_emitted() {
     );
 }
 
+/// Whether a code belongs to a stage is the registry's question (`code.is_review()`), never a
+/// test of its first letter, in the library, the front ends or the tests.
 #[test]
-fn call_sites_give_the_registered_severity() {
-    let scan = scan();
-    assert!(scan.calls.len() > 50, "the scan found too few call sites");
-    let wrong: Vec<String> = scan
-        .calls
+fn nothing_branches_on_a_code_prefix() {
+    let mut files = Vec::new();
+    for dir in ["src", "crates", "tests"] {
+        sources(&root().join(dir), &mut files);
+    }
+    let mut tests = Vec::new();
+    collect_tests(&root().join("tests"), &mut tests);
+    collect_tests(&root().join("crates"), &mut tests);
+    files.extend(tests);
+    let found: Vec<String> = files
         .iter()
-        .filter_map(|(file, code, severity)| {
-            let entry = registry::lookup(code)?;
-            (entry.severity != *severity).then(|| {
-                format!(
-                    "{file}: {code} built as {severity:?}, registered as {:?}",
-                    entry.severity
-                )
-            })
-        })
+        .filter(|f| !f.ends_with("crates/diagnostics/tests/registry.rs"))
+        .filter(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(".code.starts_with(")))
+        .map(|f| f.display().to_string())
         .collect();
-    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(found.is_empty(), "ask the code for its stage: {found:?}");
+}
+
+/// Every `.rs` file under the `tests` folders below `dir`.
+fn collect_tests(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if entry.file_name() == "target" {
+                continue;
+            }
+            if entry.file_name() == "tests" {
+                sources(&path, out);
+            }
+            collect_tests(&path, out);
+        }
+    }
 }
 
 /// Every code a committed fixture shows (golden JSON and check output) is registered.
@@ -219,9 +183,9 @@ fn every_code_in_the_fixtures_is_registered() {
 }
 
 #[test]
-fn the_scan_finds_literals_and_ignores_comments_and_tests() {
-    let text = "// \"R999\"\nlet a = \"R101\";\nconst X: &str = \"C201\";\n#[cfg(test)]\nmod t { \"R998\" }";
+fn the_scan_finds_keys_and_ignores_comments_and_tests() {
+    let text = "// Code::R999\nlet a = Code::R101;\nconst X: Code = Code::C201;\nlet b = Code::R1010;\n#[cfg(test)]\nmod t { Code::R998 }";
     let code = code_of(text);
-    let found: Vec<String> = literals(&code).into_iter().map(|(_, c)| c).collect();
+    let found: Vec<String> = keys(&code).into_iter().map(|(_, c)| c).collect();
     assert_eq!(found, ["R101", "C201"]);
 }

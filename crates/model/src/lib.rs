@@ -26,7 +26,7 @@ pub mod identity;
 pub mod traditional;
 pub mod value;
 
-pub use jixiao_diagnostics::{Diagnostic, Location, Severity, Warned, registry};
+pub use jixiao_diagnostics::{Code, Diagnostic, Location, Severity, Warned, registry};
 pub use rust_decimal::Decimal;
 pub use value::{Op, Value};
 

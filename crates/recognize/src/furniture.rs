@@ -11,7 +11,7 @@
 //! is a [`Tally`] too.
 
 use jixiao_model::framework::{Labels, normalize_label};
-use jixiao_model::{Diagnostic, Location};
+use jixiao_model::{Code, Diagnostic, Location};
 
 /// The caption with which a row of furniture starts, if the row's first cell with text is
 /// one: the whole cell is a `table_end` caption, or starts with one followed by a colon or an
@@ -60,8 +60,8 @@ impl Tally {
     /// R135 for the rows after an indicator table, if any were counted.
     pub(crate) fn after_table(self) -> Option<Diagnostic> {
         let (at, text) = self.first?;
-        Some(Diagnostic::info(
-            "R135",
+        Some(Diagnostic::new(
+            Code::R135,
             format!(
                 "指标表到此结束：从“{text}”起的 {} 行是审核意见、结论、说明或签章，不是指标，未读取",
                 self.count

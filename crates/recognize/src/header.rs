@@ -8,7 +8,7 @@
 //! with a colon and the cell after it are certainly a field and its value. In text rebuilt
 //! into cells the same shape may be a sentence, and its content is reported cell by cell.
 
-use jixiao_model::{Diagnostic, Location};
+use jixiao_model::{Code, Diagnostic, Location};
 
 /// How many field names the one finding lists before it only counts.
 const SHOWN: usize = 12;
@@ -46,8 +46,8 @@ impl OtherFields {
         } else {
             String::new()
         };
-        Some(Diagnostic::info(
-            "R108",
+        Some(Diagnostic::new(
+            Code::R108,
             format!(
                 "项目“{project}”表头中的“{}”{more}不在标准格式中，其内容未转换",
                 shown.join("”“")

@@ -4,7 +4,7 @@
 use crate::labels::{Column, Vocab, strip_score_band};
 use jixiao_grid::{Cell, Covered, Pos, Row};
 use jixiao_model::framework::{Framework, normalize_label};
-use jixiao_model::{Diagnostic, Location, Value};
+use jixiao_model::{Code, Diagnostic, Location, Value};
 
 /// Where the indicator columns are, from the header row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -446,8 +446,8 @@ pub(crate) fn read_row(
                 None => {}
             }
         }
-        diags.push(Diagnostic::warning(
-            "R101",
+        diags.push(Diagnostic::new(
+            Code::R101,
             format!(
                 "该行单元格整体向{dir}错位{}列（OCR 丢失或多出了空单元格），已按内容复原为：{}",
                 shift.abs(),
@@ -515,8 +515,8 @@ pub(crate) fn compose_value(
         && !sign_is_op
         && !matches!(normalize_label(sign).as_str(), "定性" | "定性指标")
     {
-        diags.push(Diagnostic::warning(
-            "R119",
+        diags.push(Diagnostic::new(
+            Code::R119,
             format!("指标性质“{sign}”不是比较符号（≥、≤、＝、＞、＜）也不是“定性”，未并入指标值“{value}”"),
             location.clone(),
         ));
@@ -526,8 +526,8 @@ pub(crate) fn compose_value(
         if Value::parse(value).number.is_some() && Value::parse(value).unit.is_none() {
             out.push_str(unit);
         } else {
-            diags.push(Diagnostic::warning(
-                "R119",
+            diags.push(Diagnostic::new(
+                Code::R119,
                 format!(
                     "计量单位“{unit}”无法并入指标值“{value}”（指标值不是数字或已有单位），未并入"
                 ),
@@ -795,7 +795,7 @@ fn parents(
         k <= filled_from || !places.contains(&d.location)
     });
     for (at, why) in repaired {
-        diags.push(Diagnostic::warning("R102", why, at));
+        diags.push(Diagnostic::new(Code::R102, why, at));
     }
 }
 
@@ -890,13 +890,13 @@ fn fill(
                 } else {
                     format!("{what}空白且上方没有分组，已归入下方的“{b}”")
                 };
-                diags.push(Diagnostic::warning("R102", why, rows[k].location.clone()));
+                diags.push(Diagnostic::new(Code::R102, why, rows[k].location.clone()));
             }
         }
         if above.is_none() && below.is_none() {
             for row in rows[i..j].iter().filter(|r| r.is_indicator()) {
-                diags.push(Diagnostic::warning(
-                    "R103",
+                diags.push(Diagnostic::new(
+                    Code::R103,
                     format!("{what}空白，表中也没有可归入的分组"),
                     row.location.clone(),
                 ));

@@ -72,7 +72,7 @@ use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
 use jixiao_model::framework::{Framework, Labels};
 use jixiao_model::{
-    Decimal, DepartmentFunds, Diagnostic, Document, Funds, HeaderField, Indicator, Location,
+    Code, Decimal, DepartmentFunds, Diagnostic, Document, Funds, HeaderField, Indicator, Location,
     Project, Summary, SummaryRow, TableKind, Value,
 };
 use labels::{Label, SummaryColumn, Title, Vocab};
@@ -211,8 +211,8 @@ impl Skipped {
     /// The one R108 that stands for the content only counted, if any.
     fn rest(self) -> Option<Diagnostic> {
         (self.more > 0).then(|| {
-            Diagnostic::info(
-                "R108",
+            Diagnostic::new(
+                Code::R108,
                 format!(
                     "另有 {} 处无法归入表格的内容已跳过，从此处开始（前 {MAX_SKIPPED} 处已逐一列出）",
                     self.more
@@ -257,8 +257,8 @@ impl<'a> Recognizer<'a> {
                 sheet: Some(sheet.to_string()),
                 ..Location::default()
             };
-            self.diags.push(Diagnostic::info(
-                "R115",
+            self.diags.push(Diagnostic::new(
+                Code::R115,
                 format!("工作表“{sheet}”{why}，已跳过"),
                 loc,
             ));
@@ -360,8 +360,8 @@ impl<'a> Recognizer<'a> {
             }
             self.skipped.push(
                 &mut self.diags,
-                Diagnostic::info(
-                    "R108",
+                Diagnostic::new(
+                    Code::R108,
                     format!("无法归入表格的内容，已跳过：“{}”", cell.text.trim()),
                     location(grid, &cell.pos),
                 ),
@@ -631,8 +631,8 @@ impl<'a> Recognizer<'a> {
             let cell = &row.cells[i];
             self.skipped.push(
                 &mut self.diags,
-                Diagnostic::info(
-                    "R108",
+                Diagnostic::new(
+                    Code::R108,
                     format!(
                         "表头中无法归入任何项目的内容，已跳过：“{}”",
                         cell.text.trim()
@@ -667,8 +667,8 @@ impl<'a> Recognizer<'a> {
                 .position(|h| names(h).contains("中期"))
                 .filter(|&m| m != annual);
             if mid.is_none() {
-                self.diags.push(Diagnostic::info(
-                    "R117",
+                self.diags.push(Diagnostic::new(
+                    Code::R117,
                     "指标表有两组指标列但未标明“中期/年度”，按 88号 模板的顺序把左组读作中期、右组读作年度".to_string(),
                     loc.clone(),
                 ));
@@ -677,8 +677,8 @@ impl<'a> Recognizer<'a> {
             for (k, extra) in groups.iter().enumerate().skip(2) {
                 self.skipped.push(
                     &mut self.diags,
-                    Diagnostic::info(
-                        "R108",
+                    Diagnostic::new(
+                        Code::R108,
                         format!(
                             "指标表头中第 {} 组指标列无法识别为中期或年度，已跳过",
                             k + 1
@@ -706,8 +706,8 @@ impl<'a> Recognizer<'a> {
             }
         }
         if header.value.is_none() {
-            self.diags.push(Diagnostic::error(
-                "R106",
+            self.diags.push(Diagnostic::new(
+                Code::R106,
                 "指标表头缺少“指标值”列，无法读出指标值".to_string(),
                 loc.clone(),
             ));
@@ -720,8 +720,8 @@ impl<'a> Recognizer<'a> {
             .into_iter()
             .flatten()
             .collect();
-            self.diags.push(Diagnostic::info(
-                "R120",
+            self.diags.push(Diagnostic::new(
+                Code::R120,
                 format!(
                     "“{}”列已并入指标值，写法与标准表一致（如“≥”“221”“人”合为“≥221人”）",
                     cols.join("”“")
@@ -747,8 +747,8 @@ impl<'a> Recognizer<'a> {
                     self.finish_project();
                 }
                 if long.is_none() {
-                    self.diags.push(Diagnostic::warning(
-                        "R110",
+                    self.diags.push(Diagnostic::new(
+                        Code::R110,
                         "指标表前没有“预算单位/项目名称”等表头，项目信息为空".to_string(),
                         loc.clone(),
                     ));
@@ -915,8 +915,8 @@ impl<'a> Recognizer<'a> {
         // A 自评表 row that scores the budget (预算执行率) or sums the scores (总分): its name
         // stands where a 一级指标 would and it has no 三级指标. It is no indicator.
         if let Some(name) = score_row(self.vocab.labels, &texts, &header) {
-            self.diags.push(Diagnostic::info(
-                "R121",
+            self.diags.push(Diagnostic::new(
+                Code::R121,
                 format!("“{name}”行是自评表的得分行，不是绩效指标，未作为指标读取"),
                 loc,
             ));
@@ -964,8 +964,8 @@ impl<'a> Recognizer<'a> {
             for (col, text) in indicators::leftover_cells(row, &header, width, &window) {
                 self.skipped.push(
                     &mut self.diags,
-                    Diagnostic::info(
-                        "R108",
+                    Diagnostic::new(
+                        Code::R108,
                         format!("指标行中不属于任何指标列的内容，已跳过：“{text}”"),
                         location(grid, &row.cells[col].pos),
                     ),
@@ -1085,8 +1085,8 @@ impl<'a> Recognizer<'a> {
         }
         let seq = u32::from_str(&jixiao_model::value::fold_width(&seq_text)).ok();
         if seq.is_none() && !seq_text.is_empty() {
-            diags.push(Diagnostic::warning(
-                "R111",
+            diags.push(Diagnostic::new(
+                Code::R111,
                 format!("序号“{seq_text}”不是数字"),
                 cell_loc(cols.seq).unwrap_or(loc.clone()),
             ));
@@ -1136,8 +1136,8 @@ impl<'a> Recognizer<'a> {
                     })
                     .collect();
                 if !names.is_empty() {
-                    not_rows.push(Diagnostic::info(
-                        "R122",
+                    not_rows.push(Diagnostic::new(
+                        Code::R122,
                         format!(
                             "该行只有“{}”，没有三级指标和指标值，不是一条指标，未读取",
                             names.join("”“")
@@ -1175,8 +1175,8 @@ impl<'a> Recognizer<'a> {
             // Labels, group names and placeholders (`不适用`), but not one 三级指标 or 指标值:
             // a blank template's table. Beside projects that were read it is this project's
             // gap (R137, decided in `finish`).
-            self.diags.push(Diagnostic::error(
-                "R114",
+            self.diags.push(Diagnostic::new(
+                Code::R114,
                 format!(
                     "项目“{}”的指标表是空白模板：没有任何三级指标和指标值",
                     project.project_name
@@ -1195,8 +1195,8 @@ impl<'a> Recognizer<'a> {
         {
             // Some header text but neither a project name nor an indicator: nothing here
             // makes a project, and an empty standard form must not be written for it.
-            self.diags.push(Diagnostic::warning(
-                "R123",
+            self.diags.push(Diagnostic::new(
+                Code::R123,
                 "表头有内容但既没有项目名称也没有任何指标，不构成一个项目，未读取".to_string(),
                 project.location.clone(),
             ));
@@ -1204,8 +1204,8 @@ impl<'a> Recognizer<'a> {
             return;
         }
         if b.header.is_none() && rows == 0 {
-            self.diags.push(Diagnostic::warning(
-                "R107",
+            self.diags.push(Diagnostic::new(
+                Code::R107,
                 format!(
                     "项目“{}”没有指标表（缺少“一级指标/二级指标/三级指标/指标值”表头）",
                     project.project_name
@@ -1213,8 +1213,8 @@ impl<'a> Recognizer<'a> {
                 project.location.clone(),
             ));
         } else if rows == 0 && !had_rows {
-            self.diags.push(Diagnostic::warning(
-                "R107",
+            self.diags.push(Diagnostic::new(
+                Code::R107,
                 format!("项目“{}”的指标表是空的", project.project_name),
                 project.location.clone(),
             ));
@@ -1228,8 +1228,8 @@ impl<'a> Recognizer<'a> {
             {
                 self.diags.pop();
             }
-            self.diags.push(Diagnostic::error(
-                "R114",
+            self.diags.push(Diagnostic::new(
+                Code::R114,
                 "空白模板：表格只有“预算单位/项目名称/项目资金/指标”等标签，没有填写任何内容"
                     .to_string(),
                 project.location.clone(),
@@ -1241,8 +1241,8 @@ impl<'a> Recognizer<'a> {
         for (col, name, loc, count) in &b.extra {
             if *count > 0 {
                 let what = column_name_of(*col);
-                self.diags.push(Diagnostic::info(
-                    "R118",
+                self.diags.push(Diagnostic::new(
+                    Code::R118,
                     format!("指标表的“{name}”列（第 {what} 列）不属于标准格式，其中 {count} 个单元格的内容未转换"),
                     loc.clone(),
                 ));
@@ -1272,8 +1272,8 @@ impl<'a> Recognizer<'a> {
             .extend(b.other_fields.report(&project.project_name));
         if project.project_name.is_empty() && project.kind != Some(TableKind::Department) {
             // (A 部门整体 table names its department, not a project.)
-            self.diags.push(Diagnostic::warning(
-                "R109",
+            self.diags.push(Diagnostic::new(
+                Code::R109,
                 "项目缺少“项目名称”".to_string(),
                 project.location.clone(),
             ));
@@ -1311,15 +1311,15 @@ impl<'a> Recognizer<'a> {
                 continue;
             }
             if r.raw.level3.is_empty() {
-                self.diags.push(Diagnostic::warning(
-                    "R105",
+                self.diags.push(Diagnostic::new(
+                    Code::R105,
                     "三级指标为空".to_string(),
                     r.raw.location.clone(),
                 ));
             }
             if value_column && r.raw.value.is_empty() {
-                self.diags.push(Diagnostic::warning(
-                    "R104",
+                self.diags.push(Diagnostic::new(
+                    Code::R104,
                     format!("指标“{}”的指标值为空", r.raw.level3),
                     r.raw.location.clone(),
                 ));
@@ -1351,7 +1351,7 @@ impl<'a> Recognizer<'a> {
         if filled {
             for d in self.diags.iter_mut().filter(|d| d.code == "R114") {
                 let message = format!("{}；其他项目已读取，此项目未转换", d.message);
-                *d = Diagnostic::warning("R137", message, std::mem::take(&mut d.location));
+                *d = Diagnostic::new(Code::R137, message, std::mem::take(&mut d.location));
             }
         }
         sheets::merge_sheet_parts(&mut self.doc, &mut self.diags);
@@ -1364,8 +1364,8 @@ impl<'a> Recognizer<'a> {
                 .and_then(|g| g.file.as_deref())
                 .map(Location::file)
                 .unwrap_or_default();
-            self.diags.push(Diagnostic::error(
-                "R100",
+            self.diags.push(Diagnostic::new(
+                Code::R100,
                 "未找到绩效目标表：没有“预算单位/项目名称”等标签，也没有“一级指标/二级指标/三级指标/指标值”表头或汇总表".to_string(),
                 loc,
             ));
@@ -1709,8 +1709,8 @@ fn parse_amount(
     match Decimal::from_str(&digits) {
         Ok(v) if yuan => {
             let wan = (v / Decimal::from(10_000)).normalize();
-            diags.push(Diagnostic::info(
-                "R112",
+            diags.push(Diagnostic::new(
+                Code::R112,
                 format!("金额“{t}”以元为单位，已换算为 {wan} 万元"),
                 loc.clone(),
             ));
@@ -1718,8 +1718,8 @@ fn parse_amount(
         }
         Ok(v) => Some(v),
         Err(_) => {
-            diags.push(Diagnostic::warning(
-                "R113",
+            diags.push(Diagnostic::new(
+                Code::R113,
                 format!("金额“{t}”不是数字，未能读取"),
                 loc.clone(),
             ));

@@ -11,8 +11,8 @@
 //! not one per row. (A row holding only group names that labels no row is R122.)
 
 use crate::furniture::Tally;
-use jixiao_model::Diagnostic;
 use jixiao_model::framework::{Labels, normalize_label};
+use jixiao_model::{Code, Diagnostic};
 
 /// True when `text` only holds a place (`不适用`, `–`, `/`): empty text is not a placeholder.
 pub(crate) fn is_placeholder(v: &Labels, text: &str) -> bool {
@@ -31,8 +31,8 @@ pub(crate) fn is_placeholder_row(v: &Labels, level3: &str, value: &str) -> bool 
 /// The one R136 of a table, at its first placeholder row, if any row was counted.
 pub(crate) fn report(rows: Tally) -> Option<Diagnostic> {
     let (at, text) = rows.first?;
-    Some(Diagnostic::info(
-        "R136",
+    Some(Diagnostic::new(
+        Code::R136,
         format!(
             "指标表中有 {} 行是模板的占位行（如“{text}”），没有实际的三级指标和指标值，不是指标，未读取；其中的一级/二级指标名称仍用于下方各行",
             rows.count

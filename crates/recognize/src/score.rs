@@ -15,7 +15,7 @@
 use crate::{Options, recognize, stream};
 use jixiao_grid::{Grid, Shape};
 use jixiao_model::framework::Framework;
-use jixiao_model::{Diagnostic, Document, Location, Severity};
+use jixiao_model::{Code, Diagnostic, Document, Location, Severity};
 
 /// The weights of [`score`]: points for what a reading explains, and (negative) for what it
 /// leaves unexplained.
@@ -85,9 +85,9 @@ pub fn score(doc: &Document, fw: &Framework, w: &Weights) -> i64 {
         s += w.indicator * summary.rows.len() as i64;
     }
     for d in &doc.diagnostics {
-        s += match (d.code.as_str(), d.severity) {
-            ("R108", _) => w.unplaced_cell,
-            ("R101", _) => w.realigned_row,
+        s += match (d.code, d.severity) {
+            (Code::R108, _) => w.unplaced_cell,
+            (Code::R101, _) => w.realigned_row,
             (_, Severity::Error) => w.error,
             (_, Severity::Warning) => w.warning,
             _ => 0,
@@ -166,8 +166,8 @@ pub fn choose(readings: impl IntoIterator<Item = (Shape, Grid)>, options: &Optio
         let kept = choice.scores[choice.index];
         choice.document.diagnostics.insert(
             0,
-            Diagnostic::info(
-                "R130",
+            Diagnostic::new(
+                Code::R130,
                 format!(
                     "原样读取只能得出较少内容（得分 {first}），已改为{}（得分 {kept}）",
                     choice.shape.describe()
@@ -196,8 +196,8 @@ fn glued_cell(grid: &Grid) -> Option<Diagnostic> {
         let t: String = c.text.chars().filter(|c| !c.is_whitespace()).collect();
         names.iter().filter(|n| t.contains(*n)).count() >= 3
     })?;
-    Some(Diagnostic::error(
-        "R131",
+    Some(Diagnostic::new(
+        Code::R131,
         "表格的单元格之间没有任何分隔符（表头和指标连成一行），无法可靠地拆分成单元格；请从原文件重新复制，保留表格的分隔（制表符、“|”或换行）"
             .to_string(),
         crate::location(grid, &cell.pos),

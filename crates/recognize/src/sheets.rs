@@ -10,7 +10,7 @@
 //! the labels simply continues onto the next sheet.)
 
 use jixiao_model::identity::{project_key, same_unit};
-use jixiao_model::{Diagnostic, Document, HeaderField, Project};
+use jixiao_model::{Code, Diagnostic, Document, HeaderField, Project};
 use std::collections::HashMap;
 
 /// Merges each table-less project into the project of the same identity that has its
@@ -74,8 +74,8 @@ pub(crate) fn merge_sheet_parts(doc: &mut Document, diags: &mut Vec<Diagnostic>)
         } else {
             format!("已从中读取{}", taken.join("、"))
         };
-        diags.push(Diagnostic::info(
-            "R140",
+        diags.push(Diagnostic::new(
+            Code::R140,
             format!(
                 "工作表“{sheet}”中的项目“{}”没有指标表，与工作表“{home_sheet}”中的同名项目是同一项目，不另作一个项目；{what}",
                 part.project_name.trim()
@@ -167,7 +167,7 @@ mod tests {
         part.funds.total = Some(Decimal::from(12));
         part.unread = vec![HeaderField::FundsFiscal];
         let other = project("农村低保", "评审意见", false);
-        let r107 = |p: &Project| Diagnostic::warning("R107", "没有指标表", p.location.clone());
+        let r107 = |p: &Project| Diagnostic::new(Code::R107, "没有指标表", p.location.clone());
         let mut diags = vec![r107(&part), r107(&other)];
         let mut doc = Document {
             projects: vec![home, part, other],

@@ -25,7 +25,7 @@
 use crate::{labels, wrap};
 use jixiao_grid::{Cell, Grid, Row, RowKind};
 use jixiao_model::framework::Framework;
-use jixiao_model::{Diagnostic, Location};
+use jixiao_model::{Code, Diagnostic, Location};
 
 /// Rebuilds the rows of a stream grid (one cell per row, in reading order). A grid with no
 /// stream in it (no row has exactly one cell) is returned as it is. Diagnostics: R132 (info)
@@ -72,8 +72,8 @@ fn join_wrapped(grid: &Grid, fw: &Framework, diags: &mut Vec<Diagnostic>) -> Vec
 /// `head` + `tail` at `at`.
 pub(crate) fn wrapped_diagnostic(count: usize, head: &str, tail: &str, at: Location) -> Diagnostic {
     let (head, tail) = (head.trim(), tail.trim());
-    Diagnostic::info(
-        "R134",
+    Diagnostic::new(
+        Code::R134,
         format!(
             "{count} 处指标名称或列名被折成两行（如“{head}”+“{tail}”），已按指标体系合并为一个名称（如“{head}{tail}”）"
         ),
@@ -210,8 +210,8 @@ fn block(
                     k += 1;
                 }
                 _ => {
-                    diags.push(Diagnostic::warning(
-                        "R133",
+                    diags.push(Diagnostic::new(
+                        Code::R133,
                         "文本在一行指标的中间结束（或被下一个标签打断），该行缺少的单元格按空白处理"
                             .to_string(),
                         loc(grid, cells[first]),
@@ -240,8 +240,8 @@ fn block(
         .iter()
         .filter(|r| r.kind == RowKind::Table)
         .count();
-    diags.push(Diagnostic::info(
-        "R132",
+    diags.push(Diagnostic::new(
+        Code::R132,
         format!(
             "文本每个单元格单独成段、没有行的标记；已按指标表头的 {header} 列和一级/二级指标名称重建出 {rebuilt} 行指标"
         ),

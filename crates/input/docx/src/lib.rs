@@ -43,7 +43,7 @@
 //! ```
 
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
-use jixiao_model::{Diagnostic, Location};
+use jixiao_model::{Code, Diagnostic, Location};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
 
@@ -797,8 +797,8 @@ impl<'f> Parser<'f> {
                     Ok(v) if v >= 1 => v,
                     _ => {
                         let loc = self.location(here);
-                        self.diags.push(Diagnostic::warning(
-                            "I334",
+                        self.diags.push(Diagnostic::new(
+                            Code::I334,
                             format!(
                                 "单元格的跨列数 gridSpan=\"{raw}\" 不是有效的正整数，按 1 列读取"
                             ),
@@ -809,8 +809,8 @@ impl<'f> Parser<'f> {
                 };
                 let span = if span > u64::from(MAX_COLUMNS) {
                     let loc = self.location(here);
-                    self.diags.push(Diagnostic::warning(
-                        "I334",
+                    self.diags.push(Diagnostic::new(
+                        Code::I334,
                         format!("单元格的跨列数 gridSpan={span} 超出了表格最大宽度 {MAX_COLUMNS} 列，按 {MAX_COLUMNS} 列读取"),
                         loc,
                     ));
@@ -919,8 +919,8 @@ impl<'f> Parser<'f> {
                     row: 1,
                     col: 1,
                 });
-                self.diags.push(Diagnostic::info(
-                    "I330",
+                self.diags.push(Diagnostic::new(
+                    Code::I330,
                     format!(
                         "单元格中嵌套的表格（表{}）已作为独立的表格读取，放在外层表格之后；外层单元格只保留自身的文字",
                         table.number
@@ -990,8 +990,8 @@ impl<'f> Parser<'f> {
                         continue;
                     }
                     let loc = self.location(pos);
-                    self.diags.push(Diagnostic::warning(
-                        "I332",
+                    self.diags.push(Diagnostic::new(
+                        Code::I332,
                         "单元格标为与上方合并，但上方没有可合并的单元格，按普通单元格读取",
                         loc,
                     ));
@@ -1049,8 +1049,8 @@ impl<'f> Parser<'f> {
             return;
         }
         let loc = self.location(pos);
-        self.diags.push(Diagnostic::warning(
-            "I333",
+        self.diags.push(Diagnostic::new(
+            Code::I333,
             format!(
                 "合并单元格中被覆盖的部分还有文字“{}”，Word 不显示它，已跳过",
                 text.trim()
@@ -1067,8 +1067,8 @@ impl<'f> Parser<'f> {
         if let Some((count, pos)) = self.repeats.take() {
             let loc = self.location(pos);
             let place = pos.place().unwrap_or_default();
-            self.diags.push(Diagnostic::info(
-                "I319",
+            self.diags.push(Diagnostic::new(
+                Code::I319,
                 format!(
                     "合并区域中 {count} 个被覆盖的单元格重复了左上角的文字（系统导出的写法），已按合并区域读取，第一处 {place}"
                 ),
@@ -1080,8 +1080,8 @@ impl<'f> Parser<'f> {
                 .seen
                 .first_change
                 .map_or(file_loc.clone(), |p| self.location(p));
-            self.diags.push(Diagnostic::info(
-                "I335",
+            self.diags.push(Diagnostic::new(
+                Code::I335,
                 format!(
                     "文档中有未处理的修订（{} 处插入、{} 处删除），已按“接受所有修订”读取：插入的文字保留，删除的文字不读",
                     self.seen.insertions, self.seen.deletions
@@ -1094,8 +1094,8 @@ impl<'f> Parser<'f> {
                 .seen
                 .first_hidden
                 .map_or(file_loc.clone(), |p| self.location(p));
-            self.diags.push(Diagnostic::info(
-                "I336",
+            self.diags.push(Diagnostic::new(
+                Code::I336,
                 format!(
                     "文档中有 {} 处隐藏文字（设置了“隐藏”格式，打印时不显示），已不读取",
                     self.seen.hidden
@@ -1104,8 +1104,8 @@ impl<'f> Parser<'f> {
             ));
         }
         if self.table_count == 0 {
-            self.diags.push(Diagnostic::warning(
-                "I331",
+            self.diags.push(Diagnostic::new(
+                Code::I331,
                 "Word 文档中没有表格，只读取了其中的文字；绩效目标表须是 Word 表格（不能是图片或用空格、制表符排出的文字），请确认选对了文件",
                 file_loc,
             ));

@@ -29,7 +29,7 @@ pub mod limits;
 pub mod xls_format;
 
 use calamine::{Data, Dimensions, Range, Reader, SheetType, SheetVisible, Sheets};
-use jixiao_diagnostics::{Diagnostic, Location};
+use jixiao_diagnostics::{Code, Diagnostic, Location};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
 use std::cell::Cell as StdCell;
 use std::io::Cursor;
@@ -301,8 +301,8 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             ..Location::default()
         };
         if sheet.visible != SheetVisible::Visible {
-            diagnostics.push(Diagnostic::info(
-                "I310",
+            diagnostics.push(Diagnostic::new(
+                Code::I310,
                 format!("工作表“{}”是隐藏的，已跳过", sheet.name),
                 here,
             ));
@@ -310,8 +310,8 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             continue;
         }
         if sheet.typ != SheetType::WorkSheet {
-            diagnostics.push(Diagnostic::info(
-                "I311",
+            diagnostics.push(Diagnostic::new(
+                Code::I311,
                 format!("工作表“{}”是图表页或宏表，不是数据表，已跳过", sheet.name),
                 here,
             ));
@@ -366,8 +366,8 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             &mut diagnostics,
         );
         if grid.rows.iter().all(Row::is_blank) {
-            diagnostics.push(Diagnostic::info(
-                "I314",
+            diagnostics.push(Diagnostic::new(
+                Code::I314,
                 format!("工作表“{}”是空的，已跳过", sheet.name),
                 here,
             ));
@@ -507,8 +507,8 @@ fn sheet_grid(
     let (height, width) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
     let r1 = if height * width > MAX_SLOTS {
         let keep = (MAX_SLOTS / width).max(1) as u32;
-        diagnostics.push(Diagnostic::warning(
-            "I316",
+        diagnostics.push(Diagnostic::new(
+            Code::I316,
             format!("工作表过大（{height} 行 × {width} 列），只读取前 {keep} 行"),
             loc(r0 + keep, c0),
         ));
@@ -526,8 +526,8 @@ fn sheet_grid(
             let code = format_code(formats, sheet, (r, c));
             let text = format::cell_text(data, code.as_deref());
             match data {
-                Data::Error(e) => diagnostics.push(Diagnostic::warning(
-                    "I313",
+                Data::Error(e) => diagnostics.push(Diagnostic::new(
+                    Code::I313,
                     format!("单元格显示错误值 {e}（公式出错），按原样读取"),
                     loc(r, c),
                 )),
@@ -542,8 +542,8 @@ fn sheet_grid(
         grid.rows.push(Row::new(RowKind::Table, cells));
     }
     if let Some((count, (r, c))) = numbers_without_format {
-        diagnostics.push(Diagnostic::info(
-            "I312",
+        diagnostics.push(Diagnostic::new(
+            Code::I312,
             format!(
                 "{} 文件不保存可读取的数字格式：本表 {count} 个数字单元格按存储的数值显示（如设置为百分比的 0.95 显示为 0.95，设置两位小数的 3.9 显示为 3.9），请核对",
                 kind.extension()
@@ -552,8 +552,8 @@ fn sheet_grid(
         ));
     }
     if kind == Kind::Ods {
-        diagnostics.push(Diagnostic::info(
-            "I315",
+        diagnostics.push(Diagnostic::new(
+            Code::I315,
             "ODS 文件的合并单元格无法读取，合并区域中除左上角外的单元格按空白处理".to_string(),
             loc(r0, c0),
         ));
@@ -580,8 +580,8 @@ fn sheet_grid(
             })
         });
         if overlaps {
-            diagnostics.push(Diagnostic::warning(
-                "I317",
+            diagnostics.push(Diagnostic::new(
+                Code::I317,
                 format!(
                     "合并区域 {}:{} 与其他合并区域重叠，已忽略",
                     a1(mr0, mc0),
@@ -603,8 +603,8 @@ fn sheet_grid(
                 if !cell.is_blank() && cell.text.trim() == anchor {
                     repeats.get_or_insert((0, (r, c))).0 += 1;
                 } else if !cell.is_blank() {
-                    diagnostics.push(Diagnostic::warning(
-                        "I318",
+                    diagnostics.push(Diagnostic::new(
+                        Code::I318,
                         format!(
                             "合并区域 {}:{} 中被覆盖的单元格还有内容“{}”，Excel 不显示它，已跳过",
                             a1(mr0, mc0),
@@ -624,8 +624,8 @@ fn sheet_grid(
         }
     }
     if let Some((count, (r, c))) = repeats {
-        diagnostics.push(Diagnostic::info(
-            "I319",
+        diagnostics.push(Diagnostic::new(
+            Code::I319,
             format!(
                 "合并区域中 {count} 个被覆盖的单元格重复了左上角的文字（系统导出的写法），已按合并区域读取，第一处 {}",
                 a1(r, c)

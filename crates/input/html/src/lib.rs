@@ -43,7 +43,7 @@ mod source;
 use ego_tree::NodeId;
 use ego_tree::iter::Edge;
 pub use jixiao_diagnostics::Warned;
-use jixiao_diagnostics::{Diagnostic, Location};
+use jixiao_diagnostics::{Code, Diagnostic, Location};
 use jixiao_grid::text::{DecodeError, Decoded, decode_with_label};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
 use scraper::{ElementRef, Html, Node};
@@ -106,8 +106,8 @@ pub fn read(html: &str, options: &Options) -> Page {
     if let Some(at) = cut {
         // After the page: positions are looked up in document order.
         let loc = reader.location(reader.loc.pos(at));
-        reader.diags.push(Diagnostic::error(
-            "I327",
+        reader.diags.push(Diagnostic::new(
+            Code::I327,
             format!(
                 "表格嵌套超过 {MAX_TABLE_NESTING} 层，从此处起的内容未读取（常见于未闭合的 <table>）；请在浏览器或 Word 中打开后重新保存，或只保留绩效目标表"
             ),
@@ -120,8 +120,8 @@ pub fn read(html: &str, options: &Options) -> Page {
             column: options.first_column.max(1),
         };
         let loc = reader.location(pos);
-        reader.diags.push(Diagnostic::warning(
-            "I325",
+        reader.diags.push(Diagnostic::new(
+            Code::I325,
             "网页中没有表格（<table>），只读取了其中的文字",
             loc,
         ));
@@ -303,8 +303,8 @@ pub fn decode(bytes: &[u8], file: Option<&str>) -> Result<Warned<Decoded>, Decod
             ..Location::default()
         };
         match expected {
-            None => diags.push(Diagnostic::warning(
-                "I326",
+            None => diags.push(Diagnostic::new(
+                Code::I326,
                 format!(
                     "网页声明的编码“{label}”无法识别，已按 {} 读取",
                     decoded.encoding
@@ -316,8 +316,8 @@ pub fn decode(bytes: &[u8], file: Option<&str>) -> Result<Warned<Decoded>, Decod
                     && !has_bom
                     && !e.starts_with("UTF-16") =>
             {
-                diags.push(Diagnostic::warning(
-                    "I326",
+                diags.push(Diagnostic::new(
+                    Code::I326,
                     format!(
                         "网页声明的编码是“{label}”，但内容不是该编码，已按 {} 读取",
                         decoded.encoding
@@ -586,8 +586,8 @@ impl<'a> Reader<'a> {
             let pos = self.pos_or_here(at);
             if !outer {
                 let loc = self.location(pos);
-                self.diags.push(Diagnostic::info(
-                    "I323",
+                self.diags.push(Diagnostic::new(
+                    Code::I323,
                     "单元格中嵌套的表格已作为独立的表格读取，放在外层表格之后；外层单元格只保留自身的文字",
                     loc,
                 ));
@@ -653,8 +653,8 @@ impl<'a> Reader<'a> {
         }
         if rows.iter().all(|(_, cells)| cells.is_empty()) {
             let loc = self.location(table_pos);
-            self.diags.push(Diagnostic::warning(
-                "I324",
+            self.diags.push(Diagnostic::new(
+                Code::I324,
                 "表格是空的（没有任何单元格），已跳过",
                 loc,
             ));
@@ -767,8 +767,8 @@ impl<'a> Reader<'a> {
                 Some(0) | None => "1".to_string(),
                 Some(v) => v.to_string(),
             };
-            self.diags.push(Diagnostic::warning(
-                "I320",
+            self.diags.push(Diagnostic::new(
+                Code::I320,
                 format!("{what}=\"{raw}\" 不是有效的正整数，按 {read} 读取"),
                 loc,
             ));
@@ -806,8 +806,8 @@ impl<'a> Reader<'a> {
                     Some(0) => rows_left,
                     Some(v) if v > rows_left => {
                         let loc = self.location(spec.pos);
-                        self.diags.push(Diagnostic::warning(
-                            "I321",
+                        self.diags.push(Diagnostic::new(
+                            Code::I321,
                             format!("rowspan={} 超出了表格（以下只有 {rows_left} 行），按 {rows_left} 行读取", span_text(v)),
                             loc,
                         ));
@@ -821,8 +821,8 @@ impl<'a> Reader<'a> {
                     .unwrap_or(1);
                 if cs > room {
                     let loc = self.location(spec.pos);
-                    self.diags.push(Diagnostic::warning(
-                        "I321",
+                    self.diags.push(Diagnostic::new(
+                        Code::I321,
                         format!(
                             "colspan={} 超出了表格最大宽度 {MAX_COLUMNS} 列，按 {room} 列读取",
                             span_text(cs)
@@ -837,8 +837,8 @@ impl<'a> Reader<'a> {
                     .max(1);
                 if fits < cs {
                     let loc = self.location(spec.pos);
-                    self.diags.push(Diagnostic::warning(
-                        "I322",
+                    self.diags.push(Diagnostic::new(
+                        Code::I322,
                         format!(
                             "单元格“{}”的 colspan={cs} 与上方跨行的单元格重叠，按 {fits} 列读取",
                             spec.text
@@ -849,8 +849,8 @@ impl<'a> Reader<'a> {
                 }
                 if rs * cs - 1 > self.covered_budget {
                     let loc = self.location(spec.pos);
-                    self.diags.push(Diagnostic::warning(
-                        "I321",
+                    self.diags.push(Diagnostic::new(
+                        Code::I321,
                         format!(
                             "单元格“{}”的合并范围（{rs} 行 × {cs} 列）过大，已按单个单元格读取",
                             spec.text

@@ -20,7 +20,7 @@
 
 use super::{clean_inline, html_block_end, prose_rows, split_row, table_tags};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind, Shape};
-use jixiao_model::{Diagnostic, Location};
+use jixiao_model::{Code, Diagnostic, Location};
 use unicode_width::UnicodeWidthStr;
 
 /// A text read in one shape: its grid and the reader's diagnostics.
@@ -190,8 +190,8 @@ impl Reader<'_> {
         } else {
             ""
         };
-        self.diagnostics.push(Diagnostic::info(
-            "I340",
+        self.diagnostics.push(Diagnostic::new(
+            Code::I340,
             format!(
                 "网页附带的内容（导航、索引号、发布信息、图片），不属于表格，已跳过：“{text}{more}”"
             ),
@@ -461,8 +461,8 @@ impl Reader<'_> {
                     let row = &mut self.grid.rows[*row_index];
                     let head = row.cells[c].text.clone();
                     row.cells[c].text.push_str(text);
-                    self.diagnostics.push(Diagnostic::info(
-                        "I341",
+                    self.diagnostics.push(Diagnostic::new(
+                        Code::I341,
                         format!(
                             "第 {} 行只有“{text}”，是上一行“{head}”在等宽排版中折行的后半，已合并为“{head}{text}”",
                             k + 1

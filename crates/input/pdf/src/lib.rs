@@ -43,7 +43,7 @@ mod radicals;
 mod tags;
 
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
-use jixiao_model::{Diagnostic, Location};
+use jixiao_model::{Code, Diagnostic, Location};
 use layout::{Block, Slot, Source};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -181,8 +181,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             scanned.push(number);
         }
         if laid.too_many_rulings {
-            diagnostics.push(Diagnostic::warning(
-                "I357",
+            diagnostics.push(Diagnostic::new(
+                Code::I357,
                 format!(
                     "第{number}页画有超过 {} 条线段（不像表格边框），未按表格读取，只读取了文字",
                     layout::MAX_RULINGS
@@ -191,8 +191,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             ));
         }
         if laid.fake_bold > 0 {
-            diagnostics.push(Diagnostic::info(
-                "I351",
+            diagnostics.push(Diagnostic::new(
+                Code::I351,
                 format!(
                     "第{number}页有 {} 个字是重复绘制的（仿粗体：同一字形错位再画一次），每个只读取一次",
                     laid.fake_bold
@@ -201,8 +201,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             ));
         }
         if laid.radicals > 0 {
-            diagnostics.push(Diagnostic::info(
-                "I353",
+            diagnostics.push(Diagnostic::new(
+                Code::I353,
                 format!(
                     "第{number}页有 {} 个字在 PDF 中编码为康熙部首或部首补充字符（如“⺠”），已按对应的汉字（如“民”）读取",
                     laid.radicals
@@ -217,8 +217,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
                 .take(20)
                 .map(|t| format!("“{t}”"))
                 .collect();
-            diagnostics.push(Diagnostic::warning(
-                "I360",
+            diagnostics.push(Diagnostic::new(
+                Code::I360,
                 format!(
                     "第{number}页有 {} 处文字画有删除线（打印出的修订删除或划掉的文字），未读取：{}{}；如其中有应保留的内容，请核对原件",
                     laid.struck.len(),
@@ -233,8 +233,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             codes.sort_unstable();
             codes.dedup();
             let shown: Vec<String> = codes.iter().take(8).map(|c| format!("{c:#06X}")).collect();
-            diagnostics.push(Diagnostic::warning(
-                "I352",
+            diagnostics.push(Diagnostic::new(
+                Code::I352,
                 format!(
                     "第{number}页有 {} 个字形在 PDF 中没有对应的文字编码（字体缺少 ToUnicode 映射；字符代码 {}{}），无法得知是什么字，已读作“\u{FFFD}”；请对照原件补正这些字",
                     laid.unmapped.len(),
@@ -255,8 +255,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         return Err(PdfError::NoText(page_list(&all)));
     }
     if !scanned.is_empty() {
-        diagnostics.push(Diagnostic::warning(
-            "I350",
+        diagnostics.push(Diagnostic::new(
+            Code::I350,
             format!(
                 "{}没有文字层（是扫描或图片），其内容未读取；如这些页上有绩效目标表，请先用 OCR 工具识别为 Markdown、HTML 或 Excel 后单独转换",
                 page_list(&scanned)
@@ -269,8 +269,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         builder.page(page);
     }
     if builder.page_numbers > 0 {
-        diagnostics.push(Diagnostic::info(
-            "I356",
+        diagnostics.push(Diagnostic::new(
+            Code::I356,
             format!(
                 "PDF 页眉页脚中的 {} 行页码（如“第1页共6页”）不是表格内容，未读取",
                 builder.page_numbers
@@ -294,8 +294,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         if merges > 0 {
             what.push(format!("{merges} 个跨页的合并单元格已接续"));
         }
-        diagnostics.push(Diagnostic::info(
-            "I354",
+        diagnostics.push(Diagnostic::new(
+            Code::I354,
             format!(
                 "表{table}从第{}页延续到第{page}页（列位置相符），已作为一个表格读取{}{}",
                 page - 1,
@@ -306,8 +306,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         ));
     }
     for (page, table, cols, rows) in std::mem::take(&mut builder.unruled) {
-        diagnostics.push(Diagnostic::info(
-            "I358",
+        diagnostics.push(Diagnostic::new(
+            Code::I358,
             format!(
                 "第{page}页的 {rows} 行文字没有边框线，按各段文字的列对齐读作表{table}（{cols} 列）；请核对各单元格是否归入了正确的列"
             ),
@@ -316,8 +316,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
     }
     let had_tagged = !builder.tagged.is_empty();
     for (page, table) in std::mem::take(&mut builder.tagged) {
-        diagnostics.push(Diagnostic::info(
-            "I359",
+        diagnostics.push(Diagnostic::new(
+            Code::I359,
             format!(
                 "第{page}页的表{table}没有边框线，按 PDF 的标签结构（带标签的 PDF 中记录的表格行和单元格）读取"
             ),
@@ -325,8 +325,8 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         ));
     }
     if builder.ruled == 0 && !had_tagged {
-        diagnostics.push(Diagnostic::warning(
-            "I355",
+        diagnostics.push(Diagnostic::new(
+            Code::I355,
             "PDF 中没有找到画有边框的表格，只按行读取了其中的文字；如表格没有边框线，请核对识别结果，或先转换为 Excel 再转换".to_string(),
             Location {
                 file: file.map(str::to_string),

@@ -91,6 +91,8 @@ fn describe(e: &serde_json::Error, text: &str) -> String {
         .and_then(|f| f.strip_suffix('`'))
     {
         format!("缺少字段“{field}”")
+    } else if detail.starts_with("诊断代码") {
+        detail.to_string() // a code this version does not know, said in Chinese already
     } else if detail.starts_with("invalid type") {
         format!("取值的类型不对（技术细节：{detail}）")
     } else {
@@ -181,6 +183,29 @@ mod tests {
         );
         let cut = &text[..text.len() / 2];
         assert!(from_str(cut).unwrap_err().to_string().contains("中途结束"));
+    }
+
+    /// A diagnostic code this version does not register (a file from another version, or
+    /// edited by hand) is refused, naming the code and where to look the codes up.
+    #[test]
+    fn an_unknown_code_is_named() {
+        use jixiao_model::{Code, Diagnostic, Location};
+        let doc = Document {
+            diagnostics: vec![Diagnostic::new(Code::R108, "未归入", Location::default())],
+            ..Document::default()
+        };
+        let text = to_string(&doc);
+        assert_eq!(from_str(&text).unwrap(), doc);
+        let message = from_str(&text.replace("\"R108\"", "\"R999\""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("诊断代码“R999”不是本版本 jixiao 登记的代码")
+                && message.contains("jixiao rules")
+                && message.contains("字段“code”")
+                && !message.contains("技术细节"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -28,7 +28,7 @@
 
 pub mod linebreak;
 
-use jixiao_model::{Decimal, Diagnostic, Document, Location, Project};
+use jixiao_model::{Code, Decimal, Diagnostic, Document, Location, Project};
 use serde::Deserialize;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -848,8 +848,8 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
         let lines = summary_lines(doc);
         if let Err(i) = checked_total(&lines) {
             let line = &lines[i];
-            out.push(Diagnostic::warning(
-                "L403",
+            out.push(Diagnostic::new(
+                Code::L403,
                 format!(
                     "汇总表合计超出可计算的范围：加上“{}”的 {} 万元后超过约 7.9×10²⁸，合计栏留空；请核对金额",
                     line.project_name,
@@ -874,8 +874,8 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
             parts.push(format!("一级预算单位“{parent}”"));
         }
         if !parts.is_empty() {
-            out.push(Diagnostic::info(
-                "L401",
+            out.push(Diagnostic::new(
+                Code::L401,
                 format!(
                     "项目“{}”的{}不在标准格式中，未写入此文件（JSON 输出中保留）",
                     p.project_name,
@@ -889,8 +889,8 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
             .as_deref()
             .filter(|u| !u.is_empty() && *u != p.budget_unit)
         {
-            out.push(Diagnostic::info(
-                "L402",
+            out.push(Diagnostic::new(
+                Code::L402,
                 format!(
                     "项目“{}”的实施单位“{unit}”不在标准格式中，未写入此文件（JSON 输出中保留）",
                     p.project_name

@@ -26,7 +26,7 @@ mod render;
 
 pub use font::{Font, FontError};
 use jixiao_layout::Template;
-use jixiao_model::{Diagnostic, Document};
+use jixiao_model::{Code, Diagnostic, Document};
 use krilla::configure::{Archival, ConfigurationBuilder, Validator};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
@@ -162,8 +162,8 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
     let archival = options.archival && renderer.diagnostics.iter().all(|d| d.code != "P501");
     let mut diagnostics = std::mem::take(&mut renderer.diagnostics);
     if options.archival && !archival {
-        diagnostics.push(Diagnostic::warning(
-            "P503",
+        diagnostics.push(Diagnostic::new(
+            Code::P503,
             "PDF/A-2b 不允许缺字（.notdef 字形），此 PDF 按普通 PDF 输出；请用 --font 指定含这些字的字体"
                 .to_string(),
             Default::default(),
@@ -219,8 +219,8 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
     let bytes = match write(archival) {
         Ok(bytes) => bytes,
         Err(krilla::error::KrillaError::Validation(errors)) if archival => {
-            diagnostics.push(Diagnostic::warning(
-                "P503",
+            diagnostics.push(Diagnostic::new(
+                Code::P503,
                 format!(
                     "无法生成 PDF/A-2b（{}），此 PDF 按普通 PDF 输出",
                     errors

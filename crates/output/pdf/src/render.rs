@@ -3,7 +3,7 @@
 use crate::font::Font;
 use jixiao_layout::linebreak::{wrap, wrap_balanced};
 use jixiao_layout::{Align, Role, Table, Template};
-use jixiao_model::{Diagnostic, Location};
+use jixiao_model::{Code, Diagnostic, Location};
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
@@ -162,8 +162,8 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|c| format!("“{c}”(U+{:04X})", *c as u32))
             .collect();
-        self.diagnostics.push(Diagnostic::warning(
-            "P501",
+        self.diagnostics.push(Diagnostic::new(
+            Code::P501,
             format!(
                 "字体 {} 缺少字符 {}：{place}的这些字在 PDF 中无法显示；请用 --font 指定含这些字的字体",
                 self.font.name(),

@@ -33,7 +33,7 @@ mod measure;
 mod names;
 
 use jixiao_layout::{Align, Cell, Content, Role, RowKind, Table, Template};
-use jixiao_model::{Decimal, Diagnostic, Document, Location};
+use jixiao_model::{Code, Decimal, Diagnostic, Document, Location};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
 };
@@ -253,8 +253,8 @@ impl PageSetup {
             "LETTER" => 1,
             "LEGAL" => 5,
             other => {
-                warnings.push(Diagnostic::warning(
-                    "X405",
+                warnings.push(Diagnostic::new(
+                    Code::X405,
                     format!("模板中的纸张“{other}”无法识别，已按 A4 设置"),
                     Location::default(),
                 ));
@@ -272,8 +272,8 @@ impl PageSetup {
                 .replace("{page}", "&P")
         );
         if footer.encode_utf16().count() > MAX_FOOTER {
-            warnings.push(Diagnostic::warning(
-                "X406",
+            warnings.push(Diagnostic::new(
+                Code::X406,
                 format!("模板中的页脚超过 Excel 的 {MAX_FOOTER} 个字符，已截短"),
                 Location::default(),
             ));
@@ -332,8 +332,8 @@ fn fit_cell<'a>(
         units += c.len_utf16();
         end = i + c.len_utf8();
     }
-    warnings.push(Diagnostic::warning(
-        "X408",
+    warnings.push(Diagnostic::new(
+        Code::X408,
         format!(
             "单元格 {} 的文字有 {} 个字符，超过 Excel 单元格上限 {MAX_CELL_TEXT}，已截短写入（末尾以“…”标出；JSON 输出保留全文）",
             rust_xlsxwriter::utility::row_col_to_cell(row, col),
@@ -472,8 +472,8 @@ fn draw(
     }
     for (r, h) in heights.iter().enumerate() {
         if *h > MAX_ROW_HEIGHT {
-            warnings.push(Diagnostic::warning(
-                "X407",
+            warnings.push(Diagnostic::new(
+                Code::X407,
                 format!(
                     "第 {} 行文字太多，超过 Excel 的最大行高 {MAX_ROW_HEIGHT} 磅，打印时可能显示不全",
                     top as usize + r + 1

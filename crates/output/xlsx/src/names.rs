@@ -1,7 +1,7 @@
 //! Sheet names from project names, within Excel's rules.
 
 use crate::Warned;
-use jixiao_model::{Diagnostic, Document};
+use jixiao_model::{Code, Diagnostic, Document};
 use std::collections::{HashMap, HashSet};
 
 /// The name of the summary sheet.
@@ -52,9 +52,9 @@ pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
     let mut next: HashMap<String, u32> = HashMap::new();
     for (i, p) in doc.projects.iter().enumerate() {
         let source = p.project_name.trim();
-        let mut reasons: Vec<(&str, String)> = Vec::new();
+        let mut reasons: Vec<(Code, String)> = Vec::new();
         let mut name = if source.is_empty() {
-            reasons.push(("X404", format!("第 {} 个项目没有项目名称", i + 1)));
+            reasons.push((Code::X404, format!("第 {} 个项目没有项目名称", i + 1)));
             format!("项目{}", i + 1)
         } else {
             source.to_string()
@@ -63,7 +63,7 @@ pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
         let cleaned = clean(&name);
         if cleaned != name {
             reasons.push((
-                "X402",
+                Code::X402,
                 "项目名称含有工作表名不允许的字符（[]:*?/\\、首尾的 ' 或换行），已换成全角字符"
                     .to_string(),
             ));
@@ -71,7 +71,7 @@ pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
         }
         if utf16_len(&name) > MAX_LEN {
             reasons.push((
-                "X401",
+                Code::X401,
                 format!("项目名称超过工作表名的 {MAX_LEN} 个字符，已截短"),
             ));
             name = truncate_utf16(&name, MAX_LEN);
@@ -92,13 +92,13 @@ pub fn sheet_names(doc: &Document, with_summary: bool) -> Warned<Vec<String>> {
                 }
             }
             reasons.push((
-                "X403",
+                Code::X403,
                 "工作表名与前面的工作表重复（不区分大小写），已加序号区分".to_string(),
             ));
         }
         used.insert(fold(&name));
         for (code, why) in reasons {
-            warnings.push(Diagnostic::info(
+            warnings.push(Diagnostic::new(
                 code,
                 format!("{why}：项目“{}”的工作表名为“{name}”", p.project_name),
                 p.location.clone(),
@@ -173,7 +173,10 @@ mod tests {
         let w = sheet_names(&doc, with_summary);
         (
             w.output,
-            w.diagnostics.into_iter().map(|d| d.code).collect(),
+            w.diagnostics
+                .into_iter()
+                .map(|d| d.code.to_string())
+                .collect(),
         )
     }
 
