@@ -14,11 +14,11 @@
 //! [`OutputNames`] is the one naming rule for where the outputs of a run's inputs go.
 //!
 //! ```
-//! use jixiao::{OutputFormat, Options};
+//! use jixiao_pipeline::{OutputFormat, Options};
 //! let bytes = "预算单位\t和硕县民政局\t项目名称\t城市低保\n一级指标\t二级指标\t三级指标\t指标值\n\
 //!              产出指标\t数量指标\t城市低保救助发放人数\t≥221人\n".as_bytes();
 //! let converted =
-//!     jixiao::convert_bytes("a.md", bytes, &[OutputFormat::Json], &Options::default()).unwrap();
+//!     jixiao_pipeline::convert_bytes("a.md", bytes, &[OutputFormat::Json], &Options::default()).unwrap();
 //! assert_eq!(converted.document.projects.len(), 1);
 //! let json = &converted.outputs[0];
 //! assert_eq!(json.format, OutputFormat::Json);

@@ -9,12 +9,12 @@
 //! ```
 //! let bytes = "预算单位\t和硕县民政局\t项目名称\t城市低保\n一级指标\t二级指标\t三级指标\t指标值\n\
 //!              产出指标\t数量指标\t城市低保救助发放人数\t≥221人\n".as_bytes();
-//! let doc = jixiao::load("a.md", bytes, &jixiao::Options::default()).unwrap();
+//! let doc = jixiao_pipeline::load("a.md", bytes, &jixiao_pipeline::Options::default()).unwrap();
 //! assert_eq!(doc.projects[0].indicators.len(), 1);
 //! // The review found no 效益 or 满意度 indicators (C206) and no 项目资金 (C202) …
 //! assert!(doc.diagnostics.iter().any(|d| d.code == "C206"));
 //! // … which are findings about the table, not a failure to read it.
-//! assert!(!jixiao::failed(&doc));
+//! assert!(!jixiao_pipeline::failed(&doc));
 //! ```
 
 use jixiao_grid::Grid;
@@ -31,7 +31,6 @@ pub use jixiao_model as model;
 pub mod batch;
 pub mod convert;
 pub mod fsutil;
-pub mod serve;
 pub mod worker;
 
 pub use convert::{Converted, Output, convert_bytes, convert_file};
@@ -508,7 +507,7 @@ pub fn is_empty(doc: &Document) -> bool {
 /// The text comes from the registry (`jixiao_model::registry`).
 ///
 /// ```
-/// let text = jixiao::rules_text();
+/// let text = jixiao_pipeline::rules_text();
 /// assert!(text.contains("\nC201  错误  项目资金合计不符\n"));
 /// assert!(text.contains("\nR101  警告  "));
 /// ```
