@@ -122,9 +122,60 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
     if found.is_some() {
         return found;
     }
+    // A numbered line of a funds table (`(一)财政拨款小计`, `2.其他资金`): the amount label
+    // after its number, a 小计 after it included. (Numbered lines of prose — `(7)绩效目标:…`
+    // in a notice above the form — are not taken for the form's labels.)
+    let bare = strip_numbering(&n);
+    if bare.len() < n.len()
+        && let Some(amount) = label(v, bare)
+            .or_else(|| bare.strip_suffix("小计").and_then(|b| label(v, b)))
+            .filter(|l| l.is_amount())
+    {
+        return Some(amount);
+    }
+    // A qualifier in brackets inside the label (`项目(专项)名称`): the label around it.
+    if let Some(open) = n.find('(')
+        && let Some(close) = n[open..].find(')').map(|c| open + c)
+        && open > 0
+        && close + 1 < n.len()
+        && n[open + 1..close].chars().count() <= MAX_QUALIFIER
+    {
+        let outer = format!("{}{}", &n[..open], &n[close + 1..]);
+        if let Some(found) = label_of(v, &outer) {
+            return Some(found);
+        }
+    }
     let (name, unit) = split_amount_unit(&n);
     unit?;
     label_of(v, &name).filter(|l| l.is_amount())
+}
+
+/// A bracket inside a label holds a qualifier of at most this many characters (`(专项)`).
+const MAX_QUALIFIER: usize = 4;
+
+/// A normalised label without the number a form puts before its lines: `(一)`, `(1)`,
+/// `一、`, `1、`, `1.`. Text with no such number is returned whole; so is a number with
+/// nothing after it.
+pub fn strip_numbering(n: &str) -> &str {
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let rest = if let Some(inner) = n.strip_prefix('(') {
+        let digits = inner.chars().take_while(|c| numeral(*c)).count();
+        let after: String = inner.chars().skip(digits).take(1).collect();
+        if digits > 0 && after == ")" {
+            let skip: usize = inner.chars().take(digits).map(char::len_utf8).sum();
+            &inner[skip + 1..]
+        } else {
+            n
+        }
+    } else {
+        let digits = n.chars().take_while(|c| numeral(*c)).count();
+        let skip: usize = n.chars().take(digits).map(char::len_utf8).sum();
+        match n[skip..].chars().next() {
+            Some(c @ ('、' | '.' | '．')) if digits > 0 => &n[skip + c.len_utf8()..],
+            _ => n,
+        }
+    };
+    if rest.is_empty() { n } else { rest }
 }
 
 impl Label {
@@ -294,12 +345,36 @@ pub fn column(v: &Labels, text: &str) -> Option<Column> {
     }
 }
 
+/// A column of an indicator table that is none of [`Column`]'s but that its header may have
+/// after the value (实际完成值, 分值, 得分, 偏差原因 …: `score_columns` and `other_columns` of
+/// `templates/labels.toml`): `Some(true)` for a column that holds a score (a number in every
+/// row, or nothing), `Some(false)` for any other, `None` for text that is no such column.
+pub fn other_column(v: &Labels, text: &str) -> Option<bool> {
+    let n = normalize_label(text);
+    let n = strip_score_band(&n);
+    if is(&v.score_columns, n) {
+        Some(true)
+    } else if is(&v.other_columns, n) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// The name without a trailing score band: `产出指标(50分)`, `成本指标(0-20)分`, `满意度指标10分`
 /// → `产出指标`, `成本指标`, `满意度指标`. Expects a normalised label (no spaces, ASCII
 /// brackets); a bracket that holds words (`数量指标(或建筑规模指标)`) is kept.
 pub fn strip_score_band(n: &str) -> &str {
     let band =
         |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '~' | '—' | '－' | '～' | '至');
+    // A band whose opening bracket was lost (`效益指标30分)`, the bracket left on the line
+    // above): the band all the same.
+    if let Some(r) = n.strip_suffix(')')
+        && !r.contains('(')
+    {
+        let head = strip_score_band(r);
+        return if head.len() < r.len() { head } else { n };
+    }
     let mut rest = n;
     // `(0-20)分` / `(50分)` / `50分`
     let had_fen = if let Some(r) = rest.strip_suffix('分') {
@@ -569,6 +644,20 @@ mod tests {
         assert_eq!(strip_score_band("产出指标(40分)"), "产出指标");
         assert_eq!(strip_score_band("成本指标(0-20)分"), "成本指标");
         assert_eq!(strip_score_band("满意度指标10分"), "满意度指标");
+        assert_eq!(strip_numbering("(一)财政拨款小计"), "财政拨款小计");
+        assert_eq!(strip_numbering("1、项目名称"), "项目名称");
+        assert_eq!(strip_numbering("十二.备注"), "备注");
+        assert_eq!(strip_numbering("一级指标"), "一级指标");
+        assert_eq!(strip_numbering("(1)"), "(1)");
+        assert_eq!(label("(一)财政拨款小计"), Some(Label::FundsFiscal));
+        assert_eq!(label("(二)其他资金小计"), Some(Label::FundsOther));
+        assert_eq!(label("(一)项目名称小计"), None);
+        assert_eq!(label("(7)绩效目标"), None);
+        assert_eq!(label("项目(专项)名称"), Some(Label::ProjectName));
+        assert_eq!(label("项目(专项资金使用情况)名称"), None);
+        // The opening bracket lost on the line above.
+        assert_eq!(strip_score_band("效益指标30分)"), "效益指标");
+        assert_eq!(strip_score_band("效益指标)"), "效益指标)");
         assert_eq!(
             strip_score_band("数量指标(或建筑规模指标)"),
             "数量指标(或建筑规模指标)"

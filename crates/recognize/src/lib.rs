@@ -1691,9 +1691,27 @@ fn parse_amount(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Decimal> {
     let folded = jixiao_model::value::fold_width(text);
-    let t = folded.trim();
+    let mut t = folded.trim();
     if t.is_empty() {
         return None;
+    }
+    // An amount with its breakdown in brackets after it (`854万(高标准农田建设400万元,…)`):
+    // the amount is read, the note is reported as not read.
+    if let Some(open) = t.find('(')
+        && open > 0
+        && t.ends_with(')')
+        && t[..open]
+            .trim()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    {
+        diags.push(Diagnostic::new(
+            Code::R108,
+            format!("金额后的说明“{}”不属于标准格式，已跳过", &t[open..]),
+            loc.clone(),
+        ));
+        t = t[..open].trim();
     }
     let (digits, yuan) = match t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
         Some(rest) => (rest, false),
@@ -1947,6 +1965,20 @@ mod tests {
         );
         assert_eq!(d[0].code, "R112");
         assert_eq!(parse_amount("", false, &loc, &mut d), None);
+        let mut notes = Vec::new();
+        assert_eq!(
+            parse_amount("854万（建设400万元，示范295万元）", false, &loc, &mut notes)
+                .unwrap()
+                .to_string(),
+            "854"
+        );
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "R108");
+        assert!(
+            notes[0].message.contains("(建设400万元,示范295万元)"),
+            "{}",
+            notes[0].message
+        );
         assert_eq!(parse_amount("待定", false, &loc, &mut d), None);
         assert_eq!(d.last().unwrap().code, "R113");
     }
