@@ -1001,7 +1001,14 @@ impl<'a> Recognizer<'a> {
             if placeholders::is_placeholder_row(self.vocab.labels, &raw.level3, &raw.value) {
                 // `其他满意度 | – | –`: no indicator, but its group names label the rows below.
                 if !midterm {
-                    b.placeholders.add(raw.location.clone(), &raw.level3);
+                    // The placeholder as written: in the 三级 cell, or in the value's where
+                    // the 三级 cell is blank.
+                    let shown = if raw.level3.trim().is_empty() {
+                        raw.value.trim()
+                    } else {
+                        raw.level3.as_str()
+                    };
+                    b.placeholders.add(raw.location.clone(), shown);
                     b.placeholder_rows.push(raw.location.clone());
                 }
                 raw.level3.clear();
