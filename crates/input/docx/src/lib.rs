@@ -43,7 +43,7 @@
 //! ```
 
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
-use jixiao_model::{Code, Diagnostic, Location};
+use jixiao_diagnostics::{Code, Diagnostic, Location};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
 
