@@ -288,6 +288,28 @@ fn block(
         }
         let mut slots: Vec<Option<Cell>> = vec![None; width];
         let first = k;
+        // Empty leading cells written as blank paragraphs (a merged 一级/二级 flattened with
+        // its blanks kept): they are the row's empty group cells when the cell after them
+        // fits the column they lead up to — a level-2 name in the 二级 column, a 三级 name.
+        let blanks = cells[k..]
+            .iter()
+            .take(l3)
+            .take_while(|c| c.is_blank())
+            .count();
+        if blanks > 0
+            && let Some(next) = cells.get(k + blanks)
+        {
+            let name = label_name(&next.text);
+            let fits = if Some(blanks) == l2 {
+                fw.level2(&name).is_some()
+            } else {
+                blanks == l3 && !next.is_blank() && !wrap::is_level(fw, &next.text)
+            };
+            if fits {
+                k += blanks;
+            }
+        }
+        let cell = cells[k];
         // A name that is both a level 1 and a level 2 (成本指标 in the 2021 framework) is the
         // level 1 when a level-2 name follows it, else the level 2.
         let name = label_name(&cell.text);
@@ -668,6 +690,42 @@ mod tests {
             ]
         );
         assert_eq!(diags.iter().filter(|d| d.code == "R133").count(), 1);
+    }
+
+    #[test]
+    fn blank_leading_cells_kept_as_paragraphs() {
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "产出指标",
+            "数量指标",
+            "救助人数",
+            "≥100人",
+            " ",
+            " ",
+            "发放次数",
+            "12次",
+            " ",
+            "质量指标",
+            "发放准确率",
+            "100%",
+            "效益指标",
+            "社会效益指标",
+            "生活水平",
+            "有效保障",
+        ]);
+        let (out, _) = rebuild(&g, Framework::standard());
+        assert_eq!(
+            texts(&out)[1..],
+            [
+                vec!["产出指标", "数量指标", "救助人数", "≥100人"],
+                vec!["", "", "发放次数", "12次"],
+                vec!["", "质量指标", "发放准确率", "100%"],
+                vec!["效益指标", "社会效益指标", "生活水平", "有效保障"],
+            ]
+        );
     }
 
     #[test]

@@ -42,8 +42,8 @@
 //! assert_eq!(rows[2].cells[1].pos, Pos::Table { table: 1, row: 2, col: 2 });
 //! ```
 
-use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
 use jixiao_diagnostics::{Code, Diagnostic, Location};
+use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};
 

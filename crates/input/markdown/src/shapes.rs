@@ -19,8 +19,8 @@
 //! cell's tail (I341).
 
 use super::{clean_inline, html_block_end, prose_rows, split_row, table_tags};
-use jixiao_grid::{Cell, Grid, Pos, Row, RowKind, Shape};
 use jixiao_diagnostics::{Code, Diagnostic, Location};
+use jixiao_grid::{Cell, Grid, Pos, Row, RowKind, Shape};
 use unicode_width::UnicodeWidthStr;
 
 /// A text read in one shape: its grid and the reader's diagnostics.
