@@ -392,7 +392,7 @@ pub(super) async fn correct(
         }
         crate::review(&mut doc, read);
         let converted = Converted::render(doc, OutputFormat::ALL, read);
-        super::finish(&dir, fid, &crate::extension_of(&name), converted, read)
+        super::finish(&dir, fid, &name, converted, read)
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "更正时程序内部出错"))?;

@@ -29,7 +29,7 @@ mod corrections;
 mod names;
 mod view;
 
-use crate::batch::Status;
+use crate::fate::{Fate, Status};
 use crate::{Options, OutputFormat};
 use axum::Router;
 use axum::body::Body;
@@ -38,7 +38,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use jixiao_model::{Document, Severity};
+use jixiao_model::Document;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -443,13 +443,8 @@ struct Job {
 
 /// What converting one file gave.
 struct Outcome {
-    status: Status,
-    message: Option<String>,
-    projects: usize,
-    indicators: usize,
-    errors: usize,
-    warnings: usize,
-    infos: usize,
+    /// Its status, counts and first error, decided as `jixiao batch` decides them.
+    fate: Fate,
     /// The page's view of the file (tables, diagnostics), as JSON.
     detail: String,
     /// The outputs written under the session's `out/` folder.
@@ -590,10 +585,10 @@ fn output_file(session_dir: &Path, file: usize, format: OutputFormat) -> PathBuf
 }
 
 fn failed_outcome(message: String) -> Outcome {
-    outcome_without_tables(Status::Error, message)
+    outcome_without_tables(Fate::failed(message))
 }
 
-fn outcome_without_tables(status: Status, message: String) -> Outcome {
+fn outcome_without_tables(fate: Fate) -> Outcome {
     let detail = serde_json::json!({
         "tables": [],
         "diagnostics": [],
@@ -601,13 +596,7 @@ fn outcome_without_tables(status: Status, message: String) -> Outcome {
         "outputs": [],
     });
     Outcome {
-        status,
-        message: Some(message),
-        projects: 0,
-        indicators: 0,
-        errors: usize::from(status == Status::Error),
-        warnings: 0,
-        infos: 0,
+        fate,
         detail: detail.to_string(),
         outputs: Vec::new(),
         document: None,
@@ -618,7 +607,7 @@ fn outcome_without_tables(status: Status, message: String) -> Outcome {
 /// read, review and render every format in memory; its name, the cleaned relative name, goes
 /// into every location) — in a worker process of `pool` when there is one — keeps the
 /// outputs on disk, and lays out its tables for the page. What is a failure and what is
-/// merely skipped follows `jixiao batch`.
+/// merely skipped is decided as for `jixiao batch` ([`Fate`]).
 fn convert(
     session_dir: &Path,
     file: usize,
@@ -626,14 +615,9 @@ fn convert(
     read: &Options,
     pool: Option<&crate::worker::Workers>,
 ) -> Outcome {
-    let base = name.rsplit('/').next().unwrap_or(name);
-    if base.starts_with("~$") {
-        return outcome_without_tables(Status::Skipped, "Office 临时锁文件".into());
+    if let Some(why) = Fate::skipped_by_name(name) {
+        return outcome_without_tables(Fate::skipped(why));
     }
-    if base.starts_with('.') {
-        return outcome_without_tables(Status::Skipped, "隐藏文件".into());
-    }
-    let ext = crate::extension_of(name);
     let path = inputs_dir(session_dir).join(name);
     let converted = match pool {
         Some(pool) => pool.convert(&path, name),
@@ -642,41 +626,24 @@ fn convert(
             .and_then(|bytes| crate::convert_bytes(name, &bytes, OutputFormat::ALL, read))
             .map_err(crate::worker::NotConverted::from),
     };
-    let converted = match converted {
-        Ok(c) => c,
-        Err(e) if e.not_a_table && !crate::TABLE_EXTENSIONS.contains(&ext.as_str()) => {
-            return outcome_without_tables(
-                Status::Skipped,
-                format!("不是可读取的表格格式：{}", e.message),
-            );
-        }
-        Err(e) => return failed_outcome(e.message),
-    };
-    finish(session_dir, file, &ext, converted, read)
+    match converted {
+        Ok(converted) => finish(session_dir, file, name, converted, read),
+        Err(why) => outcome_without_tables(Fate::not_converted(name, &why)),
+    }
 }
 
-/// What the page keeps of a converted (or corrected) file: its outputs written under the
-/// session's folder, its status and counts, its view.
+/// What the page keeps of a converted (or corrected) file `name`: its outputs written under
+/// the session's folder, its fate, its view.
 fn finish(
     session_dir: &Path,
     file: usize,
-    ext: &str,
+    name: &str,
     converted: crate::convert::Converted,
     read: &Options,
 ) -> Outcome {
     let doc = &converted.document;
     if crate::is_empty(doc) {
-        let why = doc
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "R100")
-            .map_or("未找到绩效目标表".into(), |d| d.message.clone());
-        let status = if crate::WORKBOOK_EXTENSIONS.contains(&ext) {
-            Status::Error
-        } else {
-            Status::Skipped
-        };
-        let mut outcome = outcome_without_tables(status, why);
+        let mut outcome = outcome_without_tables(Fate::converted(name, &converted, &[]));
         outcome.detail = detail_json(doc, &[], read);
         return outcome;
     }
@@ -705,33 +672,8 @@ fn finish(
             shown.diagnostics.push(d.clone());
         }
     }
-    let count = |s: Severity| converted.diagnostics().filter(|d| d.severity == s).count();
-    let (errors, warnings, infos) = (
-        count(Severity::Error) + write_errors.len(),
-        count(Severity::Warning),
-        count(Severity::Info),
-    );
-    let status = if !write_errors.is_empty() || crate::failed(doc) {
-        Status::Error
-    } else if warnings > 0 {
-        Status::Warnings
-    } else {
-        Status::Ok
-    };
-    let message = write_errors.first().cloned().or_else(|| {
-        converted
-            .diagnostics()
-            .find(|d| d.severity == Severity::Error)
-            .map(|d| d.message.clone())
-    });
     Outcome {
-        status,
-        message,
-        projects: doc.projects.len(),
-        indicators: doc.projects.iter().map(|p| p.indicators.len()).sum(),
-        errors,
-        warnings,
-        infos,
+        fate: Fate::converted(name, &converted, &write_errors),
         detail: detail_json(&shown, &outputs, read),
         outputs,
         document: Some(converted.document),
@@ -1251,19 +1193,20 @@ fn file_line(id: usize, entry: &FileEntry) -> FileLine<'_> {
             line.label = "转换中";
         }
         Stage::Done(o) => {
-            line.state = match o.status {
+            let fate = &o.fate;
+            line.state = match fate.status {
                 Status::Ok => "ok",
                 Status::Warnings => "warnings",
                 Status::Error => "error",
                 Status::Skipped => "skipped",
             };
-            line.label = o.status.label();
-            line.message = o.message.as_deref();
-            line.projects = o.projects;
-            line.indicators = o.indicators;
-            line.errors = o.errors;
-            line.warnings = o.warnings;
-            line.infos = o.infos;
+            line.label = fate.status.label();
+            line.message = fate.message.as_deref();
+            line.projects = fate.projects;
+            line.indicators = fate.indicators;
+            line.errors = fate.errors;
+            line.warnings = fate.warnings;
+            line.infos = fate.infos;
         }
     }
     line

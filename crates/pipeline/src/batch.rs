@@ -16,15 +16,15 @@ pub mod report;
 
 pub use county::{Duplicate, Unidentified};
 pub use progress::Progress;
-pub use report::{InputReport, Report, Status, Totals, csv_text, shown};
+pub use report::{InputReport, Report, Totals, csv_text, shown};
 
 use crate::convert::{Converted, OutputNames};
+use crate::fate::{Fate, Status};
 use crate::fsutil::OutputGuard;
 use crate::worker::{NotConverted, WorkerCommand, Workers};
 use crate::{Options, OutputFormat};
 use county::county;
-use jixiao_model::identity::identifiable;
-use jixiao_model::{Diagnostic, Document, Project, Severity, Summary};
+use jixiao_model::{Document, Project, Summary};
 use progress::ProgressShow;
 use rayon::prelude::*;
 use report::write_reports;
@@ -240,14 +240,14 @@ pub fn run_with_documents(
         ..Totals::default()
     };
     for i in &inputs {
-        match i.status {
+        match i.fate.status {
             Status::Ok => totals.ok += 1,
             Status::Warnings => totals.warnings += 1,
             Status::Error => totals.errors += 1,
             Status::Skipped => totals.skipped += 1,
         }
-        totals.projects += i.projects;
-        totals.indicators += i.indicators;
+        totals.projects += i.fate.projects;
+        totals.indicators += i.fate.indicators;
     }
     totals.seconds = started.elapsed().as_secs_f64();
     let mut report = Report {
@@ -265,7 +265,6 @@ pub fn run_with_documents(
     write_reports(&mut report, output, &report_base, &guard);
     Ok(report)
 }
-
 
 /// What a batch will do, decided before any file is converted.
 struct Plan {
@@ -313,7 +312,10 @@ fn plan(
                 let why = e
                     .io_error()
                     .map_or_else(|| e.to_string(), crate::fsutil::describe_io_error);
-                skipped.push(skip(&rel, Status::Error, format!("无法读取：{why}")));
+                skipped.push(InputReport::new(
+                    &rel,
+                    Fate::failed(format!("无法读取：{why}")),
+                ));
                 continue;
             }
         };
@@ -324,10 +326,8 @@ fn plan(
         }
         let rel = relative(entry.path(), input);
         let name = entry.file_name().to_string_lossy();
-        let why = if name.starts_with("~$") {
-            Some("Office 临时锁文件")
-        } else if name.starts_with('.') {
-            Some("隐藏文件")
+        let why = if let Some(why) = Fate::skipped_by_name(&name) {
+            Some(why)
         } else if entry.path_is_symlink() && entry.path().is_dir() {
             Some("指向文件夹的链接，未进入")
         } else if entry.path_is_symlink()
@@ -344,7 +344,7 @@ fn plan(
         match why {
             Some(why) => {
                 skipped_paths.push(entry.path().to_path_buf());
-                skipped.push(skip(&rel, Status::Skipped, why.into()));
+                skipped.push(InputReport::new(&rel, Fate::skipped(why)));
             }
             None => files.push((entry.path().to_path_buf(), rel)),
         }
@@ -469,39 +469,9 @@ fn relative(path: &Path, base: &Path) -> String {
         .replace('\\', "/")
 }
 
-fn skip(rel: &str, status: Status, message: String) -> InputReport {
-    InputReport {
-        file: rel.to_string(),
-        status,
-        projects: 0,
-        indicators: 0,
-        errors: usize::from(status == Status::Error),
-        warnings: 0,
-        infos: 0,
-        message: Some(message),
-        outputs: Vec::new(),
-    }
-}
-
-/// What a conversion that did not produce a document means for the report: a file whose
-/// extension promises a table is an error; any other file that is not text or not a format we
-/// read is skipped (a photo, a Word file).
-fn not_converted(rel: &str, why: NotConverted) -> InputReport {
-    let ext = crate::extension_of(rel);
-    let promised = crate::TABLE_EXTENSIONS.contains(&ext.as_str());
-    if why.not_a_table && !promised {
-        skip(
-            rel,
-            Status::Skipped,
-            format!("不是可读取的表格格式：{}", why.message),
-        )
-    } else {
-        skip(rel, Status::Error, why.message)
-    }
-}
-
-/// Writes one converted input's outputs and makes its report line; returns, when it converted
-/// and lost nothing, its document without diagnostics (kept for the consolidated output).
+/// Writes one converted input's outputs and makes its report line ([`Fate::converted`]);
+/// returns, when it converted and lost nothing, its document without diagnostics (kept for
+/// the consolidated output).
 fn finish(
     job: &Job,
     converted: Result<Converted, NotConverted>,
@@ -510,30 +480,11 @@ fn finish(
 ) -> (InputReport, Option<Document>) {
     let converted = match converted {
         Ok(c) => c,
-        Err(why) => return (not_converted(&job.rel, why), None),
-    };
-    let doc = &converted.document;
-    if crate::is_empty(doc) {
-        let ext = crate::extension_of(&job.rel);
-        let status = if crate::WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
-            Status::Error
-        } else {
-            Status::Skipped
-        };
-        let why = doc
-            .diagnostics
-            .iter()
-            .find(|d| d.code == "R100")
-            .map_or("未找到绩效目标表".into(), |d| d.message.clone());
-        let mut r = skip(&job.rel, status, why);
-        if status == Status::Error {
-            r.errors = 0;
-            count(&mut r, &doc.diagnostics);
-            r.errors = r.errors.max(1);
+        Err(why) => {
+            let fate = Fate::not_converted(&job.rel, &why);
+            return (InputReport::new(&job.rel, fate), None);
         }
-        return (r, None);
-    }
-
+    };
     let mut outputs = Vec::new();
     let mut write_errors = Vec::new();
     for written in converted.write(&job.base, guard) {
@@ -542,56 +493,13 @@ fn finish(
             Err(e) => write_errors.push(e),
         }
     }
-    let mut report = InputReport {
+    let fate = Fate::converted(&job.rel, &converted, &write_errors);
+    let report = InputReport {
         file: job.rel.clone(),
-        status: Status::Ok,
-        projects: doc.projects.len(),
-        indicators: doc.projects.iter().map(|p| p.indicators.len()).sum(),
-        errors: 0,
-        warnings: 0,
-        infos: 0,
-        message: None,
+        fate,
         outputs,
     };
-    for d in converted.diagnostics() {
-        count_one(&mut report, d);
-    }
-    report.errors += write_errors.len();
-    // A project without a name or unit cannot be told apart from others in the county
-    // document: an error of this file, to fix at the source (it is still listed there).
-    let unidentified: Vec<Unidentified> = doc
-        .projects
-        .iter()
-        .filter(|p| !identifiable(p))
-        .map(|p| Unidentified::new(&job.rel, p))
-        .collect();
-    report.errors += unidentified.len();
-    report.message = write_errors
-        .first()
-        .cloned()
-        .or_else(|| {
-            converted
-                .diagnostics()
-                .find(|d| d.severity == Severity::Error)
-                .map(|d| d.to_string())
-        })
-        .or_else(|| {
-            (!unidentified.is_empty()).then(|| {
-                format!(
-                    "{} 个项目缺少项目名称或预算单位，请在原表中补上后重新转换",
-                    unidentified.len()
-                )
-            })
-        });
-    let lost = crate::failed(doc);
-    report.status = if !write_errors.is_empty() || lost || !unidentified.is_empty() {
-        Status::Error
-    } else if report.warnings > 0 {
-        Status::Warnings
-    } else {
-        Status::Ok
-    };
-    if lost {
+    if crate::is_empty(&converted.document) || crate::failed(&converted.document) {
         // A document that lost data (no 指标值 column, no project read …) stays out of the
         // county document: its report line says why.
         return (report, None);
@@ -600,21 +508,6 @@ fn finish(
     doc.diagnostics = Vec::new();
     (report, Some(doc))
 }
-
-fn count(report: &mut InputReport, diags: &[Diagnostic]) {
-    for d in diags {
-        count_one(report, d);
-    }
-}
-
-fn count_one(report: &mut InputReport, d: &Diagnostic) {
-    match d.severity {
-        Severity::Error => report.errors += 1,
-        Severity::Warning => report.warnings += 1,
-        Severity::Info => report.infos += 1,
-    }
-}
-
 
 /// Writes the county document in every format (as `BASE.<format>`, `BASE` being
 /// `OUT/全县汇总` or, when that name was taken, `OUT/全县汇总-2` …).

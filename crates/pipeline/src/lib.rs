@@ -30,6 +30,7 @@ pub use jixiao_model as model;
 
 pub mod batch;
 pub mod convert;
+pub mod fate;
 pub mod fsutil;
 pub mod worker;
 

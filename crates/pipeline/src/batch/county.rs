@@ -39,7 +39,7 @@ pub struct Unidentified {
 }
 
 impl Unidentified {
-    pub(super) fn new(file: &str, project: &Project) -> Self {
+    fn new(file: &str, project: &Project) -> Self {
         Unidentified {
             file: file.to_string(),
             location: project.location.to_string(),

@@ -4,57 +4,33 @@
 
 use super::county::{Duplicate, Unidentified};
 use super::relative;
+use crate::fate::{Fate, Status};
 use crate::fsutil::OutputGuard;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// What happened to one input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// Converted without warnings.
-    Ok,
-    /// Converted, with warnings.
-    Warnings,
-    /// Could not be converted (or lost data).
-    Error,
-    /// Not a table or not a format we read; left alone.
-    Skipped,
-}
-
-impl Status {
-    /// The word shown to users.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Ok => "成功",
-            Status::Warnings => "有警告",
-            Status::Error => "失败",
-            Status::Skipped => "跳过",
-        }
-    }
-}
 
 /// One input's line in the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputReport {
     /// The input, relative to the input folder.
     pub file: String,
-    /// What happened.
-    pub status: Status,
-    /// Projects found.
-    pub projects: usize,
-    /// Indicators found.
-    pub indicators: usize,
-    /// Error diagnostics.
-    pub errors: usize,
-    /// Warning diagnostics.
-    pub warnings: usize,
-    /// Info diagnostics.
-    pub infos: usize,
-    /// The first error (or the reason for skipping), in words.
-    pub message: Option<String>,
+    /// What became of it: its status, counts and first error (written in line, as the
+    /// report's own fields).
+    #[serde(flatten)]
+    pub fate: Fate,
     /// The files written for it, relative to the output folder.
     pub outputs: Vec<String>,
+}
+
+impl InputReport {
+    /// The line of an input for which nothing was written.
+    pub(super) fn new(file: &str, fate: Fate) -> InputReport {
+        InputReport {
+            file: file.to_string(),
+            fate,
+            outputs: Vec::new(),
+        }
+    }
 }
 
 /// Totals over the batch.
@@ -129,11 +105,15 @@ impl Report {
             "共 {} 个文件：成功 {}，有警告 {}，失败 {}，跳过 {}；共转换 {} 个项目、{} 条指标；用时 {:.1} 秒。\n",
             t.files, t.ok, t.warnings, t.errors, t.skipped, t.projects, t.indicators, t.seconds
         ));
-        for i in self.inputs.iter().filter(|i| i.status == Status::Error) {
+        for i in self
+            .inputs
+            .iter()
+            .filter(|i| i.fate.status == Status::Error)
+        {
             s.push_str(&format!(
                 "  失败：{}：{}\n",
                 shown(&i.file),
-                shown(i.message.as_deref().unwrap_or(""))
+                shown(i.fate.message.as_deref().unwrap_or(""))
             ));
         }
         for u in &self.unidentified {
@@ -200,13 +180,13 @@ impl Report {
         for i in &self.inputs {
             let _ = w.write_record([
                 csv_text(&i.file),
-                i.status.label().to_string(),
-                i.projects.to_string(),
-                i.indicators.to_string(),
-                i.errors.to_string(),
-                i.warnings.to_string(),
-                i.infos.to_string(),
-                csv_text(i.message.as_deref().unwrap_or_default()),
+                i.fate.status.label().to_string(),
+                i.fate.projects.to_string(),
+                i.fate.indicators.to_string(),
+                i.fate.errors.to_string(),
+                i.fate.warnings.to_string(),
+                i.fate.infos.to_string(),
+                csv_text(i.fate.message.as_deref().unwrap_or_default()),
                 csv_text(&i.outputs.join(";")),
             ]);
         }
