@@ -1,10 +1,33 @@
 //! jixiao: converts performance target tables (项目支出绩效目标表) between the forms they are
 //! submitted in and the forms they are filed in.
 //!
-//! This crate is the pipeline's front door: it detects an input's format from its bytes, hands
-//! it to the reader for that format (which produces [`Grid`]s), runs the recognizer (which
-//! produces the IR, a [`Document`]) and the review checks (`C2xx` findings). Writers take it
-//! from there. [`load`] does all of it; [`read`] and [`review`] are its two halves.
+//! This crate is the pipeline's front door, and every front end (the command line, the page)
+//! calls it: [`read`] detects an input's format from its bytes ([`detect`]), hands it to the
+//! reader for that format (which produces [`Grid`]s) and runs the recognizer (which produces
+//! the IR, a [`Document`]); [`review`] adds the review's findings (`C2xx`); [`render`] writes
+//! the document as the JSON contract or as the standard form (XLSX, PDF). [`load`] is read and
+//! review; [`convert_bytes`] all three, every output in memory; [`batch`] a whole folder, with
+//! the county document and a report; [`fate`] decides what became of each file.
+//!
+//! The seed example, from Markdown to the JSON contract:
+//!
+//! ```
+//! use jixiao_pipeline::{Options, OutputFormat};
+//! let options = Options::default();
+//! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+//! let bytes = std::fs::read(format!("{root}fixtures/heshuo-2022.md")).unwrap();
+//! // Read: Markdown → Grid (the reader) → Document (the recognizer's passes).
+//! let mut doc = jixiao_pipeline::read("fixtures/heshuo-2022.md", &bytes, &options).unwrap();
+//! assert_eq!(doc.projects.len(), 5);
+//! // Review: the C2xx findings join the reading's diagnostics.
+//! jixiao_pipeline::review(&mut doc, &options);
+//! // Render: the JSON contract jixiao/1, exactly as the golden file holds it.
+//! let json = jixiao_pipeline::render(&doc, OutputFormat::Json, &options, &mut Vec::new()).unwrap();
+//! let golden = std::fs::read(format!("{root}fixtures/heshuo-2022.expected.json")).unwrap();
+//! assert!(json == golden);
+//! ```
+//!
+//! What a review finds is about the table, not a failure to read it:
 //!
 //! ```
 //! let bytes = "预算单位\t和硕县民政局\t项目名称\t城市低保\n一级指标\t二级指标\t三级指标\t指标值\n\
