@@ -5,7 +5,10 @@
 //! the outputs are rendered again; the .zip of everything carries the corrected documents.
 //! Nothing is sent anywhere but this server.
 
-use super::{ApiError, App, Stage, done_entry, set_stage};
+use super::ApiError;
+use super::conversion::{convert, finish};
+use super::routes::{detail, done_entry};
+use super::sessions::{App, Stage, set_stage};
 use crate::OutputFormat;
 use crate::convert::Converted;
 use axum::extract::{Path as UrlPath, State};
@@ -388,16 +391,16 @@ pub(super) async fn correct(
         if doc.corrections.is_empty() {
             // Every correction put back: the file as read, findings and all, converted again
             // as an upload is.
-            return super::convert(&dir, fid, &name, read, for_job.pool.as_ref());
+            return convert(&dir, fid, &name, read, for_job.pool.as_ref());
         }
         crate::review(&mut doc, read);
         let converted = Converted::render(doc, OutputFormat::ALL, read);
-        super::finish(&dir, fid, &crate::extension_of(&name), converted, read)
+        finish(&dir, fid, &name, converted, read)
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "更正时程序内部出错"))?;
     set_stage(&session, fid, Stage::Done(Arc::new(outcome)));
-    super::detail(State(app), UrlPath((sid, fid))).await
+    detail(State(app), UrlPath((sid, fid))).await
 }
 
 #[cfg(test)]

@@ -1,10 +1,33 @@
 //! jixiao: converts performance target tables (项目支出绩效目标表) between the forms they are
 //! submitted in and the forms they are filed in.
 //!
-//! This crate is the pipeline's front door: it detects an input's format from its bytes, hands
-//! it to the reader for that format (which produces [`Grid`]s), runs the recognizer (which
-//! produces the IR, a [`Document`]) and the review checks (`C2xx` findings). Writers take it
-//! from there. [`load`] does all of it; [`read`] and [`review`] are its two halves.
+//! This crate is the pipeline's front door, and every front end (the command line, the page)
+//! calls it: [`read`] detects an input's format from its bytes ([`detect`]), hands it to the
+//! reader for that format (which produces [`Grid`]s) and runs the recognizer (which produces
+//! the IR, a [`Document`]); [`review`] adds the review's findings (`C2xx`); [`render`] writes
+//! the document as the JSON contract or as the standard form (XLSX, PDF). [`load`] is read and
+//! review; [`convert_bytes`] all three, every output in memory; [`batch`] a whole folder, with
+//! the county document and a report; [`fate`] decides what became of each file.
+//!
+//! The seed example, from Markdown to the JSON contract:
+//!
+//! ```
+//! use jixiao_pipeline::{Options, OutputFormat};
+//! let options = Options::default();
+//! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../");
+//! let bytes = std::fs::read(format!("{root}fixtures/heshuo-2022.md")).unwrap();
+//! // Read: Markdown → Grid (the reader) → Document (the recognizer's passes).
+//! let mut doc = jixiao_pipeline::read("fixtures/heshuo-2022.md", &bytes, &options).unwrap();
+//! assert_eq!(doc.projects.len(), 5);
+//! // Review: the C2xx findings join the reading's diagnostics.
+//! jixiao_pipeline::review(&mut doc, &options);
+//! // Render: the JSON contract jixiao/1, exactly as the golden file holds it.
+//! let json = jixiao_pipeline::render(&doc, OutputFormat::Json, &options, &mut Vec::new()).unwrap();
+//! let golden = std::fs::read(format!("{root}fixtures/heshuo-2022.expected.json")).unwrap();
+//! assert!(json == golden);
+//! ```
+//!
+//! What a review finds is about the table, not a failure to read it:
 //!
 //! ```
 //! let bytes = "预算单位\t和硕县民政局\t项目名称\t城市低保\n一级指标\t二级指标\t三级指标\t指标值\n\
@@ -30,10 +53,14 @@ pub use jixiao_model as model;
 
 pub mod batch;
 pub mod convert;
+pub mod detect;
+pub mod fate;
 pub mod fsutil;
 pub mod worker;
 
 pub use convert::{Converted, Output, convert_bytes, convert_file};
+use detect::named_like_workbook;
+pub use detect::{Format, TABLE_EXTENSIONS, WORKBOOK_EXTENSIONS, detect, extension_of};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -103,88 +130,6 @@ pub fn render(
             diagnostics.extend(written.diagnostics);
             Ok(written.bytes)
         }
-    }
-}
-
-/// The input formats, detected from the bytes (never from the file name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Our own JSON (`jixiao/1`).
-    Json,
-    /// Markdown or plain text as OCR produces it (embedded `<table>` blocks included).
-    Markdown,
-    /// An HTML page: the content starts (after BOM, whitespace, comments) with `<!DOCTYPE html`,
-    /// `<html`, `<table` and the like.
-    Html,
-    /// A zip container: xlsx, ods, or some other zip.
-    Zip,
-    /// A Word document (.docx): a zip holding `word/document.xml`.
-    Docx,
-    /// A Compound File (OLE2) container: xls, or an encrypted xlsx.
-    Cfb,
-    /// A PDF document.
-    Pdf,
-    /// A picture (a scan or a photo of a table): jixiao does not read images. The message
-    /// names the kind and what to do.
-    Image(&'static str),
-}
-
-/// The message that refuses a picture of `kind` (PNG, JPEG …) and says what to do instead.
-macro_rules! image_refusal {
-    ($kind:literal) => {
-        concat!(
-            "这是图片文件（",
-            $kind,
-            "），jixiao 不识别图片中的文字；请先用 OCR 软件把表格识别为 Excel、Word 或文本（Markdown）后再转换"
-        )
-    };
-}
-
-/// The picture formats a clerk may be sent instead of a table, by their signatures, each with
-/// the message that refuses it.
-const IMAGES: &[(&[u8], &str)] = &[
-    (b"\x89PNG\r\n\x1a\n", image_refusal!("PNG")),
-    (b"\xFF\xD8\xFF", image_refusal!("JPEG")),
-    (b"GIF87a", image_refusal!("GIF")),
-    (b"GIF89a", image_refusal!("GIF")),
-    (b"II*\0", image_refusal!("TIFF")),
-    (b"MM\0*", image_refusal!("TIFF")),
-];
-
-/// The refusal of a picture, when `bytes` start like one. A WebP is a RIFF container whose form
-/// type says so; a BMP starts with `BM`, its size and four reserved zero bytes (`BM` alone
-/// could begin a text).
-fn image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        return Some(image_refusal!("WebP"));
-    }
-    if bytes.starts_with(b"BM") && bytes.get(6..10) == Some(&[0, 0, 0, 0]) {
-        return Some(image_refusal!("BMP"));
-    }
-    IMAGES
-        .iter()
-        .find(|(signature, _)| bytes.starts_with(signature))
-        .map(|&(_, message)| message)
-}
-
-/// Detects the format of an input from its first bytes.
-pub fn detect(bytes: &[u8]) -> Format {
-    if jixiao_docx::is_docx(bytes) {
-        Format::Docx
-    } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        Format::Zip
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        Format::Cfb
-    } else if jixiao_pdf_input::is_pdf(bytes) {
-        Format::Pdf
-    } else if let Some(refusal) = image(bytes) {
-        Format::Image(refusal)
-    } else if jixiao_json::sniff(bytes) {
-        Format::Json
-    } else if jixiao_html::looks_like_html(bytes) {
-        Format::Html
-    } else {
-        Format::Markdown
     }
 }
 
@@ -431,25 +376,6 @@ fn encoding_note(name: &str, encoding: &str) -> Vec<Diagnostic> {
     )]
 }
 
-/// The extensions of workbooks (Excel, LibreOffice, WPS): a file named so that cannot be read
-/// as a workbook is an error, never "not a table".
-pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xlsb", "xls", "ods", "et"];
-
-/// The extensions of every file that promises a table (workbooks, text, HTML, JSON): such a
-/// file that cannot be read is an error; any other unreadable file is "not a table" (skipped).
-pub const TABLE_EXTENSIONS: &[&str] = &[
-    "xlsx", "xlsm", "xlsb", "xls", "ods", "et", "md", "markdown", "txt", "json", "html", "htm",
-    "csv", "docx", "pdf",
-];
-
-/// The lower-case extension of a file name (`表1.XLSX` → `xlsx`), empty when it has none.
-pub fn extension_of(name: &str) -> String {
-    Path::new(name)
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default()
-}
-
 /// I304: bytes that were not valid in the file's encoding (a file cut inside a character, a
 /// stray 0xFF or NUL) were read as U+FFFD, one warning per place.
 fn damage_notes(name: &str, decoded: &jixiao_grid::text::Decoded) -> Vec<Diagnostic> {
@@ -470,11 +396,6 @@ fn damage_notes(name: &str, decoded: &jixiao_grid::text::Decoded) -> Vec<Diagnos
             )
         })
         .collect()
-}
-
-/// True when the file name has a workbook extension.
-fn named_like_workbook(name: &str) -> bool {
-    WORKBOOK_EXTENSIONS.contains(&extension_of(name).as_str())
 }
 
 fn recognize(grids: &[Grid], mut diags: Vec<Diagnostic>, options: &Options) -> Document {

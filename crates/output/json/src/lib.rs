@@ -127,12 +127,6 @@ fn field_before(text: &str, line: usize, column: usize) -> Option<String> {
     (!key.is_empty() && key.len() <= 64).then(|| key.to_string())
 }
 
-/// True when bytes look like a JSON document (the first non-space character is `{`).
-pub fn sniff(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
-}
-
 /// The JSON Schema (draft 2020-12) of the contract, generated from the IR types; what
 /// `jixiao schema` prints and `docs/jixiao-1.schema.json` holds.
 pub fn schema() -> String {
