@@ -1330,6 +1330,7 @@ impl<'a> Recognizer<'a> {
                 level3: r.raw.level3,
                 value: Value::parse(&r.raw.value),
                 location: r.raw.location,
+                evaluation: None,
             });
         }
         out
