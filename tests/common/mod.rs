@@ -77,8 +77,11 @@ pub(crate) fn shown(p: &jixiao::model::Project) -> jixiao::model::Project {
     p.unread.clear();
     p.not_applicable.clear();
     p.parent_unit = None;
+    // The standard 目标表 has no place for a 自评表's 实际完成值, 分值, 得分 and funds lines.
+    p.self_evaluation = None;
     for i in &mut p.indicators {
         i.location = Default::default();
+        i.evaluation = None;
     }
     p
 }
