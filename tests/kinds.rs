@@ -155,6 +155,9 @@ fn self_evaluation_reads_the_annual_target_and_keeps_the_scores() {
     );
     assert_eq!(se["total_weight"].to_string(), "100");
     assert_eq!(se["total_score"].to_string(), "98.65");
+    // The invented table's 分值 add up to 90 and its 得分 to 88.65: the review says so.
+    assert!(codes(&doc).contains(&"C240".to_string()));
+    assert!(codes(&doc).contains(&"C244".to_string()));
 }
 
 #[test]
