@@ -87,7 +87,7 @@ pub(crate) fn tables(doc: &Document, template: &Template) -> (Vec<TableView>, Ve
         push(&mut views, &mut sources, "summary", name, t);
     }
     for (pi, p) in doc.projects.iter().enumerate() {
-        let t = jixiao_layout::project(p, template);
+        let t = jixiao_layout::form(p, template);
         push(
             &mut views,
             &mut sources,
