@@ -236,6 +236,10 @@ pub struct Report {
     /// Report files that could not be written, with the reason.
     #[serde(skip)]
     pub report_errors: Vec<String>,
+    /// The county's 自评 summary: one line per project read from a 绩效自评表 (also written as
+    /// `全县自评汇总.csv`); absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub self_evaluations: Vec<crate::ziping_summary::ZipingLine>,
     /// True when the batch was stopped ([`BatchOptions::stop`]) before every file was done.
     pub interrupted: bool,
 }
@@ -296,6 +300,13 @@ impl Report {
             s.push_str(&format!(
                 "  ……另有 {} 个重复项目，见 report.json\n",
                 self.duplicates.len() - MAX_DUPLICATES_SHOWN
+            ));
+        }
+        if !self.self_evaluations.is_empty() {
+            s.push_str(&format!(
+                "自评表 {} 个项目：全年预算数、执行数、执行率、总分和等级汇总在 {}.csv\n",
+                self.self_evaluations.len(),
+                crate::ziping_summary::ZIPING_SUMMARY
             ));
         }
         for e in &self.consolidated_errors {
@@ -555,6 +566,8 @@ pub fn run_with_documents(
     inputs.append(&mut skipped);
     inputs.sort_by(|a, b| a.file.cmp(&b.file));
 
+    let self_evaluations =
+        crate::ziping_summary::lines(projects.iter().map(|(f, p)| (f.as_str(), p)));
     let county = county(&summaries, projects);
     let (consolidated, consolidated_errors) = write_consolidated(
         output,
@@ -593,8 +606,25 @@ pub fn run_with_documents(
         consolidated_errors,
         reports: Vec::new(),
         report_errors: Vec::new(),
+        self_evaluations,
         interrupted: options.stop.load(Ordering::SeqCst),
     };
+    if !report.self_evaluations.is_empty() {
+        // 全县自评汇总 beside 全县汇总 (with its suffix when that name was taken).
+        let name = consolidated_base
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .replacen(CONSOLIDATED, crate::ziping_summary::ZIPING_SUMMARY, 1)
+            })
+            .unwrap_or_else(|| crate::ziping_summary::ZIPING_SUMMARY.to_string());
+        let path = with_extension(&consolidated_base.with_file_name(name), "csv");
+        let csv = crate::ziping_summary::to_csv(&report.self_evaluations);
+        match guard.write(&path, csv.as_bytes()) {
+            Ok(()) => report.reports.push(relative(&path, output)),
+            Err(e) => report.report_errors.push(e.to_string()),
+        }
+    }
     write_reports(&mut report, output, &report_base, &guard);
     Ok(report)
 }

@@ -32,6 +32,7 @@ pub mod batch;
 pub mod convert;
 pub mod fsutil;
 pub mod worker;
+pub mod ziping_summary;
 
 pub use convert::{Converted, Output, convert_bytes, convert_file};
 
