@@ -188,7 +188,8 @@ fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static st
             Some("方式"),
         ),
         (_, "template") => (
-            "另用一套模板：该文件夹中的 framework.toml（指标体系）和/或 form.toml（表样）",
+            "另用一套模板：该文件夹中的 framework.toml（指标体系）、form.toml（表样）、\
+             ziping.toml（自评表表样）、self_evaluation.toml（自评分值权重），有哪个用哪个",
             Some("文件夹"),
         ),
         (_, "font") => (

@@ -132,8 +132,9 @@ struct Common {
 /// The settings every converting command takes.
 #[derive(clap::Args)]
 struct Settings {
-    /// A folder with another `framework.toml` (indicator framework) and/or `form.toml`
-    /// (standard form layout) to use.
+    /// A folder with another `framework.toml` (indicator framework), `form.toml` (standard
+    /// form layout), `ziping.toml` (the 自评表's layout) and/or `self_evaluation.toml` (the
+    /// 自评 weights) to use.
     #[arg(long, value_name = "DIR")]
     template: Option<PathBuf>,
     /// The font for PDF output, a TTF/OTF/TTC file; `PATH:INDEX` picks a face of a

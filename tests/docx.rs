@@ -284,7 +284,10 @@ fn a_self_evaluation_typed_in_word_is_read_whole() {
     let se = &p["self_evaluation"];
     assert_eq!(se["funds_total"]["executed"].to_string(), "118.09");
     assert_eq!(se["funds_total"]["rate"].to_string(), "98");
-    assert_eq!(se["goal_achieved"], "完成日常养护里程350公里，农村公路安全畅通。");
+    assert_eq!(
+        se["goal_achieved"],
+        "完成日常养护里程350公里，农村公路安全畅通。"
+    );
     assert_eq!(se["total_score"].to_string(), "97.8");
     assert_eq!(se["grade"], "优");
     let inds = p["indicators"].as_array().unwrap();

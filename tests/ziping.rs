@@ -297,3 +297,53 @@ fn the_output_may_not_overwrite_the_input_and_a_folder_gets_a_named_file() {
         .success();
     assert!(dir.path().join("目标-自评表.xlsx").is_file());
 }
+
+#[test]
+fn a_template_folder_may_change_the_weights_and_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let weights = std::fs::read_to_string("templates/self_evaluation.toml")
+        .unwrap()
+        .replace("\"产出指标\" = 50", "\"产出指标\" = 40")
+        .replace("\"效益指标\" = 30", "\"效益指标\" = 40");
+    std::fs::write(dir.path().join("self_evaluation.toml"), weights).unwrap();
+    let form = std::fs::read_to_string("templates/ziping.toml")
+        .unwrap()
+        .replace(
+            "title = \"项目支出绩效自评表\"",
+            "title = \"项目支出绩效自评表（本县）\"",
+        );
+    std::fs::write(dir.path().join("ziping.toml"), form).unwrap();
+
+    // The consistent 自评表 of the rule fixtures is clean by the built-in weights …
+    let ok = "fixtures/check/C240-ziping-weights-ok.md";
+    let out = jixiao().args(["check", ok]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("错误 0 条，警告 0 条"));
+    // … and off by the county's own.
+    let out = jixiao()
+        .args(["check", ok, "--template"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("产出指标分值合计 50 分，按规定应为 40 分"),
+        "{text}"
+    );
+
+    let xlsx = dir.path().join("自评表.xlsx");
+    jixiao()
+        .args(["ziping", TARGETS, "-o"])
+        .arg(&xlsx)
+        .arg("--template")
+        .arg(dir.path())
+        .assert()
+        .success();
+    let mut wb: Xlsx<_> =
+        open_workbook_from_rs(Cursor::new(std::fs::read(&xlsx).unwrap())).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    assert_eq!(
+        range.get_value((0, 0)),
+        Some(&Data::String("项目支出绩效自评表（本县）".into()))
+    );
+}

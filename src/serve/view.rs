@@ -113,7 +113,7 @@ fn mark_fields(view: &mut TableView, pi: usize, doc: &Document, template: &Templ
     // indicators), else the 目标表's.
     let p = &doc.projects[pi];
     let (block, indicator_row, first) = if p.is_self_evaluation() {
-        let z = jixiao_layout::ziping::ZipingForm::standard();
+        let z = template.ziping_form();
         let execution = p
             .self_evaluation
             .as_ref()

@@ -44,12 +44,15 @@ pub use indicators::scheme_of;
 pub struct CheckOptions<'a> {
     /// The indicator framework (schemes, aliases, which level 2 must be quantified).
     pub framework: &'a Framework,
+    /// What a 自评表's 分值 add up to (`templates/self_evaluation.toml`).
+    pub weights: &'a evaluation::Weights,
 }
 
 impl Default for CheckOptions<'_> {
     fn default() -> Self {
         CheckOptions {
             framework: Framework::standard(),
+            weights: evaluation::Weights::standard(),
         }
     }
 }
@@ -71,12 +74,7 @@ pub fn check(doc: &Document, options: &CheckOptions) -> Vec<Diagnostic> {
         indicators::check(project, options.framework, &earlier, &mut out);
         cost::check(project, &mut out);
         copied::check(project, &doc.projects, &contrasts[i], &mut out);
-        evaluation::check(
-            project,
-            options.framework,
-            evaluation::Weights::standard(),
-            &mut out,
-        );
+        evaluation::check(project, options.framework, options.weights, &mut out);
     }
     unit_scale::check(doc, options.framework, &mut out);
     out

@@ -67,6 +67,11 @@ pub struct Template {
     pub project: ProjectForm,
     /// The summary table 重大政策和重点项目绩效目标汇总表.
     pub summary: SummaryForm,
+    /// The 自评表 layout when a template folder gives its own `ziping.toml`
+    /// ([`Template::with_ziping`]); the built-in one ([`ziping::ZipingForm::standard`])
+    /// otherwise.
+    #[serde(skip)]
+    pub ziping: Option<ziping::ZipingForm>,
 }
 
 /// Paper and margins.
@@ -226,6 +231,19 @@ impl Template {
     pub fn standard() -> &'static Template {
         static T: OnceLock<Template> = OnceLock::new();
         T.get_or_init(|| Template::from_toml(STANDARD_TOML).expect("templates/form.toml is valid"))
+    }
+
+    /// The 自评表 layout: the template's own, or the built-in one.
+    pub fn ziping_form(&self) -> &ziping::ZipingForm {
+        self.ziping
+            .as_ref()
+            .unwrap_or_else(|| ziping::ZipingForm::standard())
+    }
+
+    /// This template with the 自评表 layout `form` (a template folder's `ziping.toml`).
+    pub fn with_ziping(mut self, form: ziping::ZipingForm) -> Template {
+        self.ziping = Some(form);
+        self
     }
 
     /// Reads `DIR/form.toml`.
@@ -595,7 +613,7 @@ pub fn project(p: &Project, t: &Template) -> Table {
 /// one, else the 项目支出绩效目标表 ([`project`]).
 pub fn form(p: &Project, t: &Template) -> Table {
     if p.is_self_evaluation() {
-        ziping::self_evaluation(p, ziping::ZipingForm::standard(), ziping::Fill::Read)
+        ziping::self_evaluation(p, t.ziping_form(), ziping::Fill::Read)
     } else {
         project(p, t)
     }

@@ -32,7 +32,7 @@
 mod measure;
 mod names;
 
-use jixiao_layout::ziping::{self, Fill, ZipingForm};
+use jixiao_layout::ziping::{self, Fill};
 use jixiao_layout::{Align, Cell, Content, Role, RowKind, Table, Template};
 use jixiao_model::{Code, Decimal, Diagnostic, Document, Location};
 use rust_xlsxwriter::{
@@ -161,7 +161,7 @@ fn write_with(
     for (project, name) in doc.projects.iter().zip(&names.output) {
         let table = match fill {
             Fill::Read => jixiao_layout::form(project, template),
-            Fill::Blank => ziping::self_evaluation(project, ZipingForm::standard(), fill),
+            Fill::Blank => ziping::self_evaluation(project, template.ziping_form(), fill),
         };
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
