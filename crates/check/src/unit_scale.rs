@@ -212,6 +212,7 @@ mod tests {
                     level3: "总成本".into(),
                     value: Value::parse(c),
                     location: Location::default(),
+                    evaluation: None,
                 })
                 .into_iter()
                 .collect(),

@@ -96,6 +96,12 @@ pub enum Label {
     Goal,
     /// 中期目标 (88号 template), often with its period: `中期目标（2022年—2024年）`.
     MidGoal,
+    /// 上年结转资金: a line of a 自评表's funds block.
+    FundsCarryover,
+    /// 预期目标 of a 自评表's 年度总体目标.
+    GoalExpected,
+    /// 实际完成情况 of a 自评表's 年度总体目标.
+    GoalAchieved,
     /// 基本支出 of a 部门整体支出 table.
     FundsBasic,
     /// 项目支出 of a 部门整体支出 table.
@@ -187,6 +193,7 @@ impl Label {
                 | Label::MidFundsTotal
                 | Label::FundsFiscal
                 | Label::FundsOther
+                | Label::FundsCarryover
                 | Label::FundsBasic
                 | Label::FundsProject
         )
@@ -253,6 +260,12 @@ fn label_of(v: &Labels, n: &str) -> Option<Label> {
         Some(Label::FundsFiscal)
     } else if is(&v.funds_other, &n) {
         Some(Label::FundsOther)
+    } else if is(&v.funds_carryover, &n) {
+        Some(Label::FundsCarryover)
+    } else if is(&v.goal_expected, &n) {
+        Some(Label::GoalExpected)
+    } else if is(&v.goal_achieved, &n) {
+        Some(Label::GoalAchieved)
     } else if is(&v.funds_basic, &n) {
         Some(Label::FundsBasic)
     } else if is(&v.funds_project, &n) {
@@ -319,6 +332,14 @@ pub enum Column {
     Sign,
     /// 中期指标值: the 中期 target of an 88号 table, beside the 年度 one in the same group.
     MidValue,
+    /// 实际完成值 of a 自评表.
+    Actual,
+    /// 分值 of a 自评表.
+    Weight,
+    /// 得分 of a 自评表.
+    Score,
+    /// 偏差原因分析及改进措施 of a 自评表.
+    Deviation,
 }
 
 /// The indicator-table column a header cell names. A column label with a score band
@@ -338,6 +359,14 @@ pub fn column(v: &Labels, text: &str) -> Option<Column> {
         Some(Column::Sign)
     } else if starts(&v.midterm_value_prefix, n) {
         Some(Column::MidValue)
+    } else if is(&v.actual, n) {
+        Some(Column::Actual)
+    } else if is(&v.weight, n) {
+        Some(Column::Weight)
+    } else if is(&v.score, n) {
+        Some(Column::Score)
+    } else if starts(&v.deviation_prefix, n) {
+        Some(Column::Deviation)
     } else if is(&v.value, n) || starts(&v.value_prefix, n) {
         Some(Column::Value)
     } else {
@@ -346,15 +375,16 @@ pub fn column(v: &Labels, text: &str) -> Option<Column> {
 }
 
 /// A column of an indicator table that is none of [`Column`]'s but that its header may have
-/// after the value (实际完成值, 分值, 得分, 偏差原因 …: `score_columns` and `other_columns` of
-/// `templates/labels.toml`): `Some(true)` for a column that holds a score (a number in every
-/// row, or nothing), `Some(false)` for any other, `None` for text that is no such column.
+/// after the value (the 自评 columns `actual`, `weight`, `score`, `deviation_prefix` and the
+/// `other_columns` of `templates/labels.toml`): `Some(true)` for a column that holds a score
+/// (分值, 得分: a number in every row, or nothing), `Some(false)` for any other, `None` for
+/// text that is no such column.
 pub fn other_column(v: &Labels, text: &str) -> Option<bool> {
     let n = normalize_label(text);
     let n = strip_score_band(&n);
-    if is(&v.score_columns, n) {
+    if is(&v.weight, n) || is(&v.score, n) {
         Some(true)
-    } else if is(&v.other_columns, n) {
+    } else if is(&v.actual, n) || starts(&v.deviation_prefix, n) || is(&v.other_columns, n) {
         Some(false)
     } else {
         None
@@ -408,6 +438,50 @@ pub fn strip_score_band(n: &str) -> &str {
         }
     }
     n
+}
+
+/// A column heading of a 自评表's funds block (项目资金 × 年初预算数 … 得分).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundsColumn {
+    /// 年初预算数.
+    InitialBudget,
+    /// 全年预算数 (A).
+    Budget,
+    /// 全年执行数 (B).
+    Executed,
+    /// 分值.
+    Weight,
+    /// 执行率 (B/A).
+    Rate,
+    /// 得分.
+    Score,
+}
+
+/// The funds-block column a heading names (`全年预算数（A）`, `执行率（B/A）`, `分值`).
+pub fn funds_column(v: &Labels, text: &str) -> Option<FundsColumn> {
+    let n = normalize_label(text);
+    if n.is_empty() {
+        None
+    } else if starts(&v.initial_budget_prefix, &n) {
+        Some(FundsColumn::InitialBudget)
+    } else if starts(&v.annual_budget_prefix, &n) {
+        Some(FundsColumn::Budget)
+    } else if starts(&v.executed_prefix, &n) {
+        Some(FundsColumn::Executed)
+    } else if starts(&v.execution_rate_prefix, &n) {
+        Some(FundsColumn::Rate)
+    } else if is(&v.weight, &n) {
+        Some(FundsColumn::Weight)
+    } else if is(&v.score, &n) {
+        Some(FundsColumn::Score)
+    } else {
+        None
+    }
+}
+
+/// True when `text` names a 自评表's 自评等级.
+pub fn is_grade(v: &Labels, text: &str) -> bool {
+    is(&v.grade, &normalize_label(text))
 }
 
 /// A column of the summary table header.

@@ -147,7 +147,9 @@ fn exact_heading(v: &jixiao_model::framework::Labels, text: &str) -> bool {
         &v.midterm_value_prefix,
         &v.unit,
         &v.sign,
-        &v.score_columns,
+        &v.actual,
+        &v.weight,
+        &v.score,
         &v.other_columns,
     ]
     .iter()

@@ -27,6 +27,7 @@
 //! ```
 
 pub mod linebreak;
+pub mod ziping;
 
 use jixiao_model::{Code, Decimal, Diagnostic, Document, Location, Project};
 use serde::Deserialize;
@@ -66,6 +67,11 @@ pub struct Template {
     pub project: ProjectForm,
     /// The summary table 重大政策和重点项目绩效目标汇总表.
     pub summary: SummaryForm,
+    /// The 自评表 layout when a template folder gives its own `ziping.toml`
+    /// ([`Template::with_ziping`]); the built-in one ([`ziping::ZipingForm::standard`])
+    /// otherwise.
+    #[serde(skip)]
+    pub ziping: Option<ziping::ZipingForm>,
 }
 
 /// Paper and margins.
@@ -125,6 +131,11 @@ pub struct CellSpec {
     pub span: usize,
     /// `down`: equal values of consecutive rows merge vertically.
     pub merge: Option<String>,
+    /// Rows covered (a label over several rows of a header block, such as 项目资金 over the
+    /// funds lines of a 自评表); the rows below leave its columns out. Only the 自评表 layout
+    /// (`templates/ziping.toml`) uses it.
+    #[serde(default = "one")]
+    pub rows: usize,
     /// Horizontal alignment.
     #[serde(default)]
     pub align: Align,
@@ -220,6 +231,19 @@ impl Template {
     pub fn standard() -> &'static Template {
         static T: OnceLock<Template> = OnceLock::new();
         T.get_or_init(|| Template::from_toml(STANDARD_TOML).expect("templates/form.toml is valid"))
+    }
+
+    /// The 自评表 layout: the template's own, or the built-in one.
+    pub fn ziping_form(&self) -> &ziping::ZipingForm {
+        self.ziping
+            .as_ref()
+            .unwrap_or_else(|| ziping::ZipingForm::standard())
+    }
+
+    /// This template with the 自评表 layout `form` (a template folder's `ziping.toml`).
+    pub fn with_ziping(mut self, form: ziping::ZipingForm) -> Template {
+        self.ziping = Some(form);
+        self
     }
 
     /// Reads `DIR/form.toml`.
@@ -421,6 +445,9 @@ pub enum Role {
     Label,
     /// A value from the document.
     Value,
+    /// A blank for the department to fill in (a pre-filled 自评表's 实际完成值, 分值, 得分 …):
+    /// the XLSX leaves it unlocked on a protected sheet.
+    Input,
 }
 
 /// One cell of a laid-out table; slots covered by its spans have no cell of their own.
@@ -579,6 +606,16 @@ pub fn project(p: &Project, t: &Template) -> Table {
         columns: form.columns.clone(),
         rows,
         header_row: Some(header_row),
+    }
+}
+
+/// The form a project is written in: the standard 自评表 ([`ziping`]) for a project read from
+/// one, else the 项目支出绩效目标表 ([`project`]).
+pub fn form(p: &Project, t: &Template) -> Table {
+    if p.is_self_evaluation() {
+        ziping::self_evaluation(p, t.ziping_form(), ziping::Fill::Read)
+    } else {
+        project(p, t)
     }
 }
 
@@ -873,6 +910,15 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
         if let Some(parent) = &p.parent_unit {
             parts.push(format!("一级预算单位“{parent}”"));
         }
+        let weighted = p
+            .indicators
+            .iter()
+            .filter(|i| i.evaluation.as_ref().is_some_and(|e| !e.is_blank()))
+            .count();
+        if weighted > 0 && !p.is_self_evaluation() {
+            // A 目标表 with a 分值 column: the standard 目标表 has no place for it.
+            parts.push(format!("{weighted} 条指标的分值"));
+        }
         if !parts.is_empty() {
             out.push(Diagnostic::new(
                 Code::L401,
@@ -884,10 +930,12 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
                 p.location.clone(),
             ));
         }
+        // (The 自评表 has a place for the 实施单位.)
         if let Some(unit) = p
             .implementing_unit
             .as_deref()
             .filter(|u| !u.is_empty() && *u != p.budget_unit)
+            .filter(|_| !p.is_self_evaluation())
         {
             out.push(Diagnostic::new(
                 Code::L402,
