@@ -22,6 +22,9 @@ const MAX_PART: usize = 4;
 /// More names than this alike but for a short part are a series, not siblings (see
 /// [`contrasts`]).
 const MAX_SERIES: usize = 64;
+/// Names longer than this many characters are not compared (the longest real project names
+/// are under a hundred).
+const MAX_NAME: usize = 200;
 
 /// What sets one project apart from a sibling.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +70,14 @@ pub(crate) fn contrasts(projects: &[Project]) -> Vec<Vec<Contrast>> {
     // compared exactly below, so a hash collision costs a comparison, never a wrong result):
     // hashing the slices themselves made a long name cost the square of its length.
     let mut filed: HashMap<(usize, u64, usize, u64), Vec<usize>> = HashMap::new();
-    for (id, name) in names.iter().enumerate() {
+    // One name has no sibling; a name longer than any project's is no sibling's either (a
+    // paragraph pasted into the name cell), and filing it would take memory by its length.
+    let comparable = names.len() > 1;
+    for (id, name) in names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| comparable && n.len() <= MAX_NAME)
+    {
         let (prefix, suffix) = affix_hashes(name);
         for len in MIN_PART..=MAX_PART.min(name.len()) {
             for (start, &before) in prefix.iter().enumerate().take(name.len() - len + 1) {
@@ -283,10 +293,10 @@ mod tests {
 
     #[test]
     fn a_long_name_costs_its_length_not_its_square() {
-        // Two 20,000-character names differing in a middle part of two are told apart (when
-        // the prefix and suffix slices themselves were hashed, 60,000 keys of up to 20,000
-        // characters each, this took minutes; found by the html fuzz target).
-        let (a, b) = ("甲".repeat(10_000), "乙".repeat(10_000));
+        // Names differing in a middle part of two: told apart up to MAX_NAME characters;
+        // longer "names" (a paragraph pasted into the cell; the html fuzz target's 20,000
+        // characters; a 3,000,000-character JSON name took 1.8 GB to file) are no siblings.
+        let (a, b) = ("甲".repeat(MAX_NAME / 2 - 1), "乙".repeat(MAX_NAME / 2 - 1));
         let projects = [
             project(&format!("{a}城市{b}")),
             project(&format!("{a}农村{b}")),
@@ -297,6 +307,14 @@ mod tests {
             (all[0][0].own.as_str(), all[0][0].other.as_str()),
             ("城市", "农村")
         );
+        let (a, b) = ("甲".repeat(1_000_000), "乙".repeat(1_000_000));
+        let projects = [
+            project(&format!("{a}城市{b}")),
+            project(&format!("{a}农村{b}")),
+        ];
+        assert!(contrasts(&projects).iter().all(Vec::is_empty));
+        // One project alone has no sibling, whatever its name.
+        assert!(contrasts(&[project(&a)])[0].is_empty());
     }
 
     #[test]
