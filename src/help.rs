@@ -20,6 +20,9 @@ jixiao 绩效目标表转换工具：把各单位报来的项目支出绩效目�
   jixiao convert 表1.xlsx -o 输出                  转换一个或几个文件（写出 XLSX 和 PDF）
   jixiao batch 2024年申报 -o 2024年成果             转换整个文件夹，并生成全县汇总和处理报告
 
+年底自评：
+  jixiao ziping 2024年目标.xlsx -o 2024年自评表.xlsx    按目标表生成预填好的绩效自评表，发给各单位填写
+
 其他命令：check（只检查不转换）、rules（全部问题代码说明）、explain（解释一个问题代码）、schema（JSON 格式说明）。
 查看某个命令的详细说明：jixiao 命令 --help，例如 jixiao convert --help
 ";
@@ -52,6 +55,19 @@ fn command_text(name: &str) -> Option<(&'static str, &'static str, &'static str,
       一次转换两个文件，各自写出 JSON 和 XLSX（写在当前文件夹）
   jixiao convert 表1.xlsx --to pdf --template 本县模板 --font simsun.ttc:0
       用本县的表样（本县模板/form.toml）和宋体生成 PDF",
+        ),
+        "ziping" => (
+            "按目标表生成预填好的绩效自评表（XLSX），发给各单位填写",
+            "生成绩效自评表：读取目标表（jixiao 能读的任何格式，或其 JSON），为每个项目写出标准的项目支出绩效自评表             （财预〔2020〕10号）：项目名称、单位、年初预算数、预期目标和各项指标及年度指标值已填好并锁定；             全年预算数、全年执行数、执行率、实际完成情况，以及各指标的实际完成值、分值、得分、偏差原因和总分、自评等级留空、             可以填写（工作表已保护，无密码）。各单位填好后，用 jixiao convert 或 jixiao check 读回即得完整的自评内容并审核。",
+            "jixiao ziping <目标表> -o <自评表.xlsx> [选项]",
+            "\
+示例：
+  jixiao ziping 2024年目标.xlsx -o 2024年自评表.xlsx
+      按 2024年目标.xlsx 中的项目生成预填好的自评表
+  jixiao ziping 民政局目标.json -o 自评表
+      写入“自评表”文件夹中的 民政局目标-自评表.xlsx
+  jixiao check 民政局自评表.xlsx
+      读回单位填好的自评表：分值合计、得分、执行率、总分和等级等问题逐条列出",
         ),
         "check" => (
             "只检查不转换：列出发现的问题",
@@ -146,6 +162,14 @@ fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static st
             "各单位报来的文件所在的文件夹（包括其中的子文件夹）",
             Some("输入文件夹"),
         ),
+        ("ziping", "input") => (
+            "目标表：Excel、Word、PDF、网页、识别出的文字或 JSON（其中每个项目生成一张自评表）",
+            Some("目标表"),
+        ),
+        ("ziping", "output") => (
+            "写出的自评表（.xlsx）；写一个已有的文件夹时，在其中写“<目标表名>-自评表.xlsx”",
+            Some("自评表"),
+        ),
         ("batch", "output") => (
             "结果写入的文件夹（按输入的文件夹排列；全县汇总、report.json、report.csv 也在这里）",
             Some("输出文件夹"),
@@ -164,7 +188,8 @@ fn arg_text(command: &str, id: &str) -> Option<(&'static str, Option<&'static st
             Some("方式"),
         ),
         (_, "template") => (
-            "另用一套模板：该文件夹中的 framework.toml（指标体系）和/或 form.toml（表样）",
+            "另用一套模板：该文件夹中的 framework.toml（指标体系）、form.toml（表样）、\
+             ziping.toml（自评表表样）、self_evaluation.toml（自评分值权重），有哪个用哪个",
             Some("文件夹"),
         ),
         (_, "font") => (

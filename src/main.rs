@@ -32,6 +32,18 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Write the year-end 绩效自评表 (XLSX) pre-filled from a 目标表 (any input jixiao reads, or
+    /// its JSON): every target written and locked, the 实际完成值/分值/得分 cells blank and
+    /// unlocked, ready to send to the department.
+    Ziping {
+        /// The 目标表 (one file; every project in it gets a sheet).
+        input: PathBuf,
+        /// The 自评表 to write (.xlsx), or a folder to write `<input>-自评表.xlsx` in.
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Read inputs and report every problem found, on standard output, ending with the counts
     /// of errors, warnings and hints.
     Check {
@@ -120,8 +132,9 @@ struct Common {
 /// The settings every converting command takes.
 #[derive(clap::Args)]
 struct Settings {
-    /// A folder with another `framework.toml` (indicator framework) and/or `form.toml`
-    /// (standard form layout) to use.
+    /// A folder with another `framework.toml` (indicator framework), `form.toml` (standard
+    /// form layout), `ziping.toml` (the 自评表's layout) and/or `self_evaluation.toml` (the
+    /// 自评 weights) to use.
     #[arg(long, value_name = "DIR")]
     template: Option<PathBuf>,
     /// The font for PDF output, a TTF/OTF/TTC file; `PATH:INDEX` picks a face of a
@@ -239,6 +252,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             verbose,
             common,
         } => check(&inputs, verbose, &common),
+        Command::Ziping {
+            input,
+            output,
+            common,
+        } => ziping(&input, &output, &common),
         Command::Batch {
             input,
             output,
@@ -650,6 +668,70 @@ fn convert(
         print_diagnostics(&mut stderr, common.diagnostics, &all_diags)?;
     }
     Ok(exit(failed))
+}
+
+/// `jixiao ziping`: the 自评表 pre-filled from the targets of `input`, written to `output`.
+fn ziping(input: &Path, output: &Path, common: &Common) -> Result<ExitCode, Failure> {
+    let options = options(&common.settings)?;
+    let name = input.display().to_string();
+    let target = if output.is_dir() {
+        let stem = input.file_stem().map_or_else(
+            || "目标表".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        output.join(format!("{stem}-自评表.xlsx"))
+    } else {
+        output.to_path_buf()
+    };
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(input, &target) {
+        return Err(Failure::Usage(format!(
+            "输出文件 {} 就是输入文件；请用 -o 另指定一个文件名",
+            target.display()
+        )));
+    }
+    let mut stderr = std::io::stderr().lock();
+    let converted = match jixiao::convert_file(input, &name, &[], &options) {
+        Ok(converted) => converted,
+        Err(e) => {
+            writeln!(stderr, "{name}: 错误: {e}")?;
+            return Ok(exit(true));
+        }
+    };
+    let doc = converted.document;
+    print_diagnostics(&mut stderr, common.diagnostics, &doc.diagnostics)?;
+    if doc.projects.is_empty() {
+        writeln!(
+            stderr,
+            "{name}: 错误: 没有读到任何项目表，无法生成自评表；请用 jixiao check 查看原因"
+        )?;
+        return Ok(exit(true));
+    }
+    let written = match jixiao_xlsx::write_ziping(&doc, &options.template) {
+        Ok(written) => written,
+        Err(e) => {
+            writeln!(stderr, "{name}: 错误: {e}")?;
+            return Ok(exit(true));
+        }
+    };
+    print_diagnostics(&mut stderr, common.diagnostics, &written.diagnostics)?;
+    std::fs::write(&target, &written.output).map_err(|e| {
+        Failure::Io(format!(
+            "无法写入 {}：{}",
+            target.display(),
+            jixiao::fsutil::describe_io_error(&e)
+        ))
+    })?;
+    writeln!(
+        stderr,
+        "已写入 {}（{} 个项目；请各单位填写实际完成值、分值、得分等空白单元格）",
+        target.display(),
+        doc.projects.len()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(inputs: &[PathBuf], verbose: bool, common: &Common) -> Result<ExitCode, Failure> {

@@ -703,3 +703,41 @@ fn batch_writes_the_forms_by_default() {
     }
     assert!(!out.join("a.json").exists() && !out.join("全县汇总.json").exists());
 }
+
+#[test]
+fn self_evaluations_get_a_county_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (input, out) = (tmp.path().join("自评"), tmp.path().join("成果"));
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(
+        root("fixtures/html/ziping-standard.html"),
+        input.join("水利局.html"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root("fixtures/kinds/self-evaluation.md"),
+        input.join("人社局.md"),
+    )
+    .unwrap();
+    std::fs::copy(root(SEED), input.join("目标表.md")).unwrap();
+    batch(&input, &out, &["--to", "json"]).assert().success();
+    let report = report(&out);
+    let lines = report["self_evaluations"].as_array().unwrap();
+    // The 目标表's two projects are no 自评; the two 自评表 are, in path order.
+    assert_eq!(lines.len(), 2, "{report:#}");
+    assert_eq!(lines[0]["file"], "人社局.md");
+    assert_eq!(lines[0]["rate"].to_string(), "96.5");
+    assert_eq!(lines[0]["total_score"].to_string(), "98.65");
+    assert_eq!(lines[1]["project_name"], "农村饮水安全维修养护");
+    assert_eq!(lines[1]["budget"].to_string(), "85.00");
+    assert_eq!(lines[1]["executed"].to_string(), "83.30");
+    assert_eq!(lines[1]["rate"].to_string(), "98");
+    assert_eq!(lines[1]["grade"], "优");
+    assert_eq!(lines[1]["grade_by_score"], "优");
+    let csv = std::fs::read_to_string(out.join("全县自评汇总.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(
+        csv.contains("农村饮水安全维修养护,石湾县水利局,85.00,83.30,98%,97.8,优,优,水利局.html"),
+        "{csv}"
+    );
+}

@@ -273,3 +273,31 @@ fn a_wps_et_that_is_an_xls_is_read_as_one() {
     };
     assert_eq!(strip(&from_et), strip(&from_xls));
 }
+
+#[test]
+fn a_self_evaluation_typed_in_word_is_read_whole() {
+    let doc = golden_fixture("fixtures/docx/self-evaluation.docx");
+    let p = &doc["projects"][0];
+    assert_eq!(p["kind"], "self_evaluation");
+    assert_eq!(p["implementing_unit"], "示例县公路养护站");
+    assert_eq!(p["funds"]["total"].to_string(), "120.5");
+    let se = &p["self_evaluation"];
+    assert_eq!(se["funds_total"]["executed"].to_string(), "118.09");
+    assert_eq!(se["funds_total"]["rate"].to_string(), "98");
+    assert_eq!(
+        se["goal_achieved"],
+        "完成日常养护里程350公里，农村公路安全畅通。"
+    );
+    assert_eq!(se["total_score"].to_string(), "97.8");
+    assert_eq!(se["grade"], "优");
+    let inds = p["indicators"].as_array().unwrap();
+    assert_eq!(inds.len(), 7);
+    assert_eq!(inds[1]["level2"], "数量指标"); // merged down in Word
+    assert_eq!(inds[0]["evaluation"]["actual"]["raw"], "350公里");
+    assert_eq!(
+        inds[0]["evaluation"]["deviation"],
+        "6公里路段因汛期水毁改为次年修复"
+    );
+    // Consistent throughout: not one diagnostic.
+    assert_eq!(doc["diagnostics"], serde_json::json!([]), "{doc:#}");
+}

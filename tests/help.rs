@@ -33,6 +33,7 @@ fn every_command_has_chinese_help_with_examples() {
         &["--help"][..],
         &["convert", "--help"],
         &["check", "--help"],
+        &["ziping", "--help"],
         &["batch", "--help"],
         &["serve", "--help"],
         &["rules", "--help"],

@@ -205,3 +205,53 @@ fn html_is_detected_by_content_not_by_name() {
     assert_eq!(doc["projects"][0]["project_name"], "农村低保");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_standard_self_evaluation_page_is_read_whole() {
+    let doc = golden_fixture("fixtures/html/ziping-standard.html");
+    let p = &doc["projects"][0];
+    assert_eq!(p["kind"], "self_evaluation");
+    assert_eq!(p["implementing_unit"], "石湾县农村供水站");
+    // The target's amounts are the 年初预算数.
+    assert_eq!(p["funds"]["total"].to_string(), "80.00");
+    assert_eq!(
+        p["goal"],
+        "维修养护农村供水工程45处，保障3.2万农村人口饮水安全。"
+    );
+    let se = &p["self_evaluation"];
+    assert_eq!(se["funds_total"]["budget"].to_string(), "85.00");
+    assert_eq!(se["funds_total"]["executed"].to_string(), "83.30");
+    assert_eq!(se["funds_total"]["rate"].to_string(), "98");
+    assert_eq!(se["funds_total"]["score"].to_string(), "9.8");
+    assert_eq!(se["funds_fiscal"]["rate"].to_string(), "97.88");
+    assert_eq!(se["funds_carryover"]["budget"].to_string(), "5.00");
+    assert!(se["funds_carryover"]["initial_budget"].is_null());
+    assert_eq!(
+        se["goal_achieved"],
+        "完成维修养护农村供水工程43处，3.2万农村人口饮水安全得到保障。"
+    );
+    assert_eq!(se["total_weight"].to_string(), "100");
+    assert_eq!(se["total_score"].to_string(), "97.8");
+    assert_eq!(se["grade"], "优");
+    let first = &p["indicators"][0];
+    assert_eq!(first["value"]["raw"], "≥45处");
+    assert_eq!(first["evaluation"]["actual"]["raw"], "43处");
+    assert_eq!(first["evaluation"]["actual"]["number"].to_string(), "43");
+    assert_eq!(first["evaluation"]["weight"].to_string(), "20");
+    assert_eq!(first["evaluation"]["score"].to_string(), "18");
+    assert_eq!(first["evaluation"]["deviation"], "2处工程因汛期顺延至次年");
+    let codes: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    // Everything on the page was placed; what was filled right is not flagged.
+    for code in [
+        "R108", "R118", "R121", "C240", "C241", "C242", "C243", "C244", "C245",
+    ] {
+        assert!(!codes.contains(&code.to_string()), "{code}: {codes:?}");
+    }
+    // 十年以上 is no number to hold against ≥10年.
+    assert!(codes.contains(&"C247".to_string()), "{codes:?}");
+}

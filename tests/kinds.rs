@@ -126,7 +126,7 @@ fn template_residue_is_kept_and_a_value_after_a_second_colon_is_read() {
 }
 
 #[test]
-fn self_evaluation_reads_the_annual_target_and_skips_score_rows() {
+fn self_evaluation_reads_the_annual_target_and_keeps_the_scores() {
     let doc = golden_fixture("fixtures/kinds/self-evaluation.md");
     let p = &doc["projects"][0];
     assert_eq!(p["kind"], "self_evaluation");
@@ -138,7 +138,26 @@ fn self_evaluation_reads_the_annual_target_and_skips_score_rows() {
     );
     assert_eq!(r[2][3], "每月15日前");
     assert!(r.iter().all(|i| i[2] != "预算执行率" && i[0] != "总分"));
-    assert_eq!(codes(&doc).iter().filter(|c| *c == "R121").count(), 2);
+    // The score rows are the project's 自评, not indicators and not dropped.
+    assert!(!codes(&doc).iter().any(|c| c == "R121" || c == "R118"));
+    let e = &p["indicators"][0]["evaluation"];
+    assert_eq!(e["actual"]["raw"], "226个");
+    assert_eq!(e["weight"].to_string(), "20");
+    assert_eq!(e["score"].to_string(), "20");
+    let se = &p["self_evaluation"];
+    assert_eq!(se["execution"]["name"], "预算执行率");
+    assert_eq!(se["execution"]["value"]["raw"], "100%");
+    assert_eq!(se["execution"]["evaluation"]["actual"]["raw"], "96.5%");
+    assert_eq!(se["execution"]["evaluation"]["score"].to_string(), "9.65");
+    assert_eq!(
+        se["execution"]["evaluation"]["deviation"],
+        "年底岗位补贴尚未结算"
+    );
+    assert_eq!(se["total_weight"].to_string(), "100");
+    assert_eq!(se["total_score"].to_string(), "98.65");
+    // The invented table's 分值 add up to 90 and its 得分 to 88.65: the review says so.
+    assert!(codes(&doc).contains(&"C240".to_string()));
+    assert!(codes(&doc).contains(&"C244".to_string()));
 }
 
 #[test]

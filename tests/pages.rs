@@ -15,6 +15,8 @@ const FIXTURES: &[(&str, usize)] = &[
     ("furniture-after-table.md", 4),
     ("lost-level1-skipped-row.md", 5),
     ("pipe-only-line.md", 3),
+    ("self-evaluation-paragraph-cells.txt", 5),
+    ("table-on-one-line.txt", 6),
     ("traditional-labels.md", 5),
     ("wrapped-group-names.txt", 5),
 ];
@@ -130,4 +132,54 @@ fn group_names_wrapped_onto_their_own_lines() {
     );
     assert_eq!(row(&doc, "营养改善机制").level2, "可持续影响指标");
     assert_eq!(codes(&doc, "R134").len(), 1, "{:?}", doc.diagnostics);
+}
+
+/// One cell per paragraph: headings broken over paragraphs (年度 / 指标值, 偏差原因 / 分析及 /
+/// 改进措施), a score band on a paragraph of its own, and rows that leave out their empty
+/// 偏差原因 cell, told from the next row by the 分值 and 得分 columns.
+#[test]
+fn a_self_evaluation_one_cell_per_paragraph() {
+    let doc = load("self-evaluation-paragraph-cells.txt");
+    let i = row(&doc, "路面修补面积");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("产出指标", "数量指标")
+    );
+    assert_eq!(i.value.raw, "≥3000平方米");
+    // The target, never the 实际完成值 beside it.
+    assert_eq!(row(&doc, "路面完好率").value.raw, "≥90%");
+    assert_eq!(row(&doc, "群众出行时间").level1, "效益指标");
+    let rebuilt = codes(&doc, "R132");
+    assert!(
+        rebuilt[0].message.contains("8 列"),
+        "{}",
+        rebuilt[0].message
+    );
+}
+
+/// A spreadsheet flattened to one line, one space between cells: read as a stream; an empty
+/// group is no row, and the row the text cuts before its value is no indicator.
+#[test]
+fn a_table_on_one_line() {
+    let doc = load("table-on-one-line.txt");
+    assert_eq!(doc.projects[0].project_name, "乡村道路养护");
+    let i = row(&doc, "完工时间");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("产出指标", "时效指标")
+    );
+    assert_eq!(i.value.raw, "2023年11月底前");
+    let s = row(&doc, "沿线群众满意度");
+    assert_eq!(
+        (s.level1.as_str(), s.level2.as_str()),
+        ("满意度指标", "满意度指标")
+    );
+    assert_eq!(codes(&doc, "R133").len(), 1, "{:?}", doc.diagnostics);
+    assert!(
+        doc.projects[0]
+            .indicators
+            .iter()
+            .all(|i| !i.level3.contains("公路使用")),
+        "the cut row is no indicator"
+    );
 }

@@ -47,10 +47,17 @@ fn every_fixture_survives_the_xlsx_round_trip() {
                 || p.midterm_funds.is_some()
                 || p.midterm_goal.as_deref().is_some_and(|g| !g.is_empty())
         });
+        // A 目标表's 分值 column has no place on the standard 目标表 either.
+        let has_weights = source.projects.iter().any(|p| {
+            !p.is_self_evaluation()
+                && p.indicators
+                    .iter()
+                    .any(|i| i.evaluation.as_ref().is_some_and(|e| !e.is_blank()))
+        });
         assert_eq!(
             diags.iter().any(|d| d.code == "L401"),
-            has_midterm,
-            "{file}: 中期 data reported iff present"
+            has_midterm || has_weights,
+            "{file}: 中期 data and 分值 reported iff present"
         );
         checked += 1;
     }

@@ -179,6 +179,7 @@ pub(crate) fn apply(doc: &mut Document, edit: &Edit) -> Result<(), String> {
                 level3: String::new(),
                 value: Value::parse(""),
                 location: Location::default(),
+                evaluation: None,
             };
             let text = row_text(&new);
             p.indicators.insert(*row, new);

@@ -87,7 +87,7 @@ pub(crate) fn tables(doc: &Document, template: &Template) -> (Vec<TableView>, Ve
         push(&mut views, &mut sources, "summary", name, t);
     }
     for (pi, p) in doc.projects.iter().enumerate() {
-        let t = jixiao_layout::project(p, template);
+        let t = jixiao_layout::form(p, template);
         push(
             &mut views,
             &mut sources,
@@ -107,8 +107,26 @@ pub(crate) fn tables(doc: &Document, template: &Template) -> (Vec<TableView>, Ve
 /// marks the cells corrected by hand.
 fn mark_fields(view: &mut TableView, pi: usize, doc: &Document, template: &Template) {
     use super::corrections::{INDICATOR_FIELDS, PROJECT_FIELDS, is_corrected};
-    let form = &template.project;
     view.project = Some(pi);
+    // The spec rows of the form the project is drawn in (`jixiao_layout::form`): the 自评表's
+    // for a project read from one (its 预算执行率 row, when it has one, comes before the
+    // indicators), else the 目标表's.
+    let p = &doc.projects[pi];
+    let (block, indicator_row, first) = if p.is_self_evaluation() {
+        let z = template.ziping_form();
+        let execution = p
+            .self_evaluation
+            .as_ref()
+            .is_some_and(|s| s.execution.is_some());
+        (
+            &z.rows,
+            &z.indicators.row,
+            z.rows.len() + 1 + usize::from(execution),
+        )
+    } else {
+        let form = &template.project;
+        (&form.rows, &form.indicators.row, form.rows.len() + 1)
+    };
     // The field of the spec cell starting at each column, when correctable.
     let by_column = |specs: &[jixiao_layout::CellSpec], allowed: &[&'static str]| {
         let mut col = 0;
@@ -123,11 +141,10 @@ fn mark_fields(view: &mut TableView, pi: usize, doc: &Document, template: &Templ
         }
         found
     };
-    let indicator_cols = by_column(&form.indicators.row, INDICATOR_FIELDS);
-    let first = form.rows.len() + 1;
+    let indicator_cols = by_column(indicator_row, INDICATOR_FIELDS);
     for (ri, row) in view.rows.iter_mut().enumerate() {
-        let (cols, indicator) = if ri < form.rows.len() {
-            (by_column(&form.rows[ri].cells, PROJECT_FIELDS), None)
+        let (cols, indicator) = if ri < block.len() {
+            (by_column(&block[ri].cells, PROJECT_FIELDS), None)
         } else if ri >= first && row.kind == "indicator" {
             (indicator_cols.clone(), Some(ri - first))
         } else {
@@ -285,6 +302,39 @@ mod tests {
             &Location::file("a.md"),
             &Location::file("a.md")
         ));
+    }
+
+    #[test]
+    fn a_self_evaluation_is_shown_as_its_own_form_with_its_fields_named() {
+        let md = std::fs::read("fixtures/kinds/self-evaluation.md").unwrap();
+        let doc = jixiao_pipeline::load(
+            "self-evaluation.md",
+            &md,
+            &jixiao_pipeline::Options::default(),
+        )
+        .unwrap();
+        let (views, _) = tables(&doc, Template::standard());
+        let view = &views[0];
+        assert_eq!(view.title, "项目支出绩效自评表");
+        let field_of = |text: &str| {
+            view.rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .find(|c| c.text == text)
+                .and_then(|c| c.field)
+        };
+        assert_eq!(field_of("城乡公益性岗位补贴"), Some("project_name"));
+        assert_eq!(field_of("石湾县人力资源和社会保障局"), Some("budget_unit"));
+        assert_eq!(field_of("石湾县就业服务中心"), None); // 实施单位: not correctable
+        assert_eq!(field_of("≥220个"), Some("value"));
+        assert_eq!(field_of("226个"), None); // 实际完成值: shown, not a target
+        // The 预算执行率 row stands before the indicators: they keep their numbers.
+        let first = view
+            .rows
+            .iter()
+            .find(|r| r.cells.iter().any(|c| c.text == "开发公益性岗位数"))
+            .unwrap();
+        assert_eq!(first.indicator, Some(0));
     }
 
     #[test]

@@ -80,6 +80,33 @@ pub(crate) fn shown(p: &jixiao::model::Project) -> jixiao::model::Project {
     for i in &mut p.indicators {
         i.location = Default::default();
     }
+    if p.is_self_evaluation() {
+        // The 自评表 has every funds line (the 年初预算数 is the project's amount where the
+        // source had no funds block) and a 总分 row; its 预期目标 is the goal.
+        let funds = p.funds.clone();
+        let se = p.self_evaluation.get_or_insert_with(Default::default);
+        let line = |l: &mut Option<jixiao_model::FundsLine>, amount| {
+            let l = l.get_or_insert_with(|| jixiao_model::FundsLine {
+                initial_budget: amount,
+                ..Default::default()
+            });
+            l.location = Default::default();
+        };
+        line(&mut se.funds_total, funds.total);
+        line(&mut se.funds_fiscal, funds.fiscal);
+        line(&mut se.funds_carryover, None);
+        line(&mut se.funds_other, funds.other);
+        se.goal_expected.get_or_insert_with(|| p.goal.clone());
+        se.total_location = None;
+        if let Some(row) = &mut se.execution {
+            row.location = Default::default();
+        }
+    } else {
+        // The 目标表 shows no 分值 (L401).
+        for i in &mut p.indicators {
+            i.evaluation = None;
+        }
+    }
     p
 }
 

@@ -405,6 +405,7 @@ mod tests {
                     level3: l3.to_string(),
                     value: Value::parse(v),
                     location: Location::line(Some("t.md"), n as u32 + 1, 1),
+                    evaluation: None,
                 })
                 .collect(),
             ..Project::default()

@@ -27,6 +27,7 @@
 
 mod copied;
 mod cost;
+pub mod evaluation;
 mod funds;
 mod indicators;
 mod summary;
@@ -43,12 +44,15 @@ pub use indicators::scheme_of;
 pub struct CheckOptions<'a> {
     /// The indicator framework (schemes, aliases, which level 2 must be quantified).
     pub framework: &'a Framework,
+    /// What a 自评表's 分值 add up to (`templates/self_evaluation.toml`).
+    pub weights: &'a evaluation::Weights,
 }
 
 impl Default for CheckOptions<'_> {
     fn default() -> Self {
         CheckOptions {
             framework: Framework::standard(),
+            weights: evaluation::Weights::standard(),
         }
     }
 }
@@ -70,6 +74,7 @@ pub fn check(doc: &Document, options: &CheckOptions) -> Vec<Diagnostic> {
         indicators::check(project, options.framework, &earlier, &mut out);
         cost::check(project, &mut out);
         copied::check(project, &doc.projects, &contrasts[i], &mut out);
+        evaluation::check(project, options.framework, options.weights, &mut out);
     }
     unit_scale::check(doc, options.framework, &mut out);
     out
@@ -115,6 +120,14 @@ pub(crate) const ROW_FUNDS_MISMATCH: Code = Code::C217;
 pub(crate) const TOTAL_MISMATCH: Code = Code::C218;
 pub(crate) const TOTAL_BLANK: Code = Code::C219;
 pub(crate) const UNIT_SCALE: Code = Code::C230;
+pub(crate) const EVAL_WEIGHT_SUM: Code = Code::C240;
+pub(crate) const EVAL_LEVEL1_WEIGHT: Code = Code::C241;
+pub(crate) const EVAL_SCORE_OVER: Code = Code::C242;
+pub(crate) const EVAL_RATE: Code = Code::C243;
+pub(crate) const EVAL_TOTAL: Code = Code::C244;
+pub(crate) const EVAL_GRADE: Code = Code::C245;
+pub(crate) const EVAL_MISSED: Code = Code::C246;
+pub(crate) const EVAL_UNCOMPARABLE: Code = Code::C247;
 
 /// “项目“城市低保””: how messages name a project (or its position when it has no name).
 pub(crate) fn project_label(project: &Project) -> String {
@@ -152,6 +165,14 @@ mod tests {
             TOTAL_MISMATCH,
             TOTAL_BLANK,
             UNIT_SCALE,
+            EVAL_WEIGHT_SUM,
+            EVAL_LEVEL1_WEIGHT,
+            EVAL_SCORE_OVER,
+            EVAL_RATE,
+            EVAL_TOTAL,
+            EVAL_GRADE,
+            EVAL_MISSED,
+            EVAL_UNCOMPARABLE,
         ];
         let registered: Vec<Code> = rules().map(|r| r.code).collect();
         assert_eq!(registered, constants);

@@ -53,9 +53,12 @@ pub(crate) fn money_in_wan(value: &Value) -> Option<(Decimal, Decimal)> {
 }
 
 /// Chinese numerals, which count as a number when a measure word follows (`三个工作日`).
-const CHINESE_DIGITS: &str = "零一二两三四五六七八九十百千";
-/// Measure words after a Chinese numeral.
-const MEASURES: &str = "个次人天日月年周项件户元万批期家所座名台套条张份本季小分轮";
+/// 半 counts as one before a measure word (`半小时内`, `半年`).
+const CHINESE_DIGITS: &str = "零一二两三四五六七八九十百千半";
+/// Measure words after a Chinese numeral, including the clock (`六点半前`) and the words
+/// for buildings, rooms, vehicles, plants and land that 数量指标 count (`两栋`).
+const MEASURES: &str =
+    "个次人天日月年周项件户元万批期家所座名台套条张份本季小分轮点时栋幢间处辆棵株亩米吨场届类";
 
 /// True when a value says a number somewhere: an Arabic digit (either width), or a Chinese
 /// numeral followed by a measure word. `2022年12月底前` and `三个工作日内` do; `及时` does not.
@@ -102,10 +105,22 @@ mod tests {
             "≥95%，≤100%",
             "７０－７９周岁",
             "十二次",
+            "两栋",
+            "半小时内",
+            "每天早上六点半前送达",
         ] {
             assert!(has_numeral(s), "{s}");
         }
-        for s in ["及时", "有效提高", "一般", "统一标准", ""] {
+        for s in [
+            "及时",
+            "有效提高",
+            "一般",
+            "统一标准",
+            "一致",
+            "质量合格",
+            "多半满意",
+            "",
+        ] {
             assert!(!has_numeral(s), "{s}");
         }
     }

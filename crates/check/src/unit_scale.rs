@@ -9,7 +9,9 @@
 //! - or no cost is named and the amount is at least [`ALONE`] 万元 (10 亿元) for one project.
 //!
 //! Each project gets at most one finding, at its amount (the first that looks like 元); a
-//! project whose other amounts look so too says how many, in the same finding.
+//! project whose other amounts look so too says how many, in the same finding. Projects of
+//! one file share one finding, at the first of them, that counts and names the others: a
+//! budget system's export in 元 is one mistake, not one per sheet.
 
 use crate::UNIT_SCALE;
 use crate::text::wan;
@@ -28,6 +30,9 @@ struct Suspect {
 }
 
 pub(crate) fn check(doc: &Document, fw: &Framework, out: &mut Vec<Diagnostic>) {
+    // One finding per project, then one per file: a budget system that exported its amounts
+    // in 元 did so for every project of the workbook, and one cause is said once.
+    let mut findings: Vec<(String, &str, Location)> = Vec::new();
     for project in &doc.projects {
         let suspects = suspects(project, fw);
         let Some(first) = suspects.first() else {
@@ -39,13 +44,49 @@ pub(crate) fn check(doc: &Document, fw: &Framework, out: &mut Vec<Diagnostic>) {
         } else {
             format!("；{}同样", others.join("、"))
         };
-        out.push(Diagnostic::new(
-            UNIT_SCALE,
-            format!("{}{more}；请核对单位", first.what),
+        findings.push((
+            format!("{}{more}", first.what),
+            project.project_name.trim(),
             first.location.clone(),
         ));
     }
+    let mut done = vec![false; findings.len()];
+    for i in 0..findings.len() {
+        if done[i] {
+            continue;
+        }
+        let (what, _, location) = &findings[i];
+        let same_file: Vec<usize> = (i + 1..findings.len())
+            .filter(|&j| !done[j] && findings[j].2.file == location.file)
+            .collect();
+        let also = if same_file.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = same_file
+                .iter()
+                .take(NAMED)
+                .map(|&j| findings[j].1)
+                .collect();
+            let etc = if same_file.len() > NAMED { "等" } else { "" };
+            format!(
+                "；本文件另有 {} 个项目同样（{}{etc}），多半整个文件的金额都按元填写",
+                same_file.len(),
+                names.join("、")
+            )
+        };
+        for j in same_file {
+            done[j] = true;
+        }
+        out.push(Diagnostic::new(
+            UNIT_SCALE,
+            format!("{what}{also}；请核对单位"),
+            location.clone(),
+        ));
+    }
 }
+
+/// How many other projects a file-wide finding names.
+const NAMED: usize = 3;
 
 /// The amounts of one project that look like 元.
 fn suspects(project: &Project, fw: &Framework) -> Vec<Suspect> {
@@ -171,6 +212,7 @@ mod tests {
                     level3: "总成本".into(),
                     value: Value::parse(c),
                     location: Location::default(),
+                    evaluation: None,
                 })
                 .into_iter()
                 .collect(),
@@ -215,8 +257,9 @@ mod tests {
     }
 
     #[test]
-    fn one_finding_per_project_at_its_amount() {
-        let at = |cell: &str| Location {
+    fn one_finding_per_project_then_one_per_file() {
+        let at = |file: &str, cell: &str| Location {
+            file: Some(file.into()),
             cell: Some(cell.into()),
             ..Location::default()
         };
@@ -224,29 +267,38 @@ mod tests {
             project("246800", Some("不超过30万一年")),
             project("20000", Some("总成本不超过2万")),
             project("12.5", Some("不超过12.5万元")),
+            project("450000", None),
         ];
-        for (p, cell) in projects.iter_mut().zip(["D4", "D5", "D6"]) {
-            p.funds.location = Some(at(cell));
+        for (p, (file, cell)) in projects.iter_mut().zip([
+            ("a.xlsx", "D4"),
+            ("a.xlsx", "D5"),
+            ("a.xlsx", "D6"),
+            ("b.xlsx", "D4"),
+        ]) {
+            p.funds.location = Some(at(file, cell));
         }
+        projects[1].project_name = "档案管理经费".into();
         // The first also has a 中期 amount in 元: the same finding says so.
         projects[0].midterm_funds = Some(Funds {
             total: Some(Decimal::from(740_400)),
-            location: Some(at("A4")),
+            location: Some(at("a.xlsx", "A4")),
             ..Funds::default()
         });
         let d = found(projects);
-        assert_eq!(d.len(), 2);
-        let cells: Vec<_> = d.iter().map(|d| d.location.cell.as_deref()).collect();
-        assert_eq!(cells, [Some("D4"), Some("D5")]);
+        let places: Vec<_> = d
+            .iter()
+            .map(|d| (d.location.file.as_deref(), d.location.cell.as_deref()))
+            .collect();
+        assert_eq!(
+            places,
+            [(Some("a.xlsx"), Some("D4")), (Some("b.xlsx"), Some("D4"))]
+        );
         assert_eq!(
             d[0].message,
-            "年度资金总额 246800 万元是成本指标“不超过30万一年”的 8227 倍，疑似按元填写，应为 24.68 万元；中期资金总额同样；请核对单位"
+            "年度资金总额 246800 万元是成本指标“不超过30万一年”的 8227 倍，疑似按元填写，应为 24.68 万元；中期资金总额同样；本文件另有 1 个项目同样（档案管理经费），多半整个文件的金额都按元填写；请核对单位"
         );
-        assert!(
-            d[1].message.contains("“总成本不超过2万”"),
-            "{}",
-            d[1].message
-        );
+        assert!(d[1].message.contains("超过 10 亿元"), "{}", d[1].message);
+        assert!(!d[1].message.contains("本文件另有"), "{}", d[1].message);
     }
 
     #[test]

@@ -55,6 +55,7 @@ fn indicator() -> impl Strategy<Value = Indicator> {
             level3: l3.into(),
             value,
             location: Location::default(),
+            evaluation: None,
         })
 }
 

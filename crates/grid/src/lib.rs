@@ -266,12 +266,19 @@ pub enum Shape {
     Spaces,
     /// Cells separated by single spaces (when cells hold no spaces).
     SingleSpace,
+    /// A whole table run together on one line with single spaces between its cells (a
+    /// spreadsheet flattened to text): no row markers at all, so every cell is one of a
+    /// *stream* whose rows the recognizer rebuilds, as for [`Shape::CellPerParagraph`].
+    SpaceStream,
 }
 
 impl Shape {
     /// True when the grid's rows are a stream of cells (one cell per row) rather than rows.
     pub fn is_stream(self) -> bool {
-        matches!(self, Shape::CellPerParagraph | Shape::BarSeparated)
+        matches!(
+            self,
+            Shape::CellPerParagraph | Shape::BarSeparated | Shape::SpaceStream
+        )
     }
 
     /// The shape as a clerk would describe it, in Chinese, for messages.
@@ -284,6 +291,7 @@ impl Shape {
             Shape::BarSeparated => "按“单独的“|”行分隔单元格”读取，并按表格结构重建行",
             Shape::Spaces => "按“两个以上空格分隔单元格”（等宽排版）读取",
             Shape::SingleSpace => "按“单个空格分隔单元格”读取",
+            Shape::SpaceStream => "按“整张表连成一行、单个空格分隔单元格”读取，并按表格结构重建行",
         }
     }
 }

@@ -21,11 +21,13 @@
 pub mod diagnostic {
     pub use jixiao_diagnostics::*;
 }
+pub mod evaluation;
 pub mod framework;
 pub mod identity;
 pub mod traditional;
 pub mod value;
 
+pub use evaluation::{Evaluation, FundsLine, ScoreRow, SelfEvaluation};
 pub use jixiao_diagnostics::{Code, Diagnostic, Location, Severity, Warned, registry};
 pub use rust_decimal::Decimal;
 pub use value::{Op, Value};
@@ -185,6 +187,25 @@ pub struct Project {
     /// not report them missing. Absent when there is none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_applicable: Vec<String>,
+    /// What a 绩效自评表 adds about the project as a whole: funds lines with 执行率 and 得分,
+    /// 预期目标 and 实际完成情况, 总分, 自评等级. Absent for a table with no 自评 part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_evaluation: Option<SelfEvaluation>,
+}
+
+impl Project {
+    /// True when the project was read from a 绩效自评表: its title says 自评表, it has a 自评
+    /// block (funds lines, 总分 …), or an indicator has a 实际完成值 or a 得分. A 目标表 that
+    /// only gives each indicator its 分值 is still a 目标表.
+    pub fn is_self_evaluation(&self) -> bool {
+        self.kind == Some(TableKind::SelfEvaluation)
+            || self.self_evaluation.is_some()
+            || self.indicators.iter().any(|i| {
+                i.evaluation
+                    .as_ref()
+                    .is_some_and(|e| e.actual.is_some() || e.score.is_some())
+            })
+    }
 }
 
 /// A field of a project's header block (表头), as [`Project::unread`] names it.
@@ -228,8 +249,8 @@ pub enum TableKind {
     Declaration,
     /// 批复表 / 审批表: the targets as approved by the finance bureau (same tree as 申报表).
     Approval,
-    /// 绩效自评表: the year-end self-evaluation; its 年度指标值 column is the target, and
-    /// 实际完成值, 分值, 得分 are not read as values.
+    /// 绩效自评表: the year-end self-evaluation; its 年度指标值 column is the target, its
+    /// 实际完成值, 分值, 得分 and 偏差原因 are each indicator's `evaluation`.
     SelfEvaluation,
     /// 部门整体支出绩效目标表: one department's whole budget (部门名称 instead of 项目名称;
     /// funds split by 基本支出 / 项目支出).
@@ -282,4 +303,8 @@ pub struct Indicator {
     /// Where the indicator row is.
     #[serde(default)]
     pub location: Location,
+    /// The 自评 columns of the row (实际完成值, 分值, 得分, 偏差原因) where the table has
+    /// them; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<Evaluation>,
 }

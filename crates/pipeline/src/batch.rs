@@ -27,6 +27,7 @@ use county::county;
 use jixiao_model::{Document, Project, Summary};
 use progress::ProgressShow;
 use rayon::prelude::*;
+use report::with_extension;
 use report::write_reports;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -222,6 +223,8 @@ pub fn run_with_documents(
     inputs.append(&mut skipped);
     inputs.sort_by(|a, b| a.file.cmp(&b.file));
 
+    let self_evaluations =
+        crate::ziping_summary::lines(projects.iter().map(|(f, p)| (f.as_str(), p)));
     let county = county(&summaries, projects);
     let (consolidated, consolidated_errors) = write_consolidated(
         output,
@@ -260,8 +263,25 @@ pub fn run_with_documents(
         consolidated_errors,
         reports: Vec::new(),
         report_errors: Vec::new(),
+        self_evaluations,
         interrupted: options.stop.load(Ordering::SeqCst),
     };
+    if !report.self_evaluations.is_empty() {
+        // 全县自评汇总 beside 全县汇总 (with its suffix when that name was taken).
+        let name = consolidated_base
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .replacen(CONSOLIDATED, crate::ziping_summary::ZIPING_SUMMARY, 1)
+            })
+            .unwrap_or_else(|| crate::ziping_summary::ZIPING_SUMMARY.to_string());
+        let path = with_extension(&consolidated_base.with_file_name(name), "csv");
+        let csv = crate::ziping_summary::to_csv(&report.self_evaluations);
+        match guard.write(&path, csv.as_bytes()) {
+            Ok(()) => report.reports.push(relative(&path, output)),
+            Err(e) => report.report_errors.push(e.to_string()),
+        }
+    }
     write_reports(&mut report, output, &report_base, &guard);
     Ok(report)
 }

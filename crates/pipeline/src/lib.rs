@@ -57,6 +57,7 @@ pub mod fate;
 pub mod format;
 pub mod fsutil;
 pub mod worker;
+pub mod ziping_summary;
 
 pub use convert::{Converted, Output, convert_bytes, convert_file};
 use format::named_like_workbook;
@@ -163,8 +164,10 @@ pub enum ReadError {
 pub struct Options {
     /// The indicator framework used by the recognizer and the review.
     pub framework: Cow<'static, Framework>,
-    /// The standard form layout used by the XLSX and PDF writers.
+    /// The standard form layout used by the XLSX and PDF writers (with the 自评表's).
     pub template: Cow<'static, jixiao_layout::Template>,
+    /// What a 自评表's 分值 add up to, for the review.
+    pub weights: Cow<'static, jixiao_check::evaluation::Weights>,
     /// The PDF font; `None` is the embedded one (parsed once per process, when first needed).
     pub font: Option<Arc<jixiao_pdf::Font>>,
 }
@@ -174,6 +177,7 @@ impl Default for Options {
         Options {
             framework: Cow::Borrowed(Framework::standard()),
             template: Cow::Borrowed(jixiao_layout::Template::standard()),
+            weights: Cow::Borrowed(jixiao_check::evaluation::Weights::standard()),
             font: None,
         }
     }
@@ -182,8 +186,9 @@ impl Default for Options {
 /// Why `--template` or `--font` could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum OptionsError {
-    /// The template folder holds neither `framework.toml` nor `form.toml`.
-    #[error("模板目录 {0} 中既没有 framework.toml 也没有 form.toml")]
+    /// The template folder holds none of `framework.toml`, `form.toml`, `ziping.toml`,
+    /// `self_evaluation.toml`.
+    #[error("模板目录 {0} 中没有 framework.toml、form.toml、ziping.toml 或 self_evaluation.toml")]
     NoTemplate(String),
     /// A template or font file could not be read.
     #[error("无法读取 {0}：{1}")]
@@ -205,8 +210,9 @@ impl OptionsError {
 
 impl Options {
     /// The built-in settings with the templates of `dir` (`--template DIR`): `framework.toml`
-    /// (indicator framework) and/or `form.toml` (standard form layout), each replacing the
-    /// built-in one.
+    /// (indicator framework), `form.toml` (standard form layout), `ziping.toml` (the 自评表's
+    /// layout) and `self_evaluation.toml` (the 自评 weights), each there replacing the built-in
+    /// one.
     ///
     /// # Errors
     ///
@@ -215,8 +221,9 @@ impl Options {
     pub fn from_template_dir(dir: &Path) -> Result<Options, OptionsError> {
         let mut options = Options::default();
         let (framework, form) = (dir.join("framework.toml"), dir.join("form.toml"));
+        let (ziping, weights) = (dir.join("ziping.toml"), dir.join("self_evaluation.toml"));
         let (has_framework, has_form) = (framework.is_file(), form.is_file());
-        if !has_framework && !has_form {
+        if !has_framework && !has_form && !ziping.is_file() && !weights.is_file() {
             return Err(OptionsError::NoTemplate(dir.display().to_string()));
         }
         let read = |path: &Path| {
@@ -232,6 +239,16 @@ impl Options {
             let t = jixiao_layout::Template::from_toml(&read(&form)?)
                 .map_err(|e| OptionsError::Invalid(form.display().to_string(), e.to_string()))?;
             options.template = Cow::Owned(t);
+        }
+        if ziping.is_file() {
+            let z = jixiao_layout::ziping::ZipingForm::from_toml(&read(&ziping)?)
+                .map_err(|e| OptionsError::Invalid(ziping.display().to_string(), e.to_string()))?;
+            options.template = Cow::Owned(options.template.into_owned().with_ziping(z));
+        }
+        if weights.is_file() {
+            let w = jixiao_check::evaluation::Weights::from_toml(&read(&weights)?)
+                .map_err(|e| OptionsError::Invalid(weights.display().to_string(), e))?;
+            options.weights = Cow::Owned(w);
         }
         Ok(options)
     }
@@ -280,6 +297,7 @@ pub fn review(doc: &mut Document, options: &Options) {
         doc,
         &jixiao_check::CheckOptions {
             framework: &options.framework,
+            weights: &options.weights,
         },
     );
     doc.diagnostics.extend(found);

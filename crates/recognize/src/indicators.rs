@@ -25,6 +25,8 @@ pub(crate) struct Header {
     /// 中期指标值 column beside the 年度 value column (88号, one column group): read into the
     /// 中期 indicators, never as the value.
     pub mid_value: Option<usize>,
+    /// The 自评 columns of a 绩效自评表: 实际完成值, 分值, 得分, 偏差原因.
+    pub evaluation: EvaluationColumns,
     /// Other named columns (序号, 分值, 备注 …): their header text. Their cells are not part
     /// of the IR; they are counted and reported once per column.
     pub extra: Vec<(usize, String)>,
@@ -91,6 +93,12 @@ impl Header {
                 unit: find(Column::Unit),
                 sign: find(Column::Sign),
                 mid_value: find(Column::MidValue).filter(|_| find(Column::Value).is_some()),
+                evaluation: EvaluationColumns {
+                    actual: find(Column::Actual),
+                    weight: find(Column::Weight),
+                    score: find(Column::Score),
+                    deviation: find(Column::Deviation),
+                },
                 extra: Vec::new(),
                 span: group_start..if next < cols.len() { next } else { usize::MAX },
                 level3_stop: (level3 + 1..next).find(|&i| {
@@ -118,6 +126,7 @@ impl Header {
             || Some(i) == self.unit
             || Some(i) == self.sign
             || Some(i) == self.mid_value
+            || self.evaluation.all().contains(&Some(i))
     }
 
     /// The columns after 三级指标 that still belong to it (a flattened merged cell).
@@ -128,6 +137,10 @@ impl Header {
             self.sign,
             self.mid_value,
             self.level3_stop,
+            self.evaluation.actual,
+            self.evaluation.weight,
+            self.evaluation.score,
+            self.evaluation.deviation,
         ]
         .into_iter()
         .flatten()
@@ -140,6 +153,45 @@ impl Header {
     fn known(&self, i: usize, width: usize) -> bool {
         self.uses(i, width) || self.extra.iter().any(|(c, _)| *c == i)
     }
+}
+
+/// Where a 绩效自评表's 自评 columns are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct EvaluationColumns {
+    /// 实际完成值.
+    pub actual: Option<usize>,
+    /// 分值.
+    pub weight: Option<usize>,
+    /// 得分.
+    pub score: Option<usize>,
+    /// 偏差原因分析及改进措施.
+    pub deviation: Option<usize>,
+}
+
+impl EvaluationColumns {
+    /// The columns, in the order actual, weight, score, deviation.
+    pub(crate) fn all(&self) -> [Option<usize>; 4] {
+        [self.actual, self.weight, self.score, self.deviation]
+    }
+
+    /// True when the table has at least one 自评 column.
+    pub(crate) fn any(&self) -> bool {
+        self.all().iter().any(Option::is_some)
+    }
+}
+
+/// The 自评 cells of a row as written (trimmed), empty when blank or when the table has no
+/// such column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RawEvaluation {
+    /// 实际完成值.
+    pub actual: String,
+    /// 分值.
+    pub weight: String,
+    /// 得分.
+    pub score: String,
+    /// 偏差原因.
+    pub deviation: String,
 }
 
 /// A level-1 or level-2 cell of an indicator row before groups are rebuilt.
@@ -165,6 +217,8 @@ pub(crate) struct RawIndicator {
     pub level3: String,
     /// 指标值.
     pub value: String,
+    /// The 自评 cells (实际完成值, 分值, 得分, 偏差原因).
+    pub evaluation: RawEvaluation,
     /// Where the row is.
     pub location: Location,
 }
@@ -468,11 +522,19 @@ pub(crate) fn read_row(
     let value = header.value.map_or("", |v| at(v).0);
     let sign = header.sign.map_or("", |c| at(c).0);
     let unit = header.unit.map_or("", |c| at(c).0);
+    let text = |col: Option<usize>| col.map_or(String::new(), |c| at(c).0.to_string());
+    let e = &header.evaluation;
     RawIndicator {
         level1: slot(header.level1),
         level2: slot(Some(header.level2)),
         level3: level3.join(""),
         value: compose_value(sign, value, unit, &location, diags),
+        evaluation: RawEvaluation {
+            actual: text(e.actual),
+            weight: text(e.weight),
+            score: text(e.score),
+            deviation: text(e.deviation),
+        },
         location,
     }
 }
@@ -917,6 +979,7 @@ mod tests {
             level2: l2,
             level3: l3.to_string(),
             value: value.to_string(),
+            evaluation: RawEvaluation::default(),
             location: Location::default(),
         }
     }

@@ -96,6 +96,12 @@ pub enum Label {
     Goal,
     /// 中期目标 (88号 template), often with its period: `中期目标（2022年—2024年）`.
     MidGoal,
+    /// 上年结转资金: a line of a 自评表's funds block.
+    FundsCarryover,
+    /// 预期目标 of a 自评表's 年度总体目标.
+    GoalExpected,
+    /// 实际完成情况 of a 自评表's 年度总体目标.
+    GoalAchieved,
     /// 基本支出 of a 部门整体支出 table.
     FundsBasic,
     /// 项目支出 of a 部门整体支出 table.
@@ -122,9 +128,60 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
     if found.is_some() {
         return found;
     }
+    // A numbered line of a funds table (`(一)财政拨款小计`, `2.其他资金`): the amount label
+    // after its number, a 小计 after it included. (Numbered lines of prose — `(7)绩效目标:…`
+    // in a notice above the form — are not taken for the form's labels.)
+    let bare = strip_numbering(&n);
+    if bare.len() < n.len()
+        && let Some(amount) = label(v, bare)
+            .or_else(|| bare.strip_suffix("小计").and_then(|b| label(v, b)))
+            .filter(|l| l.is_amount())
+    {
+        return Some(amount);
+    }
+    // A qualifier in brackets inside the label (`项目(专项)名称`): the label around it.
+    if let Some(open) = n.find('(')
+        && let Some(close) = n[open..].find(')').map(|c| open + c)
+        && open > 0
+        && close + 1 < n.len()
+        && n[open + 1..close].chars().count() <= MAX_QUALIFIER
+    {
+        let outer = format!("{}{}", &n[..open], &n[close + 1..]);
+        if let Some(found) = label_of(v, &outer) {
+            return Some(found);
+        }
+    }
     let (name, unit) = split_amount_unit(&n);
     unit?;
     label_of(v, &name).filter(|l| l.is_amount())
+}
+
+/// A bracket inside a label holds a qualifier of at most this many characters (`(专项)`).
+const MAX_QUALIFIER: usize = 4;
+
+/// A normalised label without the number a form puts before its lines: `(一)`, `(1)`,
+/// `一、`, `1、`, `1.`. Text with no such number is returned whole; so is a number with
+/// nothing after it.
+pub fn strip_numbering(n: &str) -> &str {
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let rest = if let Some(inner) = n.strip_prefix('(') {
+        let digits = inner.chars().take_while(|c| numeral(*c)).count();
+        let after: String = inner.chars().skip(digits).take(1).collect();
+        if digits > 0 && after == ")" {
+            let skip: usize = inner.chars().take(digits).map(char::len_utf8).sum();
+            &inner[skip + 1..]
+        } else {
+            n
+        }
+    } else {
+        let digits = n.chars().take_while(|c| numeral(*c)).count();
+        let skip: usize = n.chars().take(digits).map(char::len_utf8).sum();
+        match n[skip..].chars().next() {
+            Some(c @ ('、' | '.' | '．')) if digits > 0 => &n[skip + c.len_utf8()..],
+            _ => n,
+        }
+    };
+    if rest.is_empty() { n } else { rest }
 }
 
 impl Label {
@@ -136,6 +193,7 @@ impl Label {
                 | Label::MidFundsTotal
                 | Label::FundsFiscal
                 | Label::FundsOther
+                | Label::FundsCarryover
                 | Label::FundsBasic
                 | Label::FundsProject
         )
@@ -202,6 +260,12 @@ fn label_of(v: &Labels, n: &str) -> Option<Label> {
         Some(Label::FundsFiscal)
     } else if is(&v.funds_other, &n) {
         Some(Label::FundsOther)
+    } else if is(&v.funds_carryover, &n) {
+        Some(Label::FundsCarryover)
+    } else if is(&v.goal_expected, &n) {
+        Some(Label::GoalExpected)
+    } else if is(&v.goal_achieved, &n) {
+        Some(Label::GoalAchieved)
     } else if is(&v.funds_basic, &n) {
         Some(Label::FundsBasic)
     } else if is(&v.funds_project, &n) {
@@ -268,6 +332,14 @@ pub enum Column {
     Sign,
     /// 中期指标值: the 中期 target of an 88号 table, beside the 年度 one in the same group.
     MidValue,
+    /// 实际完成值 of a 自评表.
+    Actual,
+    /// 分值 of a 自评表.
+    Weight,
+    /// 得分 of a 自评表.
+    Score,
+    /// 偏差原因分析及改进措施 of a 自评表.
+    Deviation,
 }
 
 /// The indicator-table column a header cell names. A column label with a score band
@@ -287,8 +359,33 @@ pub fn column(v: &Labels, text: &str) -> Option<Column> {
         Some(Column::Sign)
     } else if starts(&v.midterm_value_prefix, n) {
         Some(Column::MidValue)
+    } else if is(&v.actual, n) {
+        Some(Column::Actual)
+    } else if is(&v.weight, n) {
+        Some(Column::Weight)
+    } else if is(&v.score, n) {
+        Some(Column::Score)
+    } else if starts(&v.deviation_prefix, n) {
+        Some(Column::Deviation)
     } else if is(&v.value, n) || starts(&v.value_prefix, n) {
         Some(Column::Value)
+    } else {
+        None
+    }
+}
+
+/// A column of an indicator table that is none of [`Column`]'s but that its header may have
+/// after the value (the 自评 columns `actual`, `weight`, `score`, `deviation_prefix` and the
+/// `other_columns` of `templates/labels.toml`): `Some(true)` for a column that holds a score
+/// (分值, 得分: a number in every row, or nothing), `Some(false)` for any other, `None` for
+/// text that is no such column.
+pub fn other_column(v: &Labels, text: &str) -> Option<bool> {
+    let n = normalize_label(text);
+    let n = strip_score_band(&n);
+    if is(&v.weight, n) || is(&v.score, n) {
+        Some(true)
+    } else if is(&v.actual, n) || starts(&v.deviation_prefix, n) || is(&v.other_columns, n) {
+        Some(false)
     } else {
         None
     }
@@ -300,6 +397,14 @@ pub fn column(v: &Labels, text: &str) -> Option<Column> {
 pub fn strip_score_band(n: &str) -> &str {
     let band =
         |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '~' | '—' | '－' | '～' | '至');
+    // A band whose opening bracket was lost (`效益指标30分)`, the bracket left on the line
+    // above): the band all the same.
+    if let Some(r) = n.strip_suffix(')')
+        && !r.contains('(')
+    {
+        let head = strip_score_band(r);
+        return if head.len() < r.len() { head } else { n };
+    }
     let mut rest = n;
     // `(0-20)分` / `(50分)` / `50分`
     let had_fen = if let Some(r) = rest.strip_suffix('分') {
@@ -333,6 +438,50 @@ pub fn strip_score_band(n: &str) -> &str {
         }
     }
     n
+}
+
+/// A column heading of a 自评表's funds block (项目资金 × 年初预算数 … 得分).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundsColumn {
+    /// 年初预算数.
+    InitialBudget,
+    /// 全年预算数 (A).
+    Budget,
+    /// 全年执行数 (B).
+    Executed,
+    /// 分值.
+    Weight,
+    /// 执行率 (B/A).
+    Rate,
+    /// 得分.
+    Score,
+}
+
+/// The funds-block column a heading names (`全年预算数（A）`, `执行率（B/A）`, `分值`).
+pub fn funds_column(v: &Labels, text: &str) -> Option<FundsColumn> {
+    let n = normalize_label(text);
+    if n.is_empty() {
+        None
+    } else if starts(&v.initial_budget_prefix, &n) {
+        Some(FundsColumn::InitialBudget)
+    } else if starts(&v.annual_budget_prefix, &n) {
+        Some(FundsColumn::Budget)
+    } else if starts(&v.executed_prefix, &n) {
+        Some(FundsColumn::Executed)
+    } else if starts(&v.execution_rate_prefix, &n) {
+        Some(FundsColumn::Rate)
+    } else if is(&v.weight, &n) {
+        Some(FundsColumn::Weight)
+    } else if is(&v.score, &n) {
+        Some(FundsColumn::Score)
+    } else {
+        None
+    }
+}
+
+/// True when `text` names a 自评表's 自评等级.
+pub fn is_grade(v: &Labels, text: &str) -> bool {
+    is(&v.grade, &normalize_label(text))
 }
 
 /// A column of the summary table header.
@@ -569,6 +718,20 @@ mod tests {
         assert_eq!(strip_score_band("产出指标(40分)"), "产出指标");
         assert_eq!(strip_score_band("成本指标(0-20)分"), "成本指标");
         assert_eq!(strip_score_band("满意度指标10分"), "满意度指标");
+        assert_eq!(strip_numbering("(一)财政拨款小计"), "财政拨款小计");
+        assert_eq!(strip_numbering("1、项目名称"), "项目名称");
+        assert_eq!(strip_numbering("十二.备注"), "备注");
+        assert_eq!(strip_numbering("一级指标"), "一级指标");
+        assert_eq!(strip_numbering("(1)"), "(1)");
+        assert_eq!(label("(一)财政拨款小计"), Some(Label::FundsFiscal));
+        assert_eq!(label("(二)其他资金小计"), Some(Label::FundsOther));
+        assert_eq!(label("(一)项目名称小计"), None);
+        assert_eq!(label("(7)绩效目标"), None);
+        assert_eq!(label("项目(专项)名称"), Some(Label::ProjectName));
+        assert_eq!(label("项目(专项资金使用情况)名称"), None);
+        // The opening bracket lost on the line above.
+        assert_eq!(strip_score_band("效益指标30分)"), "效益指标");
+        assert_eq!(strip_score_band("效益指标)"), "效益指标)");
         assert_eq!(
             strip_score_band("数量指标(或建筑规模指标)"),
             "数量指标(或建筑规模指标)"

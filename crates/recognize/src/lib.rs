@@ -21,7 +21,10 @@
 //! 3. **Columns by label** (`indicators.rs`): an indicator row is read through its header —
 //!    value from the 指标值/年度指标值 column (never 中期指标值, 实际完成值, 分值, 指标解释),
 //!    op from the 指标性质 column, unit from the 度量单位 column; amounts from the column whose
-//!    heading says 年度. 自评表 score rows (预算执行率, 总分) are not indicators.
+//!    heading says 年度. A 自评表's 实际完成值, 分值, 得分 and 偏差原因 columns are each
+//!    indicator's `evaluation`; its score rows (预算执行率, 总分), its funds block under
+//!    年初预算数 … 得分 and its 预期目标 / 实际完成情况 are the project's `self_evaluation`
+//!    (`ziping.rs`).
 //! 4. **Repair and report**: a row that lost its merged leading cells (any number of them) is
 //!    realigned by content (R101, scored by named weights in `indicators.rs`); a row under two
 //!    column groups is split where both halves fit; a blank level-1/level-2 cell is given to
@@ -67,13 +70,14 @@ pub mod score;
 mod sheets;
 pub mod stream;
 mod wrap;
+mod ziping;
 
 use indicators::{Header, RawIndicator};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind};
-use jixiao_model::framework::{Framework, Labels};
+use jixiao_model::framework::Framework;
 use jixiao_model::{
     Code, Decimal, DepartmentFunds, Diagnostic, Document, Funds, HeaderField, Indicator, Location,
-    Project, Summary, SummaryRow, TableKind, Value,
+    Project, ScoreRow, SelfEvaluation, Summary, SummaryRow, TableKind, Value,
 };
 use labels::{Label, SummaryColumn, Title, Vocab};
 use std::str::FromStr;
@@ -161,6 +165,10 @@ struct Builder {
     /// Placeholder rows of the table (R136), and where they are (no R122 for them).
     placeholders: furniture::Tally,
     placeholder_rows: Vec<Location>,
+    /// What a 自评表 says of the project as a whole, as far as read.
+    evaluation: SelfEvaluation,
+    /// The column headings of a 自评表's funds block (年初预算数 … 得分), once seen.
+    funds_columns: Option<ziping::FundsColumns>,
 }
 
 struct Recognizer<'a> {
@@ -290,6 +298,20 @@ impl<'a> Recognizer<'a> {
         if let Some((cols, used)) = summary_header(&self.vocab, grid, r) {
             self.summary_start(grid, r, cols);
             return used;
+        }
+        if self.mode != Mode::Indicators
+            && let Some((cols, yuan)) = ziping::funds_columns(&self.vocab, row)
+            && let Some(b) = self.current.as_mut().filter(|b| b.raw.is_empty())
+        {
+            // 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 over a 自评表's funds
+            // lines: each line below is read under these headings.
+            b.funds_columns = Some(cols);
+            if let Some(yuan) = yuan {
+                b.yuan = yuan;
+                b.project.funds.location.get_or_insert(loc.clone());
+            }
+            self.mode = Mode::None;
+            return 1;
         }
         // Inside the indicator table a row that names a level 1 or level 2 is the table's,
         // even where one of its cells also reads as a header-block label (`成本指标 | 基本支出`
@@ -469,6 +491,9 @@ impl<'a> Recognizer<'a> {
             }
             _ => None,
         };
+        let fw = self.fw;
+        // Cells a 自评表's funds line took under its column headings (no R108 for them).
+        let mut funds_taken = Vec::new();
         for pair in pairs {
             let label_loc = location(grid, &row.cells[pair.label_cell].pos);
             let value_row = if pair.below { &grid.rows[r + 1] } else { row };
@@ -492,7 +517,73 @@ impl<'a> Recognizer<'a> {
                 }
                 b.unit_from_parent = false;
             }
+            let funds_line = matches!(
+                pair.label,
+                Label::FundsTotal | Label::FundsFiscal | Label::FundsOther | Label::FundsCarryover
+            );
+            if funds_line && let Some(cols) = b.funds_columns.clone() {
+                // A line of a 自评表's funds block: every amount under its heading. The
+                // target's amount is the 年初预算数 (absent that, the 全年预算数).
+                let (line, cells) = ziping::funds_line(
+                    &fw.labels,
+                    grid,
+                    row,
+                    pair.label_cell,
+                    &cols,
+                    yuan,
+                    &mut amount_diags,
+                );
+                funds_taken.extend(cells);
+                let amount = line.initial_budget.or(line.budget);
+                let e = &mut b.evaluation;
+                let slot = match pair.label {
+                    Label::FundsTotal => &mut e.funds_total,
+                    Label::FundsFiscal => &mut e.funds_fiscal,
+                    Label::FundsCarryover => &mut e.funds_carryover,
+                    _ => &mut e.funds_other,
+                };
+                *slot = Some(line);
+                if pair.label != Label::FundsCarryover {
+                    b.project.funds.location.get_or_insert(label_loc.clone());
+                    match pair.label {
+                        Label::FundsTotal => b.project.funds.total = amount,
+                        Label::FundsFiscal => b.project.funds.fiscal = amount,
+                        _ => b.project.funds.other = amount,
+                    }
+                }
+                self.diags.extend(amount_diags);
+                continue;
+            }
             match pair.label {
+                Label::FundsCarryover => {
+                    // 上年结转资金 outside a 自评表's funds block: the standard form has no
+                    // place for it.
+                    if !value.trim().is_empty() {
+                        amount_diags.push(Diagnostic::new(
+                            Code::R108,
+                            format!(
+                                "表头中无法归入任何项目的内容，已跳过：“上年结转资金 {}”",
+                                value.trim()
+                            ),
+                            value_loc.clone(),
+                        ));
+                    }
+                }
+                Label::GoalExpected => {
+                    if !value.is_empty() {
+                        if b.project.goal.is_empty() {
+                            b.project.goals = split_goals(&value);
+                            b.project.goal = value.clone();
+                            b.project.goal_location = Some(value_loc.clone());
+                        }
+                        b.evaluation.goal_expected = Some(value);
+                    }
+                }
+                Label::GoalAchieved => {
+                    if !value.is_empty() {
+                        b.evaluation.goal_achieved = Some(value);
+                    }
+                }
                 Label::ParentUnit => {
                     b.has_parent = true;
                     if b.project.budget_unit.is_empty() && !b.has_unit {
@@ -626,6 +717,7 @@ impl<'a> Recognizer<'a> {
         let leftover: Vec<usize> = leftover_label_cells(&self.vocab, row)
             .into_iter()
             .filter(|i| by_column.is_none_or(|(m, a)| *i != m && *i != a))
+            .filter(|i| !funds_taken.contains(i))
             .collect();
         for i in self.other_fields(grid, row, leftover) {
             let cell = &row.cells[i];
@@ -898,6 +990,7 @@ impl<'a> Recognizer<'a> {
             level2: slot(level2),
             level3: String::new(),
             value: String::new(),
+            evaluation: indicators::RawEvaluation::default(),
             location: loc.clone(),
         });
         true
@@ -913,14 +1006,64 @@ impl<'a> Recognizer<'a> {
         };
         let texts = indicators::row_texts(row);
         // A 自评表 row that scores the budget (预算执行率) or sums the scores (总分): its name
-        // stands where a 一级指标 would and it has no 三级指标. It is no indicator.
-        if let Some(name) = score_row(self.vocab.labels, &texts, &header) {
-            self.diags.push(Diagnostic::new(
-                Code::R121,
-                format!("“{name}”行是自评表的得分行，不是绩效指标，未作为指标读取"),
-                loc,
-            ));
+        // stands where a 一级指标 would and it has no 三级指标. It is no indicator; where the
+        // table has 自评 columns its cells are the project's `self_evaluation`.
+        if let Some((kind, name)) = ziping::score_row(self.vocab.labels, &texts, &header) {
+            let e = &header.evaluation;
+            let cell = |col: Option<usize>| -> String {
+                col.and_then(|c| texts.get(c))
+                    .map_or(String::new(), |t| t.to_string())
+            };
+            let raw = indicators::RawEvaluation {
+                actual: cell(e.actual),
+                weight: cell(e.weight),
+                score: cell(e.score),
+                deviation: cell(e.deviation),
+            };
+            let kept = match kind {
+                ziping::ScoreRowKind::Execution if e.any() => {
+                    let evaluation =
+                        ziping::evaluation(self.vocab.labels, &raw, &name, &loc, &mut self.diags);
+                    b.evaluation.execution = Some(ScoreRow {
+                        name: name.clone(),
+                        value: Value::parse(&cell(header.value)),
+                        evaluation,
+                        location: loc.clone(),
+                    });
+                    true
+                }
+                ziping::ScoreRowKind::Total if e.weight.is_some() || e.score.is_some() => {
+                    let read =
+                        ziping::evaluation(self.vocab.labels, &raw, &name, &loc, &mut self.diags);
+                    b.evaluation.total_weight = read.weight;
+                    b.evaluation.total_score = read.score;
+                    let after = e.score.or(e.weight).unwrap_or(0);
+                    if let Some(grade) = ziping::grade_in(self.vocab.labels, &texts, after) {
+                        b.evaluation.grade = Some(grade);
+                    }
+                    b.evaluation.total_location = Some(loc.clone());
+                    true
+                }
+                _ => false,
+            };
+            if !kept {
+                self.diags.push(Diagnostic::new(
+                    Code::R121,
+                    format!("“{name}”行是自评表的得分行，不是绩效指标，未作为指标读取"),
+                    loc,
+                ));
+            }
             return true;
+        }
+        if header.evaluation.any()
+            && let Some(first) = texts.iter().position(|t| !t.is_empty())
+            && labels::is_grade(self.vocab.labels, texts[first])
+        {
+            // 自评等级 | 优 on a row of its own.
+            if let Some(grade) = ziping::grade_in(self.vocab.labels, &texts, first) {
+                b.evaluation.grade = Some(grade);
+                return true;
+            }
         }
         // The column groups and the cells each reads: one group reads the row; 中期 and 年度
         // side by side split it where their cells fit their columns best (rows that lost
@@ -984,6 +1127,7 @@ impl<'a> Recognizer<'a> {
                     sign: None,
                     unit: None,
                     mid_value: None,
+                    evaluation: indicators::EvaluationColumns::default(),
                     ..header.clone()
                 };
                 let mut repeat = Vec::new();
@@ -1001,7 +1145,14 @@ impl<'a> Recognizer<'a> {
             if placeholders::is_placeholder_row(self.vocab.labels, &raw.level3, &raw.value) {
                 // `其他满意度 | – | –`: no indicator, but its group names label the rows below.
                 if !midterm {
-                    b.placeholders.add(raw.location.clone(), &raw.level3);
+                    // The placeholder as written: in the 三级 cell, or in the value's where
+                    // the 三级 cell is blank.
+                    let shown = if raw.level3.trim().is_empty() {
+                        raw.value.trim()
+                    } else {
+                        raw.level3.as_str()
+                    };
+                    b.placeholders.add(raw.location.clone(), shown);
                     b.placeholder_rows.push(raw.location.clone());
                 }
                 raw.level3.clear();
@@ -1249,9 +1400,17 @@ impl<'a> Recognizer<'a> {
             }
         }
         let value_column = b.header.as_ref().is_some_and(|(h, _)| h.value.is_some());
+        let evaluated = b.header.as_ref().is_some_and(|(h, _)| h.evaluation.any());
         let mut declared = Vec::new();
-        project.indicators =
-            self.indicators(b.raw, value_column, &b.placeholder_rows, &mut declared);
+        project.indicators = self.indicators(
+            b.raw,
+            (value_column, evaluated),
+            &b.placeholder_rows,
+            &mut declared,
+        );
+        if b.evaluation != SelfEvaluation::default() {
+            project.self_evaluation = Some(b.evaluation);
+        }
         // A 一级 group made only of placeholder rows (`效益指标 | 经济效益指标 | 不适用 |
         // 不适用`) is not applicable to this project: the review asks for no indicator of it.
         // (A table with no indicator at all is blank, not applicable in nothing.)
@@ -1264,7 +1423,7 @@ impl<'a> Recognizer<'a> {
         let mid_value_column = b.mid_header.as_ref().is_some_and(|h| h.value.is_some());
         project.midterm_indicators = self.indicators(
             b.mid_raw,
-            mid_value_column,
+            (mid_value_column, false),
             &b.placeholder_rows,
             &mut Vec::new(),
         );
@@ -1286,7 +1445,7 @@ impl<'a> Recognizer<'a> {
     fn indicators(
         &mut self,
         raw: Vec<RawIndicator>,
-        value_column: bool,
+        (value_column, evaluated): (bool, bool),
         placeholder_rows: &[Location],
         empty_groups: &mut Vec<String>,
     ) -> Vec<Indicator> {
@@ -1324,12 +1483,22 @@ impl<'a> Recognizer<'a> {
                     r.raw.location.clone(),
                 ));
             }
+            let evaluation = evaluated.then(|| {
+                ziping::evaluation(
+                    &self.fw.labels,
+                    &r.raw.evaluation,
+                    &r.raw.level3,
+                    &r.raw.location,
+                    &mut self.diags,
+                )
+            });
             out.push(Indicator {
                 level1: r.level1,
                 level2: r.level2,
                 level3: r.raw.level3,
                 value: Value::parse(&r.raw.value),
                 location: r.raw.location,
+                evaluation,
             });
         }
         out
@@ -1376,21 +1545,6 @@ impl<'a> Recognizer<'a> {
         self.doc.diagnostics = self.diags;
         self.doc
     }
-}
-
-/// The name of a 自评表 score row (预算执行率, 总分), if the row is one: that name stands
-/// alone at the start of the row (where the 一级指标 would be) and no 三级指标 follows it.
-fn score_row(v: &Labels, texts: &[&str], header: &Header) -> Option<String> {
-    let first = texts.iter().position(|t| !t.is_empty())?;
-    let name = jixiao_model::framework::normalize_label(texts[first]);
-    if !v.not_indicator_rows.contains(&name) {
-        return None;
-    }
-    let level3_col = header.level3.max(first + 1);
-    let level3_filled = texts
-        .get(first + 1..level3_col + 1)
-        .is_some_and(|ts| ts.iter().any(|t| !t.is_empty()));
-    (first <= header.level2 && !level3_filled).then(|| texts[first].trim().to_string())
 }
 
 /// Where the cells of a row standing under two column groups (中期 | 年度) divide: the split
@@ -1459,7 +1613,7 @@ fn header_field(label: Label) -> Option<HeaderField> {
             Some(HeaderField::BudgetUnit)
         }
         Label::ProjectName => Some(HeaderField::ProjectName),
-        Label::Goal => Some(HeaderField::Goal),
+        Label::Goal | Label::GoalExpected => Some(HeaderField::Goal),
         Label::FundsTotal => Some(HeaderField::FundsTotal),
         Label::FundsFiscal => Some(HeaderField::FundsFiscal),
         Label::FundsOther => Some(HeaderField::FundsOther),
@@ -1496,6 +1650,26 @@ fn values_below(v: &Vocab, grid: &Grid, r: usize, pairs: &mut [Pair]) -> bool {
         return false;
     }
     let mut taken = Vec::new();
+    let filled: Vec<usize> = (0..next.cells.len())
+        .filter(|&i| next.cells[i].covered.is_none() && !next.cells[i].is_blank())
+        .collect();
+    let goal_parts: Vec<usize> = (0..pairs.len())
+        .filter(|&k| matches!(pairs[k].label, Label::GoalExpected | Label::GoalAchieved))
+        .filter(|&k| pairs[k].value_cell.is_none())
+        .collect();
+    if !goal_parts.is_empty() && !indicators::keeps_cells(next) && filled.len() == goal_parts.len()
+    {
+        // 年度总体目标 | 预期目标 | 实际完成情况 over two texts in a row of text, whose cells
+        // lost their columns: the texts are the two parts, in order (年度总体目标 only heads
+        // them).
+        for (k, &i) in goal_parts.iter().zip(&filled) {
+            let pair = &mut pairs[*k];
+            pair.value = next.cells[i].text.trim().to_string();
+            pair.value_cell = Some(i);
+            pair.below = true;
+        }
+        return true;
+    }
     for pair in pairs.iter_mut() {
         let text_label = matches!(
             pair.label,
@@ -1505,6 +1679,8 @@ fn values_below(v: &Vocab, grid: &Grid, r: usize, pairs: &mut [Pair]) -> bool {
                 | Label::ProjectName
                 | Label::Goal
                 | Label::MidGoal
+                | Label::GoalExpected
+                | Label::GoalAchieved
         );
         if !text_label || pair.value_cell.is_some() {
             continue;
@@ -1691,9 +1867,27 @@ fn parse_amount(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Decimal> {
     let folded = jixiao_model::value::fold_width(text);
-    let t = folded.trim();
+    let mut t = folded.trim();
     if t.is_empty() {
         return None;
+    }
+    // An amount with its breakdown in brackets after it (`854万(高标准农田建设400万元,…)`):
+    // the amount is read, the note is reported as not read.
+    if let Some(open) = t.find('(')
+        && open > 0
+        && t.ends_with(')')
+        && t[..open]
+            .trim()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    {
+        diags.push(Diagnostic::new(
+            Code::R108,
+            format!("金额后的说明“{}”不属于标准格式，已跳过", &t[open..]),
+            loc.clone(),
+        ));
+        t = t[..open].trim();
     }
     let (digits, yuan) = match t.strip_suffix("万元").or_else(|| t.strip_suffix('万')) {
         Some(rest) => (rest, false),
@@ -1947,6 +2141,20 @@ mod tests {
         );
         assert_eq!(d[0].code, "R112");
         assert_eq!(parse_amount("", false, &loc, &mut d), None);
+        let mut notes = Vec::new();
+        assert_eq!(
+            parse_amount("854万（建设400万元，示范295万元）", false, &loc, &mut notes)
+                .unwrap()
+                .to_string(),
+            "854"
+        );
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "R108");
+        assert!(
+            notes[0].message.contains("(建设400万元,示范295万元)"),
+            "{}",
+            notes[0].message
+        );
         assert_eq!(parse_amount("待定", false, &loc, &mut d), None);
         assert_eq!(d.last().unwrap().code, "R113");
     }

@@ -22,6 +22,7 @@
 //!
 //! Every rebuilt stream is reported (R132) with the number of rows rebuilt.
 
+use crate::indicators::label_name;
 use crate::{labels, wrap};
 use jixiao_grid::{Cell, Grid, Row, RowKind};
 use jixiao_model::framework::Framework;
@@ -54,6 +55,7 @@ fn join_wrapped(grid: &Grid, fw: &Framework, diags: &mut Vec<Diagnostic>) -> Vec
     for cell in grid.rows.iter().flat_map(|r| r.cells.first()) {
         if let Some(prev) = out.last_mut()
             && let Some(name) = wrap::joined_label(fw, &fw.labels, &prev.text, &cell.text)
+                .or_else(|| wrap::joined_band(fw, &prev.text, &cell.text))
         {
             count += 1;
             first.get_or_insert_with(|| (loc(grid, prev), prev.text.clone(), cell.text.clone()));
@@ -90,21 +92,122 @@ fn is_label(fw: &Framework, text: &str) -> bool {
         || labels::label_with_value(&fw.labels, text).is_some()
 }
 
-/// The length of the run of indicator-column names starting at `k`, if it names at least
-/// 一级, 二级 (or 三级) and a value column.
-fn header_run(fw: &Framework, cells: &[&Cell], k: usize) -> Option<usize> {
-    let run = cells[k..]
-        .iter()
-        .take_while(|c| labels::column(&fw.labels, &c.text).is_some())
-        .count();
-    let cols: Vec<labels::Column> = cells[k..k + run]
-        .iter()
-        .filter_map(|c| labels::column(&fw.labels, &c.text))
-        .collect();
-    (run >= 3
+/// A heading of the indicator header as the stream gives it: the column it names (`None` for
+/// a column the form does not read, such as 实际完成值 or 分值), whether that column holds a
+/// score, and the heading's text and how many cells of the stream it was written in.
+struct Heading {
+    column: Option<labels::Column>,
+    score: bool,
+    text: String,
+    pieces: usize,
+}
+
+/// A heading may be broken over this many paragraphs (`偏差原因` / `分析及` / `改进措施`).
+const MAX_PIECES: usize = 4;
+
+/// The heading that starts at cell `k`: the longest run of up to [`MAX_PIECES`] non-blank
+/// cells that together are an indicator-column name. A name made of several pieces must be
+/// one of the vocabulary's names exactly (`年度` + `指标值`, `实际` + `完成值`), so that two
+/// headings side by side (`指标值`, `分值`) are never taken for one.
+fn heading_at(fw: &Framework, cells: &[&Cell], k: usize) -> Option<Heading> {
+    let v = &fw.labels;
+    let mut joined = String::new();
+    let mut found = None;
+    for (n, cell) in cells[k..].iter().take(MAX_PIECES).enumerate() {
+        if cell.is_blank() {
+            break;
+        }
+        joined.push_str(cell.text.trim());
+        let pieces = n + 1;
+        let column = labels::column(v, &joined);
+        let other = labels::other_column(v, &joined);
+        let whole = pieces == 1 || exact_heading(v, &joined);
+        if whole && (column.is_some() || other.is_some()) {
+            found = Some(Heading {
+                column,
+                score: other == Some(true),
+                text: joined.clone(),
+                pieces,
+            });
+        }
+    }
+    found
+}
+
+/// True when `text` is one of the indicator-column names of the vocabulary exactly (not by
+/// prefix, and with no score band).
+fn exact_heading(v: &jixiao_model::framework::Labels, text: &str) -> bool {
+    let n = jixiao_model::framework::normalize_label(text);
+    [
+        &v.level1,
+        &v.level2,
+        &v.level3,
+        &v.value,
+        &v.value_prefix,
+        &v.midterm_value_prefix,
+        &v.unit,
+        &v.sign,
+        &v.actual,
+        &v.weight,
+        &v.score,
+        &v.other_columns,
+    ]
+    .iter()
+    .any(|list| list.contains(&n))
+}
+
+/// The headings of the indicator header starting at cell `k`, if they name at least 一级,
+/// 三级 and start with 一级.
+fn header_run(fw: &Framework, cells: &[&Cell], k: usize) -> Option<Vec<Heading>> {
+    let mut out: Vec<Heading> = Vec::new();
+    let mut at = k;
+    while at < cells.len()
+        && let Some(h) = heading_at(fw, cells, at)
+    {
+        at += h.pieces;
+        out.push(h);
+    }
+    let cols: Vec<labels::Column> = out.iter().filter_map(|h| h.column).collect();
+    (out.len() >= 3
         && cols.first() == Some(&labels::Column::Level1)
+        && out[0].column == Some(labels::Column::Level1)
         && cols.contains(&labels::Column::Level3))
-    .then_some(run)
+    .then_some(out)
+}
+
+/// A score as a row holds it: a number, with `分` after it or not.
+fn is_score(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_suffix('分').unwrap_or(t);
+    !t.is_empty() && t.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// True when an indicator row can start at cell `k` of a table whose headings are `scores`
+/// (which columns hold a score), with the 三级 name in column `l3` and the value in `value`:
+/// the cell is a name (not blank, not a score), and every score column of such a row would
+/// hold a score or nothing, at least one a score. This is how a row that left out its
+/// trailing empty cells (偏差原因 …) is told from a reason written in them.
+fn starts_row(cells: &[&Cell], k: usize, scores: &[bool], l3: usize, value: usize) -> bool {
+    let Some(name) = cells.get(k) else {
+        return false;
+    };
+    if name.is_blank() || is_score(&name.text) {
+        return false;
+    }
+    let mut any = false;
+    for (col, _) in scores
+        .iter()
+        .enumerate()
+        .skip(value + 1)
+        .filter(|(_, s)| **s)
+    {
+        match cells.get(k + col - l3) {
+            Some(c) if is_score(&c.text) => any = true,
+            Some(c) if c.is_blank() => {}
+            _ => return false,
+        }
+    }
+    any
 }
 
 /// Reads one header block and the indicator table after it, starting at cell `k`; returns
@@ -155,22 +258,30 @@ fn block(
         }
         k += 1;
     };
-    let columns: Vec<Option<labels::Column>> = cells[k..k + header]
-        .iter()
-        .map(|c| labels::column(&fw.labels, &c.text))
-        .collect();
-    out.rows.push(Row::new(
-        RowKind::Table,
-        cells[k..k + header].iter().map(|c| (*c).clone()).collect(),
-    ));
-    k += header;
+    let columns: Vec<Option<labels::Column>> = header.iter().map(|h| h.column).collect();
+    let header_row: Vec<Cell> = {
+        let mut at = k;
+        header
+            .iter()
+            .map(|h| {
+                let cell = Cell::new(h.text.clone(), cells[at].pos);
+                at += h.pieces;
+                cell
+            })
+            .collect()
+    };
+    k += header.iter().map(|h| h.pieces).sum::<usize>();
+    out.rows.push(Row::new(RowKind::Table, header_row));
+    let header_len = header.len();
     let find = |want: labels::Column| columns.iter().position(|c| *c == Some(want));
     let (Some(l1), Some(l3)) = (find(labels::Column::Level1), find(labels::Column::Level3)) else {
         return k;
     };
     let l2 = find(labels::Column::Level2);
     let value = find(labels::Column::Value).unwrap_or(l3 + 1);
-    let width = header.max(value + 1);
+    let width = header_len.max(value + 1);
+    let mut scores: Vec<bool> = header.iter().map(|h| h.score).collect();
+    scores.resize(width, false);
     let first_row = out.rows.len();
     while k < cells.len() {
         let cell = cells[k];
@@ -179,35 +290,91 @@ fn block(
         }
         let mut slots: Vec<Option<Cell>> = vec![None; width];
         let first = k;
+        // Empty leading cells written as blank paragraphs (a merged 一级/二级 flattened with
+        // its blanks kept): they are the row's empty group cells when the cell after them
+        // fits the column they lead up to — a level-2 name in the 二级 column, a 三级 name.
+        let blanks = cells[k..]
+            .iter()
+            .take(l3)
+            .take_while(|c| c.is_blank())
+            .count();
+        if blanks > 0
+            && let Some(next) = cells.get(k + blanks)
+        {
+            let name = label_name(&next.text);
+            let fits = if Some(blanks) == l2 {
+                fw.level2(&name).is_some()
+            } else {
+                blanks == l3 && !next.is_blank() && !wrap::is_level(fw, &next.text)
+            };
+            if fits {
+                k += blanks;
+            }
+        }
+        let cell = cells[k];
         // A name that is both a level 1 and a level 2 (成本指标 in the 2021 framework) is the
         // level 1 when a level-2 name follows it, else the level 2.
-        let is_l1 = fw.level1(&cell.text).is_some()
-            && (fw.level2(&cell.text).is_none()
+        let name = label_name(&cell.text);
+        let is_l1 = fw.level1(&name).is_some()
+            && (fw.level2(&name).is_none()
                 || cells
                     .get(k + 1)
-                    .is_some_and(|n| fw.level2(&n.text).is_some()));
+                    .is_some_and(|n| fw.level2(&label_name(&n.text)).is_some()));
         if is_l1 {
             slots[l1] = Some(cell.clone());
             k += 1;
         }
         if let (Some(l2), Some(c)) = (l2, cells.get(k))
-            && fw.level2(&c.text).is_some()
+            && fw.level2(&label_name(&c.text)).is_some()
         {
             slots[l2] = Some((*c).clone());
             k += 1;
         }
         // 三级 name, then the value, then the columns after the value.
+        let mut cut_before_value = false;
         for (col, slot) in slots.iter_mut().enumerate().skip(l3) {
+            // A level-1 name followed by a level-2 name where the 三级 name should be: this
+            // row was a group with no indicator, and the next group starts here.
+            if col == l3
+                && cells
+                    .get(k)
+                    .is_some_and(|c| fw.level1(&label_name(&c.text)).is_some())
+                && cells
+                    .get(k + 1)
+                    .is_some_and(|n| fw.level2(&label_name(&n.text)).is_some())
+            {
+                break;
+            }
             // After the value, a group name starts the next row: the columns after the value
             // (分值, 指标解释 …) may be left out where they are empty, and a group name is
             // never one of them.
             if col > value && cells.get(k).is_some_and(|c| wrap::is_level(fw, &c.text)) {
                 break;
             }
+            // A score column holds a score or nothing: other text is the next row's. A text
+            // column after the value holds the next row's name where a row fits there.
+            if col > value
+                && let Some(c) = cells.get(k)
+                && ((scores[col] && !c.is_blank() && !is_score(&c.text))
+                    || (!scores[col] && starts_row(cells, k, &scores, l3, value)))
+            {
+                break;
+            }
             match cells.get(k) {
                 Some(c) if !(col > l3 && is_label(fw, &c.text)) => {
                     *slot = Some((*c).clone());
                     k += 1;
+                }
+                None if col <= value => {
+                    // The text ends before this row's value: what is left of the row is no
+                    // indicator (its name may be cut as well).
+                    cut_before_value = true;
+                    diags.push(Diagnostic::new(
+                        Code::R133,
+                        "文本在一行指标的指标值之前结束，这一行没有作为指标读取".to_string(),
+                        loc(grid, cells[first]),
+                    ));
+                    break;
                 }
                 _ => {
                     diags.push(Diagnostic::new(
@@ -222,7 +389,7 @@ fn block(
         }
         let anchor = cells[first].pos;
         let blank = |col: usize| slots[col].as_ref().is_none_or(|c| c.is_blank());
-        if blank(l3) && (l3 + 1..width).all(blank) {
+        if cut_before_value || (blank(l3) && (l3 + 1..width).all(blank)) {
             // A group label followed by empty cells: a group with no indicator. Its labels
             // become text rows, which the recognizer reports as content it could not place.
             for c in slots.into_iter().flatten().filter(|c| !c.is_blank()) {
@@ -243,7 +410,7 @@ fn block(
     diags.push(Diagnostic::new(
         Code::R132,
         format!(
-            "文本每个单元格单独成段、没有行的标记；已按指标表头的 {header} 列和一级/二级指标名称重建出 {rebuilt} 行指标"
+            "文本每个单元格单独成段、没有行的标记；已按指标表头的 {header_len} 列和一级/二级指标名称重建出 {rebuilt} 行指标"
         ),
         loc(grid, cells[start]),
     ));
@@ -398,6 +565,172 @@ mod tests {
     }
 
     #[test]
+    fn headings_in_pieces_and_rows_that_leave_out_their_last_cells() {
+        // A 自评表 one cell per paragraph: headings broken over paragraphs, a score band on
+        // a paragraph of its own, and the blank 偏差原因 cell written in some rows only.
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度",
+            "指标值",
+            "实际",
+            "完成值",
+            "分值",
+            "得分",
+            "偏差原因",
+            "分析及",
+            "改进措施",
+            "产出指标",
+            "(50)",
+            "数量指标",
+            "造林面积",
+            "1.2万亩",
+            "1.2万亩",
+            "10",
+            "10",
+            " ",
+            "防治面积",
+            "3.45万亩",
+            "3.45万亩",
+            "7",
+            "7",
+            "经营面积",
+            "16.3万亩",
+            "16万亩",
+            "7",
+            "6",
+            "树苗受灾",
+            "效益指标",
+            "30分)",
+            "社会效益指标",
+            "就业",
+            "显著",
+            "显著",
+            "6",
+            "6",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        assert_eq!(
+            texts(&out),
+            vec![
+                vec![
+                    "一级指标",
+                    "二级指标",
+                    "三级指标",
+                    "年度指标值",
+                    "实际完成值",
+                    "分值",
+                    "得分",
+                    "偏差原因分析及改进措施"
+                ],
+                vec![
+                    "产出指标(50)",
+                    "数量指标",
+                    "造林面积",
+                    "1.2万亩",
+                    "1.2万亩",
+                    "10",
+                    "10",
+                    " "
+                ],
+                vec!["", "", "防治面积", "3.45万亩", "3.45万亩", "7", "7", ""],
+                vec![
+                    "",
+                    "",
+                    "经营面积",
+                    "16.3万亩",
+                    "16万亩",
+                    "7",
+                    "6",
+                    "树苗受灾"
+                ],
+                vec![
+                    "效益指标30分)",
+                    "社会效益指标",
+                    "就业",
+                    "显著",
+                    "显著",
+                    "6",
+                    "6",
+                    ""
+                ],
+            ]
+        );
+        // Only the last row, which the text ends before its 偏差原因 cell, is reported.
+        let cut: Vec<_> = diags.iter().filter(|d| d.code == "R133").collect();
+        assert_eq!(cut.len(), 1, "{diags:?}");
+        assert_eq!(cut[0].location.line, Some(2 * 32 + 1));
+    }
+
+    #[test]
+    fn a_row_cut_before_its_value_is_no_indicator() {
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "分值",
+            "得分",
+            "效益指标",
+            "经济效益指标",
+            "满意度指标(10分)",
+            "满意度指标",
+            "公众满",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        // The empty 经济效益指标 group and the row the text cuts off are text, not indicators.
+        assert_eq!(
+            texts(&out),
+            vec![
+                vec!["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"],
+                vec!["效益指标"],
+                vec!["经济效益指标"],
+                vec!["满意度指标(10分)"],
+                vec!["满意度指标"],
+                vec!["公众满"],
+            ]
+        );
+        assert_eq!(diags.iter().filter(|d| d.code == "R133").count(), 1);
+    }
+
+    #[test]
+    fn blank_leading_cells_kept_as_paragraphs() {
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "产出指标",
+            "数量指标",
+            "救助人数",
+            "≥100人",
+            " ",
+            " ",
+            "发放次数",
+            "12次",
+            " ",
+            "质量指标",
+            "发放准确率",
+            "100%",
+            "效益指标",
+            "社会效益指标",
+            "生活水平",
+            "有效保障",
+        ]);
+        let (out, _) = rebuild(&g, Framework::standard());
+        assert_eq!(
+            texts(&out)[1..],
+            [
+                vec!["产出指标", "数量指标", "救助人数", "≥100人"],
+                vec!["", "", "发放次数", "12次"],
+                vec!["", "质量指标", "发放准确率", "100%"],
+                vec!["效益指标", "社会效益指标", "生活水平", "有效保障"],
+            ]
+        );
+    }
+
+    #[test]
     fn truncated_row_is_reported() {
         let g = stream(&[
             "一级指标",
@@ -409,7 +742,26 @@ mod tests {
             "人数",
         ]);
         let (out, diags) = rebuild(&g, Framework::standard());
-        assert_eq!(out.rows[1].cells.len(), 4);
+        // Cut before its value: no indicator, its cells are text the recognizer lists.
+        assert_eq!(
+            texts(&out)[1..],
+            [vec!["产出指标"], vec!["数量指标"], vec!["人数"]]
+        );
+        assert!(diags.iter().any(|d| d.code == "R133"));
+        // Cut after its value: an indicator, the cells after the value blank.
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "分值",
+            "产出指标",
+            "数量指标",
+            "人数",
+            "≥1人",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        assert_eq!(texts(&out)[1], ["产出指标", "数量指标", "人数", "≥1人", ""]);
         assert!(diags.iter().any(|d| d.code == "R133"));
     }
 

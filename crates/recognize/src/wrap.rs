@@ -46,6 +46,23 @@ pub(crate) fn joined_label(fw: &Framework, v: &Labels, head: &str, tail: &str) -
     (level || column).then_some(joined)
 }
 
+/// The name `head` and `tail` make together when `tail` is only the score band of the group
+/// name `head`, written on a line of its own (`产出指标` + `(50)`, `效益指标` + `30分)`). The
+/// pieces are joined as written; the band is dropped from the name shown, as for any band.
+pub(crate) fn joined_band(fw: &Framework, head: &str, tail: &str) -> Option<String> {
+    let (head, tail) = (head.trim(), tail.trim());
+    let t = normalize_label(tail);
+    let marked = t.contains(['(', ')', '分']);
+    let body = t.trim_matches(['(', ')']);
+    let body = body.strip_suffix('分').unwrap_or(body);
+    let band = !body.is_empty()
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '~'));
+    (marked && band && is_level(fw, head) && !head.contains(['(', '（']))
+        .then(|| format!("{head}{tail}"))
+}
+
 /// True when `text` names a level 1 or a level 2 (score band and spaces aside).
 pub(crate) fn is_level(fw: &Framework, text: &str) -> bool {
     let name = label_name(text);

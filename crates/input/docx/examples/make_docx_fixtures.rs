@@ -353,6 +353,141 @@ fn hidden_controls() -> String {
     document(&[titles(SCHOOL.unit), hidden_para, tbl(7, &rows)].concat())
 }
 
+/// The year-end 项目支出绩效自评表 (财预〔2020〕10号) of the roads project, as a unit types it
+/// in Word: 10 grid columns, 项目资金 merged down over its four lines, 年度总体目标 over its
+/// 预期目标 and 实际完成情况, 一级/二级 merged down, the 自评 columns and the 总分 row.
+fn self_evaluation() -> String {
+    let row = |l1: String, l2: String, l3: &str, cells: [&str; 5]| {
+        let [value, actual, weight, score, deviation] = cells;
+        tr(&[
+            l1,
+            l2,
+            span(l3, 2),
+            tc(value),
+            tc(actual),
+            tc(weight),
+            tc(score),
+            span(deviation, 2),
+        ])
+    };
+    let funds = |label: &str, cells: [&str; 6]| {
+        let mut row = vec![cont(), span(label, 1)];
+        row.extend(cells.iter().map(|c| tc(c)));
+        tr(&row)
+    };
+    let rows = vec![
+        tr(&[span("项目名称", 2), span(ROADS.name, 8)]),
+        tr(&[
+            span("主管部门", 2),
+            span(ROADS.unit, 3),
+            span("实施单位", 2),
+            span("示例县公路养护站", 3),
+        ]),
+        tr(&[
+            restart("项目资金（万元）"),
+            tc(""),
+            tc("年初预算数"),
+            tc("全年预算数"),
+            tc("全年执行数"),
+            tc("分值"),
+            tc("执行率"),
+            tc("得分"),
+            span("", 2),
+        ]),
+        funds(
+            "年度资金总额",
+            ["120.5", "120.5", "118.09", "10", "98%", "9.8"],
+        ),
+        funds(
+            "其中：当年财政拨款",
+            ["120.5", "120.5", "118.09", "—", "98%", "—"],
+        ),
+        funds("上年结转资金", ["", "", "", "—", "", "—"]),
+        funds("其他资金", ["0", "0", "0", "—", "", "—"]),
+        tr(&[
+            restart("年度总体目标"),
+            span("预期目标", 4),
+            span("实际完成情况", 5),
+        ]),
+        tr(&[
+            cont(),
+            span("完成农村公路日常养护里程356公里，保障农村公路安全畅通。", 4),
+            span("完成日常养护里程350公里，农村公路安全畅通。", 5),
+        ]),
+        tr(&[
+            tc("一级指标"),
+            tc("二级指标"),
+            span("三级指标", 2),
+            tc("年度指标值"),
+            tc("实际完成值"),
+            tc("分值"),
+            tc("得分"),
+            span("偏差原因分析及改进措施", 2),
+        ]),
+        row(
+            restart("产出指标"),
+            restart("数量指标"),
+            "日常养护里程",
+            [
+                "≥356公里",
+                "350公里",
+                "20",
+                "18",
+                "6公里路段因汛期水毁改为次年修复",
+            ],
+        ),
+        row(
+            cont(),
+            cont(),
+            "养护道班数",
+            ["=12个", "12个", "10", "10", ""],
+        ),
+        row(
+            cont(),
+            tc("质量指标"),
+            "养护路段优良率",
+            ["≥85%", "87%", "10", "10", ""],
+        ),
+        row(
+            cont(),
+            tc("成本指标"),
+            "每公里养护成本",
+            ["≤0.34万元", "0.33万元", "10", "10", ""],
+        ),
+        row(
+            restart("效益指标"),
+            tc("社会效益指标"),
+            "群众出行条件",
+            ["明显改善", "明显改善", "15", "15", ""],
+        ),
+        row(
+            cont(),
+            tc("可持续影响指标"),
+            "道路使用年限",
+            ["≥8年", "8年", "15", "15", ""],
+        ),
+        row(
+            tc("满意度指标"),
+            tc("服务对象满意度指标"),
+            "沿线群众满意度",
+            ["≥90%", "93%", "10", "10", ""],
+        ),
+        tr(&[
+            span("总分", 6),
+            tc("100"),
+            tc("97.8"),
+            tc("自评等级"),
+            tc("优"),
+        ]),
+    ];
+    [
+        title("项目支出绩效自评表"),
+        p("（2023年度）"),
+        tbl(10, &rows),
+    ]
+    .concat()
+}
+
 fn write(path: &str, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
     println!("wrote {path} ({} bytes)", bytes.len());
@@ -379,6 +514,10 @@ fn main() {
             ]
             .concat(),
         )),
+    );
+    write(
+        &format!("{dir}/self-evaluation.docx"),
+        &package(&document(&self_evaluation())),
     );
     write(&format!("{dir}/tracked-changes.docx"), &package(&tracked()));
     write(&format!("{dir}/nested.docx"), &package(&nested()));

@@ -44,8 +44,8 @@
 
 mod parser;
 
+use jixiao_diagnostics::Diagnostic;
 use jixiao_grid::Grid;
-use jixiao_model::Diagnostic;
 use parser::Parser;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{Cursor, Read};

@@ -5,8 +5,8 @@
 use crate::{
     DocxError, MAX_COLUMNS, MAX_DEPTH, MAX_SLOTS, MAX_TABLES, MC, Page, WML, WML_STRICT, attr,
 };
+use jixiao_diagnostics::{Code, Diagnostic, Location};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
-use jixiao_model::{Code, Diagnostic, Location};
 use quick_xml::events::{BytesStart, Event};
 
 /// How a cell takes part in a vertical or (legacy) horizontal merge.

@@ -678,6 +678,7 @@ fn main() -> Result<(), XlsxError> {
         level3: l3.into(),
         value: jixiao_model::Value::parse(v),
         location: Default::default(),
+        evaluation: None,
     };
     inds.push(ind(
         "成本指标",

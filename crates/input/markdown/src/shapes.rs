@@ -19,8 +19,8 @@
 //! cell's tail (I341).
 
 use super::{clean_inline, html_block_end, prose_rows, split_row, table_tags};
+use jixiao_diagnostics::{Code, Diagnostic, Location};
 use jixiao_grid::{Cell, Grid, Pos, Row, RowKind, Shape};
-use jixiao_model::{Code, Diagnostic, Location};
 use unicode_width::UnicodeWidthStr;
 
 /// A text read in one shape: its grid and the reader's diagnostics.
@@ -104,8 +104,16 @@ pub(crate) fn proposed(lines: &[&str]) -> Vec<Shape> {
     if singles >= 3 && singles > tabled {
         out.push(Shape::SingleSpace);
     }
+    // A whole table on one line: far more single-space cells on a line than any row has.
+    if plain_lines().any(|l| single_space_cells(l).len() >= STREAM_LINE_CELLS) {
+        out.push(Shape::SpaceStream);
+    }
     out
 }
+
+/// A line with this many cells separated by single spaces is a table run together, not a
+/// row (the widest real rows — a 自评表 with 中期 and 年度 columns — have about fifteen).
+const STREAM_LINE_CELLS: usize = 40;
 
 /// Reads `lines` in one shape other than [`Shape::Plain`].
 pub(crate) fn read_shape(lines: &[&str], file: Option<&str>, shape: Shape) -> Page {
@@ -123,6 +131,7 @@ pub(crate) fn read_shape(lines: &[&str], file: Option<&str>, shape: Shape) -> Pa
         Shape::BarSeparated => r.bar_separated(),
         Shape::Spaces => r.spaces(),
         Shape::SingleSpace => r.single_space(),
+        Shape::SpaceStream => r.space_stream(),
     }
     Page {
         grid: r.grid,
@@ -513,6 +522,25 @@ impl Reader<'_> {
             };
             if !cells.is_empty() {
                 self.grid.rows.push(Row::new(kind, cells));
+            }
+            i += 1;
+        }
+    }
+}
+
+impl Reader<'_> {
+    /// Every cell of every line, separated by single spaces, as a stream of one-cell rows
+    /// (a table run together on one line).
+    fn space_stream(&mut self) {
+        let mut i = 0;
+        while i < self.lines.len() {
+            if let Some(next) = self.common(i) {
+                i = next;
+                continue;
+            }
+            for (column, field) in single_space_cells(self.lines[i]) {
+                let cell = Cell::new(clean_inline(field), self.pos(i, column));
+                self.grid.rows.push(Row::new(RowKind::Table, vec![cell]));
             }
             i += 1;
         }
@@ -1003,6 +1031,10 @@ mod tests {
         assert_eq!(proposed(&ls("a | b\nc | d | |||\n")), vec![Shape::Pipes]);
         assert!(proposed(&ls("a  b  c\nd  e\nf  g\n")).contains(&Shape::Spaces));
         assert!(proposed(&ls("a b c\nd e\nf g\n")).contains(&Shape::SingleSpace));
+        // A whole table on one line is a stream; ordinary single-space rows are not.
+        let table = ["一级指标 二级指标 三级指标 指标值"; 12].join(" ");
+        assert!(proposed(&lines(&table)).contains(&Shape::SpaceStream));
+        assert!(!proposed(&ls("a b c\nd e\nf g\n")).contains(&Shape::SpaceStream));
         // A TAB table with a few lines of prose is not read in the space shapes.
         let mostly_tabs = ls("a b c\nd e\nf g\nx\ty\nx\ty\nx\ty\nx\ty\n");
         assert!(!proposed(&mostly_tabs).contains(&Shape::SingleSpace));

@@ -42,8 +42,8 @@ mod layout;
 mod radicals;
 mod tags;
 
+use jixiao_diagnostics::{Code, Diagnostic, Location};
 use jixiao_grid::{Cell, Covered, Grid, Pos, Row, RowKind};
-use jixiao_model::{Code, Diagnostic, Location};
 use layout::{Block, Slot, Source};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

@@ -28,6 +28,7 @@
 
 pub mod linebreak;
 mod template;
+pub mod ziping;
 
 pub use template::{
     Align, CellSpec, Font, IndicatorSpec, MAX_COLUMN_WIDTH, MAX_COLUMNS, Page, ProjectForm,
@@ -73,6 +74,9 @@ pub enum Role {
     Label,
     /// A value from the document.
     Value,
+    /// A blank for the department to fill in (a pre-filled 自评表's 实际完成值, 分值, 得分 …):
+    /// the XLSX leaves it unlocked on a protected sheet.
+    Input,
 }
 
 /// One cell of a laid-out table; slots covered by its spans have no cell of their own.
@@ -231,6 +235,16 @@ pub fn project(p: &Project, t: &Template) -> Table {
         columns: form.columns.clone(),
         rows,
         header_row: Some(header_row),
+    }
+}
+
+/// The form a project is written in: the standard 自评表 ([`ziping`]) for a project read from
+/// one, else the 项目支出绩效目标表 ([`project`]).
+pub fn form(p: &Project, t: &Template) -> Table {
+    if p.is_self_evaluation() {
+        ziping::self_evaluation(p, t.ziping_form(), ziping::Fill::Read)
+    } else {
+        project(p, t)
     }
 }
 
@@ -525,6 +539,15 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
         if let Some(parent) = &p.parent_unit {
             parts.push(format!("一级预算单位“{parent}”"));
         }
+        let weighted = p
+            .indicators
+            .iter()
+            .filter(|i| i.evaluation.as_ref().is_some_and(|e| !e.is_blank()))
+            .count();
+        if weighted > 0 && !p.is_self_evaluation() {
+            // A 目标表 with a 分值 column: the standard 目标表 has no place for it.
+            parts.push(format!("{weighted} 条指标的分值"));
+        }
         if !parts.is_empty() {
             out.push(Diagnostic::new(
                 Code::L401,
@@ -536,10 +559,12 @@ pub fn omitted(doc: &Document) -> Vec<Diagnostic> {
                 p.location.clone(),
             ));
         }
+        // (The 自评表 has a place for the 实施单位.)
         if let Some(unit) = p
             .implementing_unit
             .as_deref()
             .filter(|u| !u.is_empty() && *u != p.budget_unit)
+            .filter(|_| !p.is_self_evaluation())
         {
             out.push(Diagnostic::new(
                 Code::L402,

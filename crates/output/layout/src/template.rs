@@ -2,6 +2,7 @@
 //! tables have, their widths, labels, fields and merges, the page and the fonts), the
 //! built-in form, and the checks a template must pass before anything is laid out with it.
 
+use crate::ziping;
 use serde::Deserialize;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -39,6 +40,11 @@ pub struct Template {
     pub project: ProjectForm,
     /// The summary table 重大政策和重点项目绩效目标汇总表.
     pub summary: SummaryForm,
+    /// The 自评表 layout when a template folder gives its own `ziping.toml`
+    /// ([`Template::with_ziping`]); the built-in one ([`ziping::ZipingForm::standard`])
+    /// otherwise.
+    #[serde(skip)]
+    pub ziping: Option<ziping::ZipingForm>,
 }
 
 /// Paper and margins.
@@ -98,6 +104,11 @@ pub struct CellSpec {
     pub span: usize,
     /// `down`: equal values of consecutive rows merge vertically.
     pub merge: Option<String>,
+    /// Rows covered (a label over several rows of a header block, such as 项目资金 over the
+    /// funds lines of a 自评表); the rows below leave its columns out. Only the 自评表 layout
+    /// (`templates/ziping.toml`) uses it.
+    #[serde(default = "one")]
+    pub rows: usize,
     /// Horizontal alignment.
     #[serde(default)]
     pub align: Align,
@@ -193,6 +204,19 @@ impl Template {
     pub fn standard() -> &'static Template {
         static T: OnceLock<Template> = OnceLock::new();
         T.get_or_init(|| Template::from_toml(STANDARD_TOML).expect("templates/form.toml is valid"))
+    }
+
+    /// The 自评表 layout: the template's own, or the built-in one.
+    pub fn ziping_form(&self) -> &ziping::ZipingForm {
+        self.ziping
+            .as_ref()
+            .unwrap_or_else(|| ziping::ZipingForm::standard())
+    }
+
+    /// This template with the 自评表 layout `form` (a template folder's `ziping.toml`).
+    pub fn with_ziping(mut self, form: ziping::ZipingForm) -> Template {
+        self.ziping = Some(form);
+        self
     }
 
     /// Reads `DIR/form.toml`.

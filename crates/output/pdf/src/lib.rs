@@ -138,11 +138,7 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
     }
     for p in &doc.projects {
         let name = format!("项目“{}”", p.project_name);
-        tables.push((
-            jixiao_layout::project(p, template),
-            name,
-            p.location.clone(),
-        ));
+        tables.push((jixiao_layout::form(p, template), name, p.location.clone()));
     }
     if tables.is_empty() {
         return Err(PdfError::Empty);

@@ -32,10 +32,12 @@
 mod measure;
 mod names;
 
+use jixiao_layout::ziping::{self, Fill};
 use jixiao_layout::{Align, Cell, Content, Role, RowKind, Table, Template};
 use jixiao_model::{Code, Decimal, Diagnostic, Document, Location};
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions,
+    Workbook, Worksheet,
 };
 
 pub use names::{SUMMARY_SHEET, sheet_names};
@@ -80,12 +82,47 @@ const MAX_FOOTER: usize = 255;
 /// assert_eq!(written.diagnostics.iter().filter(|d| d.code == "X404").count(), 2);
 /// ```
 pub fn write(doc: &Document, template: &Template) -> Result<Warned<Vec<u8>>, XlsxError> {
-    let summary = jixiao_layout::summary(doc, template);
+    write_with(doc, template, Fill::Read)
+}
+
+/// Writes each project of `doc` as the standard 绩效自评表 pre-filled from its targets, for a
+/// department to complete: project, units, 年初预算数, 预期目标 and every indicator with its
+/// 年度指标值 written and locked; 全年预算数, 全年执行数, 执行率, 实际完成情况, each
+/// indicator's 实际完成值, 分值, 得分 and 偏差原因, the 总分 and 自评等级 blank and unlocked;
+/// every sheet protected (no password), so that only the blanks can be filled. Reading the
+/// filled workbook back gives the targets and the 自评.
+///
+/// # Errors
+///
+/// As [`write()`].
+///
+/// ```
+/// use jixiao_layout::Template;
+/// use jixiao_model::{Document, Project};
+/// let doc = Document { projects: vec![Project { project_name: "城市低保".into(), ..Project::default() }],
+///                      ..Document::default() };
+/// let written = jixiao_xlsx::write_ziping(&doc, Template::standard()).unwrap();
+/// assert!(written.output.starts_with(b"PK"));
+/// ```
+pub fn write_ziping(doc: &Document, template: &Template) -> Result<Warned<Vec<u8>>, XlsxError> {
+    write_with(doc, template, Fill::Blank)
+}
+
+fn write_with(
+    doc: &Document,
+    template: &Template,
+    fill: Fill,
+) -> Result<Warned<Vec<u8>>, XlsxError> {
+    let summary = jixiao_layout::summary(doc, template).filter(|_| fill == Fill::Read);
     if summary.is_none() && doc.projects.is_empty() {
         return Err(XlsxError::Empty);
     }
     // What the standard form has no place for (L401/L402), then what this writer changes.
     let mut warnings = jixiao_layout::omitted(doc);
+    if fill == Fill::Blank {
+        // The 目标表's omissions do not concern the 自评表 (it has a place for the 实施单位).
+        warnings.retain(|d| d.code != Code::L402);
+    }
     let names = sheet_names(doc, summary.is_some());
     warnings.extend(names.diagnostics);
 
@@ -122,7 +159,10 @@ pub fn write(doc: &Document, template: &Template) -> Result<Warned<Vec<u8>>, Xls
         )?;
     }
     for (project, name) in doc.projects.iter().zip(&names.output) {
-        let table = jixiao_layout::project(project, template);
+        let table = match fill {
+            Fill::Read => jixiao_layout::form(project, template),
+            Fill::Blank => ziping::self_evaluation(project, template.ziping_form(), fill),
+        };
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
         draw(
@@ -217,12 +257,14 @@ impl Style {
         {
             f = f.set_bold();
         }
-        match cell.map(|c| &c.content) {
-            Some(Content::Number(n) | Content::Sum { value: n, .. }) => {
-                f.set_num_format(number_format(*n))
-            }
-            _ => f,
+        if let Some(Content::Number(n) | Content::Sum { value: n, .. }) = cell.map(|c| &c.content) {
+            f = f.set_num_format(number_format(*n));
         }
+        if cell.is_some_and(|c| c.role == Role::Input) {
+            // A blank the department fills in: open on the protected sheet, text as typed.
+            f = f.set_unlocked();
+        }
+        f
     }
 }
 
@@ -490,6 +532,19 @@ fn draw(
         sheet.set_repeat_rows(row, row)?;
     }
     sheet.set_screen_gridlines(false);
+    if table
+        .rows
+        .iter()
+        .any(|r| r.cells.iter().any(|c| c.role == Role::Input))
+    {
+        // Only the blanks can be edited; rows may still be made taller for long text.
+        let options = ProtectionOptions {
+            format_rows: true,
+            format_columns: true,
+            ..ProtectionOptions::new()
+        };
+        sheet.protect_with_options(&options);
+    }
     Ok(())
 }
 

@@ -80,6 +80,10 @@ pub struct Report {
     /// Report files that could not be written, with the reason.
     #[serde(skip)]
     pub report_errors: Vec<String>,
+    /// The county's 自评 summary: one line per project read from a 绩效自评表 (also written as
+    /// `全县自评汇总.csv`); absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub self_evaluations: Vec<crate::ziping_summary::ZipingLine>,
     /// True when the batch was stopped ([`super::BatchOptions::stop`]) before every file was done.
     pub interrupted: bool,
 }
@@ -144,6 +148,13 @@ impl Report {
             s.push_str(&format!(
                 "  ……另有 {} 个重复项目，见 report.json\n",
                 self.duplicates.len() - MAX_DUPLICATES_SHOWN
+            ));
+        }
+        if !self.self_evaluations.is_empty() {
+            s.push_str(&format!(
+                "自评表 {} 个项目：全年预算数、执行数、执行率、总分和等级汇总在 {}.csv\n",
+                self.self_evaluations.len(),
+                crate::ziping_summary::ZIPING_SUMMARY
             ));
         }
         for e in &self.consolidated_errors {
@@ -283,7 +294,7 @@ pub(super) fn write_reports(report: &mut Report, output: &Path, base: &Path, gua
 }
 
 /// `OUT/report` → `OUT/report.csv` (appended, as [`crate::convert::output_path`] does).
-fn with_extension(base: &Path, extension: &str) -> PathBuf {
+pub(super) fn with_extension(base: &Path, extension: &str) -> PathBuf {
     let mut name = base.as_os_str().to_owned();
     name.push(".");
     name.push(extension);
