@@ -212,8 +212,22 @@ fn a_standard_self_evaluation_page_is_read_whole() {
     let p = &doc["projects"][0];
     assert_eq!(p["kind"], "self_evaluation");
     assert_eq!(p["implementing_unit"], "石湾县农村供水站");
-    // The target's amounts are the 年初预算数.
-    assert_eq!(p["funds"]["total"].to_string(), "80.00");
+    // The project's amounts are the 全年预算数 (年度资金总额 85 = 财政拨款 80 + 上年结转 5:
+    // no C201), the 年初预算数 stays in the funds block.
+    assert_eq!(p["funds"]["total"].to_string(), "85.00");
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "C201"),
+        "{}",
+        doc["diagnostics"]
+    );
+    assert_eq!(
+        p["self_evaluation"]["funds_total"]["initial_budget"].to_string(),
+        "80.00"
+    );
     assert_eq!(
         p["goal"],
         "维修养护农村供水工程45处，保障3.2万农村人口饮水安全。"

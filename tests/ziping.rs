@@ -215,7 +215,11 @@ fn targets_become_a_prefilled_form_that_reads_back_whole_and_is_reviewed() {
     assert_eq!(p.budget_unit, original.projects[0].budget_unit);
     assert_eq!(p.goal, original.projects[0].goal);
     assert_eq!(p.year, Some(2024));
-    assert_eq!(p.funds.total.map(|d| d.to_string()), Some("158.00".into()));
+    // The project's amount is the 全年预算数 the department wrote (158, as a number cell).
+    assert_eq!(
+        p.funds.total.map(|d| d.normalize().to_string()),
+        Some("158".into())
+    );
     let e = p.indicators[0]
         .evaluation
         .as_ref()

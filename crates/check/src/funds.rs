@@ -1,4 +1,4 @@
-//! 项目资金: 年度资金总额 = 财政拨款 + 其他资金, no negative amounts.
+//! 项目资金: 年度资金总额 = 财政拨款 + 其他资金 (+ 上年结转资金 in a 自评表), no negative amounts.
 
 use crate::text::{differ, gap, sum, wan};
 use crate::{FUNDS_BLANK, FUNDS_NEGATIVE, FUNDS_SUM, project_label};
@@ -93,14 +93,25 @@ pub(crate) fn check(project: &Project, out: &mut Vec<Diagnostic>) {
             }
         }
         (Some(total), fiscal, other) => {
-            let Some(parts) = sum(fiscal.into_iter().chain(other)) else {
+            // A 自评表's 全年预算数 also holds the money carried over from last year (上年结转
+            // 资金), a line of its own in its funds block.
+            let carryover = project
+                .self_evaluation
+                .as_ref()
+                .and_then(|e| e.funds_carryover.as_ref())
+                .and_then(|l| l.budget.or(l.initial_budget))
+                .filter(|c| !c.is_zero());
+            let Some(parts) = sum(fiscal.into_iter().chain(other).chain(carryover)) else {
                 return;
             };
             if differ(total, parts) && !negative {
+                let carried = carryover.map_or(String::new(), |c| {
+                    format!(" + 上年结转资金 {} 万元", wan(c))
+                });
                 out.push(Diagnostic::new(
                     FUNDS_SUM,
                     format!(
-                        "项目{name}的年度资金总额 {} 万元不等于财政拨款 {} 万元 + 其他资金 {} 万元 = {} 万元（相差 {} 万元）",
+                        "项目{name}的年度资金总额 {} 万元不等于财政拨款 {} 万元 + 其他资金 {} 万元{carried} = {} 万元（相差 {} 万元）",
                         wan(total),
                         fiscal.map_or("（空白）".to_string(), wan),
                         other.map_or("（空白）".to_string(), wan),

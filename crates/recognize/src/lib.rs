@@ -523,7 +523,8 @@ impl<'a> Recognizer<'a> {
             );
             if funds_line && let Some(cols) = b.funds_columns.clone() {
                 // A line of a 自评表's funds block: every amount under its heading. The
-                // target's amount is the 年初预算数 (absent that, the 全年预算数).
+                // project's amount is the 全年预算数 — the year's budget after adjustments, the
+                // one its 执行率 is measured against — absent that, the 年初预算数.
                 let (line, cells) = ziping::funds_line(
                     &fw.labels,
                     grid,
@@ -534,7 +535,7 @@ impl<'a> Recognizer<'a> {
                     &mut amount_diags,
                 );
                 funds_taken.extend(cells);
-                let amount = line.initial_budget.or(line.budget);
+                let amount = line.budget.or(line.initial_budget);
                 let e = &mut b.evaluation;
                 let slot = match pair.label {
                     Label::FundsTotal => &mut e.funds_total,

@@ -23,6 +23,7 @@
 //! Every rebuilt stream is reported (R132) with the number of rows rebuilt.
 
 use crate::indicators::label_name;
+use crate::labels::Label;
 use crate::{labels, wrap};
 use jixiao_grid::{Cell, Grid, Row, RowKind};
 use jixiao_model::framework::Framework;
@@ -101,6 +102,9 @@ struct Heading {
     text: String,
     pieces: usize,
 }
+
+/// The texts of 预期目标 and 实际完成情况 are looked for in at most this many cells.
+const MAX_GOAL_PIECES: usize = 40;
 
 /// A heading may be broken over this many paragraphs (`偏差原因` / `分析及` / `改进措施`).
 const MAX_PIECES: usize = 4;
@@ -241,6 +245,69 @@ fn block(
         if let Some(run) = header_run(fw, cells, k) {
             flush(&mut row, out);
             break run;
+        }
+        // A 自评表's funds block: its column headings (年初预算数 … 得分) are a row of their
+        // own; each line under them starts at its label (年度资金总额 …).
+        let funds = cells[k..]
+            .iter()
+            .take_while(|c| labels::funds_column(&fw.labels, &c.text).is_some())
+            .count();
+        if funds >= 3 {
+            flush(&mut row, out);
+            row.extend(cells[k..k + funds].iter().map(|c| (*c).clone()));
+            flush(&mut row, out);
+            k += funds;
+            continue;
+        }
+        // 预期目标 and 实际完成情况 side by side: the texts after them, up to the next label,
+        // are their values — the first half the expected goal, the second half what was
+        // achieved (a goal written in several paragraphs is read whole); an odd count gives
+        // each one text and leaves the rest.
+        if let (Some(Label::GoalExpected), Some(Label::GoalAchieved)) = (
+            labels::label(&fw.labels, &cells[k].text),
+            cells
+                .get(k + 1)
+                .and_then(|c| labels::label(&fw.labels, &c.text)),
+        ) {
+            flush(&mut row, out);
+            out.rows.push(Row::new(
+                RowKind::Table,
+                vec![cells[k].clone(), cells[k + 1].clone()],
+            ));
+            k += 2;
+            let texts = (k..cells.len())
+                .take(MAX_GOAL_PIECES)
+                .take_while(|&i| {
+                    !is_label(fw, &cells[i].text) && header_run(fw, cells, i).is_none()
+                })
+                .filter(|&i| !cells[i].is_blank())
+                .count();
+            let per_goal = if texts % 2 == 0 {
+                texts / 2
+            } else {
+                1.min(texts)
+            };
+            if per_goal > 0 {
+                let mut goals = Vec::new();
+                for _ in 0..2 {
+                    let pieces: Vec<&Cell> = cells[k..]
+                        .iter()
+                        .copied()
+                        .filter(|c| !c.is_blank())
+                        .take(per_goal)
+                        .collect();
+                    let Some(first) = pieces.first() else { break };
+                    let text: Vec<&str> = pieces.iter().map(|c| c.text.trim()).collect();
+                    goals.push(Cell::new(text.join("\n"), first.pos));
+                    let last = pieces[pieces.len() - 1].pos;
+                    while k < cells.len() && cells[k].pos != last {
+                        k += 1;
+                    }
+                    k += 1;
+                }
+                out.rows.push(Row::new(RowKind::Table, goals));
+            }
+            continue;
         }
         let cell = cells[k];
         if is_label(fw, &cell.text)
@@ -726,6 +793,50 @@ mod tests {
                 vec!["", "", "发放次数", "12次"],
                 vec!["", "质量指标", "发放准确率", "100%"],
                 vec!["效益指标", "社会效益指标", "生活水平", "有效保障"],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_self_evaluation_header_block() {
+        let g = stream(&[
+            "项目名称",
+            "护林",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+            "年度资金总额",
+            "90",
+            "89.9",
+            "89.9",
+            "10",
+            "100%",
+            "10",
+            "年度总体目标",
+            "预期目标",
+            "实际完成情况",
+            "目标1:造林",
+            "目标2:防治",
+            "完成造林",
+            "完成防治",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ]);
+        let (out, _) = rebuild(&g, Framework::standard());
+        assert_eq!(
+            texts(&out)[..6],
+            [
+                vec!["项目名称", "护林"],
+                vec!["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+                vec!["年度资金总额", "90", "89.9", "89.9", "10", "100%", "10"],
+                vec!["年度总体目标"],
+                vec!["预期目标", "实际完成情况"],
+                vec!["目标1:造林\n目标2:防治", "完成造林\n完成防治"],
             ]
         );
     }
