@@ -195,3 +195,71 @@ impl Fate {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Options, OutputFormat};
+
+    fn converted(name: &str, text: &str) -> Converted {
+        crate::convert_bytes(
+            name,
+            text.as_bytes(),
+            &[OutputFormat::Json],
+            &Options::default(),
+        )
+        .expect("converted")
+    }
+
+    /// A project the county document cannot tell from others fails its file, wherever the
+    /// file is shown (the batch report, the page).
+    #[test]
+    fn a_project_without_a_name_fails_its_file() {
+        let c = converted(
+            "a.md",
+            "预算单位\t和硕县民政局\n一级指标\t二级指标\t三级指标\t指标值\n\
+             产出指标\t数量指标\t城市低保救助发放人数\t≥221人\n",
+        );
+        assert_eq!(c.document.projects.len(), 1);
+        let fate = Fate::converted("a.md", &c, &[]);
+        assert_eq!(fate.status, Status::Error);
+        assert!(fate.errors >= 1);
+        assert!(fate.message.is_some());
+    }
+
+    /// An output not written fails the file and is its message.
+    #[test]
+    fn an_output_not_written_fails_the_file() {
+        let c = converted(
+            "a.md",
+            "预算单位\t和硕县民政局\t项目名称\t城市低保\n一级指标\t二级指标\t三级指标\t指标值\n\
+             产出指标\t数量指标\t城市低保救助发放人数\t≥221人\n",
+        );
+        let fate = Fate::converted("a.md", &c, &["磁盘已满".to_string()]);
+        assert_eq!(fate.status, Status::Error);
+        assert_eq!(fate.message.as_deref(), Some("磁盘已满"));
+    }
+
+    /// Not a table: skipped, unless the name promises one.
+    #[test]
+    fn what_is_not_a_table_is_skipped_unless_its_name_promises_one() {
+        let why = NotConverted {
+            not_a_table: true,
+            message: "不是文本".into(),
+        };
+        assert_eq!(
+            Fate::not_converted("照片.jpg", &why).status,
+            Status::Skipped
+        );
+        let failed = Fate::not_converted("表.xlsx", &why);
+        assert_eq!((failed.status, failed.errors), (Status::Error, 1));
+        // A text without any table is skipped; a workbook without one has failed.
+        let empty = converted("说明.md", "这里没有表格。\n");
+        assert_eq!(
+            Fate::converted("说明.md", &empty, &[]).status,
+            Status::Skipped
+        );
+        assert_eq!(Fate::skipped_by_name("科室/.DS_Store"), Some("隐藏文件"));
+        assert_eq!(Fate::skipped_by_name("科室/表1.xlsx"), None);
+    }
+}

@@ -53,15 +53,15 @@ pub use jixiao_model as model;
 
 pub mod batch;
 pub mod convert;
-pub mod detect;
 pub mod fate;
+pub mod format;
 pub mod fsutil;
 pub mod worker;
 pub mod ziping_summary;
 
 pub use convert::{Converted, Output, convert_bytes, convert_file};
-use detect::named_like_workbook;
-pub use detect::{Format, TABLE_EXTENSIONS, WORKBOOK_EXTENSIONS, detect, extension_of};
+use format::named_like_workbook;
+pub use format::{Format, TABLE_EXTENSIONS, WORKBOOK_EXTENSIONS, detect, extension_of};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,7 +5,7 @@
 //!
 //! [`self_evaluation`] lays out a project read from a 自评表; [`Fill::Blank`] lays out the form
 //! pre-filled from a 目标表 (`jixiao ziping`): the targets written, what a department fills in
-//! left blank as [`Role::Input`] cells.
+//! left blank as [`Role::Input`](crate::Role::Input) cells.
 //!
 //! ```
 //! use jixiao_layout::ziping::{self_evaluation, Fill, ZipingForm};
