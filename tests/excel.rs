@@ -57,7 +57,7 @@ fn budget_system_workbooks_match_their_goldens() {
         .map(|n| format!("fixtures/excel/budget-systems/{n}"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 6, "{files:?}");
     let mut failures = Vec::new();
     for rel in &files {
         let doc = convert(rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
@@ -307,7 +307,7 @@ fn workbooks_convert_through_the_cli() {
 /// beside the 总分 — read whole, every figure under its heading.
 #[test]
 fn a_self_evaluation_workbook_is_read_whole() {
-    let doc = convert("fixtures/excel/self-evaluation.xlsx").unwrap();
+    let doc = convert("fixtures/excel/budget-systems/self-evaluation.xlsx").unwrap();
     let p = &doc.projects[0];
     assert_eq!(p.kind, Some(jixiao::model::TableKind::SelfEvaluation));
     // Without a 年初预算数 the target's amount is the 全年预算数.

@@ -942,7 +942,8 @@ fn main() -> Result<(), XlsxError> {
         "序号,部门单位,项目名称\n1,和硕县民政局,城市低保\n".as_bytes(),
     )
     .expect("write");
-    self_evaluation(&dir.join("self-evaluation.xlsx"), p(0))?;
+    // A province's 自评表 (with the budget systems' layouts: no .xls copy is kept of these).
+    self_evaluation(&dir.join("budget-systems/self-evaluation.xlsx"), p(0))?;
     Ok(())
 }
 
