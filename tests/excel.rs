@@ -57,7 +57,7 @@ fn budget_system_workbooks_match_their_goldens() {
         .map(|n| format!("fixtures/excel/budget-systems/{n}"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 6, "{files:?}");
     let mut failures = Vec::new();
     for rel in &files {
         let doc = convert(rel).unwrap_or_else(|e| panic!("{rel}: {e}"));
@@ -300,5 +300,37 @@ fn workbooks_convert_through_the_cli() {
     assert!(
         stderr.contains("fixtures/excel/per-sheet.xlsx:旧版: 提示[I310]"),
         "{stderr}"
+    );
+}
+
+/// A province's 自评表 layout: no 年初预算数, 分值 before 年度指标值, 全年实际值, the grade
+/// beside the 总分 — read whole, every figure under its heading.
+#[test]
+fn a_self_evaluation_workbook_is_read_whole() {
+    let doc = convert("fixtures/excel/budget-systems/self-evaluation.xlsx").unwrap();
+    let p = &doc.projects[0];
+    assert_eq!(p.kind, Some(jixiao::model::TableKind::SelfEvaluation));
+    // Without a 年初预算数 the target's amount is the 全年预算数.
+    assert_eq!(p.funds.total.map(|d| d.to_string()), Some("91.59".into()));
+    let se = p.self_evaluation.as_ref().unwrap();
+    let line = se.funds_total.as_ref().unwrap();
+    assert_eq!(line.executed.map(|d| d.to_string()), Some("89.76".into()));
+    assert_eq!(line.rate.map(|d| d.to_string()), Some("98".into()));
+    assert_eq!(
+        se.goal_achieved.as_deref(),
+        Some("按时足额发放基础养老金，参保人员待遇落实。")
+    );
+    assert_eq!(se.total_score.map(|d| d.to_string()), Some("98.8".into()));
+    assert_eq!(se.grade.as_deref(), Some("优"));
+    let e = p.indicators[0].evaluation.as_ref().unwrap();
+    assert_eq!(e.actual.as_ref().map(|a| a.raw.as_str()), Some("12006人"));
+    assert_eq!(e.weight.map(|d| d.to_string()), Some("10".into()));
+    assert_eq!(e.score.map(|d| d.to_string()), Some("9".into()));
+    assert_eq!(e.deviation.as_deref(), Some("部分人员转入职工养老保险"));
+    // It adds up: no 自评 finding.
+    assert!(
+        doc.diagnostics
+            .iter()
+            .all(|d| !d.code.as_str().starts_with("C24"))
     );
 }

@@ -27,7 +27,7 @@ pub(crate) struct Header {
     pub mid_value: Option<usize>,
     /// The 自评 columns of a 绩效自评表: 实际完成值, 分值, 得分, 偏差原因.
     pub evaluation: EvaluationColumns,
-    /// Other named columns (序号, 分值, 备注 …): their header text. Their cells are not part
+    /// Other named columns (序号, 备注, 指标解释 …): their header text. Their cells are not part
     /// of the IR; they are counted and reported once per column.
     pub extra: Vec<(usize, String)>,
     /// The columns this group reads (all of them unless 中期 and 年度 stand side by side).

@@ -138,7 +138,7 @@ struct Builder {
     /// The 中期 column group of an 88号 table.
     mid_header: Option<Header>,
     mid_raw: Vec<RawIndicator>,
-    /// Extra indicator columns (序号, 分值 …): column, header text, header location, cells with text.
+    /// Extra indicator columns (序号, 备注 …): column, header text, header location, cells with text.
     extra: Vec<(usize, String, Location, usize)>,
     has_unit: bool,
     has_name: bool,
@@ -1010,6 +1010,9 @@ impl<'a> Recognizer<'a> {
         // stands where a 一级指标 would and it has no 三级指标. It is no indicator; where the
         // table has 自评 columns its cells are the project's `self_evaluation`.
         if let Some((kind, name)) = ziping::score_row(self.vocab.labels, &texts, &header) {
+            // A row of text shorter than the header lost cells somewhere: its numbers cannot
+            // be placed under their columns, so none is read (R121 says the row was skipped).
+            let placed = indicators::keeps_cells(row) || row.cells.len() >= width;
             let e = &header.evaluation;
             let cell = |col: Option<usize>| -> String {
                 col.and_then(|c| texts.get(c))
@@ -1022,7 +1025,7 @@ impl<'a> Recognizer<'a> {
                 deviation: cell(e.deviation),
             };
             let kept = match kind {
-                ziping::ScoreRowKind::Execution if e.any() => {
+                ziping::ScoreRowKind::Execution if placed && e.any() => {
                     let evaluation =
                         ziping::evaluation(self.vocab.labels, &raw, &name, &loc, &mut self.diags);
                     b.evaluation.execution = Some(ScoreRow {
@@ -1033,7 +1036,9 @@ impl<'a> Recognizer<'a> {
                     });
                     true
                 }
-                ziping::ScoreRowKind::Total if e.weight.is_some() || e.score.is_some() => {
+                ziping::ScoreRowKind::Total
+                    if placed && (e.weight.is_some() || e.score.is_some()) =>
+                {
                     let read =
                         ziping::evaluation(self.vocab.labels, &raw, &name, &loc, &mut self.diags);
                     b.evaluation.total_weight = read.weight;

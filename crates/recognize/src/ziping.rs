@@ -21,7 +21,9 @@ pub(crate) enum ScoreRowKind {
 }
 
 /// The kind and name of a 自评表 score row (预算执行率, 总分), if the row is one: that name
-/// stands alone at the start of the row (where the 一级指标 would be) and no 三级指标 follows it.
+/// stands alone at the start of the row (where the 一级指标 would be) and no 三级指标 follows it
+/// — for a 总分 row, no text but numbers (a row of text that lost its empty cells brings its
+/// 分值 and 得分 forward; a 总分 is never an indicator).
 pub(crate) fn score_row(
     v: &Labels,
     texts: &[&str],
@@ -37,9 +39,13 @@ pub(crate) fn score_row(
         return None;
     };
     let level3_col = header.level3.max(first + 1);
+    let named = |t: &&str| match kind {
+        ScoreRowKind::Total => points(t).is_none() && percent(t).is_none(),
+        ScoreRowKind::Execution => true,
+    };
     let level3_filled = texts
         .get(first + 1..level3_col + 1)
-        .is_some_and(|ts| ts.iter().any(|t| !t.is_empty()));
+        .is_some_and(|ts| ts.iter().any(|t| !t.is_empty() && named(t)));
     (first <= header.level2 && !level3_filled).then(|| (kind, texts[first].trim().to_string()))
 }
 

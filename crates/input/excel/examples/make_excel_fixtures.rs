@@ -942,7 +942,109 @@ fn main() -> Result<(), XlsxError> {
         "序号,部门单位,项目名称\n1,和硕县民政局,城市低保\n".as_bytes(),
     )
     .expect("write");
+    // A province's 自评表 (with the budget systems' layouts: no .xls copy is kept of these).
+    self_evaluation(&dir.join("budget-systems/self-evaluation.xlsx"), p(0))?;
     Ok(())
+}
+
+/// A 绩效目标自评表 as a province's template lays it out (the seed's first project, invented
+/// actuals): 资金情况 over 全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分 with no
+/// 年初预算数, 年初设定目标 | 年度总体目标完成情况综述 side by side, 分值 before 年度指标值,
+/// 全年实际值 and 未完成原因及拟采取的改进措施, a 总分 row. Every figure adds up.
+fn self_evaluation(path: &Path, p: &Project) -> Result<(), XlsxError> {
+    let mut s = Sheet::new("自评表");
+    s.merge(0, 0, 0, 8, t("绩效目标自评表"));
+    s.merge(1, 0, 1, 8, t("（2022年度）"));
+    s.put(2, 0, t("项目名称"));
+    s.merge(2, 1, 2, 4, t(&p.project_name));
+    s.put(2, 5, t("项目负责人及电话"));
+    s.merge(2, 6, 2, 8, t("王芳 0996-1234567"));
+    s.put(3, 0, t("主管部门"));
+    s.merge(3, 1, 3, 4, t(&p.budget_unit));
+    s.put(3, 5, t("实施单位"));
+    s.merge(3, 6, 3, 8, t("和硕县社会保险中心"));
+    s.merge(4, 0, 7, 0, t("资金情况（万元）"));
+    for (c, h) in [
+        "全年预算数(A)",
+        "全年执行数(B)",
+        "分值",
+        "执行率(B/A)",
+        "得分",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.put(4, c as u16 + 2, t(h));
+    }
+    let n = |x: f64, fmt: &'static str| V::N(x, fmt);
+    let lines = [
+        (
+            "年度资金总额:",
+            Some((91.59, 89.76, "98%", Some((10.0, 9.8)))),
+        ),
+        ("其中:本年财政拨款", Some((91.59, 89.76, "98%", None))),
+        ("其他资金", None),
+    ];
+    for (k, (label, figures)) in lines.into_iter().enumerate() {
+        let r = 5 + k as u32;
+        s.put(r, 1, t(label));
+        if let Some((budget, executed, rate, scored)) = figures {
+            s.put(r, 2, n(budget, "0.00"));
+            s.put(r, 3, n(executed, "0.00"));
+            s.put(r, 5, t(rate));
+            if let Some((weight, score)) = scored {
+                s.put(r, 4, n(weight, ""));
+                s.put(r, 6, n(score, "0.0"));
+            }
+        }
+    }
+    s.merge(8, 0, 9, 0, t("年度总体目标"));
+    s.merge(8, 1, 8, 4, t("年初设定目标"));
+    s.merge(8, 5, 8, 8, t("年度总体目标完成情况综述"));
+    s.merge(9, 1, 9, 4, t(&p.goal));
+    s.merge(9, 5, 9, 8, t("按时足额发放基础养老金，参保人员待遇落实。"));
+    let head = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "分值",
+        "年度指标值",
+        "全年实际值",
+        "得分",
+        "未完成原因及拟采取的改进措施",
+    ];
+    for (c, h) in head[..7].iter().enumerate() {
+        s.put(10, c as u16, t(*h));
+    }
+    s.merge(10, 7, 10, 8, t(head[7]));
+    // 分值, 全年实际值, 得分, 原因 of each seed indicator, in order (产出 50, 效益 30, 满意度 10).
+    let evaluated = [
+        (10.0, "12006人", 9.0, "部分人员转入职工养老保险"),
+        (10.0, "1次", 10.0, ""),
+        (10.0, "100%", 10.0, ""),
+        (10.0, "100%", 10.0, ""),
+        (10.0, "7.48万元", 10.0, ""),
+        (30.0, "有效提高", 30.0, ""),
+        (10.0, "99%", 10.0, ""),
+    ];
+    let mut r = 11;
+    for (i, (weight, actual, score, reason)) in p.indicators.iter().zip(evaluated) {
+        s.put(r, 0, t(&i.level1));
+        s.put(r, 1, t(&i.level2));
+        s.put(r, 2, t(&i.level3));
+        s.put(r, 3, n(weight, ""));
+        s.put(r, 4, t(&i.value.raw));
+        s.put(r, 5, t(actual));
+        s.put(r, 6, n(score, ""));
+        s.merge(r, 7, r, 8, t(reason));
+        r += 1;
+    }
+    s.merge(r, 0, r, 2, t("总分"));
+    s.put(r, 3, n(100.0, ""));
+    s.put(r, 6, n(98.8, "0.0"));
+    s.put(r, 7, t("自评等级"));
+    s.put(r, 8, t("优"));
+    save(path, &[s])
 }
 
 /// The 88号 申报表 laid out with 中期 and 年度 as column headings: 中期资金总额 | 年度资金总额

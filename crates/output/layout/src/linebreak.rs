@@ -126,6 +126,35 @@ pub fn wrap(text: &str, max: f32, width: &dyn Fn(&str) -> f32) -> Vec<String> {
         .collect()
 }
 
+/// The lines of [`wrap`] with the space each was broken at put back at its end, where the text
+/// had one (`目标2: 逐步满足群众预期,` / `助力脱贫` from `…预期, 助力脱贫`): a writer that draws
+/// it keeps the text whole for a reader, which joins a line ending in a drawn space to the next
+/// with that space. Lines that cannot be found in the text in order are left as they are.
+///
+/// ```
+/// use jixiao_layout::linebreak::{wrap, with_break_spaces};
+/// let w = |s: &str| s.chars().count() as f32;
+/// let text = "满足预期, 助力脱贫";
+/// let lines = wrap(text, 5.0, &w);
+/// assert_eq!(lines, ["满足预期,", "助力脱贫"]);
+/// assert_eq!(with_break_spaces(text, lines), ["满足预期, ", "助力脱贫"]);
+/// ```
+pub fn with_break_spaces(text: &str, mut lines: Vec<String>) -> Vec<String> {
+    let mut rest = text;
+    let last = lines.len().saturating_sub(1);
+    for (k, line) in lines.iter_mut().enumerate() {
+        rest = rest.trim_start_matches([' ', '\u{3000}', '\r', '\n']);
+        let Some(after) = rest.strip_prefix(line.as_str()) else {
+            break;
+        };
+        if k < last && after.starts_with([' ', '\u{3000}']) {
+            line.push(' ');
+        }
+        rest = after;
+    }
+    lines
+}
+
 /// Like [`wrap`] for centred cells: no more lines than [`wrap`] gives, but breaks chosen for
 /// even lines and, where there is a choice, after a colon or comma or before a bracket, so
 /// `项目资金（万元）` reads `项目资金` / `（万元）`, not `项目资金（万` / `元）`.

@@ -1,7 +1,7 @@
 //! Tables to pages: measuring cells, paginating rows, drawing boxes and text.
 
 use crate::font::Font;
-use jixiao_layout::linebreak::{wrap, wrap_balanced};
+use jixiao_layout::linebreak::{with_break_spaces, wrap, wrap_balanced};
 use jixiao_layout::{Align, Role, Table, Template};
 use jixiao_model::{Code, Diagnostic, Location};
 use krilla::geom::{PathBuilder, Point, Rect};
@@ -204,7 +204,9 @@ impl<'a> Renderer<'a> {
                 let measure = |t: &str| self.text_width(t, pt);
                 let lines = match cell.align {
                     Align::Center => wrap_balanced(&text, width, &measure),
-                    Align::Left => wrap(&text, width, &measure),
+                    // The space a line was broken at is drawn at its end, so that the text
+                    // reads back whole.
+                    Align::Left => with_break_spaces(&text, wrap(&text, width, &measure)),
                 };
                 cells.push(MCell {
                     col: cell.col,
