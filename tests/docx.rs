@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{codes, golden, jixiao, without_locations};
+use common::{codes, golden, is_review, jixiao, without_locations};
 use serde_json::Value as Json;
 use std::path::Path;
 
@@ -62,15 +62,12 @@ fn seed_docx_gives_the_markdown_seeds_document() {
     let md: Json = serde_json::from_str(&md).unwrap();
     // The Markdown is OCR output and needs two repairs (R101, R102); Word has real merged
     // cells and needs none.
-    let reading: Vec<String> = codes(&docx)
-        .into_iter()
-        .filter(|c| !c.starts_with('C'))
-        .collect();
+    let reading: Vec<String> = codes(&docx).into_iter().filter(|c| !is_review(c)).collect();
     assert_eq!(reading, Vec::<String>::new());
     let review = |doc: &Json| {
         codes(doc)
             .into_iter()
-            .filter(|c| c.starts_with('C'))
+            .filter(|c| is_review(c))
             .collect::<Vec<_>>()
     };
     assert_eq!(review(&docx), review(&md));

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{codes, golden, jixiao, without_locations};
+use common::{codes, golden, is_review, jixiao, without_locations};
 use serde_json::Value as Json;
 
 fn convert(path: &str) -> (String, String, Option<i32>) {
@@ -36,13 +36,13 @@ fn html_seed_gives_the_same_document_as_the_markdown_seed() {
     let reading = |doc: &Json| {
         codes(doc)
             .into_iter()
-            .filter(|c| !c.starts_with('C'))
+            .filter(|c| !is_review(c))
             .collect::<Vec<_>>()
     };
     let review = |doc: &Json| {
         codes(doc)
             .into_iter()
-            .filter(|c| c.starts_with('C'))
+            .filter(|c| is_review(c))
             .collect::<Vec<_>>()
     };
     assert_eq!(reading(&md), ["R101", "R102"]);

@@ -39,6 +39,16 @@ pub(crate) fn codes(doc: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// True when `code` is one of the review's (the registry says which stage a code is of).
+pub(crate) fn is_review(code: &str) -> bool {
+    jixiao::model::Code::parse(code).is_some_and(|c| c.is_review())
+}
+
+/// True when `code` is one of the recognizer's.
+pub(crate) fn is_recognize(code: &str) -> bool {
+    jixiao::model::Code::parse(code).is_some_and(|c| c.is_recognize())
+}
+
 /// The document without anything that says where it came from (every `…location` key), so
 /// that the same table read from two formats compares equal.
 pub(crate) fn without_locations(value: &mut serde_json::Value) {
