@@ -1,8 +1,8 @@
 //! The summary table (汇总表): its header (序号 / 部门单位 / 项目名称 / 合计, over up to three
 //! rows) and its rows, one per project, and the total.
 
+use crate::header_block::parse_amount;
 use crate::labels::{SummaryColumn, Vocab};
-use crate::parse_amount;
 use crate::{Mode, Recognizer, first_text_cell, location};
 use jixiao_grid::{Grid, Row};
 use jixiao_model::{Code, Diagnostic, Summary, SummaryRow};
