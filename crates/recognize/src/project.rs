@@ -3,7 +3,7 @@
 //! header fields not read marked, the project added to the document.
 
 use crate::indicators::{self, Header, RawIndicator};
-use crate::{Mode, Recognizer, column_name_of, furniture, header, placeholders, stream, ziping};
+use crate::{Mode, Recognizer, furniture, header, placeholders, stream, ziping};
 use jixiao_model::{
     Code, Diagnostic, Funds, HeaderField, Indicator, Location, Project, SelfEvaluation, TableKind,
     Value,
@@ -314,4 +314,9 @@ fn unread_fields(b: &Builder) -> Vec<HeaderField> {
     .collect();
     unread.dedup();
     unread
+}
+
+/// `A`, `B` … for a column index of a grid (the grid's own columns, for messages).
+fn column_name_of(col: usize) -> String {
+    jixiao_grid::column_name(col as u32)
 }
