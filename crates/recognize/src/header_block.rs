@@ -5,7 +5,8 @@
 use crate::indicators::{self, Header};
 use crate::labels::{self, Label, Vocab};
 use crate::project::Builder;
-use crate::{Mode, Recognizer, location, split_goals, ziping};
+use crate::recognizer::{Mode, Recognizer};
+use crate::{location, split_goals, ziping};
 use jixiao_grid::{Grid, Row};
 use jixiao_model::{
     Code, Decimal, DepartmentFunds, Diagnostic, Funds, HeaderField, Location, Project,

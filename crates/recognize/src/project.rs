@@ -3,7 +3,8 @@
 //! header fields not read marked, the project added to the document.
 
 use crate::indicators::{self, Header, RawIndicator};
-use crate::{Mode, Recognizer, furniture, header, placeholders, stream, ziping};
+use crate::recognizer::{Mode, Recognizer};
+use crate::{furniture, header, placeholders, stream, ziping};
 use jixiao_model::{
     Code, Diagnostic, Funds, HeaderField, Indicator, Location, Project, SelfEvaluation, TableKind,
     Value,
@@ -319,4 +320,46 @@ fn unread_fields(b: &Builder) -> Vec<HeaderField> {
 /// `A`, `B` … for a column index of a grid (the grid's own columns, for messages).
 fn column_name_of(col: usize) -> String {
     jixiao_grid::column_name(col as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Options, recognize};
+
+    /// Placeholder rows are no indicators, reported once per table (R136) with the count at
+    /// the first; their group names label the rows below; a 一级 made only of them is not
+    /// applicable to the project.
+    #[test]
+    fn placeholder_rows_label_below_and_mark_not_applicable() {
+        let text = "项目名称\t甲\n一级指标\t二级指标\t三级指标\t指标值\n\
+                    产出指标\t数量指标\t不适用\t不适用\n\
+                    \t\t人数\t≥1人\n\
+                    效益指标\t经济效益指标\t–\t–\n\
+                    满意度指标\t服务对象满意度指标\t满意度\t≥90%\n";
+        let grid = jixiao_markdown::read(text, Some("a.md"));
+        let doc = recognize(&[grid], &Options::default());
+        let p = &doc.projects[0];
+        let rows: Vec<(&str, &str, &str)> = p
+            .indicators
+            .iter()
+            .map(|i| (i.level1.as_str(), i.level2.as_str(), i.level3.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("产出指标", "数量指标", "人数"),
+                ("满意度指标", "服务对象满意度指标", "满意度")
+            ]
+        );
+        assert_eq!(p.not_applicable, ["效益指标"]);
+        let r136: Vec<_> = doc
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "R136")
+            .collect();
+        assert_eq!(r136.len(), 1, "{:?}", doc.diagnostics);
+        assert!(r136[0].message.contains("2 行"), "{}", r136[0].message);
+        assert_eq!(r136[0].location.line, Some(3));
+        assert!(doc.diagnostics.iter().all(|d| d.code != "R122"));
+    }
 }

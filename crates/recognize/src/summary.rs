@@ -3,7 +3,8 @@
 
 use crate::header_block::parse_amount;
 use crate::labels::{SummaryColumn, Vocab};
-use crate::{Mode, Recognizer, first_text_cell, location};
+use crate::location;
+use crate::recognizer::{Mode, Recognizer, first_text_cell};
 use jixiao_grid::{Grid, Row};
 use jixiao_model::{Code, Diagnostic, Summary, SummaryRow};
 use std::str::FromStr;

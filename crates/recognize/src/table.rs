@@ -5,7 +5,8 @@
 use crate::header_block::parse_amount;
 use crate::indicators::{self, Header, RawIndicator};
 use crate::project::Builder;
-use crate::{Mode, Recognizer, labels, location, long_table, placeholders, wrap, ziping};
+use crate::recognizer::{Mode, Recognizer};
+use crate::{labels, location, long_table, placeholders, wrap, ziping};
 use jixiao_grid::{Grid, Row};
 use jixiao_model::framework::Framework;
 use jixiao_model::{Code, Diagnostic, HeaderField, Location, Project, ScoreRow, Value};
