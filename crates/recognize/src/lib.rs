@@ -61,6 +61,7 @@
 //! ```
 
 mod furniture;
+mod groups;
 mod header;
 mod header_block;
 mod indicators;

@@ -4,7 +4,7 @@
 
 use crate::indicators::{self, Header, RawIndicator};
 use crate::recognizer::{Mode, Recognizer};
-use crate::{furniture, header, placeholders, stream, ziping};
+use crate::{furniture, groups, header, placeholders, stream, ziping};
 use jixiao_model::{
     Code, Diagnostic, Funds, HeaderField, Indicator, Location, Project, SelfEvaluation, TableKind,
     Value,
@@ -248,7 +248,7 @@ impl Recognizer<'_> {
         // may head the rows below it), but what the rebuilding says about a placeholder row
         // (a blank group it could not place) is moot: the row is no indicator.
         let mut group_diags = Vec::new();
-        let resolved = indicators::resolve(self.fw, raw, &mut group_diags);
+        let resolved = groups::resolve(self.fw, raw, &mut group_diags);
         group_diags.retain(|d| !placeholder_rows.contains(&d.location));
         self.diags.extend(group_diags);
         for r in resolved {
