@@ -15,30 +15,34 @@
 //!    title (and the table kind it names: 申报/批复/自评/部门整体), or plain text. The level-1 and
 //!    level-2 names come from `templates/framework.toml`. Nothing about the form's wording is
 //!    in code, so `--template` can add a variant.
-//! 2. **Blocks** (this file, `Recognizer::row`): each row is a title, a summary header, a
-//!    header-block label row, an indicator header (one column group, or 中期 and 年度 side by
-//!    side), or a row of the block that is open.
-//! 3. **Columns by label** (`indicators.rs`): an indicator row is read through its header —
-//!    value from the 指标值/年度指标值 column (never 中期指标值, 实际完成值, 分值, 指标解释),
-//!    op from the 指标性质 column, unit from the 度量单位 column; amounts from the column whose
-//!    heading says 年度. A 自评表's 实际完成值, 分值, 得分 and 偏差原因 columns are each
-//!    indicator's `evaluation`; its score rows (预算执行率, 总分), its funds block under
-//!    年初预算数 … 得分 and its 预期目标 / 实际完成情况 are the project's `self_evaluation`
-//!    (`ziping.rs`).
+//! 2. **Blocks** (`recognizer.rs`, `Recognizer::row`): each row is a title, a summary header
+//!    (the summary table: `summary.rs`), a header-block label row (label pairs, values below,
+//!    amounts: `header_block.rs`), an indicator header (one column group, or 中期 and 年度 side
+//!    by side: `table.rs`), or a row of the block that is open. A project being read is a
+//!    `Builder`, finished when the next one starts (`project.rs`).
+//! 3. **Columns by label** (`indicators.rs`, walked by `table.rs`): an indicator row is read
+//!    through its header — value from the 指标值/年度指标值 column (never 中期指标值,
+//!    实际完成值, 分值, 指标解释), op from the 指标性质 column, unit from the 度量单位
+//!    column; amounts from the column whose heading says 年度. A 自评表's 实际完成值, 分值,
+//!    得分 and 偏差原因 columns are each indicator's `evaluation`; its score rows (预算执行率,
+//!    总分), its funds block under 年初预算数 … 得分 and its 预期目标 / 实际完成情况 are the
+//!    project's `self_evaluation` (`ziping.rs`).
 //! 4. **Repair and report**: a row that lost its merged leading cells (any number of them) is
 //!    realigned by content (R101, scored by named weights in `indicators.rs`); a row under two
 //!    column groups is split where both halves fit; a blank level-1/level-2 cell is given to
-//!    the group above or below (R102) in linear time; a table with no level-3 name and no value
-//!    is a blank template (R114), and header text with neither a project name nor an indicator
-//!    is no project (R123). Text that fits nowhere is reported (R108), never dropped silently.
+//!    the group above or below (R102) in linear time (`groups.rs`); a table with no level-3
+//!    name and no value is a blank template (R114), and header text with neither a project name
+//!    nor an indicator is no project (R123) (`project.rs`). Text that fits nowhere is reported
+//!    (R108), never dropped silently.
 //!    Only text is realigned: a row of a worksheet or a Word table is read where it stands
 //!    (`indicators::keeps_cells`).
 //! 5. **Group names and furniture** (`wrap.rs`, `furniture.rs`): a group name wrapped onto
 //!    the next line is joined (R134); a row of group names only labels the rows below it; a
-//!    lost 一级 is the 二级's parent in the framework (R102); placeholder rows (不适用, –:
-//!    `placeholders.rs`) are no indicators but still label the rows below (R136); a blank
-//!    table beside projects that were read is R137, alone R114; 审核意见, 评价结论, 注：, （盖章）
-//!    end the table (R135). Each is reported once per table, with a count and the first place.
+//!    lost 一级 is the 二级's parent in the framework (R102, `groups.rs`); placeholder rows
+//!    (不适用, –: `placeholders.rs`) are no indicators but still label the rows below (R136);
+//!    a blank table beside projects that were read is R137, alone R114; 审核意见, 评价结论,
+//!    注：, （盖章） end the table (R135). Each is reported once per table, with a count and the
+//!    first place.
 //!
 //! Budget systems' workbooks and clerks' own sheets are read by passes in files of their
 //! own: header fields the standard form has no place for, reported once per project
