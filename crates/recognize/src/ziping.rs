@@ -180,7 +180,7 @@ pub(crate) fn funds_line(
         }
         match what {
             FundsColumn::InitialBudget | FundsColumn::Budget | FundsColumn::Executed => {
-                let amount = crate::parse_amount(text, yuan, &loc, diags);
+                let amount = crate::header_block::parse_amount(text, yuan, &loc, diags);
                 match what {
                     FundsColumn::InitialBudget => line.initial_budget = amount,
                     FundsColumn::Budget => line.budget = amount,
