@@ -270,7 +270,11 @@ mod tests {
     #[test]
     fn table_is_sorted_and_maps_to_ideographs() {
         assert!(super::TABLE.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(super::TABLE.iter().all(|(_, u)| crate::layout::is_cjk(*u)));
+        assert!(
+            super::TABLE
+                .iter()
+                .all(|(_, u)| crate::layout::text::is_cjk(*u))
+        );
         assert_eq!(super::unified('\u{2F00}'), Some('一'));
         assert_eq!(super::unified('\u{2EA0}'), Some('民'));
         assert_eq!(super::unified('\u{2EA1}'), None);
