@@ -35,9 +35,17 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a library source without comments and without its `#[cfg(test)]` module.
+/// The code of a library source without comments and without its inline `#[cfg(test)]`
+/// module (a `#[cfg(test)] mod tests;` line names a file of its own and is no cut).
 fn code_of(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or("");
+    let text = text
+        .match_indices("#[cfg(test)]")
+        .find(|(i, _)| {
+            !text[i + "#[cfg(test)]".len()..]
+                .trim_start()
+                .starts_with("mod tests;")
+        })
+        .map_or(text, |(i, _)| &text[..i]);
     text.lines()
         .filter(|l| !l.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
