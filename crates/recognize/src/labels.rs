@@ -346,7 +346,7 @@ pub enum Column {
 /// (`一级指标(10分)`) is the column all the same.
 pub fn column(v: &Labels, text: &str) -> Option<Column> {
     let full = normalize_label(text);
-    let n = strip_score_band(&full);
+    let n = strip_period(v, strip_score_band(&full));
     if is(&v.level1, n) {
         Some(Column::Level1)
     } else if is(&v.level2, n) {
@@ -389,6 +389,32 @@ pub fn other_column(v: &Labels, text: &str) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// The name without a trailing bracket naming the period its column group is for
+/// (`二级指标(长期)`, `指标值(年度)` → `二级指标`, `指标值`; the words are `period_midterm` and
+/// `period_annual` of `templates/labels.toml`). Expects a normalised label.
+pub fn strip_period<'a>(v: &Labels, n: &'a str) -> &'a str {
+    n.strip_suffix(')')
+        .and_then(|r| {
+            let open = r.rfind('(')?;
+            let word = &r[open + 1..];
+            (is(&v.period_midterm, word) || is(&v.period_annual, word)).then_some(&r[..open])
+        })
+        .filter(|head| !head.is_empty())
+        .unwrap_or(n)
+}
+
+/// True when `texts` (a column group's header texts) name the 中期 period (`midterm`, words
+/// of `period_midterm`: 中期, 长期 …) or the 年度 one (`period_annual`).
+pub fn names_period(v: &Labels, texts: &str, midterm: bool) -> bool {
+    let n = normalize_label(texts);
+    let words = if midterm {
+        &v.period_midterm
+    } else {
+        &v.period_annual
+    };
+    words.iter().any(|w| n.contains(w.as_str()))
 }
 
 /// The name without a trailing score band: `产出指标(50分)`, `成本指标(0-20)分`, `满意度指标10分`
@@ -740,6 +766,9 @@ mod tests {
         assert_eq!(strip_score_band("质量指标"), "质量指标");
         assert_eq!(column("一级指标(10分)"), Some(Column::Level1));
         assert_eq!(column("中期指标值"), Some(Column::MidValue));
+        assert_eq!(column("二级指标（长期）"), Some(Column::Level2));
+        assert_eq!(column("指标值(年度)"), Some(Column::Value));
+        assert_eq!(column("三级指标（备注）"), None);
         assert_eq!(column("年度指标值"), Some(Column::Value));
         assert_eq!(column("指标值类型"), Some(Column::Sign));
         assert_eq!(

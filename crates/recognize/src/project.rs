@@ -65,7 +65,13 @@ impl Recognizer<'_> {
         // kept until the groups are rebuilt: they label the rows below them. One that labels
         // no row and is no placeholder is reported (R122).
         let mut not_rows = Vec::new();
-        for raw in [&b.raw, &b.mid_raw] {
+        let rows = b.raw.iter().filter(|r| r.is_indicator()).count();
+        let mid_rows = b.mid_raw.iter().filter(|r| r.is_indicator()).count();
+        // A 中期 group left empty beside a filled 年度 group (`二级指标（长期）` over group names
+        // only): one finding for the table, not one per row.
+        let mid_empty = mid_rows == 0 && rows > 0;
+        let mut mid_group_rows: Vec<&Location> = Vec::new();
+        for (raw, mid) in [(&b.raw, false), (&b.mid_raw, true)] {
             for (i, r) in raw.iter().enumerate() {
                 if r.is_indicator()
                     || indicators::labels_rows_below(raw, i)
@@ -80,7 +86,9 @@ impl Recognizer<'_> {
                         _ => None,
                     })
                     .collect();
-                if !names.is_empty() {
+                if mid && mid_empty {
+                    mid_group_rows.push(&r.location);
+                } else if !names.is_empty() {
                     not_rows.push(Diagnostic::new(
                         Code::R122,
                         format!(
@@ -92,8 +100,16 @@ impl Recognizer<'_> {
                 }
             }
         }
-        let rows = b.raw.iter().filter(|r| r.is_indicator()).count();
-        let mid_rows = b.mid_raw.iter().filter(|r| r.is_indicator()).count();
+        if let Some(first) = mid_group_rows.first() {
+            not_rows.push(Diagnostic::new(
+                Code::R122,
+                format!(
+                    "中期（长期）指标列的 {} 行只有一级/二级指标名称，没有三级指标和指标值：中期指标为空，只读取了年度指标",
+                    mid_group_rows.len()
+                ),
+                (*first).clone(),
+            ));
+        }
         let unread = unread_fields(&b);
         let mut project = b.project;
         project.unread = unread;

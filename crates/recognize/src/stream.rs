@@ -24,7 +24,7 @@
 
 use crate::indicators::label_name;
 use crate::labels::Label;
-use crate::{labels, wrap};
+use crate::{furniture, labels, wrap};
 use jixiao_grid::{Cell, Grid, Row, RowKind};
 use jixiao_model::framework::Framework;
 use jixiao_model::{Code, Diagnostic, Location};
@@ -346,6 +346,14 @@ fn block(
     };
     let l2 = find(labels::Column::Level2);
     let value = find(labels::Column::Value).unwrap_or(l3 + 1);
+    // 中期 and 年度 side by side (`二级指标（长期）` … `指标值（年度）`): the second group starts at
+    // a 二级指标 after the first group's value; a row ends after the last group's value.
+    let second_l2 =
+        (value + 1..columns.len()).find(|&i| columns[i] == Some(labels::Column::Level2));
+    let last_value = second_l2
+        .and_then(|s| (s..columns.len()).find(|&i| columns[i] == Some(labels::Column::Value)))
+        .unwrap_or(value);
+    let value = last_value;
     let width = header_len.max(value + 1);
     let mut scores: Vec<bool> = header.iter().map(|h| h.score).collect();
     scores.resize(width, false);
@@ -354,6 +362,13 @@ fn block(
         let cell = cells[k];
         if is_label(fw, &cell.text) || header_run(fw, cells, k).is_some() {
             break; // the next project's header block
+        }
+        if cells[k..]
+            .iter()
+            .find(|c| !c.is_blank())
+            .is_some_and(|c| furniture::table_end(&fw.labels, &c.text).is_some())
+        {
+            break; // what follows the table (附件：, 审核意见 …): text rows, reported once
         }
         let mut slots: Vec<Option<Cell>> = vec![None; width];
         let first = k;
@@ -399,7 +414,24 @@ fn block(
         }
         // 三级 name, then the value, then the columns after the value.
         let mut cut_before_value = false;
-        for (col, slot) in slots.iter_mut().enumerate().skip(l3) {
+        let mut at = l3;
+        while at < width {
+            // Two groups: a level-2 name where the first group's 三级 name or value should be
+            // is the second group's 二级 — the first group is empty in this row.
+            if let Some(l2b) = second_l2
+                && at < l2b
+                && cells
+                    .get(k)
+                    .is_some_and(|c| fw.level2(&label_name(&c.text)).is_some())
+                && !cells
+                    .get(k)
+                    .is_some_and(|c| fw.level1(&label_name(&c.text)).is_some())
+            {
+                at = l2b;
+            }
+            let col = at;
+            at += 1;
+            let slot = &mut slots[col];
             // A level-1 name followed by a level-2 name where the 三级 name should be: this
             // row was a group with no indicator, and the next group starts here.
             if col == l3
@@ -507,6 +539,65 @@ mod tests {
             .iter()
             .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
             .collect()
+    }
+
+    #[test]
+    fn two_groups_with_an_empty_midterm_half_and_a_caption_after_the_table() {
+        // `二级指标（长期）` … `指标值（年度）`: the 长期 group's 三级/value cells are empty and
+        // left out of the stream, so a second level-2 name is the 年度 group's 二级.
+        let g = stream(&[
+            "项目名称",
+            "某项目",
+            "一级指标",
+            "二级指标（长期）",
+            "三级指标（长期）",
+            "指标值（长期）",
+            "二级指标（年度）",
+            "三级指标（年度）",
+            "指标值（年度）",
+            "产出指标",
+            "数量指标",
+            "数量指标",
+            "安排数量",
+            "2",
+            "满意度指标",
+            "服务对象满意度指标",
+            "服务对象满意度指标",
+            "满意度",
+            "≥90%",
+            " ",
+            "附件：",
+            "扫一扫",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        let t = texts(&out);
+        assert_eq!(
+            t[1..4],
+            [
+                vec![
+                    "一级指标",
+                    "二级指标（长期）",
+                    "三级指标（长期）",
+                    "指标值（长期）",
+                    "二级指标（年度）",
+                    "三级指标（年度）",
+                    "指标值（年度）"
+                ],
+                vec!["产出指标", "数量指标", "", "", "数量指标", "安排数量", "2"],
+                vec![
+                    "满意度指标",
+                    "服务对象满意度指标",
+                    "",
+                    "",
+                    "服务对象满意度指标",
+                    "满意度",
+                    "≥90%"
+                ],
+            ]
+        );
+        // The caption and what follows it are text rows, not a row cut short (no R133).
+        assert!(t[4..].iter().all(|r| r.len() == 1), "{t:?}");
+        assert!(diags.iter().all(|d| d.code != "R133"), "{diags:?}");
     }
 
     #[test]

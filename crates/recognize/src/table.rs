@@ -20,27 +20,28 @@ impl Recognizer<'_> {
         loc: Location,
     ) {
         let row = &grid.rows[r];
-        // 中期 and 年度 side by side (88号): the 年度 group is the one the header row or the row
-        // above names 年度; failing that, the form's order (中期 left, 年度 right).
+        // 中期 and 年度 side by side (88号): the 年度 group is the one the header row names 年度
+        // (`指标值（年度）`) or, where it names no period, the row above (`中期指标 | 年度指标`);
+        // failing that, the form's order (中期 left, 年度 right).
         let mid_header = if groups.len() >= 2 {
-            let names = |h: &Header| -> String {
-                let above = r.checked_sub(1).map(|k| &grid.rows[k]);
-                [Some(row), above]
-                    .into_iter()
-                    .flatten()
-                    .flat_map(|rw| rw.cells.iter().enumerate())
+            let above = r.checked_sub(1).map(|k| &grid.rows[k]);
+            let names = |h: &Header, rw: &Row| -> String {
+                rw.cells
+                    .iter()
+                    .enumerate()
                     .filter(|(i, c)| h.span.contains(i) && c.covered.is_none())
                     .map(|(_, c)| jixiao_model::framework::normalize_label(&c.text))
                     .collect()
             };
-            let annual = groups
-                .iter()
-                .position(|h| names(h).contains("年度"))
-                .unwrap_or(1);
-            let mid = groups
-                .iter()
-                .position(|h| names(h).contains("中期"))
-                .filter(|&m| m != annual);
+            let named = |midterm: bool| {
+                [Some(row), above].into_iter().flatten().find_map(|rw| {
+                    groups
+                        .iter()
+                        .position(|h| labels::names_period(&self.fw.labels, &names(h, rw), midterm))
+                })
+            };
+            let annual = named(false).unwrap_or(1);
+            let mid = named(true).filter(|&m| m != annual);
             if mid.is_none() {
                 self.diags.push(Diagnostic::new(
                     Code::R117,
