@@ -371,8 +371,18 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             Ok(recognize(&[page.grid], page.diagnostics, options))
         }
         Format::Zip | Format::Cfb => {
-            let book = jixiao_excel::read(bytes, Some(name))?;
-            Ok(recognize(&book.grids, book.diagnostics, options))
+            // Each sheet is recognized as soon as it is read and its grid let go: a workbook of
+            // fifty full sheets never has all their grids in memory at once.
+            let recognize_options = jixiao_recognize::Options {
+                framework: &options.framework,
+            };
+            let mut sheets = jixiao_recognize::SheetBySheet::new(&recognize_options);
+            let read = jixiao_excel::read_each(bytes, Some(name), |grid| sheets.sheet(&grid))?;
+            let mut doc = sheets.finish();
+            let mut diags = read.diagnostics;
+            diags.append(&mut doc.diagnostics);
+            doc.diagnostics = diags;
+            Ok(doc)
         }
         Format::Pdf => {
             let page = jixiao_pdf_input::read(bytes, Some(name))?;

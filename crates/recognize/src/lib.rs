@@ -105,11 +105,56 @@ impl Default for Options<'_> {
 /// Recognizes the tables in `grids` (in order) as one document. Never fails: what cannot be
 /// read becomes a diagnostic; a document with neither summary nor project carries an R100 error.
 pub fn recognize(grids: &[Grid], options: &Options) -> Document {
-    let mut r = Recognizer::new(options.framework);
+    let mut sheets = SheetBySheet::new(options);
     for grid in grids {
-        r.grid(grid);
+        sheets.sheet(grid);
     }
-    r.finish(grids)
+    sheets.finish()
+}
+
+/// Recognition of a workbook one sheet at a time, in workbook order: the same document as
+/// [`recognize`] over all the grids, without holding them all. A reader hands each sheet's
+/// grid over as soon as it has read it and may drop it right after, so memory grows with the
+/// largest sheet rather than with the workbook.
+///
+/// ```
+/// use jixiao_grid::Grid;
+/// let options = jixiao_recognize::Options::default();
+/// let mut sheets = jixiao_recognize::SheetBySheet::new(&options);
+/// for name in ["Sheet1", "Sheet2"] {
+///     let grid = Grid::new(Some("a.xlsx".into()), Some(name.into()));
+///     sheets.sheet(&grid);
+/// }
+/// let doc = sheets.finish();
+/// assert!(doc.projects.is_empty());
+/// assert_eq!(doc.diagnostics[0].location.file.as_deref(), Some("a.xlsx"));
+/// ```
+pub struct SheetBySheet<'a> {
+    recognizer: Recognizer<'a>,
+    /// The file of the first sheet, where a document without any table is reported (R100).
+    file: Option<Option<String>>,
+}
+
+impl<'a> SheetBySheet<'a> {
+    /// Starts recognizing a document.
+    pub fn new(options: &Options<'a>) -> Self {
+        SheetBySheet {
+            recognizer: Recognizer::new(options.framework),
+            file: None,
+        }
+    }
+
+    /// Recognizes the next sheet's rows (a table open at its end stays open for the next
+    /// sheet's labels, as in [`recognize`]).
+    pub fn sheet(&mut self, grid: &Grid) {
+        self.file.get_or_insert_with(|| grid.file.clone());
+        self.recognizer.grid(grid);
+    }
+
+    /// The document of every sheet handed over.
+    pub fn finish(self) -> Document {
+        self.recognizer.finish(self.file.flatten().as_deref())
+    }
 }
 
 /// Where a cell is, as an IR location.

@@ -294,7 +294,8 @@ impl<'a> Recognizer<'a> {
         }
     }
 
-    pub(crate) fn finish(mut self, grids: &[Grid]) -> Document {
+    /// The document; `file` is the first sheet's file, where R100 is reported.
+    pub(crate) fn finish(mut self, file: Option<&str>) -> Document {
         self.finish_project();
         if let Some(d) = std::mem::take(&mut self.after_table).after_table() {
             self.diags.push(d);
@@ -318,11 +319,7 @@ impl<'a> Recognizer<'a> {
             && self.doc.projects.is_empty()
             && self.doc.summary.as_ref().is_none_or(|s| s.rows.is_empty())
         {
-            let loc = grids
-                .first()
-                .and_then(|g| g.file.as_deref())
-                .map(Location::file)
-                .unwrap_or_default();
+            let loc = file.map(Location::file).unwrap_or_default();
             self.diags.push(Diagnostic::new(
                 Code::R100,
                 "未找到绩效目标表：没有“预算单位/项目名称”等标签，也没有“一级指标/二级指标/三级指标/指标值”表头或汇总表".to_string(),

@@ -285,13 +285,56 @@ fn open(kind: Kind, bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, ExcelError> {
 }
 
 fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, ExcelError> {
+    let mut grids = Vec::new();
+    let read = read_kind_each(kind, bytes, file, |grid| grids.push(grid))?;
+    Ok(Workbook {
+        kind: read.kind,
+        grids,
+        diagnostics: read.diagnostics,
+    })
+}
+
+/// What [`read_each`] gave besides the grids: the format and what was skipped or shown
+/// differently on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetsRead {
+    /// The detected format.
+    pub kind: Kind,
+    /// Skipped sheets, unreadable sheets, values that may not look as in Excel.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a workbook as [`read`] does, handing each sheet's grid to `each` as soon as it is
+/// read, in workbook order, instead of keeping them all: a caller that recognizes sheet by
+/// sheet (`jixiao_recognize::SheetBySheet`) holds one sheet's grid at a time. The grids and
+/// diagnostics are those of [`read`]; on an error, the sheets before it may have been handed
+/// over already.
+///
+/// # Errors
+///
+/// As [`read`].
+pub fn read_each(
+    bytes: &[u8],
+    file: Option<&str>,
+    each: impl FnMut(Grid),
+) -> Result<SheetsRead, ExcelError> {
+    let kind = detect(bytes)?;
+    read_kind_each(kind, bytes, file, each)
+}
+
+fn read_kind_each(
+    kind: Kind,
+    bytes: &[u8],
+    file: Option<&str>,
+    mut each: impl FnMut(Grid),
+) -> Result<SheetsRead, ExcelError> {
     limits::check(kind, bytes)?;
     let mut book = calamine(kind, || open(kind, bytes))?;
     let sheets = calamine(kind, || Ok(book.sheets_metadata().to_vec()))?;
     let xls_formats = (kind == Kind::Xls)
         .then(|| xls_format::read(bytes))
         .flatten();
-    let mut grids = Vec::new();
+    let mut read = 0usize;
     let mut diagnostics = Vec::new();
     let mut skipped = Vec::new();
     for sheet in &sheets {
@@ -374,9 +417,10 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
             skipped.push(format!("“{}”（空）", sheet.name));
             continue;
         }
-        grids.push(grid);
+        read += 1;
+        each(grid);
     }
-    if grids.is_empty() {
+    if read == 0 {
         let detail = if sheets.is_empty() {
             "（没有工作表）".to_string()
         } else {
@@ -388,11 +432,7 @@ fn read_kind(kind: Kind, bytes: &[u8], file: Option<&str>) -> Result<Workbook, E
         };
         return Err(ExcelError::Empty(detail));
     }
-    Ok(Workbook {
-        kind,
-        grids,
-        diagnostics,
-    })
+    Ok(SheetsRead { kind, diagnostics })
 }
 
 /// Where a sheet's number formats come from: calamine's styles (xlsx) or the BIFF records
