@@ -15,7 +15,10 @@
 //!   xlsx sheets are checked value by value as the reader streams them, before any grid is
 //!   made, so their XML is read once);
 //! - a shared-string table declaring more strings than its bytes can hold;
-//! - ODS space runs (`<text:s text:c="N"/>`) adding up to more than [`MAX_ODS_SPACES`];
+//! - ODS cell text more than [`MAX_ODS_TEXT`] bytes once calamine has written it out: space
+//!   runs (`<text:s text:c="N"/>`, counts unescaped as calamine reads them) expanded, and each
+//!   cell's text, string value and formula counted once per column and row it is repeated over
+//!   (calamine clones them into every slot);
 //! - an xls DIMENSIONS record declaring more than [`MAX_CELLS`] cells.
 //!
 //! The form never has more than a few thousand rows or a few dozen columns, so the limits
@@ -33,9 +36,10 @@ pub const MAX_CELLS: u64 = 4_000_000;
 pub const MAX_ENTRY_BYTES: u64 = 200 << 20;
 /// At most this many bytes in all zip entries together, unpacked.
 pub const MAX_TOTAL_BYTES: u64 = 400 << 20;
-/// At most this many spaces written by ODS space runs (`<text:s text:c="N"/>`) in one file:
-/// calamine writes each run out in full, and a form's cells hold a few spaces, not millions.
-pub const MAX_ODS_SPACES: u64 = 1 << 24;
+/// At most this many bytes of ODS cell text in one file, as calamine writes it out: space runs
+/// (`<text:s text:c="N"/>`) in full, and a repeated cell's text once per slot it is repeated
+/// over. A form holds a few hundred kilobytes of text; a 10 MB file honestly holds at most 10 MB.
+pub const MAX_ODS_TEXT: u64 = 1 << 25;
 
 /// Checks the sizes a workbook declares or implies, before calamine allocates for them.
 ///
@@ -390,7 +394,10 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
     let mut cell: Option<(u64, u64)> = None; // (col, repeat) of the open cell
     let mut cell_has_content = false;
     let mut depth_in_cell = 0u32;
-    let mut spaces = 0u64; // spaces written by `<text:s text:c="N"/>` runs, file-wide
+    // Bytes of cell text calamine will write out, file-wide; and those of the open cell, to
+    // be multiplied by its column and row repeats.
+    let mut text = 0u64;
+    let mut cell_text = 0u64;
     let repeat = |e: &quick_xml::events::BytesStart, name: &str| -> u64 {
         e.attributes()
             .flatten()
@@ -413,22 +420,46 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
         }
         Ok(())
     };
+    // The text of a cell counted once per slot it fills: over the limit, the sheet and cell.
+    let check_text = |table: &str, text: u64, cell_text: u64, at: (u64, u64), n: u64, rows: u64| {
+        let total = text.saturating_add(cell_text.saturating_mul(n).saturating_mul(rows));
+        if total > MAX_ODS_TEXT {
+            return Err(too_large(format!(
+                "工作表“{table}”单元格 {} 的文字展开后超过 {} MB（重复的空格 text:s、重复的行或列\
+                 都按写出的字数计），不像绩效目标表；请在表格软件中打开，删去多余的空格和重复的\
+                 单元格后另存再转换",
+                a1(at.0, at.1),
+                MAX_ODS_TEXT >> 20
+            )));
+        }
+        Ok(total)
+    };
     loop {
         let ev = match xml.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => break,
             Ok(ev) => ev,
         };
         let empty_element = matches!(ev, Event::Empty(_));
-        if let Event::Start(e) | Event::Empty(e) = &ev
-            && cell.is_some()
-            && e.local_name().as_ref() == "s"
-        {
-            spaces = spaces.saturating_add(repeat(e, "c"));
-            if spaces > MAX_ODS_SPACES {
-                return Err(too_large(format!(
-                    "工作表“{table}”的单元格里重复的空格（text:s）展开后超过 {MAX_ODS_SPACES} 个，\
-                     不像绩效目标表；请在表格软件中打开，删去多余的空格后另存"
-                )));
+        if let Some((c, n)) = cell {
+            let added = match &ev {
+                Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "s" => e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.local_name().as_ref() == "c")
+                    .and_then(|a| {
+                        let value = quick_xml::escape::unescape(&a.value).ok()?;
+                        value.trim().parse::<u64>().ok()
+                    })
+                    .unwrap_or(1),
+                Event::Start(e) | Event::Empty(e) => 1 + text_attributes(e),
+                Event::Text(t) => t.len() as u64,
+                Event::CData(t) => t.len() as u64,
+                Event::GeneralRef(r) => r.len() as u64 + 2,
+                _ => 0,
+            };
+            if added > 0 {
+                cell_text = cell_text.saturating_add(added);
+                check_text(&table, text, cell_text, (row, c), n, row_repeat)?;
             }
         }
         match ev {
@@ -475,12 +506,15 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
                 cell = Some((col, n));
                 cell_has_content = has_value(&e);
                 depth_in_cell = 0;
+                cell_text = text_attributes(&e);
+                check_text(&table, text, cell_text, (row, col), n, row_repeat)?;
             }
             Event::Empty(e)
                 if matches!(e.local_name().as_ref(), "table-cell" | "covered-table-cell")
                     && cell.is_none() =>
             {
                 let n = repeat(&e, "number-columns-repeated");
+                text = check_text(&table, text, text_attributes(&e), (row, col), n, row_repeat)?;
                 if has_value(&e) {
                     let end = col.saturating_add(n);
                     row_end = Some(row_end.map_or((col, end), |(c0, _)| (c0, end)));
@@ -498,6 +532,8 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
             Event::End(_) if cell.is_some() && depth_in_cell > 0 => depth_in_cell -= 1,
             Event::End(_) if cell.is_some() => {
                 let (c, n) = cell.take().unwrap_or((col, 1));
+                text = check_text(&table, text, cell_text, (row, c), n, row_repeat)?;
+                cell_text = 0;
                 if cell_has_content {
                     let end = c.saturating_add(n);
                     row_end = Some(row_end.map_or((c, end), |(c0, _)| (c0, end)));
@@ -509,6 +545,21 @@ fn scan_ods(reader: &mut impl Read) -> Result<(), ExcelError> {
         buf.clear();
     }
     Ok(())
+}
+
+/// Bytes of the attributes of an ODS element that calamine copies into a cell: its string,
+/// date and time values and its formula.
+fn text_attributes(e: &quick_xml::events::BytesStart) -> u64 {
+    e.attributes()
+        .flatten()
+        .filter(|a| {
+            matches!(
+                a.key.local_name().as_ref(),
+                "string-value" | "date-value" | "time-value" | "formula"
+            )
+        })
+        .map(|a| a.value.len() as u64)
+        .sum()
 }
 
 /// xls: the Workbook stream's DIMENSIONS records (calamine reserves rows × columns cells for

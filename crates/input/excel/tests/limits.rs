@@ -90,3 +90,88 @@ fn every_workbook_fixture_passes_the_checks() {
     }
     assert!(checked >= 15, "{checked}");
 }
+
+/// An ODS workbook of one sheet “绩效目标” whose rows after the first are `rows`.
+fn ods(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="绩效目标">
+<table:table-row><table:table-cell office:value-type="string"><text:p>预算单位</text:p></table:table-cell></table:table-row>
+{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// Each thing that multiplies an ODS cell's text is counted before calamine writes it out
+/// (each of these aborted the process under a 4 GiB limit): a space run's count written with
+/// character references, spaces and plain text repeated over columns and rows, a string value
+/// repeated. The message names the sheet and the cell, and says what to do.
+#[test]
+fn ods_cell_text_is_counted_as_written_out() {
+    let string_cell = |repeat: &str, body: &str| {
+        format!(
+            r#"<table:table-row {repeat}><table:table-cell table:number-columns-repeated="{{n}}" office:value-type="string">{body}</table:table-cell></table:table-row>"#
+        )
+    };
+    let escaped: String = "2000000000"
+        .chars()
+        .map(|c| format!("&#{};", c as u32))
+        .collect();
+    let hostile = [
+        // 2·10⁹ spaces, the count written as character references.
+        string_cell(
+            "",
+            &format!(r#"<text:p>甲<text:s text:c="{escaped}"/>乙</text:p>"#),
+        )
+        .replace("{n}", "1"),
+        // 10⁷ spaces (few) in a cell repeated over 16,384 columns.
+        string_cell("", r#"<text:p>甲<text:s text:c="10000000"/>乙</text:p>"#)
+            .replace("{n}", "16384"),
+        // 200 KB of text repeated over 200 rows × 200 columns.
+        string_cell(
+            r#"table:number-rows-repeated="200""#,
+            &format!("<text:p>{}</text:p>", "x".repeat(200_000)),
+        )
+        .replace("{n}", "200"),
+        // A string value (attribute) repeated the same way, in an empty cell element.
+        format!(
+            r#"<table:table-row table:number-rows-repeated="200"><table:table-cell table:number-columns-repeated="200" office:value-type="string" office:string-value="{}"/></table:table-row>"#,
+            "x".repeat(200_000)
+        ),
+    ];
+    for (i, rows) in hostile.iter().enumerate() {
+        let m = refused(&ods(rows));
+        assert!(
+            m.contains("“绩效目标”") && m.contains("A2") && m.contains("请在表格软件中打开"),
+            "{i}: {m}"
+        );
+    }
+    // Sane: 100 KB of text over 10 columns, and a run of 1,000 spaces, still read.
+    let sane = string_cell("", &format!("<text:p>{}</text:p>", "x".repeat(100_000)))
+        .replace("{n}", "10")
+        + r#"<table:table-row><table:table-cell office:value-type="string"><text:p>甲<text:s text:c="1000"/>乙</text:p></table:table-cell></table:table-row>"#;
+    let book = read(&ods(&sane), Some("s.ods")).unwrap();
+    let rows = &book.grids[0].rows;
+    assert_eq!(rows[1].cells.len(), 10);
+    assert_eq!(rows[1].cells[9].text.len(), 100_000);
+    assert_eq!(
+        rows[2].cells[0].text.chars().filter(|c| *c == ' ').count(),
+        1000
+    );
+}
