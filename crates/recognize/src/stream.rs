@@ -420,12 +420,10 @@ fn block(
             // is the second group's 二级 — the first group is empty in this row.
             if let Some(l2b) = second_l2
                 && at < l2b
-                && cells
-                    .get(k)
-                    .is_some_and(|c| fw.level2(&label_name(&c.text)).is_some())
-                && !cells
-                    .get(k)
-                    .is_some_and(|c| fw.level1(&label_name(&c.text)).is_some())
+                && cells.get(k).is_some_and(|c| {
+                    let name = label_name(&c.text);
+                    fw.level2(&name).is_some() && fw.level1(&name).is_none()
+                })
             {
                 at = l2b;
             }
