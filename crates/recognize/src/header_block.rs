@@ -8,9 +8,7 @@ use crate::project::Builder;
 use crate::recognizer::{Mode, Recognizer};
 use crate::{location, split_goals, ziping};
 use jixiao_grid::{Grid, Row};
-use jixiao_model::{
-    Code, Decimal, DepartmentFunds, Diagnostic, Funds, HeaderField, Location, Project,
-};
+use jixiao_model::{Code, Decimal, DepartmentFunds, Diagnostic, HeaderField, Location, Project};
 use std::str::FromStr;
 
 /// A label and its value in a header-block row.
@@ -224,11 +222,7 @@ impl Recognizer<'_> {
                         if amount.is_none() && !text.is_empty() && !midterm {
                             b.unreadable.extend(header_field(pair.label));
                         }
-                        let funds: &mut Funds = if midterm {
-                            b.project.midterm_funds.get_or_insert_with(Funds::default)
-                        } else {
-                            &mut b.project.funds
-                        };
+                        let funds = b.funds_mut(midterm);
                         funds.location.get_or_insert(label_loc.clone());
                         match pair.label {
                             Label::FundsTotal => funds.total = amount,
@@ -265,11 +259,7 @@ impl Recognizer<'_> {
                                 b.annual_funds_col
                                     .is_none_or(|a| m.abs_diff(col) < a.abs_diff(col))
                             }));
-                    let funds: &mut Funds = if midterm {
-                        b.project.midterm_funds.get_or_insert_with(Funds::default)
-                    } else {
-                        &mut b.project.funds
-                    };
+                    let funds = b.funds_mut(midterm);
                     funds.location.get_or_insert(label_loc.clone());
                     match pair.label {
                         Label::FundsTotal | Label::MidFundsTotal => funds.total = amount,

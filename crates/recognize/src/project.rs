@@ -53,6 +53,20 @@ pub(crate) struct Builder {
     pub(crate) funds_columns: Option<ziping::FundsColumns>,
 }
 
+impl Builder {
+    /// The amounts a funds label fills: the 中期 ones (created when first written) or the
+    /// project's own.
+    pub(crate) fn funds_mut(&mut self, midterm: bool) -> &mut Funds {
+        if midterm {
+            self.project
+                .midterm_funds
+                .get_or_insert_with(Funds::default)
+        } else {
+            &mut self.project.funds
+        }
+    }
+}
+
 impl Recognizer<'_> {
     pub(crate) fn finish_project(&mut self) {
         let Some(b) = self.current.take() else {

@@ -11,20 +11,9 @@ impl Reader<'_> {
         let mut i = 0;
         while i < self.lines.len() {
             let t = self.lines[i].trim();
-            if t == "|" {
-                if let Some((text, pos)) = pending.take() {
-                    row.get_or_insert_with(Vec::new)
-                        .push(Cell::new(clean_inline(&text), pos));
-                }
-                if let Some(cells) = row.replace(Vec::new()) {
-                    self.push_row(cells);
-                }
-                i += 1;
-                continue;
-            }
-            if is_pipes_only(t) {
-                // `||||`, `| |||`: the empty cells at the end of a row, which ends here as
-                // it does at a lone `|` (the next `|` then starts no empty row).
+            if t == "|" || is_pipes_only(t) {
+                // A lone `|` ends the row; so do `||||`, `| |||`: the empty cells at the end
+                // of a row (the next `|` then starts no empty row).
                 if let Some((text, pos)) = pending.take() {
                     row.get_or_insert_with(Vec::new)
                         .push(Cell::new(clean_inline(&text), pos));
