@@ -153,7 +153,26 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
     }
     let (name, unit) = split_amount_unit(&n);
     unit?;
-    label_of(v, &name).filter(|l| l.is_amount())
+    label_of(v, &name)
+        .filter(|l| l.is_amount())
+        .or_else(|| amount_by_parts(v, &name))
+}
+
+/// An amount label known by its parts (a period word first, an amount word in it, none of the
+/// words that name spending): `本年度申请市财政预算资金` → the year's total, `中期市财政预算` →
+/// the 中期 total. Expects the name without its unit bracket.
+fn amount_by_parts(v: &Labels, name: &str) -> Option<Label> {
+    let has = |list: &[String]| list.iter().any(|w| name.contains(w.as_str()));
+    if !has(&v.amount_words) || has(&v.amount_words_not) {
+        return None;
+    }
+    if starts(&v.period_midterm, name) {
+        Some(Label::MidFundsTotal)
+    } else if starts(&v.period_annual, name) {
+        Some(Label::FundsTotal)
+    } else {
+        None
+    }
 }
 
 /// A bracket inside a label holds a qualifier of at most this many characters (`(专项)`).
@@ -726,6 +745,21 @@ mod tests {
         // Only amount labels are known without their unit.
         assert_eq!(label("项目名称（万元）"), None);
         assert_eq!(label("本年度项目金额（人）"), None);
+    }
+
+    #[test]
+    fn an_amount_label_is_known_by_its_parts_when_it_names_its_unit() {
+        assert_eq!(
+            label("本年度申请市财政预算资金(万元)"),
+            Some(Label::FundsTotal)
+        );
+        assert_eq!(label("中期市财政预算(万元)"), Some(Label::MidFundsTotal));
+        assert_eq!(label("当年区级预算金额（元）"), Some(Label::FundsTotal));
+        // Without its unit, or naming what was spent, it is no amount label.
+        assert_eq!(label("本年度申请市财政预算资金"), None);
+        assert_eq!(label("本年度已执行资金(万元)"), None);
+        assert_eq!(label("本年度结转资金(万元)"), None);
+        assert_eq!(label("年度绩效目标(万元)"), None);
     }
 
     #[test]

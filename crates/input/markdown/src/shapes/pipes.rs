@@ -6,6 +6,7 @@ use jixiao_grid::{Cell, Pos, Row, RowKind};
 impl Reader<'_> {
     /// Pipe rows, with or without the leading `|` and the `|---|` line.
     pub(super) fn pipes(&mut self) {
+        let padded = padded_rows(self.lines);
         let mut i = 0;
         while i < self.lines.len() {
             if let Some(next) = self.common(i) {
@@ -38,6 +39,31 @@ impl Reader<'_> {
                 if !self.lines[end - 1].trim().ends_with('|') {
                     end = i + 1; // never closed: the row is this line alone
                 }
+            } else if let Some(width) = padded
+                && tail_pipes(t) == 1
+                && !t.starts_with('|')
+                && t.matches('|').count() < width
+            {
+                // In a text whose rows are padded to the table's width with a run of `|`, a
+                // line ending in a single `|` short of that width is a row broken after a cell
+                // that held a line break: it continues until the width is reached or a line
+                // ends in such a run.
+                let mut pipes = t.matches('|').count();
+                while end < self.lines.len() && end - i < 20 {
+                    let n = self.lines[end].trim();
+                    if n.is_empty() || !n.contains('|') || self.lines[end].contains('\t') {
+                        break;
+                    }
+                    end += 1;
+                    pipes += n.matches('|').count();
+                    if tail_pipes(n) >= 2 || pipes >= width {
+                        break;
+                    }
+                }
+                let last = self.lines[end - 1].trim();
+                if end == i + 1 || (tail_pipes(last) < 2 && pipes < width) {
+                    end = i + 1; // never closed: the row is this line alone
+                }
             }
             let cells = split_pipes(&self.lines[i..end], i);
             if !cells.is_empty() {
@@ -46,6 +72,41 @@ impl Reader<'_> {
             i = end;
         }
     }
+}
+
+/// How many `|` close a line after its last text (`甲 | ||||` → 5, `甲 |` → 1).
+fn tail_pipes(line: &str) -> usize {
+    let body = line.trim_end();
+    let text_end = body.trim_end_matches(['|', ' ', '\u{3000}']).len();
+    body[text_end..].matches('|').count()
+}
+
+/// The table's width in `|` when the text's pipe rows are padded to it: more of its lines with
+/// text and a `|` end in a run of two or more `|` (as a table exported cell by cell writes its
+/// rows) than in a single one. The width is the most common `|` count of the padded lines.
+fn padded_rows(lines: &[&str]) -> Option<usize> {
+    let mut open = 0usize;
+    let mut widths: Vec<usize> = Vec::new();
+    for l in lines {
+        let t = l.trim();
+        if !t.contains('|') || t.trim_matches(['|', ' ', '\u{3000}']).is_empty() {
+            continue;
+        }
+        match tail_pipes(t) {
+            0 => {}
+            1 => open += 1,
+            _ => widths.push(t.matches('|').count()),
+        }
+    }
+    if widths.len() < 3 || widths.len() <= open {
+        return None;
+    }
+    widths.sort_unstable();
+    let mut best = (0usize, 0usize); // (count, width)
+    for run in widths.chunk_by(|a, b| a == b) {
+        best = best.max((run.len(), run[0]));
+    }
+    Some(best.1)
 }
 
 /// True for a `|---|:---:|` line.

@@ -244,3 +244,38 @@ fn proposals() {
     let mostly_tabs = ls("a b c\nd e\nf g\nx\ty\nx\ty\nx\ty\nx\ty\n");
     assert!(!proposed(&mostly_tabs).contains(&Shape::SingleSpace));
 }
+
+#[test]
+fn padded_pipe_rows_continue_after_a_line_broken_inside_a_cell() {
+    // Rows padded to the width (11 `|`) with a run of `|`; a cell holding a line break ends
+    // its line with a single `|`, and the row goes on below, through a line of only `|`.
+    let text = "标题 | ||||||||||\n绩效指标 | 一级 指标 |\n二级指标 | 三级指标 | 指标值 | ||||||||\n\
+                产出指标 |\n数量指标 | 甲 | 3个 | ||||||||\n效益指标 |\n|||||||||\n乙 | 9人 | |||||||||\n";
+    assert_eq!(
+        texts(&read(text, Shape::Pipes)),
+        vec![
+            vec!["标题"],
+            vec!["绩效指标", "一级 指标", "二级指标", "三级指标", "指标值"],
+            vec!["产出指标", "数量指标", "甲", "3个"],
+            vec!["效益指标"],
+            vec!["乙", "9人"],
+        ]
+    );
+    // A row as wide as the table ends with a single `|` all the same.
+    let text = "标题 | |||\n甲 | 乙 | 丙 | 丁 |\n戊 | ||||\n己 | |||\n";
+    assert_eq!(
+        texts(&read(text, Shape::Pipes)),
+        vec![
+            vec!["标题"],
+            vec!["甲", "乙", "丙", "丁"],
+            vec!["戊"],
+            vec!["己"]
+        ]
+    );
+    // Without padded rows a single closing `|` is how every row ends.
+    let text = "一级指标 | 二级指标 |\n产出指标 | 数量指标 |\n";
+    assert_eq!(
+        texts(&read(text, Shape::Pipes)),
+        vec![vec!["一级指标", "二级指标"], vec!["产出指标", "数量指标"]]
+    );
+}
