@@ -191,6 +191,7 @@ fn parents(
         })
         .collect();
     let mut repaired: Vec<(Location, String)> = Vec::new();
+    let mut moved = vec![false; rows.len()];
     for (i, r) in rows.iter().enumerate() {
         let Slot::Text(l2) = &r.level2 else { continue };
         if matches!(r.level1, Slot::Text(_)) || fw.level2(&label_name(l2)).is_none() {
@@ -230,6 +231,29 @@ fn parents(
             )
         };
         repaired.push((r.location.clone(), why));
+        moved[i] = true;
+    }
+    // A row with both 一级 and 二级 blank right under a row just given its level 2's parent
+    // is under the same merged cells: it goes with that row, not with the group [`fill`]
+    // took from below.
+    for i in 1..rows.len() {
+        let blank = |r: &RawIndicator| !matches!(r.level1, Slot::Text(_));
+        if moved[i - 1]
+            && blank(&rows[i - 1])
+            && blank(&rows[i])
+            && !matches!(rows[i].level2, Slot::Text(_))
+            && level1[i] != level1[i - 1]
+        {
+            level1[i] = level1[i - 1].clone();
+            moved[i] = true;
+            if rows[i].is_indicator() {
+                let why = format!(
+                    "一级、二级指标空白，与上一行同在合并的单元格中，已归入“{}”",
+                    level1[i]
+                );
+                repaired.push((rows[i].location.clone(), why));
+            }
+        }
     }
     if repaired.is_empty() {
         return;
@@ -490,6 +514,23 @@ mod tests {
         ));
         let out = resolve(fw, legacy, &mut Vec::new());
         assert_eq!(out[0].level1, "项目完成指标");
+        // A row with both levels blank under such a row shares its merged cells: it takes
+        // that row's level 1 and so its level 2, not the group below.
+        let under = vec![
+            at(1, raw(Slot::Blank, t("成本指标"), "发放率", "≥95%")),
+            at(2, raw(Slot::Blank, Slot::Blank, "资金执行率", "100%")),
+            at(
+                3,
+                raw(t("满意度指标"), t("服务对象满意度指标"), "满意度", "≥90%"),
+            ),
+        ];
+        let mut diags = Vec::new();
+        let out = resolve(fw, under, &mut diags);
+        assert_eq!(
+            (out[1].level1.as_str(), out[1].level2.as_str()),
+            ("产出指标", "成本指标")
+        );
+        assert_eq!(diags.len(), 2, "{diags:?}");
         // A level 1 continued from above is the merged cell's and stays.
         let kept = vec![
             at(
