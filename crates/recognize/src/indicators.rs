@@ -1,7 +1,7 @@
 //! The indicator table: its header, and rows read by content as well as position (the
 //! level-1/level-2 groups are rebuilt from flattened merged cells in `groups.rs`).
 
-use crate::labels::{Column, Vocab, strip_score_band};
+use crate::labels::{Column, Vocab, strip_score_band, strip_template_note};
 use jixiao_grid::{Cell, Covered, Pos, Row};
 use jixiao_model::framework::{Framework, normalize_label};
 use jixiao_model::{Code, Diagnostic, Location, Value};
@@ -253,16 +253,19 @@ fn cell_text(cell: Option<&Cell>) -> &str {
 /// A level-1/level-2 cell as a name: spaces and a score band removed (`产 出 指 标(40分)` →
 /// `产出指标`), so that the framework can place it.
 pub(crate) fn label_name(text: &str) -> String {
-    strip_score_band(&normalize_label(text)).to_string()
+    strip_template_note(strip_score_band(&normalize_label(text))).to_string()
 }
 
 /// The name a level-1/level-2 cell shows in the output: as written, without whitespace and
-/// without a trailing score band (`产 出 指 标\n(40分)` → `产出指标`); brackets that hold
-/// words (`数量指标（或建筑规模指标）`) are kept as written.
+/// without a trailing score band (`产 出 指 标\n(40分)` → `产出指标`) or template note
+/// (`成本指标（必填）` → `成本指标`); brackets that hold words (`数量指标（或建筑规模指标）`) are
+/// kept as written.
 pub(crate) fn display_name(text: &str) -> String {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let folded = jixiao_model::value::fold_width(&compact);
-    let kept = strip_score_band(&folded).chars().count();
+    let kept = strip_template_note(strip_score_band(&folded))
+        .chars()
+        .count();
     compact.chars().take(kept).collect()
 }
 

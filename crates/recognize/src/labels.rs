@@ -436,6 +436,24 @@ pub fn names_period(v: &Labels, texts: &str, midterm: bool) -> bool {
     words.iter().any(|w| n.contains(w.as_str()))
 }
 
+/// The name without a trailing template note: `成本指标(必填硬性指标)`, `时效指标(必填)`,
+/// `其他指标(选填)` → `成本指标`, `时效指标`, `其他指标`. A budget system prints such a note
+/// after the level-2 names its template requires; it is no part of the name. Expects a
+/// normalised label.
+pub fn strip_template_note(n: &str) -> &str {
+    n.strip_suffix(')')
+        .and_then(|r| {
+            let open = r.rfind('(')?;
+            let note = &r[open + 1..];
+            let head = &r[..open];
+            (TEMPLATE_NOTES.iter().any(|t| note.starts_with(t)) && !head.is_empty()).then_some(head)
+        })
+        .unwrap_or(n)
+}
+
+/// How the notes [`strip_template_note`] drops begin.
+const TEMPLATE_NOTES: &[&str] = &["必填", "选填"];
+
 /// The name without a trailing score band: `产出指标(50分)`, `成本指标(0-20)分`, `满意度指标10分`
 /// → `产出指标`, `成本指标`, `满意度指标`. Expects a normalised label (no spaces, ASCII
 /// brackets); a bracket that holds words (`数量指标(或建筑规模指标)`) is kept.
@@ -745,6 +763,18 @@ mod tests {
         // Only amount labels are known without their unit.
         assert_eq!(label("项目名称（万元）"), None);
         assert_eq!(label("本年度项目金额（人）"), None);
+    }
+
+    #[test]
+    fn a_template_note_is_no_part_of_a_name() {
+        assert_eq!(strip_template_note("成本指标(必填硬性指标)"), "成本指标");
+        assert_eq!(strip_template_note("时效指标(必填)"), "时效指标");
+        assert_eq!(strip_template_note("其他指标(选填)"), "其他指标");
+        assert_eq!(
+            strip_template_note("数量指标(或建筑规模指标)"),
+            "数量指标(或建筑规模指标)"
+        );
+        assert_eq!(strip_template_note("(必填)"), "(必填)");
     }
 
     #[test]

@@ -38,11 +38,44 @@ pub fn rebuild(grid: &Grid, fw: &Framework) -> (Grid, Vec<Diagnostic>) {
     let joined = join_wrapped(grid, fw, &mut diags);
     let cells: Vec<&Cell> = joined.iter().collect();
     let mut out = Grid::new(grid.file.clone(), grid.sheet.clone());
+    // With no indicator header anywhere (a budget system's tree of names and values), the
+    // table is read by the framework's names alone (see [`headerless`]).
+    let no_header = !(0..cells.len()).any(|k| {
+        heading_at(fw, &cells, k).is_some_and(|h| h.column == Some(labels::Column::Level1))
+    });
     let mut k = 0;
     while k < cells.len() {
-        k = block(fw, grid, &cells, k, &mut out, &mut diags);
+        k = block(fw, grid, &cells, k, no_header, &mut out, &mut diags);
     }
     (out, diags)
+}
+
+/// The indicator header of a stream that has none, when a level-1 name followed by one of its
+/// level-2 names starts at cell `k` (`产出指标`, `成本指标（必填）`, then names and values): the
+/// framework is a grammar, so the cells after the level-2 name are a 三级 name and its value,
+/// as under the standard header `一级指标 | 二级指标 | 三级指标 | 指标值`. The headings take
+/// no cells of the stream.
+fn headerless(fw: &Framework, cells: &[&Cell], k: usize) -> Option<Vec<Heading>> {
+    let l1 = label_name(&cells.get(k)?.text);
+    let l2 = label_name(&cells.get(k + 1)?.text);
+    let parent = fw.level1(&l1)?;
+    let child = fw.level2(&l2)?;
+    if !fw.allows(parent, child) || is_label(fw, &cells[k].text) {
+        return None;
+    }
+    use labels::Column::{Level1, Level2, Level3, Value};
+    let heading = |column, text: &str| Heading {
+        column: Some(column),
+        score: false,
+        text: text.to_string(),
+        pieces: 0,
+    };
+    Some(vec![
+        heading(Level1, "一级指标"),
+        heading(Level2, "二级指标"),
+        heading(Level3, "三级指标"),
+        heading(Value, "指标值"),
+    ])
 }
 
 /// The cells of the stream with names that wrapped onto the next paragraph joined
@@ -221,6 +254,7 @@ fn block(
     grid: &Grid,
     cells: &[&Cell],
     start: usize,
+    no_header: bool,
     out: &mut Grid,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
@@ -244,6 +278,15 @@ fn block(
         }
         if let Some(run) = header_run(fw, cells, k) {
             flush(&mut row, out);
+            break run;
+        }
+        if no_header && let Some(run) = headerless(fw, cells, k) {
+            flush(&mut row, out);
+            diags.push(Diagnostic::new(
+                Code::R138,
+                "文本中没有指标表头（一级指标、二级指标、三级指标、指标值）；已按指标体系的一级、二级指标名称读出各行：二级指标后面一格是三级指标，再后一格是指标值".to_string(),
+                loc(grid, cells[k]),
+            ));
             break run;
         }
         // A 自评表's funds block: its column headings (年初预算数 … 得分) are a row of their
@@ -596,6 +639,68 @@ mod tests {
         // The caption and what follows it are text rows, not a row cut short (no R133).
         assert!(t[4..].iter().all(|r| r.len() == 1), "{t:?}");
         assert!(diags.iter().all(|d| d.code != "R133"), "{diags:?}");
+    }
+
+    #[test]
+    fn a_tree_of_names_and_values_without_a_header_is_read_by_the_framework() {
+        // A budget system's 批复表 as a tree: one name per paragraph, the value after it, no
+        // 一级指标/二级指标 header; a 二级 name carries the template's note.
+        let g = stream(&[
+            "某中心项目绩效目标批复表",
+            "项目",
+            "指标值",
+            "某中心",
+            "疫苗采购",
+            "3000000",
+            "产出指标",
+            "数量指标(必填硬性指标)",
+            "疫苗使用率",
+            "100%",
+            "接种人数",
+            "≥500人",
+            "满意度指标",
+            "服务对象满意度指标(必填)",
+            "服务对象满意度",
+            "≥90%",
+            "附件下载:",
+            "扫一扫",
+        ]);
+        let (out, diags) = rebuild(&g, Framework::standard());
+        let t = texts(&out);
+        let header = t.iter().position(|r| r[0] == "一级指标").expect("a header");
+        assert_eq!(
+            t[header..header + 5],
+            [
+                vec!["一级指标", "二级指标", "三级指标", "指标值"],
+                vec!["产出指标", "数量指标(必填硬性指标)", "疫苗使用率", "100%"],
+                vec!["", "", "接种人数", "≥500人"],
+                vec![
+                    "满意度指标",
+                    "服务对象满意度指标(必填)",
+                    "服务对象满意度",
+                    "≥90%"
+                ],
+                vec!["附件下载:"],
+            ]
+        );
+        assert_eq!(
+            diags.iter().filter(|d| d.code == "R138").count(),
+            1,
+            "{diags:?}"
+        );
+        // A stream with a header of its own is never read so.
+        let g = stream(&[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "产出指标",
+            "数量指标",
+            "甲",
+            "1个",
+        ]);
+        let (_, diags) = rebuild(&g, Framework::standard());
+        assert!(diags.iter().all(|d| d.code != "R138"), "{diags:?}");
     }
 
     #[test]
