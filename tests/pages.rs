@@ -14,10 +14,12 @@ const DIR: &str = "fixtures/pages";
 const FIXTURES: &[(&str, usize)] = &[
     ("furniture-after-table.md", 4),
     ("lost-level1-skipped-row.md", 5),
+    ("padded-pipe-rows.md", 4),
     ("pipe-only-line.md", 3),
     ("self-evaluation-paragraph-cells.txt", 5),
     ("table-on-one-line.txt", 6),
     ("traditional-labels.md", 5),
+    ("tree-without-header.txt", 4),
     ("wrapped-group-names.txt", 5),
 ];
 
@@ -182,4 +184,38 @@ fn a_table_on_one_line() {
             .all(|i| !i.level3.contains("公路使用")),
         "the cut row is no indicator"
     );
+}
+
+/// Pipe rows padded to the table's width: a line that ends in a single `|` was broken inside
+/// a cell and goes on below; an amount label is known by its parts (本年度申请区财政预算资金).
+#[test]
+fn padded_pipe_rows() {
+    let doc = load("padded-pipe-rows.md");
+    let p = &doc.projects[0];
+    assert_eq!(p.project_name, "街头游园改造");
+    assert_eq!(
+        p.funds.total.map(|d| d.to_string()).as_deref(),
+        Some("120.00")
+    );
+    let i = row(&doc, "周边居民受益人数");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str(), i.value.raw.as_str()),
+        ("效益指标", "社会效益指标", "≥5000人")
+    );
+    assert_eq!(row(&doc, "改造游园个数").value.raw, "6个");
+}
+
+/// A budget system's tree (one name per paragraph, no indicator header) read by the
+/// framework's names; the template's `(必填)` notes are no part of the 二级 names.
+#[test]
+fn tree_without_header() {
+    let doc = load("tree-without-header.txt");
+    assert_eq!(codes(&doc, "R138").len(), 1);
+    let i = row(&doc, "覆盖接种点");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str(), i.value.raw.as_str()),
+        ("产出指标", "数量指标", "36个")
+    );
+    assert_eq!(row(&doc, "配送及时率").level2, "时效指标");
+    assert_eq!(row(&doc, "接种点满意度").level2, "服务对象满意度指标");
 }
