@@ -187,7 +187,8 @@ fn a_table_on_one_line() {
 }
 
 /// Pipe rows padded to the table's width: a line that ends in a single `|` was broken inside
-/// a cell and goes on below; an amount label is known by its parts (本年度申请区财政预算资金).
+/// a cell and goes on below; an amount label is known by its parts (本年度申请区财政预算资金);
+/// the goals under `总体目标 | 中期滚动目标 | 年度目标`.
 #[test]
 fn padded_pipe_rows() {
     let doc = load("padded-pipe-rows.md");
@@ -203,6 +204,10 @@ fn padded_pipe_rows() {
         ("效益指标", "社会效益指标", "≥5000人")
     );
     assert_eq!(row(&doc, "改造游园个数").value.raw, "6个");
+    // 总体目标 only heads the 中期 and 年度 goals; their texts, in a row that lost its first
+    // cell, are the two parts in order.
+    assert_eq!(p.goal, "2025年改造街头游园6个");
+    assert_eq!(p.midterm_goal.as_deref(), Some("改造街头游园18个"));
 }
 
 /// A budget system's tree (one name per paragraph, no indicator header) read by the

@@ -335,15 +335,24 @@ pub(crate) fn values_below(v: &Vocab, grid: &Grid, r: usize, pairs: &mut [Pair])
     let filled: Vec<usize> = (0..next.cells.len())
         .filter(|&i| next.cells[i].covered.is_none() && !next.cells[i].is_blank())
         .collect();
-    let goal_parts: Vec<usize> = (0..pairs.len())
-        .filter(|&k| matches!(pairs[k].label, Label::GoalExpected | Label::GoalAchieved))
-        .filter(|&k| pairs[k].value_cell.is_none())
-        .collect();
+    // The parts a goal heading stands over: 预期目标 | 实际完成情况 (自评), or a 中期 goal and
+    // the 年度 goal after it (`总体目标 | 中期滚动目标 | 年度目标`: 总体目标 only heads them).
+    let open = |k: &usize| pairs[*k].value_cell.is_none();
+    let mid = (0..pairs.len()).find(|k| pairs[*k].label == Label::MidGoal && open(k));
+    let goal_parts: Vec<usize> = match mid {
+        Some(m) => std::iter::once(m)
+            .chain((m + 1..pairs.len()).filter(|k| pairs[*k].label == Label::Goal && open(k)))
+            .collect(),
+        None => (0..pairs.len())
+            .filter(|&k| matches!(pairs[k].label, Label::GoalExpected | Label::GoalAchieved))
+            .filter(open)
+            .collect(),
+    };
     if !goal_parts.is_empty() && !indicators::keeps_cells(next) && filled.len() == goal_parts.len()
     {
         // 年度总体目标 | 预期目标 | 实际完成情况 over two texts in a row of text, whose cells
         // lost their columns: the texts are the two parts, in order (年度总体目标 only heads
-        // them).
+        // them). So for 总体目标 | 中期目标 | 年度目标.
         for (k, &i) in goal_parts.iter().zip(&filled) {
             let pair = &mut pairs[*k];
             pair.value = next.cells[i].text.trim().to_string();
