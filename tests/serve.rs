@@ -745,3 +745,75 @@ fn zip_entries_share_the_sessions_room() {
         .collect();
     assert!(staged.is_empty(), "{staged:?}");
 }
+
+/// A connection whose headers do not all arrive within the header timeout is closed, even
+/// while it keeps sending a header line now and then (slowloris); a connection left idle is
+/// closed too; normal requests are answered meanwhile.
+#[test]
+fn connections_whose_headers_do_not_arrive_in_time_are_closed() {
+    let limit = Duration::from_secs(2);
+    let server = Server::start(ServeOptions {
+        workers: 1,
+        queue: 2,
+        header_timeout: limit,
+        ..ServeOptions::default()
+    })
+    .expect("server starts");
+    let addr = server.addr();
+
+    // Opens a connection, sends `first`, then a header line every 300 ms (when `trickle`),
+    // until the server closes it; how long that took (None: still open after 4 × the limit).
+    let closed_after = move |first: &str, trickle: bool| -> Option<Duration> {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let start = Instant::now();
+        let _ = stream.write_all(first.as_bytes());
+        let mut k = 0;
+        while start.elapsed() < limit * 4 {
+            let mut buf = [0u8; 256];
+            match stream.read(&mut buf) {
+                Ok(0) => return Some(start.elapsed()),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    if trickle
+                        && stream
+                            .write_all(format!("X-{k}: a\r\n").as_bytes())
+                            .is_err()
+                    {
+                        return Some(start.elapsed());
+                    }
+                    k += 1;
+                }
+                Err(_) => return Some(start.elapsed()),
+            }
+        }
+        None
+    };
+
+    let slow = std::thread::spawn(move || {
+        closed_after(&format!("GET / HTTP/1.1\r\nHost: {addr}\r\n"), true)
+    });
+    let silent = std::thread::spawn(move || closed_after("", false));
+    // Meanwhile the page answers.
+    std::thread::sleep(Duration::from_millis(500));
+    let page = get(addr, "/");
+    assert_eq!(page.status, 200);
+    for (what, handle) in [("trickling headers", slow), ("silent", silent)] {
+        let after = handle.join().unwrap();
+        let after = after.unwrap_or_else(|| panic!("a {what} connection was never closed"));
+        assert!(
+            after >= limit - Duration::from_millis(200) && after <= limit + Duration::from_secs(2),
+            "a {what} connection was closed after {after:?}, the limit is {limit:?}"
+        );
+    }
+    // And after them too.
+    assert_eq!(get(addr, "/").status, 200);
+    server.stop();
+}
