@@ -817,3 +817,34 @@ fn connections_whose_headers_do_not_arrive_in_time_are_closed() {
     assert_eq!(get(addr, "/").status, 200);
     server.stop();
 }
+
+/// An upload's name with an escape sequence or a bidi override reaches the page written out
+/// (`\u{202e}`), in the upload's answer, the file list and the file's detail; never as the
+/// character that would reorder what the clerk reads.
+#[test]
+fn upload_names_with_bidi_controls_are_shown_escaped() {
+    let server = server(Limits::default());
+    let addr = server.addr();
+    let sid = new_session(addr);
+    let r = upload(addr, &sid, "报告\u{202e}dm.md", &seed());
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let answer = String::from_utf8(r.body.clone()).unwrap();
+    let files = wait_done(addr, &sid);
+    let detail = get(
+        addr,
+        &format!("/api/session/{sid}/files/{}", files[0]["id"]),
+    );
+    let detail = String::from_utf8(detail.body).unwrap();
+    for (what, text) in [
+        ("upload answer", answer.as_str()),
+        ("file list", &files[0].to_string()),
+        ("detail", detail.as_str()),
+    ] {
+        let text = serde_json::from_str::<Value>(text)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| text.to_string());
+        assert!(!text.contains('\u{202e}'), "{what}: {text}");
+        assert!(text.contains("报告\\\\u{202e}dm.md"), "{what}: {text}");
+    }
+    server.stop();
+}
