@@ -410,3 +410,32 @@ fn schema_is_json_schema_for_the_contract() {
     assert_eq!(schema["title"], "Document");
     assert!(schema["properties"]["projects"].is_object());
 }
+
+/// A file name with a terminal escape sequence and a bidi override is written out
+/// (`\u{1b}`, `\u{202e}`) in every line `convert` writes, diagnostics included, never sent
+/// to the terminal as it is.
+#[test]
+fn file_names_with_escapes_and_bidi_controls_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a\u{1b}[2J\u{202e}dm.md";
+    let input = dir.path().join(name);
+    std::fs::copy(SEED, &input).unwrap();
+    let broken = dir.path().join("b\u{1b}]0;x\u{7}.md");
+    std::fs::write(&broken, [0u8, 1, 2, 3, 0xff, 0xfe, 0].repeat(100)).unwrap();
+    let out = jixiao()
+        .arg("convert")
+        .arg(&input)
+        .arg(&broken)
+        .arg("-o")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !stderr.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "raw control characters reach the terminal: {stderr:?}"
+    );
+    assert!(stderr.contains("a\\u{1b}[2J\\u{202e}dm.md:"), "{stderr}");
+    assert!(stderr.contains("b\\u{1b}]0;x\\u{7}.md: 错误"), "{stderr}");
+    assert!(stderr.contains("已写入 "), "{stderr}");
+}

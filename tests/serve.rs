@@ -745,3 +745,106 @@ fn zip_entries_share_the_sessions_room() {
         .collect();
     assert!(staged.is_empty(), "{staged:?}");
 }
+
+/// A connection whose headers do not all arrive within the header timeout is closed, even
+/// while it keeps sending a header line now and then (slowloris); a connection left idle is
+/// closed too; normal requests are answered meanwhile.
+#[test]
+fn connections_whose_headers_do_not_arrive_in_time_are_closed() {
+    let limit = Duration::from_secs(2);
+    let server = Server::start(ServeOptions {
+        workers: 1,
+        queue: 2,
+        header_timeout: limit,
+        ..ServeOptions::default()
+    })
+    .expect("server starts");
+    let addr = server.addr();
+
+    // Opens a connection, sends `first`, then a header line every 300 ms (when `trickle`),
+    // until the server closes it; how long that took (None: still open after 4 × the limit).
+    let closed_after = move |first: &str, trickle: bool| -> Option<Duration> {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(300)))
+            .unwrap();
+        let start = Instant::now();
+        let _ = stream.write_all(first.as_bytes());
+        let mut k = 0;
+        while start.elapsed() < limit * 4 {
+            let mut buf = [0u8; 256];
+            match stream.read(&mut buf) {
+                Ok(0) => return Some(start.elapsed()),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    if trickle
+                        && stream
+                            .write_all(format!("X-{k}: a\r\n").as_bytes())
+                            .is_err()
+                    {
+                        return Some(start.elapsed());
+                    }
+                    k += 1;
+                }
+                Err(_) => return Some(start.elapsed()),
+            }
+        }
+        None
+    };
+
+    let slow = std::thread::spawn(move || {
+        closed_after(&format!("GET / HTTP/1.1\r\nHost: {addr}\r\n"), true)
+    });
+    let silent = std::thread::spawn(move || closed_after("", false));
+    // Meanwhile the page answers.
+    std::thread::sleep(Duration::from_millis(500));
+    let page = get(addr, "/");
+    assert_eq!(page.status, 200);
+    for (what, handle) in [("trickling headers", slow), ("silent", silent)] {
+        let after = handle.join().unwrap();
+        let after = after.unwrap_or_else(|| panic!("a {what} connection was never closed"));
+        assert!(
+            after >= limit - Duration::from_millis(200) && after <= limit + Duration::from_secs(2),
+            "a {what} connection was closed after {after:?}, the limit is {limit:?}"
+        );
+    }
+    // And after them too.
+    assert_eq!(get(addr, "/").status, 200);
+    server.stop();
+}
+
+/// An upload's name with an escape sequence or a bidi override reaches the page written out
+/// (`\u{202e}`), in the upload's answer, the file list and the file's detail; never as the
+/// character that would reorder what the clerk reads.
+#[test]
+fn upload_names_with_bidi_controls_are_shown_escaped() {
+    let server = server(Limits::default());
+    let addr = server.addr();
+    let sid = new_session(addr);
+    let r = upload(addr, &sid, "报告\u{202e}dm.md", &seed());
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let answer = String::from_utf8(r.body.clone()).unwrap();
+    let files = wait_done(addr, &sid);
+    let detail = get(
+        addr,
+        &format!("/api/session/{sid}/files/{}", files[0]["id"]),
+    );
+    let detail = String::from_utf8(detail.body).unwrap();
+    for (what, text) in [
+        ("upload answer", answer.as_str()),
+        ("file list", &files[0].to_string()),
+        ("detail", detail.as_str()),
+    ] {
+        let text = serde_json::from_str::<Value>(text)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| text.to_string());
+        assert!(!text.contains('\u{202e}'), "{what}: {text}");
+        assert!(text.contains("报告\\\\u{202e}dm.md"), "{what}: {text}");
+    }
+    server.stop();
+}

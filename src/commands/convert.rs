@@ -22,7 +22,7 @@ pub(crate) fn convert(
         std::fs::create_dir_all(output).map_err(|e| {
             Failure::Io(format!(
                 "无法创建输出目录 {}：{}",
-                output.display(),
+                jixiao::shown(&output.display().to_string()),
                 jixiao::fsutil::describe_io_error(&e)
             ))
         })?;
@@ -41,11 +41,13 @@ pub(crate) fn convert(
     let mut stderr = std::io::stderr().lock();
     for input in inputs {
         let name = input.display().to_string();
+        // The name and messages as they are written to the terminal (escapes written out).
+        let said = |text: String| jixiao::shown(&text);
         let base = names.base(input, flat);
         let converted = match jixiao::convert_file(input, &name, formats, &options) {
             Ok(converted) => converted,
             Err(e) => {
-                writeln!(stderr, "{name}: 错误: {e}")?;
+                writeln!(stderr, "{}", said(format!("{name}: 错误: {e}")))?;
                 failed = true;
                 continue;
             }
@@ -61,16 +63,24 @@ pub(crate) fn convert(
             for out in &converted.outputs {
                 match &out.bytes {
                     Ok(bytes) => std::io::stdout().lock().write_all(bytes)?,
-                    Err(e) => writeln!(stderr, "{name}: 错误: 无法生成 json：{e}")?,
+                    Err(e) => writeln!(
+                        stderr,
+                        "{}",
+                        said(format!("{name}: 错误: 无法生成 json：{e}"))
+                    )?,
                 }
             }
             continue;
         }
         for written in converted.write(&base, &guard) {
             match written.result {
-                Ok(()) => writeln!(stderr, "已写入 {}", written.path.display())?,
+                Ok(()) => writeln!(
+                    stderr,
+                    "已写入 {}",
+                    said(written.path.display().to_string())
+                )?,
                 Err(e) => {
-                    writeln!(stderr, "{name}: 错误: {e}")?;
+                    writeln!(stderr, "{}", said(format!("{name}: 错误: {e}")))?;
                     failed = true;
                 }
             }

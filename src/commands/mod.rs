@@ -64,9 +64,11 @@ pub(crate) fn print_diagnostics<'a>(
         DiagnosticsFormat::Human => {
             // One write per file, not one per piece of each line (stderr is unbuffered).
             let mut text = String::new();
+            // File names and quoted cells with their escape sequences and bidi controls
+            // written out (`jixiao::shown`), not acted on by the terminal.
             for d in diags {
-                use std::fmt::Write as _;
-                let _ = writeln!(text, "{d}");
+                text.push_str(&jixiao::shown(&d.to_string()));
+                text.push('\n');
             }
             out.write_all(text.as_bytes())?;
         }

@@ -108,6 +108,9 @@ pub struct ServeOptions {
     /// the page goes on. `None`: in this process (a panic is still contained). Its `--to`
     /// must name every format ([`crate::OutputFormat::ALL`]): the page offers all of them.
     pub worker: Option<crate::worker::WorkerCommand>,
+    /// A connection whose request headers have not all arrived this long after it opened (or
+    /// after its previous answer) is closed. Default 5 seconds.
+    pub header_timeout: Duration,
 }
 
 impl Default for ServeOptions {
@@ -120,6 +123,7 @@ impl Default for ServeOptions {
             queue: 64,
             session_timeout: Duration::from_secs(2 * 3600),
             worker: None,
+            header_timeout: Duration::from_secs(5),
         }
     }
 }

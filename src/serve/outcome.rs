@@ -73,14 +73,15 @@ pub(super) fn detail_json(doc: &Document, outputs: &[OutputFormat], read: &Optio
 }
 
 #[derive(Serialize)]
-pub(super) struct FileLine<'a> {
+pub(super) struct FileLine {
     pub(super) id: usize,
-    pub(super) name: &'a str,
+    /// The name as shown (escape sequences and bidi controls written out, `jixiao::shown`).
+    pub(super) name: String,
     /// `queued`, `working`, `ok`, `warnings`, `error`, `skipped`.
     pub(super) state: &'static str,
     /// The state in Chinese.
     pub(super) label: &'static str,
-    pub(super) message: Option<&'a str>,
+    pub(super) message: Option<String>,
     pub(super) projects: usize,
     pub(super) indicators: usize,
     pub(super) errors: usize,
@@ -88,10 +89,10 @@ pub(super) struct FileLine<'a> {
     pub(super) infos: usize,
 }
 
-pub(super) fn file_line(id: usize, entry: &FileEntry) -> FileLine<'_> {
+pub(super) fn file_line(id: usize, entry: &FileEntry) -> FileLine {
     let mut line = FileLine {
         id,
-        name: &entry.name,
+        name: crate::shown(&entry.name),
         state: "queued",
         label: "排队中",
         message: None,
@@ -116,7 +117,7 @@ pub(super) fn file_line(id: usize, entry: &FileEntry) -> FileLine<'_> {
                 Status::Skipped => "skipped",
             };
             line.label = fate.status.label();
-            line.message = fate.message.as_deref();
+            line.message = fate.message.as_deref().map(crate::shown);
             line.projects = fate.projects;
             line.indicators = fate.indicators;
             line.errors = fate.errors;

@@ -125,8 +125,9 @@ pub(super) async fn detail(
     let state = lock(&session.state);
     let line = file_line(fid, &state.files[fid]);
     // The stored detail is JSON already: splice the file's line in front of it.
-    let head = serde_json::to_string(&serde_json::json!({ "file": line, "name": name }))
-        .unwrap_or_else(|_| "{}".into());
+    let head =
+        serde_json::to_string(&serde_json::json!({ "file": line, "name": crate::shown(&name) }))
+            .unwrap_or_else(|_| "{}".into());
     let body = format!(
         "{},{}",
         head.trim_end_matches('}'),

@@ -51,18 +51,14 @@ impl Server {
                             return;
                         }
                     };
+                    let header_timeout = options.header_timeout;
                     let app = App::new(options, root_for_app, addr);
                     let router = routes::router(app.clone());
                     let sweeper = tokio::spawn(sessions::sweep(app.clone()));
                     let shutdown = async move {
                         let _ = stop_rx.await;
                     };
-                    let served = axum::serve(listener, router)
-                        .with_graceful_shutdown(shutdown)
-                        .into_future();
-                    if let Err(e) = served.await {
-                        eprintln!("错误: 服务中断：{e}");
-                    }
+                    serve_connections(listener, router, header_timeout, shutdown).await;
                     sweeper.abort();
                     app.close_all();
                 });
@@ -130,6 +126,77 @@ impl Drop for Server {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// How long a connection in-flight requests may take to finish once the server stops.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts connections until `shutdown`, each served by hyper's HTTP/1 with a timer, so that
+/// a connection whose request headers do not arrive within `header_timeout` (from its opening,
+/// or from the end of its previous answer) is closed: a client that opens connections and
+/// sends a header line now and then (slowloris), or never sends one, holds nothing for long.
+/// On shutdown, idle connections close at once and the others finish the answer they are
+/// giving, for [`DRAIN_TIMEOUT`] at most.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    header_timeout: Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    // Every connection holds a clone of `open`; `all_closed` ends when the last is dropped.
+    let (open, mut all_closed) = tokio::sync::mpsc::channel::<()>(1);
+    let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // A peer that gave up before its connection was taken is no matter;
+                    // anything else (out of file handles) is waited out, as hyper did.
+                    if !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::ConnectionRefused
+                            | std::io::ErrorKind::ConnectionAborted
+                            | std::io::ErrorKind::ConnectionReset
+                    ) {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            TowerToHyperService::new(router.clone()),
+        );
+        let mut closing = closing_rx.clone();
+        let open = open.clone();
+        tokio::spawn(async move {
+            let mut connection = std::pin::pin!(connection);
+            let stopping = tokio::select! {
+                _ = connection.as_mut() => false,
+                _ = closing.wait_for(|&c| c) => true,
+            };
+            if stopping {
+                connection.as_mut().graceful_shutdown();
+                let _ = connection.await;
+            }
+            drop(open);
+        });
+    }
+    drop(listener);
+    let _ = closing_tx.send(true);
+    drop(open);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, all_closed.recv()).await;
 }
 
 /// The name of every server's temporary folder begins so.

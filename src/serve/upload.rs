@@ -223,7 +223,7 @@ pub(super) async fn upload(
     let mut jobs = Vec::new();
     let mut listed = Vec::new();
     for (id, name, content) in added {
-        listed.push(serde_json::json!({ "id": id, "name": name }));
+        listed.push(serde_json::json!({ "id": id, "name": crate::shown(&name) }));
         let Some(content) = content else { continue };
         let path = inputs_dir(&session.dir).join(&name);
         let stored = path

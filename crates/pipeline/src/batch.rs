@@ -16,7 +16,7 @@ pub mod report;
 
 pub use county::{Duplicate, Unidentified};
 pub use progress::Progress;
-pub use report::{InputReport, Report, Totals, csv_text, shown};
+pub use report::{InputReport, Report, Totals, csv_text};
 
 use crate::convert::{Converted, OutputNames};
 use crate::fate::{Fate, Status};

@@ -56,12 +56,14 @@ pub mod convert;
 pub mod fate;
 pub mod format;
 pub mod fsutil;
+mod shown;
 pub mod worker;
 pub mod ziping_summary;
 
 pub use convert::{Converted, Output, convert_bytes, convert_file};
 use format::named_like_workbook;
 pub use format::{Format, TABLE_EXTENSIONS, WORKBOOK_EXTENSIONS, detect, extension_of};
+pub use shown::shown;
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,6 +6,7 @@ use super::county::{Duplicate, Unidentified};
 use super::relative;
 use crate::fate::{Fate, Status};
 use crate::fsutil::OutputGuard;
+use crate::shown;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -231,30 +232,6 @@ impl Report {
 /// Duplicate projects listed one line each at the end of a batch; the rest are counted (every
 /// one is in report.json, with each difference).
 const MAX_DUPLICATES_SHOWN: usize = 20;
-
-/// Text from the inputs (file names, messages quoting cells) as shown on a terminal: control
-/// characters (an escape sequence could rewrite the screen) and the characters that reorder
-/// text (U+202E makes `报告gpj.md` look like `报告dm.jpg`) are written as `\u{…}`.
-pub fn shown(text: &str) -> String {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}')
-            || ('\u{202a}'..='\u{202e}').contains(&c)
-            || ('\u{2066}'..='\u{2069}').contains(&c)
-    };
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| {
-            if hidden(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
 
 /// A text cell of `report.csv`, safe to open in a spreadsheet program: text that starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return (which Excel, WPS and LibreOffice would take
