@@ -2,8 +2,10 @@
 //! mirrored under the output folder, one consolidated county document, and a report of what
 //! happened to every file. A bad file never stops the batch.
 //!
-//! Memory stays bounded by the files in flight: each worker reads, converts and writes one file,
-//! and keeps only its projects (the IR, which is small) for the consolidated output.
+//! Memory stays bounded by the files in flight: each worker reads, converts and writes one file;
+//! what the batch keeps of it is its report line, and its projects go into the county document
+//! in path order as the files finish — each distinct project once, later copies compared with
+//! it and let go ([`Held`] counts it; `tests/batch_memory.rs`).
 //!
 //! This file plans the batch (which files, which output names) and runs it. The county
 //! document and the comparison of copies are in [`county`], the report (`report.json`,
@@ -23,8 +25,7 @@ use crate::fate::{Fate, Status};
 use crate::fsutil::OutputGuard;
 use crate::worker::{NotConverted, WorkerCommand, Workers};
 use crate::{Options, OutputFormat};
-use county::county;
-use jixiao_model::{Document, Project, Summary};
+use jixiao_model::Document;
 use progress::ProgressShow;
 use rayon::prelude::*;
 use report::with_extension;
@@ -159,36 +160,38 @@ pub fn run_with_documents(
         not_a_table: false,
         message: INTERRUPTED.into(),
     };
+    // Each file's report line and document are taken in path order as the files finish
+    // (`InOrder`): the document's projects go into the county document there and then, and
+    // nothing else of it is kept.
+    let in_order = InOrder::new(jobs.len());
     let convert_all = || {
-        jobs.par_iter()
-            .map(|job| {
-                let converted = match (documents.get(&job.rel), &workers) {
-                    _ if stopped() => Err(interrupted()),
-                    (Some(doc), _) => Ok(Converted::render(
-                        doc.clone(),
-                        &options.formats,
-                        &options.read,
-                    )),
-                    (None, Some(workers)) => workers.convert(&job.path, &job.rel),
-                    (None, None) => {
-                        crate::convert_file(&job.path, &job.rel, &options.formats, &options.read)
-                            .map_err(NotConverted::from)
-                    }
-                };
-                // A file whose worker was ended by the stop says so, not that it crashed.
-                let converted = match converted {
-                    Err(_) if stopped() => Err(interrupted()),
-                    other => other,
-                };
-                let result = finish(job, converted, output, &guard);
-                progress.advance(1);
-                result
-            })
-            .collect::<Vec<_>>()
+        jobs.iter().enumerate().par_bridge().for_each(|(i, job)| {
+            let converted = match (documents.get(&job.rel), &workers) {
+                _ if stopped() => Err(interrupted()),
+                (Some(doc), _) => Ok(Converted::render(
+                    doc.clone(),
+                    &options.formats,
+                    &options.read,
+                )),
+                (None, Some(workers)) => workers.convert(&job.path, &job.rel),
+                (None, None) => {
+                    crate::convert_file(&job.path, &job.rel, &options.formats, &options.read)
+                        .map_err(NotConverted::from)
+                }
+            };
+            // A file whose worker was ended by the stop says so, not that it crashed.
+            let converted = match converted {
+                Err(_) if stopped() => Err(interrupted()),
+                other => other,
+            };
+            let result = finish(job, converted, output, &guard);
+            progress.advance(1);
+            in_order.put(i, result);
+        });
     };
     // Watches for the stop while files convert, and ends the workers busy with them.
     let converting = AtomicBool::new(true);
-    let results = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         scope.spawn(|| {
             while converting.load(Ordering::SeqCst) {
                 if stopped() {
@@ -200,32 +203,30 @@ pub fn run_with_documents(
                 std::thread::sleep(Duration::from_millis(50));
             }
         });
-        let results = match pool {
+        match pool {
             Ok(pool) => pool.install(convert_all),
             Err(_) => convert_all(),
-        };
+        }
         converting.store(false, Ordering::SeqCst);
-        results
     });
     progress.finish();
     drop(workers);
 
-    let mut inputs: Vec<InputReport> = Vec::with_capacity(total);
-    let mut projects: Vec<(String, Project)> = Vec::new();
-    let mut summaries: Vec<Summary> = Vec::new();
-    for (report, doc) in results {
-        if let Some(doc) = doc {
-            summaries.extend(doc.summary);
-            projects.extend(doc.projects.into_iter().map(|p| (report.file.clone(), p)));
-        }
-        inputs.push(report);
-    }
+    let Taken {
+        mut inputs,
+        county,
+        self_evaluations,
+        waiting_peak,
+        ..
+    } = in_order.into_inner();
+    let held = Held {
+        waiting_peak,
+        projects: county.held(),
+    };
     inputs.append(&mut skipped);
     inputs.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let self_evaluations =
-        crate::ziping_summary::lines(projects.iter().map(|(f, p)| (f.as_str(), p)));
-    let county = county(&summaries, projects);
+    let county = county.finish();
     let (consolidated, consolidated_errors) = write_consolidated(
         output,
         &consolidated_base,
@@ -265,6 +266,7 @@ pub fn run_with_documents(
         report_errors: Vec::new(),
         self_evaluations,
         interrupted: options.stop.load(Ordering::SeqCst),
+        held,
     };
     if !report.self_evaluations.is_empty() {
         // 全县自评汇总 beside 全县汇总 (with its suffix when that name was taken).
@@ -284,6 +286,87 @@ pub fn run_with_documents(
     }
     write_reports(&mut report, output, &report_base, &guard);
     Ok(report)
+}
+
+/// The most converted files held waiting for the files before them in path order; a file
+/// that finishes when so many are waiting waits for its turn before it hands its document
+/// over.
+pub const MAX_WAITING: usize = 64;
+
+/// What a batch held for its files once they were converted (for tests of its memory: it
+/// grows with the files by a report line each, not by their documents).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held {
+    /// The most converted documents held at once while waiting for the files before them in
+    /// path order (at most [`MAX_WAITING`]).
+    pub waiting_peak: usize,
+    /// Projects held for the county document: each distinct project once, its later copies
+    /// compared with it and let go.
+    pub projects: usize,
+}
+
+/// The files' results taken in path order as they finish, in any order: each file's report
+/// line is kept, its document's projects go into the county document and its 自评 lines into
+/// the county's 自评 summary, and the rest of it is let go.
+struct InOrder {
+    taken: std::sync::Mutex<Taken>,
+    turn: std::sync::Condvar,
+}
+
+struct Taken {
+    /// The next file in path order.
+    next: usize,
+    /// Files finished before their turn.
+    waiting: std::collections::BTreeMap<usize, (InputReport, Option<Document>)>,
+    waiting_peak: usize,
+    inputs: Vec<InputReport>,
+    county: county::CountyBuilder,
+    self_evaluations: Vec<crate::ziping_summary::ZipingLine>,
+}
+
+impl InOrder {
+    fn new(files: usize) -> Self {
+        InOrder {
+            taken: std::sync::Mutex::new(Taken {
+                next: 0,
+                waiting: std::collections::BTreeMap::new(),
+                waiting_peak: 0,
+                inputs: Vec::with_capacity(files),
+                county: county::CountyBuilder::default(),
+                self_evaluations: Vec::new(),
+            }),
+            turn: std::sync::Condvar::new(),
+        }
+    }
+
+    /// The result of file `i` (in path order).
+    fn put(&self, i: usize, result: (InputReport, Option<Document>)) {
+        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        while i != taken.next && taken.waiting.len() >= MAX_WAITING {
+            taken = self.turn.wait(taken).unwrap_or_else(|e| e.into_inner());
+        }
+        taken.waiting.insert(i, result);
+        while let Some((report, doc)) = {
+            let next = taken.next;
+            taken.waiting.remove(&next)
+        } {
+            taken.next += 1;
+            if let Some(doc) = doc {
+                let lines = crate::ziping_summary::lines(
+                    doc.projects.iter().map(|p| (report.file.as_str(), p)),
+                );
+                taken.self_evaluations.extend(lines);
+                taken.county.add(&report.file, doc.summary, doc.projects);
+            }
+            taken.inputs.push(report);
+        }
+        taken.waiting_peak = taken.waiting_peak.max(taken.waiting.len());
+        self.turn.notify_all();
+    }
+
+    fn into_inner(self) -> Taken {
+        self.taken.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// What a batch will do, decided before any file is converted.
