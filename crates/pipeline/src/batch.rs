@@ -166,16 +166,23 @@ pub fn run_with_documents(
     let in_order = InOrder::new(jobs.len());
     let convert_all = || {
         jobs.iter().enumerate().par_bridge().for_each(|(i, job)| {
+            // In this process, each output is written as soon as it is rendered.
+            let (formats, read) = (&options.formats, &options.read);
             let converted = match (documents.get(&job.rel), &workers) {
                 _ if stopped() => Err(interrupted()),
-                (Some(doc), _) => Ok(Converted::render(
+                (Some(doc), _) => Ok(Converted::write_each(
                     doc.clone(),
-                    &options.formats,
-                    &options.read,
+                    formats,
+                    read,
+                    &job.base,
+                    &guard,
                 )),
-                (None, Some(workers)) => workers.convert(&job.path, &job.rel),
+                (None, Some(workers)) => workers.convert(&job.path, &job.rel).map(|c| {
+                    let written = c.write(&job.base, &guard);
+                    (c, written)
+                }),
                 (None, None) => {
-                    crate::convert_file(&job.path, &job.rel, &options.formats, &options.read)
+                    crate::convert_file_to(&job.path, &job.rel, formats, read, &job.base, &guard)
                         .map_err(NotConverted::from)
                 }
             };
@@ -184,7 +191,7 @@ pub fn run_with_documents(
                 Err(_) if stopped() => Err(interrupted()),
                 other => other,
             };
-            let result = finish(job, converted, output, &guard);
+            let result = finish(job, converted, output);
             progress.advance(1);
             in_order.put(i, result);
         });
@@ -572,16 +579,15 @@ fn relative(path: &Path, base: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Writes one converted input's outputs and makes its report line ([`Fate::converted`]);
-/// returns, when it converted and lost nothing, its document without diagnostics (kept for
-/// the consolidated output).
+/// Makes one converted input's report line ([`Fate::converted`]) from where its outputs went;
+/// returns, when it converted and lost nothing, its document without diagnostics (for the
+/// county document).
 fn finish(
     job: &Job,
-    converted: Result<Converted, NotConverted>,
+    converted: Result<(Converted, Vec<crate::convert::Written>), NotConverted>,
     output: &Path,
-    guard: &OutputGuard,
 ) -> (InputReport, Option<Document>) {
-    let converted = match converted {
+    let (converted, written) = match converted {
         Ok(c) => c,
         Err(why) => {
             let fate = Fate::not_converted(&job.rel, &why);
@@ -590,7 +596,7 @@ fn finish(
     };
     let mut outputs = Vec::new();
     let mut write_errors = Vec::new();
-    for written in converted.write(&job.base, guard) {
+    for written in written {
         match written.result {
             Ok(()) => outputs.push(relative(&written.path, output)),
             Err(e) => write_errors.push(e),
@@ -627,8 +633,8 @@ fn write_consolidated(
     };
     let mut written = Vec::new();
     let mut errors = Vec::new();
-    let converted = Converted::render(document, formats, options);
-    for w in converted.write(base, guard) {
+    let (_, written_each) = Converted::write_each(document, formats, options, base, guard);
+    for w in written_each {
         match w.result {
             Ok(()) => written.push(relative(&w.path, output)),
             Err(e) => errors.push(format!("{}：{e}", relative(&w.path, output))),
