@@ -315,6 +315,12 @@ pub struct Held {
 /// The files' results taken in path order as they finish, in any order: each file's report
 /// line is kept, its document's projects go into the county document and its 自评 lines into
 /// the county's 自评 summary, and the rest of it is let go.
+///
+/// A file that waits for its turn blocks its thread until the file ahead of it is taken; the
+/// file ahead is always being converted on another thread (the files are started in path
+/// order), so this ends — as long as converting a file never runs other files of the batch
+/// on its own thread (no rayon inside a conversion, which would let a waiting file sit on top
+/// of the very file it waits for).
 struct InOrder {
     taken: std::sync::Mutex<Taken>,
     turn: std::sync::Condvar,
