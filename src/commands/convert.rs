@@ -44,7 +44,14 @@ pub(crate) fn convert(
         // The name and messages as they are written to the terminal (escapes written out).
         let said = |text: String| jixiao::shown(&text);
         let base = names.base(input, flat);
-        let converted = match jixiao::convert_file(input, &name, formats, &options) {
+        // To files, each output is written as soon as it is rendered, and let go before the
+        // next; to standard output, the JSON is the one output.
+        let result = if to_stdout {
+            jixiao::convert_file(input, &name, formats, &options).map(|c| (c, Vec::new()))
+        } else {
+            jixiao::convert_file_to(input, &name, formats, &options, &base, &guard)
+        };
+        let (converted, written) = match result {
             Ok(converted) => converted,
             Err(e) => {
                 writeln!(stderr, "{}", said(format!("{name}: 错误: {e}")))?;
@@ -72,7 +79,7 @@ pub(crate) fn convert(
             }
             continue;
         }
-        for written in converted.write(&base, &guard) {
+        for written in written {
             match written.result {
                 Ok(()) => writeln!(
                     stderr,

@@ -2,8 +2,10 @@
 //! mirrored under the output folder, one consolidated county document, and a report of what
 //! happened to every file. A bad file never stops the batch.
 //!
-//! Memory stays bounded by the files in flight: each worker reads, converts and writes one file,
-//! and keeps only its projects (the IR, which is small) for the consolidated output.
+//! Memory stays bounded by the files in flight: each worker reads, converts and writes one file;
+//! what the batch keeps of it is its report line, and its projects go into the county document
+//! in path order as the files finish — each distinct project once, later copies compared with
+//! it and let go ([`Held`] counts it; `tests/batch_memory.rs`).
 //!
 //! This file plans the batch (which files, which output names) and runs it. The county
 //! document and the comparison of copies are in [`county`], the report (`report.json`,
@@ -23,8 +25,7 @@ use crate::fate::{Fate, Status};
 use crate::fsutil::OutputGuard;
 use crate::worker::{NotConverted, WorkerCommand, Workers};
 use crate::{Options, OutputFormat};
-use county::county;
-use jixiao_model::{Document, Project, Summary};
+use jixiao_model::Document;
 use progress::ProgressShow;
 use rayon::prelude::*;
 use report::with_extension;
@@ -159,36 +160,45 @@ pub fn run_with_documents(
         not_a_table: false,
         message: INTERRUPTED.into(),
     };
+    // Each file's report line and document are taken in path order as the files finish
+    // (`InOrder`): the document's projects go into the county document there and then, and
+    // nothing else of it is kept.
+    let in_order = InOrder::new(jobs.len());
     let convert_all = || {
-        jobs.par_iter()
-            .map(|job| {
-                let converted = match (documents.get(&job.rel), &workers) {
-                    _ if stopped() => Err(interrupted()),
-                    (Some(doc), _) => Ok(Converted::render(
-                        doc.clone(),
-                        &options.formats,
-                        &options.read,
-                    )),
-                    (None, Some(workers)) => workers.convert(&job.path, &job.rel),
-                    (None, None) => {
-                        crate::convert_file(&job.path, &job.rel, &options.formats, &options.read)
-                            .map_err(NotConverted::from)
-                    }
-                };
-                // A file whose worker was ended by the stop says so, not that it crashed.
-                let converted = match converted {
-                    Err(_) if stopped() => Err(interrupted()),
-                    other => other,
-                };
-                let result = finish(job, converted, output, &guard);
-                progress.advance(1);
-                result
-            })
-            .collect::<Vec<_>>()
+        jobs.iter().enumerate().par_bridge().for_each(|(i, job)| {
+            // In this process, each output is written as soon as it is rendered.
+            let (formats, read) = (&options.formats, &options.read);
+            let converted = match (documents.get(&job.rel), &workers) {
+                _ if stopped() => Err(interrupted()),
+                (Some(doc), _) => Ok(Converted::write_each(
+                    doc.clone(),
+                    formats,
+                    read,
+                    &job.base,
+                    &guard,
+                )),
+                (None, Some(workers)) => workers.convert(&job.path, &job.rel).map(|c| {
+                    let written = c.write(&job.base, &guard);
+                    (c, written)
+                }),
+                (None, None) => {
+                    crate::convert_file_to(&job.path, &job.rel, formats, read, &job.base, &guard)
+                        .map_err(NotConverted::from)
+                }
+            };
+            // A file whose worker was ended by the stop says so, not that it crashed.
+            let converted = match converted {
+                Err(_) if stopped() => Err(interrupted()),
+                other => other,
+            };
+            let result = finish(job, converted, output);
+            progress.advance(1);
+            in_order.put(i, result);
+        });
     };
     // Watches for the stop while files convert, and ends the workers busy with them.
     let converting = AtomicBool::new(true);
-    let results = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         scope.spawn(|| {
             while converting.load(Ordering::SeqCst) {
                 if stopped() {
@@ -200,32 +210,30 @@ pub fn run_with_documents(
                 std::thread::sleep(Duration::from_millis(50));
             }
         });
-        let results = match pool {
+        match pool {
             Ok(pool) => pool.install(convert_all),
             Err(_) => convert_all(),
-        };
+        }
         converting.store(false, Ordering::SeqCst);
-        results
     });
     progress.finish();
     drop(workers);
 
-    let mut inputs: Vec<InputReport> = Vec::with_capacity(total);
-    let mut projects: Vec<(String, Project)> = Vec::new();
-    let mut summaries: Vec<Summary> = Vec::new();
-    for (report, doc) in results {
-        if let Some(doc) = doc {
-            summaries.extend(doc.summary);
-            projects.extend(doc.projects.into_iter().map(|p| (report.file.clone(), p)));
-        }
-        inputs.push(report);
-    }
+    let Taken {
+        mut inputs,
+        county,
+        self_evaluations,
+        waiting_peak,
+        ..
+    } = in_order.into_inner();
+    let held = Held {
+        waiting_peak,
+        projects: county.held(),
+    };
     inputs.append(&mut skipped);
     inputs.sort_by(|a, b| a.file.cmp(&b.file));
 
-    let self_evaluations =
-        crate::ziping_summary::lines(projects.iter().map(|(f, p)| (f.as_str(), p)));
-    let county = county(&summaries, projects);
+    let county = county.finish();
     let (consolidated, consolidated_errors) = write_consolidated(
         output,
         &consolidated_base,
@@ -265,6 +273,7 @@ pub fn run_with_documents(
         report_errors: Vec::new(),
         self_evaluations,
         interrupted: options.stop.load(Ordering::SeqCst),
+        held,
     };
     if !report.self_evaluations.is_empty() {
         // 全县自评汇总 beside 全县汇总 (with its suffix when that name was taken).
@@ -284,6 +293,93 @@ pub fn run_with_documents(
     }
     write_reports(&mut report, output, &report_base, &guard);
     Ok(report)
+}
+
+/// The most converted files held waiting for the files before them in path order; a file
+/// that finishes when so many are waiting waits for its turn before it hands its document
+/// over.
+pub const MAX_WAITING: usize = 64;
+
+/// What a batch held for its files once they were converted (for tests of its memory: it
+/// grows with the files by a report line each, not by their documents).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held {
+    /// The most converted documents held at once while waiting for the files before them in
+    /// path order (at most [`MAX_WAITING`]).
+    pub waiting_peak: usize,
+    /// Projects held for the county document: each distinct project once, its later copies
+    /// compared with it and let go.
+    pub projects: usize,
+}
+
+/// The files' results taken in path order as they finish, in any order: each file's report
+/// line is kept, its document's projects go into the county document and its 自评 lines into
+/// the county's 自评 summary, and the rest of it is let go.
+///
+/// A file that waits for its turn blocks its thread until the file ahead of it is taken; the
+/// file ahead is always being converted on another thread (the files are started in path
+/// order), so this ends — as long as converting a file never runs other files of the batch
+/// on its own thread (no rayon inside a conversion, which would let a waiting file sit on top
+/// of the very file it waits for).
+struct InOrder {
+    taken: std::sync::Mutex<Taken>,
+    turn: std::sync::Condvar,
+}
+
+struct Taken {
+    /// The next file in path order.
+    next: usize,
+    /// Files finished before their turn.
+    waiting: std::collections::BTreeMap<usize, (InputReport, Option<Document>)>,
+    waiting_peak: usize,
+    inputs: Vec<InputReport>,
+    county: county::CountyBuilder,
+    self_evaluations: Vec<crate::ziping_summary::ZipingLine>,
+}
+
+impl InOrder {
+    fn new(files: usize) -> Self {
+        InOrder {
+            taken: std::sync::Mutex::new(Taken {
+                next: 0,
+                waiting: std::collections::BTreeMap::new(),
+                waiting_peak: 0,
+                inputs: Vec::with_capacity(files),
+                county: county::CountyBuilder::default(),
+                self_evaluations: Vec::new(),
+            }),
+            turn: std::sync::Condvar::new(),
+        }
+    }
+
+    /// The result of file `i` (in path order).
+    fn put(&self, i: usize, result: (InputReport, Option<Document>)) {
+        let mut taken = self.taken.lock().unwrap_or_else(|e| e.into_inner());
+        while i != taken.next && taken.waiting.len() >= MAX_WAITING {
+            taken = self.turn.wait(taken).unwrap_or_else(|e| e.into_inner());
+        }
+        taken.waiting.insert(i, result);
+        while let Some((report, doc)) = {
+            let next = taken.next;
+            taken.waiting.remove(&next)
+        } {
+            taken.next += 1;
+            if let Some(doc) = doc {
+                let lines = crate::ziping_summary::lines(
+                    doc.projects.iter().map(|p| (report.file.as_str(), p)),
+                );
+                taken.self_evaluations.extend(lines);
+                taken.county.add(&report.file, doc.summary, doc.projects);
+            }
+            taken.inputs.push(report);
+        }
+        taken.waiting_peak = taken.waiting_peak.max(taken.waiting.len());
+        self.turn.notify_all();
+    }
+
+    fn into_inner(self) -> Taken {
+        self.taken.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// What a batch will do, decided before any file is converted.
@@ -489,16 +585,15 @@ fn relative(path: &Path, base: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Writes one converted input's outputs and makes its report line ([`Fate::converted`]);
-/// returns, when it converted and lost nothing, its document without diagnostics (kept for
-/// the consolidated output).
+/// Makes one converted input's report line ([`Fate::converted`]) from where its outputs went;
+/// returns, when it converted and lost nothing, its document without diagnostics (for the
+/// county document).
 fn finish(
     job: &Job,
-    converted: Result<Converted, NotConverted>,
+    converted: Result<(Converted, Vec<crate::convert::Written>), NotConverted>,
     output: &Path,
-    guard: &OutputGuard,
 ) -> (InputReport, Option<Document>) {
-    let converted = match converted {
+    let (converted, written) = match converted {
         Ok(c) => c,
         Err(why) => {
             let fate = Fate::not_converted(&job.rel, &why);
@@ -507,7 +602,7 @@ fn finish(
     };
     let mut outputs = Vec::new();
     let mut write_errors = Vec::new();
-    for written in converted.write(&job.base, guard) {
+    for written in written {
         match written.result {
             Ok(()) => outputs.push(relative(&written.path, output)),
             Err(e) => write_errors.push(e),
@@ -544,8 +639,8 @@ fn write_consolidated(
     };
     let mut written = Vec::new();
     let mut errors = Vec::new();
-    let converted = Converted::render(document, formats, options);
-    for w in converted.write(base, guard) {
+    let (_, written_each) = Converted::write_each(document, formats, options, base, guard);
+    for w in written_each {
         match w.result {
             Ok(()) => written.push(relative(&w.path, output)),
             Err(e) => errors.push(format!("{}：{e}", relative(&w.path, output))),

@@ -112,8 +112,42 @@ pub fn convert_file(
     formats: &[OutputFormat],
     options: &Options,
 ) -> Result<Converted, ConvertError> {
+    let document = load_file(path, name, options)?;
+    Ok(Converted::render(document, formats, options))
+}
+
+/// Reads the file at `path` as [`convert_file`] does and writes each of `formats` to
+/// [`output_path`]`(base, format)` through `guard` as soon as it is rendered, letting its
+/// bytes go before the next is rendered (and the input's bytes before the first): at most one
+/// output is held at a time. Returns what [`Converted::write_each`] returns.
+///
+/// # Errors
+///
+/// As [`convert_file`].
+pub fn convert_file_to(
+    path: &Path,
+    name: &str,
+    formats: &[OutputFormat],
+    options: &Options,
+    base: &Path,
+    guard: &OutputGuard,
+) -> Result<(Converted, Vec<Written>), ConvertError> {
+    let document = load_file(path, name, options)?;
+    Ok(Converted::write_each(
+        document, formats, options, base, guard,
+    ))
+}
+
+/// Reads the file at `path` as [`convert_file`] does, and returns its document (read,
+/// recognized and reviewed, its diagnostics bounded per code) without rendering it. The
+/// input's bytes are let go before it returns.
+///
+/// # Errors
+///
+/// As [`convert_file`].
+pub fn load_file(path: &Path, name: &str, options: &Options) -> Result<Document, ConvertError> {
     let bytes = crate::fsutil::read_input(path)?;
-    convert_bytes(name, &bytes, formats, options)
+    load_bytes(name, &bytes, options)
 }
 
 /// Converts one input's bytes: [`crate::load`] (read, recognize, review), then renders each of
@@ -131,6 +165,12 @@ pub fn convert_bytes(
     formats: &[OutputFormat],
     options: &Options,
 ) -> Result<Converted, ConvertError> {
+    let document = load_bytes(name, bytes, options)?;
+    Ok(Converted::render(document, formats, options))
+}
+
+/// The first half of [`convert_bytes`]: the document, its diagnostics bounded per code.
+fn load_bytes(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ConvertError> {
     let mut document = catch_unwind(AssertUnwindSafe(|| crate::load(name, bytes, options)))
         .map_err(|panic| ConvertError::Internal(panic_text(&*panic)))??;
     // One finding repeated over and over (a file of millions of empty nested tables) is
@@ -139,7 +179,24 @@ pub fn convert_bytes(
         std::mem::take(&mut document.diagnostics),
         jixiao_model::diagnostic::MAX_PER_CODE,
     );
-    Ok(Converted::render(document, formats, options))
+    Ok(document)
+}
+
+/// Renders `document` in `format`; a writer that fails or panics fails this output only.
+pub(crate) fn render_one(document: &Document, format: OutputFormat, options: &Options) -> Output {
+    let mut diagnostics = Vec::new();
+    let bytes = catch_unwind(AssertUnwindSafe(|| {
+        crate::render(document, format, options, &mut diagnostics)
+    }))
+    .unwrap_or_else(|panic| Err(RenderError::Internal(panic_text(&*panic))));
+    Output {
+        format,
+        bytes,
+        diagnostics: jixiao_model::diagnostic::bound_per_code(
+            diagnostics,
+            jixiao_model::diagnostic::MAX_PER_CODE,
+        ),
+    }
 }
 
 impl Converted {
@@ -151,24 +208,42 @@ impl Converted {
         } else {
             formats
                 .iter()
-                .map(|&format| {
-                    let mut diagnostics = Vec::new();
-                    let bytes = catch_unwind(AssertUnwindSafe(|| {
-                        crate::render(&document, format, options, &mut diagnostics)
-                    }))
-                    .unwrap_or_else(|panic| Err(RenderError::Internal(panic_text(&*panic))));
-                    Output {
-                        format,
-                        bytes,
-                        diagnostics: jixiao_model::diagnostic::bound_per_code(
-                            diagnostics,
-                            jixiao_model::diagnostic::MAX_PER_CODE,
-                        ),
-                    }
-                })
+                .map(|&format| render_one(&document, format, options))
                 .collect()
         };
         Converted { document, outputs }
+    }
+
+    /// Renders `document` in each of `formats` (nothing when it holds no table) and writes
+    /// each output as [`Converted::write`] does as soon as it is rendered, letting its bytes go
+    /// before the next is rendered: at most one output is held at a time. The outputs of the
+    /// returned [`Converted`] keep their diagnostics and errors, but not their bytes (each is
+    /// `Ok` and empty once written, or written in vain); the [`Written`] entries say where each
+    /// went.
+    pub fn write_each(
+        document: Document,
+        formats: &[OutputFormat],
+        options: &Options,
+        base: &Path,
+        guard: &OutputGuard,
+    ) -> (Converted, Vec<Written>) {
+        let mut converted = Converted {
+            document,
+            outputs: Vec::new(),
+        };
+        let mut written = Vec::new();
+        if crate::is_empty(&converted.document) {
+            return (converted, written);
+        }
+        for &format in formats {
+            let mut output = render_one(&converted.document, format, options);
+            written.push(write_output(&output, base, guard));
+            if let Ok(bytes) = &mut output.bytes {
+                *bytes = Vec::new();
+            }
+            converted.outputs.push(output);
+        }
+        (converted, written)
     }
 
     /// Every diagnostic: the document's, then each output's.
@@ -190,19 +265,22 @@ impl Converted {
     pub fn write(&self, base: &Path, guard: &OutputGuard) -> Vec<Written> {
         self.outputs
             .iter()
-            .map(|o| {
-                let path = output_path(base, o.format);
-                let result = match &o.bytes {
-                    Ok(bytes) => guard.write(&path, bytes).map_err(|e| e.to_string()),
-                    Err(e) => Err(format!("无法生成 {}：{e}", o.format.extension())),
-                };
-                Written {
-                    format: o.format,
-                    path,
-                    result,
-                }
-            })
+            .map(|o| write_output(o, base, guard))
             .collect()
+    }
+}
+
+/// Writes one rendered output to [`output_path`]`(base, format)` through `guard`.
+fn write_output(o: &Output, base: &Path, guard: &OutputGuard) -> Written {
+    let path = output_path(base, o.format);
+    let result = match &o.bytes {
+        Ok(bytes) => guard.write(&path, bytes).map_err(|e| e.to_string()),
+        Err(e) => Err(format!("无法生成 {}：{e}", o.format.extension())),
+    };
+    Written {
+        format: o.format,
+        path,
+        result,
     }
 }
 

@@ -60,7 +60,7 @@ mod shown;
 pub mod worker;
 pub mod ziping_summary;
 
-pub use convert::{Converted, Output, convert_bytes, convert_file};
+pub use convert::{Converted, Output, convert_bytes, convert_file, convert_file_to, load_file};
 use format::named_like_workbook;
 pub use format::{Format, TABLE_EXTENSIONS, WORKBOOK_EXTENSIONS, detect, extension_of};
 pub use shown::shown;

@@ -4,13 +4,15 @@
 //!
 //! A worker is the same program started with a hidden subcommand ([`WorkerCommand`]); it
 //! reads one request per line on standard input and answers each on standard output with
-//! [`serve`], converting with the same [`crate::convert_file`] as everything else. The parent
+//! [`serve`], converting with the same [`crate::load_file`] and renderers as everything else. The parent
 //! ([`Workers`]) writes every output itself, through its [`crate::fsutil::OutputGuard`]: a
 //! worker never writes a file.
 //!
 //! The wire format (private to one program version): a request is one JSON line
 //! `{"path": …, "name": …}`; a reply is one JSON line (the document, or why there is none, and
-//! for each output its format, length, error and diagnostics) followed by the outputs' bytes.
+//! how many outputs follow), then each output as one JSON line (its format, length, error and
+//! diagnostics) followed by its bytes. The worker renders an output, sends it and lets it go
+//! before rendering the next, so it never holds more than one.
 
 use crate::convert::{ConvertError, Converted, Output};
 use crate::{Options, OutputFormat, RenderError};
@@ -72,10 +74,18 @@ struct Request {
     name: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Reply {
     result: Result<Document, NotConverted>,
-    outputs: Vec<OutputHeader>,
+    /// How many outputs follow.
+    outputs: usize,
+}
+
+/// [`Reply`] as the worker sends it, the document borrowed.
+#[derive(Serialize)]
+struct ReplySent<'a> {
+    result: Result<&'a Document, NotConverted>,
+    outputs: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -137,28 +147,38 @@ pub fn serve(
             output.flush()?;
             continue;
         }
-        let converted = crate::convert_file(&request.path, &request.name, formats, options);
-        let (result, outputs) = match converted {
-            Ok(c) => (Ok(c.document), c.outputs),
-            Err(e) => (Err(NotConverted::from(e)), Vec::new()),
+        let document = crate::convert::load_file(&request.path, &request.name, options);
+        let (result, formats) = match &document {
+            Ok(d) if crate::is_empty(d) => (Ok(d), &[][..]),
+            Ok(d) => (Ok(d), formats),
+            Err(e) => (
+                Err(NotConverted {
+                    not_a_table: e.not_a_table(),
+                    message: e.to_string(),
+                }),
+                &[][..],
+            ),
         };
-        let reply = Reply {
+        let reply = ReplySent {
             result,
-            outputs: outputs
-                .iter()
-                .map(|o| OutputHeader {
-                    format: o.format.extension().to_string(),
-                    len: o.bytes.as_ref().map_or(0, Vec::len),
-                    error: o.bytes.as_ref().err().map(ToString::to_string),
-                    diagnostics: o.diagnostics.clone(),
-                })
-                .collect(),
+            outputs: formats.len(),
         };
         serde_json::to_writer(&mut output, &reply)?;
         output.write_all(b"\n")?;
-        for o in &outputs {
-            if let Ok(bytes) = &o.bytes {
-                output.write_all(bytes)?;
+        if let Ok(document) = &document {
+            for &format in formats {
+                let o = crate::convert::render_one(document, format, options);
+                let header = OutputHeader {
+                    format: o.format.extension().to_string(),
+                    len: o.bytes.as_ref().map_or(0, Vec::len),
+                    error: o.bytes.as_ref().err().map(ToString::to_string),
+                    diagnostics: o.diagnostics,
+                };
+                serde_json::to_writer(&mut output, &header)?;
+                output.write_all(b"\n")?;
+                if let Ok(bytes) = &o.bytes {
+                    output.write_all(bytes)?;
+                }
             }
         }
         output.flush()?;
@@ -186,8 +206,8 @@ struct Worker {
 /// How much of a worker's standard error is kept.
 const STDERR_TAIL: usize = 2048;
 
-/// The largest answer line (the document and the outputs' diagnostics, as JSON) read from a
-/// worker: 64 MB. A performance table's document is a few hundred kilobytes, and diagnostics
+/// The largest answer line (the document, or one output's header with its diagnostics, as
+/// JSON) read from a worker: 64 MB. A performance table's document is a few hundred kilobytes, and diagnostics
 /// are bounded per code ([`jixiao_model::diagnostic::MAX_PER_CODE`]).
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
@@ -303,22 +323,11 @@ impl Worker {
         self.stdin.flush()?;
         // The answer is read within limits: a worker that would send more (a file that makes
         // it produce a huge document) fails its own file, never the process reading it.
-        let mut header = Vec::new();
-        (&mut self.stdout)
-            .take(MAX_ANSWER_BYTES as u64 + 1)
-            .read_until(b'\n', &mut header)?;
-        if header.last() != Some(&b'\n') {
-            return Err(if header.len() > MAX_ANSWER_BYTES {
-                std::io::Error::other(AnswerTooLarge(MAX_ANSWER_BYTES))
-            } else {
-                std::io::ErrorKind::UnexpectedEof.into()
-            });
-        }
-        let reply: Reply = serde_json::from_slice(&header)?;
-        drop(header);
-        let mut outputs = Vec::with_capacity(reply.outputs.len());
+        let reply: Reply = serde_json::from_slice(&self.read_line()?)?;
+        let mut outputs = Vec::with_capacity(reply.outputs.min(OutputFormat::ALL.len()));
         let mut total = 0usize;
-        for o in reply.outputs {
+        for _ in 0..reply.outputs {
+            let o: OutputHeader = serde_json::from_slice(&self.read_line()?)?;
             let format = OutputFormat::ALL
                 .iter()
                 .copied()
@@ -340,6 +349,22 @@ impl Worker {
             });
         }
         Ok(reply.result.map(|document| Converted { document, outputs }))
+    }
+
+    /// One line of the answer, at most [`MAX_ANSWER_BYTES`] long.
+    fn read_line(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut line = Vec::new();
+        (&mut self.stdout)
+            .take(MAX_ANSWER_BYTES as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        if line.last() != Some(&b'\n') {
+            return Err(if line.len() > MAX_ANSWER_BYTES {
+                std::io::Error::other(AnswerTooLarge(MAX_ANSWER_BYTES))
+            } else {
+                std::io::ErrorKind::UnexpectedEof.into()
+            });
+        }
+        Ok(line)
     }
 
     /// Ends the worker (killing it if it is still running) and says how it ended, with the

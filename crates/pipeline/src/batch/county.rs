@@ -3,7 +3,7 @@
 //! compared with it field by field, and the projects that cannot be told apart (no 项目名称 or
 //! 预算单位) listed on rows of their own.
 
-use jixiao_model::identity::{group_projects, identifiable};
+use jixiao_model::identity::{identifiable, project_key, same_unit};
 use jixiao_model::{Document, Project, Summary, SummaryRow};
 use serde::Serialize;
 
@@ -85,93 +85,163 @@ pub(super) struct County {
     pub(super) unidentified: Vec<Unidentified>,
 }
 
+/// The county document built as the batch's documents come, in path order: each project's
+/// first copy is kept, and every later copy is compared with it there and then and let go, so
+/// that what is held is each distinct project once, its 备注 and the duplicates' lines — never
+/// a file's document.
+///
 /// The county document: a summary with one row per project — each project once, by the
-/// identity rule ([`jixiao_model::identity::group_projects`]), taken from its first copy in
+/// identity rule of [`jixiao_model::identity::group_projects`], taken from its first copy in
 /// path order, its other files and whether they differ in the 备注 column — followed by each
 /// project's form. The 合计 therefore counts every project once.
-pub(super) fn county(summaries: &[Summary], projects: Vec<(String, Project)>) -> County {
-    if projects.is_empty() {
-        return County {
-            document: None,
-            projects: 0,
-            duplicates: Vec::new(),
-            unidentified: Vec::new(),
-        };
-    }
-    let groups = group_projects(projects.iter().map(|(_, p)| p));
-    let mut duplicates = Vec::new();
-    let mut unidentified = Vec::new();
-    let mut rows = Vec::with_capacity(groups.len());
-    let mut keep = vec![false; projects.len()];
-    for group in &groups {
-        let (first_file, first) = &projects[group[0]];
-        keep[group[0]] = true;
-        let mut files = vec![first_file.clone()];
-        let mut differences = Vec::new();
-        let mut remarks = Vec::new();
-        if !identifiable(first) {
-            let u = Unidentified::new(first_file, first);
-            remarks.push(u.describe());
-            unidentified.push(u);
-        }
-        for &i in &group[1..] {
-            let (file, copy) = &projects[i];
-            let found = differences_between(first, copy);
-            let mut fields: Vec<&str> = found.iter().map(|d| d.field).collect();
-            fields.dedup();
-            remarks.push(if found.is_empty() {
-                format!("另见 {file}（内容相同）")
-            } else {
-                format!("另见 {file}（内容不同：{}）", fields.join("、"))
-            });
-            differences.extend(found.iter().map(|d| d.describe(file, first_file)));
-            if !files.contains(file) {
-                files.push(file.clone());
+#[derive(Default)]
+pub(super) struct CountyBuilder {
+    /// The first copy of each project, with its file, its remarks, and (for a project found
+    /// more than once) its index in `duplicates`.
+    kept: Vec<Kept>,
+    /// Name key → the kept projects (indices into `kept`) with that name.
+    by_name: std::collections::HashMap<String, Vec<usize>>,
+    /// Each with the index in `kept` of its first copy (the county document lists them in
+    /// that order).
+    duplicates: Vec<(usize, Duplicate)>,
+    unidentified: Vec<Unidentified>,
+    year: Option<i32>,
+    region: Option<String>,
+}
+
+struct Kept {
+    file: String,
+    project: Project,
+    remarks: Vec<String>,
+    duplicate: Option<usize>,
+}
+
+impl CountyBuilder {
+    /// Adds the projects of the next document in path order, read from `file`.
+    pub(super) fn add(&mut self, file: &str, summary: Option<Summary>, projects: Vec<Project>) {
+        if let Some(s) = summary {
+            if self.year.is_none() {
+                self.year = s.year;
+            }
+            if self.region.is_none() {
+                self.region = s.region;
             }
         }
-        if group.len() > 1 {
-            duplicates.push(Duplicate {
-                budget_unit: first.budget_unit.clone(),
-                project_name: first.project_name.clone(),
-                files,
-                differs: !differences.is_empty(),
-                differences,
-            });
+        for project in projects {
+            self.add_project(file, project);
         }
-        rows.push(SummaryRow {
-            seq: u32::try_from(rows.len() + 1).ok(),
-            department: first.budget_unit.clone(),
-            project_name: first.project_name.clone(),
-            funds_total: first.funds.total,
-            location: first.location.clone(),
-            remark: (!remarks.is_empty()).then(|| remarks.join("；")),
-        });
     }
-    let projects: Vec<Project> = projects
-        .into_iter()
-        .zip(keep)
-        .filter_map(|((_, p), keep)| keep.then_some(p))
-        .collect();
-    let year = summaries
-        .iter()
-        .find_map(|s| s.year)
-        .or_else(|| projects.iter().find_map(|p| p.year));
-    let region = summaries.iter().find_map(|s| s.region.clone());
-    let summary = Summary {
-        year,
-        region,
-        rows,
-        ..Summary::default()
-    };
-    County {
-        projects: projects.len(),
-        document: Some(Document {
-            summary: Some(summary),
-            projects,
-            ..Document::default()
-        }),
-        duplicates,
-        unidentified,
+
+    fn add_project(&mut self, file: &str, copy: Project) {
+        if !identifiable(&copy) {
+            let u = Unidentified::new(file, &copy);
+            self.kept.push(Kept {
+                file: file.to_string(),
+                project: copy,
+                remarks: vec![u.describe()],
+                duplicate: None,
+            });
+            self.unidentified.push(u);
+            return;
+        }
+        let named = self
+            .by_name
+            .entry(project_key(&copy.project_name))
+            .or_default();
+        let Some(&k) = named
+            .iter()
+            .find(|&&k| same_unit(&self.kept[k].project.budget_unit, &copy.budget_unit))
+        else {
+            named.push(self.kept.len());
+            self.kept.push(Kept {
+                file: file.to_string(),
+                project: copy,
+                remarks: Vec::new(),
+                duplicate: None,
+            });
+            return;
+        };
+        let first = &mut self.kept[k];
+        let found = differences_between(&first.project, &copy);
+        let mut fields: Vec<&str> = found.iter().map(|d| d.field).collect();
+        fields.dedup();
+        first.remarks.push(if found.is_empty() {
+            format!("另见 {file}（内容相同）")
+        } else {
+            format!("另见 {file}（内容不同：{}）", fields.join("、"))
+        });
+        let d = *first.duplicate.get_or_insert_with(|| {
+            self.duplicates.push((
+                k,
+                Duplicate {
+                    budget_unit: first.project.budget_unit.clone(),
+                    project_name: first.project.project_name.clone(),
+                    files: vec![first.file.clone()],
+                    differs: false,
+                    differences: Vec::new(),
+                },
+            ));
+            self.duplicates.len() - 1
+        });
+        let duplicate = &mut self.duplicates[d].1;
+        duplicate
+            .differences
+            .extend(found.iter().map(|x| x.describe(file, &first.file)));
+        duplicate.differs = !duplicate.differences.is_empty();
+        if !duplicate.files.iter().any(|f| f == file) {
+            duplicate.files.push(file.to_string());
+        }
+    }
+
+    /// Projects held: each distinct project once.
+    pub(super) fn held(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// The county document, with its duplicates and the projects without a name.
+    pub(super) fn finish(mut self) -> County {
+        if self.kept.is_empty() {
+            return County {
+                document: None,
+                projects: 0,
+                duplicates: Vec::new(),
+                unidentified: Vec::new(),
+            };
+        }
+        let mut rows = Vec::with_capacity(self.kept.len());
+        let mut projects = Vec::with_capacity(self.kept.len());
+        for kept in self.kept {
+            let first = &kept.project;
+            rows.push(SummaryRow {
+                seq: u32::try_from(rows.len() + 1).ok(),
+                department: first.budget_unit.clone(),
+                project_name: first.project_name.clone(),
+                funds_total: first.funds.total,
+                location: first.location.clone(),
+                remark: (!kept.remarks.is_empty()).then(|| kept.remarks.join("；")),
+            });
+            projects.push(kept.project);
+        }
+        let year = self.year.or_else(|| projects.iter().find_map(|p| p.year));
+        let summary = Summary {
+            year,
+            region: self.region,
+            rows,
+            ..Summary::default()
+        };
+        County {
+            projects: projects.len(),
+            document: Some(Document {
+                summary: Some(summary),
+                projects,
+                ..Document::default()
+            }),
+            duplicates: {
+                self.duplicates.sort_by_key(|(k, _)| *k);
+                self.duplicates.into_iter().map(|(_, d)| d).collect()
+            },
+            unidentified: self.unidentified,
+        }
     }
 }
 

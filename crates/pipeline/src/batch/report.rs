@@ -87,6 +87,9 @@ pub struct Report {
     pub self_evaluations: Vec<crate::ziping_summary::ZipingLine>,
     /// True when the batch was stopped ([`super::BatchOptions::stop`]) before every file was done.
     pub interrupted: bool,
+    /// What the batch held for its files (not written in the report).
+    #[serde(skip)]
+    pub held: super::Held,
 }
 
 impl Report {
