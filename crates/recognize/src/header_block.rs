@@ -95,8 +95,13 @@ impl Recognizer<'_> {
             }
             let funds_line = matches!(
                 pair.label,
-                Label::FundsTotal | Label::FundsFiscal | Label::FundsOther | Label::FundsCarryover
+                Label::FundsTotal
+                    | Label::FundsFiscal
+                    | Label::FundsFiscalPart
+                    | Label::FundsOther
+                    | Label::FundsCarryover
             );
+            let label_text = row.cells[pair.label_cell].text.trim();
             if funds_line && let Some(cols) = b.funds_columns.clone() {
                 // A line of a 自评表's funds block: every amount under its heading. The
                 // project's amount is the 全年预算数 — the year's budget after adjustments, the
@@ -112,6 +117,11 @@ impl Recognizer<'_> {
                 );
                 funds_taken.extend(cells);
                 let amount = line.budget.or(line.initial_budget);
+                if pair.label == Label::FundsFiscalPart {
+                    b.fiscal_parts[0].add(label_text, "", amount, &label_loc);
+                    self.diags.extend(amount_diags);
+                    continue;
+                }
                 let e = &mut b.evaluation;
                 let slot = match pair.label {
                     Label::FundsTotal => &mut e.funds_total,
@@ -207,7 +217,10 @@ impl Recognizer<'_> {
                         split.project = amount;
                     }
                 }
-                Label::FundsTotal | Label::FundsFiscal | Label::FundsOther
+                Label::FundsTotal
+                | Label::FundsFiscal
+                | Label::FundsFiscalPart
+                | Label::FundsOther
                     if by_column.is_some_and(|(m, a)| pair.label_cell < m.min(a)) =>
                 {
                     // Under 中期资金总额 | 年度资金总额 column headings: each amount is read
@@ -222,6 +235,11 @@ impl Recognizer<'_> {
                         if amount.is_none() && !text.is_empty() && !midterm {
                             b.unreadable.extend(header_field(pair.label));
                         }
+                        if pair.label == Label::FundsFiscalPart {
+                            b.fiscal_parts[usize::from(midterm)]
+                                .add(label_text, text, amount, &loc);
+                            continue;
+                        }
                         let funds = b.funds_mut(midterm);
                         funds.location.get_or_insert(label_loc.clone());
                         match pair.label {
@@ -234,6 +252,7 @@ impl Recognizer<'_> {
                 Label::FundsTotal
                 | Label::MidFundsTotal
                 | Label::FundsFiscal
+                | Label::FundsFiscalPart
                 | Label::FundsOther => {
                     let amount = parse_amount(&value, yuan, &value_loc, &mut amount_diags);
                     if amount.is_none() && !value.trim().is_empty() {
@@ -259,12 +278,23 @@ impl Recognizer<'_> {
                                 b.annual_funds_col
                                     .is_none_or(|a| m.abs_diff(col) < a.abs_diff(col))
                             }));
-                    let funds = b.funds_mut(midterm);
-                    funds.location.get_or_insert(label_loc.clone());
-                    match pair.label {
-                        Label::FundsTotal | Label::MidFundsTotal => funds.total = amount,
-                        Label::FundsFiscal => funds.fiscal = amount,
-                        _ => funds.other = amount,
+                    // A total said to be 财政 money (`本年度申请市财政预算资金`) is 财政拨款 too,
+                    // unless a 财政拨款 line says otherwise; so is each source of 财政拨款.
+                    let total = matches!(pair.label, Label::FundsTotal | Label::MidFundsTotal);
+                    if pair.label == Label::FundsFiscalPart
+                        || (total && labels::names_fiscal(&fw.labels, label_text))
+                    {
+                        b.fiscal_parts[usize::from(midterm)]
+                            .add(label_text, &value, amount, &label_loc);
+                    }
+                    if pair.label != Label::FundsFiscalPart {
+                        let funds = b.funds_mut(midterm);
+                        funds.location.get_or_insert(label_loc.clone());
+                        match pair.label {
+                            Label::FundsTotal | Label::MidFundsTotal => funds.total = amount,
+                            Label::FundsFiscal => funds.fiscal = amount,
+                            _ => funds.other = amount,
+                        }
                     }
                 }
                 Label::Goal => {
@@ -315,7 +345,7 @@ fn header_field(label: Label) -> Option<HeaderField> {
         Label::ProjectName => Some(HeaderField::ProjectName),
         Label::Goal | Label::GoalExpected => Some(HeaderField::Goal),
         Label::FundsTotal => Some(HeaderField::FundsTotal),
-        Label::FundsFiscal => Some(HeaderField::FundsFiscal),
+        Label::FundsFiscal | Label::FundsFiscalPart => Some(HeaderField::FundsFiscal),
         Label::FundsOther => Some(HeaderField::FundsOther),
         _ => None,
     }

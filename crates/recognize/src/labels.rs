@@ -92,6 +92,9 @@ pub enum Label {
     FundsFiscal,
     /// 其他资金.
     FundsOther,
+    /// A source 财政拨款 is made of (`中央资金`, `上级财政补助资金`, `1、一般公共预算`): 财政拨款
+    /// is their sum when no 财政拨款 line is read.
+    FundsFiscalPart,
     /// 项目总体目标 / 年度目标.
     Goal,
     /// 中期目标 (88号 template), often with its period: `中期目标（2022年—2024年）`.
@@ -152,10 +155,12 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
         }
     }
     let (name, unit) = split_amount_unit(&n);
-    unit?;
-    label_of(v, &name)
-        .filter(|l| l.is_amount())
-        .or_else(|| amount_by_parts(v, &name))
+    unit.and_then(|_| {
+        label_of(v, &name)
+            .filter(|l| l.is_amount())
+            .or_else(|| amount_by_parts(v, &name))
+    })
+    .or_else(|| fiscal_part(v, &n).then_some(Label::FundsFiscalPart))
 }
 
 /// An amount label known by its parts (a period word first, an amount word in it, none of the
@@ -174,6 +179,47 @@ fn amount_by_parts(v: &Labels, name: &str) -> Option<Label> {
         None
     }
 }
+
+/// True when a normalised label names a source of 财政拨款 (`其中：1.中央资金`,
+/// `上级财政补助资金（万元）`, `政府性基金`): one of `funds_fiscal_parts`, or — after `其中`, its
+/// number, its unit bracket and a `小计` — a short name with a source word (`fiscal_sources`
+/// anywhere, `fiscal_levels` first) that ends as an amount does, and none of `fiscal_words_not`.
+fn fiscal_part(v: &Labels, n: &str) -> bool {
+    let n = n
+        .strip_prefix("其中:")
+        .or_else(|| n.strip_prefix("其中"))
+        .unwrap_or(n);
+    let (name, _) = split_amount_unit(strip_numbering(n));
+    let name = name.strip_suffix("小计").unwrap_or(&name);
+    if is(&v.funds_fiscal_parts, name) {
+        return true;
+    }
+    // A label of its own (`财政拨款`), or a total for a period (`本年度申请市财政预算资金`).
+    let has = |list: &[String]| list.iter().any(|w| name.contains(w.as_str()));
+    if label_of(v, name).is_some()
+        || starts(&v.period_annual, name)
+        || starts(&v.period_midterm, name)
+        || name.chars().count() > MAX_FISCAL_PART
+        || has(&v.fiscal_words_not)
+    {
+        return false;
+    }
+    (has(&v.fiscal_sources) || starts(&v.fiscal_levels, name))
+        && v.fiscal_part_endings
+            .iter()
+            .any(|e| name.ends_with(e.as_str()))
+}
+
+/// True when an amount label says its money is 财政 money (`本年度申请市财政预算资金`): the
+/// amount is then 财政拨款 too, unless a 财政拨款 line says otherwise.
+pub fn names_fiscal(v: &Labels, text: &str) -> bool {
+    let n = normalize_label(text);
+    v.fiscal_sources.iter().any(|w| n.contains(w.as_str()))
+        && !v.fiscal_words_not.iter().any(|w| n.contains(w.as_str()))
+}
+
+/// A source of 财政拨款 is named in at most this many characters (`上级财政专项补助资金`).
+const MAX_FISCAL_PART: usize = 12;
 
 /// A bracket inside a label holds a qualifier of at most this many characters (`(专项)`).
 const MAX_QUALIFIER: usize = 4;
@@ -211,6 +257,7 @@ impl Label {
             Label::FundsTotal
                 | Label::MidFundsTotal
                 | Label::FundsFiscal
+                | Label::FundsFiscalPart
                 | Label::FundsOther
                 | Label::FundsCarryover
                 | Label::FundsBasic
@@ -775,6 +822,48 @@ mod tests {
             "数量指标(或建筑规模指标)"
         );
         assert_eq!(strip_template_note("(必填)"), "(必填)");
+    }
+
+    /// The sources of 财政拨款 are known by a source word and an amount ending, after `其中`,
+    /// their number, unit bracket and 小计; a 财政拨款 line, a total for a period and money
+    /// that is not 财政 (or not the budget) are not sources.
+    #[test]
+    fn the_sources_of_fiscal_money_are_known_by_their_parts() {
+        for part in [
+            "其中：1.中央资金",
+            "2.市级资金",
+            "3、区县级资金",
+            "上级财政补助资金（万元）",
+            "其中：同级财政资金",
+            "1、一般公共预算",
+            "政府性基金",
+            "其中：财政投款",
+            "县级配套资金",
+        ] {
+            assert_eq!(label(part), Some(Label::FundsFiscalPart), "{part}");
+        }
+        assert_eq!(label("（一）财政拨款小计"), Some(Label::FundsFiscal));
+        assert_eq!(label("其中：财政拨款"), Some(Label::FundsFiscal));
+        assert_eq!(
+            label("本年度申请市财政预算资金（万元）"),
+            Some(Label::FundsTotal)
+        );
+        assert_eq!(label("（二）自有资金小计"), Some(Label::FundsOther));
+        for not_part in [
+            "非财政资金",
+            "财政资金到位率",
+            "市级资金执行数",
+            "上年结转财政资金",
+            "中央资金使用管理办法规定的补助标准资金",
+            "市场资金",
+        ] {
+            assert_ne!(label(not_part), Some(Label::FundsFiscalPart), "{not_part}");
+        }
+        assert!(names_fiscal(
+            Labels::standard(),
+            "本年度申请市财政预算资金(万元)"
+        ));
+        assert!(!names_fiscal(Labels::standard(), "本年度项目金额(万元)"));
     }
 
     #[test]

@@ -64,6 +64,7 @@
 //! assert_eq!(doc.projects[0].indicators[0].value.raw, "≥221人");
 //! ```
 
+mod fiscal;
 mod furniture;
 mod groups;
 mod header;

@@ -4,7 +4,7 @@
 
 use crate::indicators::{self, Header, RawIndicator};
 use crate::recognizer::{Mode, Recognizer};
-use crate::{furniture, groups, header, placeholders, stream, ziping};
+use crate::{fiscal, furniture, groups, header, placeholders, stream, ziping};
 use jixiao_model::{
     Code, Diagnostic, Funds, HeaderField, Indicator, Location, Project, SelfEvaluation, TableKind,
     Value,
@@ -51,6 +51,8 @@ pub(crate) struct Builder {
     pub(crate) evaluation: SelfEvaluation,
     /// The column headings of a 自评表's funds block (年初预算数 … 得分), once seen.
     pub(crate) funds_columns: Option<ziping::FundsColumns>,
+    /// The sources of 财政拨款 read: the year's, then the 中期 ones.
+    pub(crate) fiscal_parts: [fiscal::FiscalParts; 2],
 }
 
 impl Builder {
@@ -124,8 +126,17 @@ impl Recognizer<'_> {
                 (*first).clone(),
             ));
         }
-        let unread = unread_fields(&b);
+        let mut unread = unread_fields(&b);
+        let fiscal_unreadable = b.unreadable.contains(&HeaderField::FundsFiscal);
+        let [annual_parts, mid_parts] = b.fiscal_parts;
         let mut project = b.project;
+        // 财政拨款 from its sources, or from a total said to be 财政 money: read after all.
+        if annual_parts.apply(&mut project.funds, &mut self.diags) && !fiscal_unreadable {
+            unread.retain(|f| *f != HeaderField::FundsFiscal);
+        }
+        if let Some(mid) = project.midterm_funds.as_mut() {
+            mid_parts.apply(mid, &mut self.diags);
+        }
         project.unread = unread;
         let funds_blank = |f: &Funds| f.total.is_none() && f.fiscal.is_none() && f.other.is_none();
         let header_blank = project.project_name.is_empty()
