@@ -15,15 +15,17 @@ use jixiao_model::{Code, Diagnostic, Location};
 
 /// The caption with which a row of furniture starts, if the row's first cell with text is
 /// one: the whole cell is a `table_end` caption, or starts with one followed by a colon or an
-/// opening bracket (`注：…`, `审核意见（盖章）`); or the cell is a short seal line (`（盖章）`,
-/// `单位（签章）`).
+/// opening bracket (`注：…`, `审核意见（盖章）`); or the cell is a seal line: short (`（盖章）`,
+/// `单位（签章）`) or with the seal in brackets (`财政资金管理科室（盖章） 年 月 日`).
 pub(crate) fn table_end(v: &Labels, first: &str) -> Option<String> {
     let n = normalize_label(first);
     let bare = n.trim_matches(['(', ')', '[', ']']);
     if bare.is_empty() {
         return None;
     }
-    let seal = bare.chars().count() <= 12 && (bare.contains("盖章") || bare.contains("签章"));
+    let seal = (bare.chars().count() <= 12 && (bare.contains("盖章") || bare.contains("签章")))
+        || n.contains("(盖章)")
+        || n.contains("(签章)");
     let caption = v.table_end.iter().any(|w| {
         bare == w
             || bare
@@ -86,6 +88,9 @@ mod tests {
             "注:",
             "（盖章）",
             "单位（签章）",
+            "财政资金管理科室（盖章） 年 月 日",
+            "其他需说明的问题",
+            "其他需要说明事项",
             "存在问题",
             "改进措施（整改落实情况）",
         ] {

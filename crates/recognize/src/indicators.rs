@@ -488,6 +488,27 @@ pub(crate) fn read_row(
         let cell = row.cells.get(src as usize);
         (cell_text(cell), cell)
     };
+    // A row that lost its merged cells and whose first group name is a 一级 name, not a 二级
+    // one (`产出指标 | 开设课程数量 | 220`): the 一级 label printed in the middle of its merged
+    // cell, on a row inside the group; the 二级 goes on from the row above.
+    let centered_level1 = {
+        let l2 = at(header.level2).0;
+        let name = label_name(l2);
+        shift > 0
+            && header.level1.is_some_and(|c| at(c).0.is_empty())
+            && !name.is_empty()
+            && fw.level1(&name).is_some()
+            && fw.level2(&name).is_none()
+    };
+    let text_at = |col: usize| -> &str {
+        if centered_level1 && Some(col) == header.level1 {
+            at(header.level2).0
+        } else if centered_level1 && col == header.level2 {
+            ""
+        } else {
+            at(col).0
+        }
+    };
     if shift != 0 {
         let dir = if shift > 0 { "左" } else { "右" };
         let mut parts = Vec::new();
@@ -497,7 +518,7 @@ pub(crate) fn read_row(
             ("三级指标", Some(header.level3)),
             ("指标值", header.value),
         ] {
-            match col.map(|c| at(c).0) {
+            match col.map(text_at) {
                 Some(t) if !t.is_empty() => parts.push(format!("{name}“{t}”")),
                 Some(_) => parts.push(format!("{name}空白（沿用所在分组）")),
                 None => {}
@@ -513,7 +534,7 @@ pub(crate) fn read_row(
             location.clone(),
         ));
     }
-    let slot = |col: Option<usize>| match col.map(at) {
+    let slot = |col: Option<usize>| match col.map(|c| (text_at(c), at(c).1)) {
         Some((t, _)) if !t.is_empty() => Slot::Text(display_name(t)),
         Some((_, Some(c))) if c.covered == Some(Covered::Above) => Slot::Above,
         _ => Slot::Blank,

@@ -185,20 +185,18 @@ fn amount_by_parts(v: &Labels, name: &str) -> Option<Label> {
 /// number, its unit bracket and a `小计` — a short name with a source word (`fiscal_sources`
 /// anywhere, `fiscal_levels` first) that ends as an amount does, and none of `fiscal_words_not`.
 fn fiscal_part(v: &Labels, n: &str) -> bool {
-    let n = n
-        .strip_prefix("其中:")
-        .or_else(|| n.strip_prefix("其中"))
-        .unwrap_or(n);
+    let under = n.strip_prefix("其中:").or_else(|| n.strip_prefix("其中"));
+    let n = under.unwrap_or(n);
     let (name, _) = split_amount_unit(strip_numbering(n));
     let name = name.strip_suffix("小计").unwrap_or(&name);
     if is(&v.funds_fiscal_parts, name) {
         return true;
     }
-    // A label of its own (`财政拨款`), or a total for a period (`本年度申请市财政预算资金`).
+    // A label of its own (`财政拨款`), or a total for a period (`本年度申请市财政预算资金`)
+    // unless it stands under the total (`其中：当年市级财政资金`).
     let has = |list: &[String]| list.iter().any(|w| name.contains(w.as_str()));
     if label_of(v, name).is_some()
-        || starts(&v.period_annual, name)
-        || starts(&v.period_midterm, name)
+        || (under.is_none() && (starts(&v.period_annual, name) || starts(&v.period_midterm, name)))
         || name.chars().count() > MAX_FISCAL_PART
         || has(&v.fiscal_words_not)
     {
@@ -455,6 +453,27 @@ pub fn other_column(v: &Labels, text: &str) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// True when every cell of a row with text names a column: a column of the indicator table
+/// ([`column`], [`other_column`]) or the heading of a value's sub-column — a short name ending
+/// in 值 with a word of what the value is (`2021年实际实现值`, `预期2022年实现值`). The second row
+/// of a two-row header is such a row.
+pub fn is_subheading_row(v: &Labels, texts: &[&str]) -> bool {
+    const WORDS: [&str; 7] = ["实际", "预期", "目标", "计划", "指标", "完成", "实现"];
+    let mut any = false;
+    for t in texts.iter().filter(|t| !t.trim().is_empty()) {
+        any = true;
+        let n = normalize_label(t);
+        let sub_heading = n.ends_with('值')
+            && n.chars().count() <= 16
+            && WORDS.iter().any(|w| n.contains(w))
+            && !n.chars().any(|c| "≥≤><=".contains(c));
+        if !(sub_heading || column(v, t).is_some() || other_column(v, t).is_some()) {
+            return false;
+        }
+    }
+    any
 }
 
 /// The name without a trailing bracket naming the period its column group is for
@@ -839,6 +858,7 @@ mod tests {
             "政府性基金",
             "其中：财政投款",
             "县级配套资金",
+            "其中：当年市级财政资金",
         ] {
             assert_eq!(label(part), Some(Label::FundsFiscalPart), "{part}");
         }
@@ -864,6 +884,24 @@ mod tests {
             "本年度申请市财政预算资金(万元)"
         ));
         assert!(!names_fiscal(Labels::standard(), "本年度项目金额(万元)"));
+    }
+
+    /// A row of sub-column headings is known; a row with an indicator's name or value is not.
+    #[test]
+    fn a_row_of_sub_column_headings() {
+        let v = Labels::standard();
+        assert!(is_subheading_row(
+            v,
+            &["2021年实际实现值", "预期2022年实现值", ""]
+        ));
+        assert!(is_subheading_row(v, &["指标性质", "指标值", "度量单位"]));
+        assert!(!is_subheading_row(v, &["", ""]));
+        assert!(!is_subheading_row(v, &["主体班培训人次", "280人次"]));
+        assert!(!is_subheading_row(
+            v,
+            &["资金使用效益", "达到预期值以上的比例≥90%"]
+        ));
+        assert!(!is_subheading_row(v, &["产出指标", "数量指标", "实现值"]));
     }
 
     #[test]

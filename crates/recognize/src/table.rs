@@ -289,6 +289,23 @@ impl Recognizer<'_> {
             return false;
         };
         let texts = indicators::row_texts(row);
+        // The second row of a two-row header, right below it and before any indicator: the
+        // names of the value's sub-columns (`2021年实际实现值 | 预期2022年实现值`).
+        if b.raw.is_empty()
+            && b.mid_raw.is_empty()
+            && labels::is_subheading_row(self.vocab.labels, &texts)
+        {
+            let shown: Vec<&str> = texts.iter().copied().filter(|t| !t.is_empty()).collect();
+            self.diags.push(Diagnostic::new(
+                Code::R108,
+                format!(
+                    "指标表头的第二行（各列的小标题）不是指标，已跳过：“{}”",
+                    shown.join("”“")
+                ),
+                loc,
+            ));
+            return true;
+        }
         // A 自评表 row that scores the budget (预算执行率) or sums the scores (总分): its name
         // stands where a 一级指标 would and it has no 三级指标. It is no indicator; where the
         // table has 自评 columns its cells are the project's `self_evaluation`.
