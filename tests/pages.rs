@@ -12,6 +12,7 @@ const DIR: &str = "fixtures/pages";
 
 /// The fixtures and the number of indicators each holds.
 const FIXTURES: &[(&str, usize)] = &[
+    ("centered-level1-fiscal-sources.md", 6),
     ("furniture-after-table.md", 4),
     ("lost-level1-skipped-row.md", 5),
     ("padded-pipe-rows.md", 4),
@@ -223,4 +224,44 @@ fn tree_without_header() {
     );
     assert_eq!(row(&doc, "配送及时率").level2, "时效指标");
     assert_eq!(row(&doc, "接种点满意度").level2, "服务对象满意度指标");
+}
+
+/// A 批复表 that lists where its 财政 money comes from (中央/市级/区级资金, no 财政拨款 line):
+/// 财政拨款 is their sum (R139). The 一级 label printed inside its merged cell, on the third
+/// row of its group, is the 一级 of the rows above and below it, the 二级 going on; the row
+/// of the value's sub-column headings is no indicator; a seal line ends the table.
+#[test]
+fn centered_level1_and_fiscal_sources() {
+    let doc = load("centered-level1-fiscal-sources.md");
+    let p = &doc.projects[0];
+    assert_eq!(p.funds.total.map(|d| d.to_string()).as_deref(), Some("86"));
+    assert_eq!(
+        p.funds.fiscal.map(|d| d.normalize().to_string()).as_deref(),
+        Some("86")
+    );
+    assert!(!p.unread.contains(&jixiao::model::HeaderField::FundsFiscal));
+    let r139 = codes(&doc, "R139");
+    assert_eq!(r139.len(), 1);
+    assert!(
+        r139[0].message.contains("1.中央资金"),
+        "{}",
+        r139[0].message
+    );
+    let i = row(&doc, "送餐上门户数");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("产出指标", "数量指标")
+    );
+    let i = row(&doc, "补助食堂个数");
+    assert_eq!(
+        (i.level1.as_str(), i.level2.as_str()),
+        ("产出指标", "数量指标")
+    );
+    assert!(
+        doc.projects
+            .iter()
+            .flat_map(|p| &p.indicators)
+            .all(|i| !i.level3.contains("实现值") && !i.level3.contains("盖章"))
+    );
+    assert_eq!(codes(&doc, "R135").len(), 1);
 }
