@@ -869,6 +869,12 @@ mod tests {
             Some(Label::FundsTotal)
         );
         assert_eq!(label("（二）自有资金小计"), Some(Label::FundsOther));
+        // The 湖南 form: 年度本级预算金额 is the total and 本级 money; 上级资金 a source.
+        assert_eq!(label("年度本级 预算金额"), Some(Label::FundsTotal));
+        assert!(names_fiscal(Labels::standard(), "年度本级预算金额"));
+        assert_eq!(label("该项目支出上级资金"), Some(Label::FundsFiscalPart));
+        assert_eq!(label("一、预算资金"), Some(Label::FundsFiscalPart));
+        assert_eq!(label("项目支出名称"), Some(Label::ProjectName));
         for not_part in [
             "非财政资金",
             "财政资金到位率",
