@@ -735,6 +735,19 @@ pub fn year_in(text: &str) -> Option<i32> {
     })
 }
 
+/// The year of a heading that names the performance targets or their evaluation without being
+/// one of the form's own titles (`2025年乡镇卫生院基本药物制度补助项目绩效目标`,
+/// `大英县民政局2022年度中央对地方转移支付项目绩效自评情况公示`): a short line with 绩效 in it.
+pub fn heading_year(text: &str) -> Option<i32> {
+    let n = normalize_label(text);
+    (n.contains("绩效") && n.chars().count() <= MAX_HEADING)
+        .then(|| year_in(&n))
+        .flatten()
+}
+
+/// A heading is at most this many characters; a longer line is prose.
+const MAX_HEADING: usize = 60;
+
 /// The region in a summary title: what follows the year up to the table's name.
 pub fn region_in(title: &str) -> Option<String> {
     let n = normalize_label(title);
@@ -890,6 +903,22 @@ mod tests {
             "本年度申请市财政预算资金(万元)"
         ));
         assert!(!names_fiscal(Labels::standard(), "本年度项目金额(万元)"));
+    }
+
+    #[test]
+    fn the_year_of_a_heading_above_the_table() {
+        assert_eq!(
+            heading_year("大英县民政局2022年度中央对地方转移支付项目绩效自评情况公示"),
+            Some(2022)
+        );
+        assert_eq!(
+            heading_year("# 2025年乡镇卫生院基本药物制度补助项目绩效目标"),
+            Some(2025)
+        );
+        assert_eq!(heading_year("注:指标值按2024年执行情况测算"), None);
+        assert_eq!(heading_year("2023-6-30 14:55 发布者"), None);
+        let prose = "2020年石嘴山市疾病预防控制中心共设置项目支出预算绩效目标1个,分别是狂犬、乙肝、流感等疫苗及美沙酮药物项目,涉及财政拨款资金300万元。";
+        assert_eq!(heading_year(prose), None);
     }
 
     /// A row of sub-column headings is known; a row with an indicator's name or value is not.

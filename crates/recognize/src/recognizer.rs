@@ -31,6 +31,10 @@ pub(crate) struct Recognizer<'a> {
     pub(crate) mode: Mode,
     pub(crate) current: Option<Builder>,
     pub(crate) year: Option<i32>,
+    /// The year of a heading above the first table that is no title of the form's own
+    /// (`大英县民政局2022年度中央对地方转移支付项目绩效自评情况公示`, `2022年度项目支出绩效自评表 |
+    /// 部门:…`): the year of projects no title or label gave one.
+    pub(crate) heading_year: Option<i32>,
     pub(crate) yuan: bool,
     pub(crate) summary_cols: Option<SummaryCols>,
     /// Projects dropped as blank templates (R114); they stand in for R100.
@@ -92,6 +96,7 @@ impl<'a> Recognizer<'a> {
             mode: Mode::None,
             current: None,
             year: None,
+            heading_year: None,
             yuan: false,
             summary_cols: None,
             blank_templates: 0,
@@ -220,6 +225,9 @@ impl<'a> Recognizer<'a> {
                 self.title(title, &cell.text, location(grid, &cell.pos));
                 continue;
             }
+            if self.heading_year.is_none() && self.doc.projects.is_empty() {
+                self.heading_year = labels::heading_year(&cell.text);
+            }
             if labels::is_section_heading(&self.fw.labels, &cell.text) {
                 // The form's own section headings (绩效指标 / 中期绩效指标 / 年度绩效指标 over
                 // the indicator columns of the 88号 template) carry no data.
@@ -312,6 +320,11 @@ impl<'a> Recognizer<'a> {
             for d in self.diags.iter_mut().filter(|d| d.code == "R114") {
                 let message = format!("{}；其他项目已读取，此项目未转换", d.message);
                 *d = Diagnostic::new(Code::R137, message, std::mem::take(&mut d.location));
+            }
+        }
+        if let Some(year) = self.heading_year {
+            for p in self.doc.projects.iter_mut().filter(|p| p.year.is_none()) {
+                p.year = Some(year);
             }
         }
         sheets::merge_sheet_parts(&mut self.doc, &mut self.diags);
