@@ -456,7 +456,7 @@ pub fn other_column(v: &Labels, text: &str) -> Option<bool> {
 }
 
 /// True when every cell of a row with text names a column: a column of the indicator table
-/// ([`column`], [`other_column`]) or the heading of a value's sub-column — a short name ending
+/// ([`column()`], [`other_column`]) or the heading of a value's sub-column — a short name ending
 /// in 值 with a word of what the value is (`2021年实际实现值`, `预期2022年实现值`). The second row
 /// of a two-row header is such a row.
 pub fn is_subheading_row(v: &Labels, texts: &[&str]) -> bool {
