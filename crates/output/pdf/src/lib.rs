@@ -127,49 +127,32 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
     template
         .check_sizes()
         .map_err(|e| PdfError::Layout(e.to_string()))?;
-    // The tables are laid out twice, one at a time, and let go as soon as they are drawn:
-    // first to count the pages (every footer says how many there are) and to find what the
-    // font lacks (which decides PDF/A), then again to draw them. Holding every table laid out
-    // at once cost more memory than the whole document for thousands of projects.
-    let summary = jixiao_layout::summary(doc, template);
-    let summary_location = || {
-        doc.summary
+    let mut tables = Vec::new();
+    if let Some(t) = jixiao_layout::summary(doc, template) {
+        let location = doc
+            .summary
             .as_ref()
             .map(|s| s.location.clone())
-            .unwrap_or_default()
-    };
-    let count = usize::from(summary.is_some()) + doc.projects.len();
-    if count == 0 {
+            .unwrap_or_default();
+        tables.push((t, "汇总表".to_string(), location));
+    }
+    for p in &doc.projects {
+        let name = format!("项目“{}”", p.project_name);
+        tables.push((jixiao_layout::form(p, template), name, p.location.clone()));
+    }
+    if tables.is_empty() {
         return Err(PdfError::Empty);
     }
-    // Table `i`: the summary first when there is one, then each project's form.
-    let lay =
-        |renderer: &mut Renderer, i: usize, draw: &mut dyn FnMut(&Renderer, &render::Laid)| {
-            let (form, name, location);
-            let table = match (&summary, i) {
-                (Some(t), 0) => {
-                    (name, location) = ("汇总表".to_string(), summary_location());
-                    t
-                }
-                _ => {
-                    let p = &doc.projects[i - usize::from(summary.is_some())];
-                    (name, location) = (format!("项目“{}”", p.project_name), p.location.clone());
-                    form = jixiao_layout::form(p, template);
-                    &form
-                }
-            };
-            let laid = renderer
-                .layout(table, &name, &location)
-                .map_err(PdfError::Layout)?;
-            draw(renderer, &laid);
-            Ok::<(), PdfError>(())
-        };
     let title = document_title(doc, template);
 
     let mut renderer = Renderer::new(options.font, template);
-    let mut pages = Vec::with_capacity(count);
-    for i in 0..count {
-        lay(&mut renderer, i, &mut |_, laid| pages.push(laid.pages()))?;
+    let mut laid = Vec::with_capacity(tables.len());
+    for (table, name, location) in &tables {
+        laid.push(
+            renderer
+                .layout(table, name, location)
+                .map_err(PdfError::Layout)?,
+        );
     }
     renderer.check_footer(&template.page.footer);
     let archival = options.archival && renderer.diagnostics.iter().all(|d| d.code != "P501");
@@ -193,8 +176,7 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
         .filter(|y| (1900..=9999).contains(y))
         .unwrap_or(2000);
     let date = krilla::metadata::DateTime::new(year).month(1).day(1);
-    let total: usize = pages.iter().sum();
-    let mut write = |archival: bool| -> Result<Vec<u8>, Failed> {
+    let write = |archival: bool| -> Result<Vec<u8>, krilla::error::KrillaError> {
         let mut settings = SerializeSettings::default();
         if archival {
             settings.configuration = ConfigurationBuilder::new()
@@ -215,28 +197,24 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
         let g = renderer.geometry;
         let size = PageSettings::from_wh(g.width / render::PT_MM, g.height / render::PT_MM)
             .expect("the template's paper size is positive");
+        let total: usize = laid.iter().map(|l| l.pages()).sum();
         let mut number = 0;
-        for i in 0..count {
-            lay(&mut renderer, i, &mut |renderer, l| {
-                for i in 0..l.pages() {
-                    number += 1;
-                    let mut page = pdf.start_page_with(size.clone());
-                    let mut surface = page.surface();
-                    renderer.draw_page(&mut surface, l, i);
-                    renderer.footer(&mut surface, &template.page.footer, number, total);
-                    surface.finish();
-                    page.finish();
-                }
-            })
-            .map_err(Failed::Layout)?;
-            // Said in the first pass already.
-            renderer.diagnostics.clear();
+        for l in &laid {
+            for i in 0..l.pages() {
+                number += 1;
+                let mut page = pdf.start_page_with(size.clone());
+                let mut surface = page.surface();
+                renderer.draw_page(&mut surface, l, i);
+                renderer.footer(&mut surface, &template.page.footer, number, total);
+                surface.finish();
+                page.finish();
+            }
         }
-        pdf.finish().map_err(Failed::Pdf)
+        pdf.finish()
     };
     let bytes = match write(archival) {
         Ok(bytes) => bytes,
-        Err(Failed::Pdf(krilla::error::KrillaError::Validation(errors))) if archival => {
+        Err(krilla::error::KrillaError::Validation(errors)) if archival => {
             diagnostics.push(Diagnostic::new(
                 Code::P503,
                 format!(
@@ -249,26 +227,9 @@ pub fn pdf(doc: &Document, options: &Options) -> Result<Pdf, PdfError> {
                 ),
                 Default::default(),
             ));
-            write(false).map_err(Failed::into_error)?
+            write(false).map_err(|e| PdfError::Write(format!("{e:?}")))?
         }
-        Err(e) => return Err(e.into_error()),
+        Err(e) => return Err(PdfError::Write(format!("{e:?}"))),
     };
     Ok(Pdf { bytes, diagnostics })
-}
-
-/// Why a pass of [`pdf`] that draws the pages failed.
-enum Failed {
-    /// A table could not be laid out (not in the second pass: the first succeeded).
-    Layout(PdfError),
-    /// The PDF library refused the document.
-    Pdf(krilla::error::KrillaError),
-}
-
-impl Failed {
-    fn into_error(self) -> PdfError {
-        match self {
-            Failed::Layout(e) => e,
-            Failed::Pdf(e) => PdfError::Write(format!("{e:?}")),
-        }
-    }
 }
