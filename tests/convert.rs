@@ -185,6 +185,25 @@ fn gb18030_copy_gives_the_same_document() {
 }
 
 #[test]
+/// To a folder, the JSON is serialized straight into its temporary file (never held whole):
+/// the same bytes as on standard output, renamed into place, nothing else left behind.
+fn json_written_to_a_file_is_the_json_on_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    jixiao()
+        .args(["convert", SEED, "--to", "json", "-o", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(out.join("heshuo-2022.json")).unwrap();
+    assert!(written == stdout(&["convert", SEED, "-o", "-"]));
+    let names: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["heshuo-2022.json"]);
+}
+
+#[test]
 fn json_round_trip_gives_the_same_document() {
     let dir = tempfile::tempdir().unwrap();
     let json_path = dir.path().join("heshuo-2022.json");

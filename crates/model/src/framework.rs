@@ -314,15 +314,19 @@ pub struct Fit<'a> {
 /// `数量指标（或建筑规模指标）`, `項目名稱：` and `项目名称：` compare as written in the
 /// template. The result is a key for comparing, never output.
 pub fn normalize_label(s: &str) -> String {
-    let mut out: String = crate::value::fold_width(s)
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '*')
-        .map(|c| match c {
+    // One pass, one allocation: [`crate::value::fold_width`], then the rest, char by char.
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = crate::value::fold_width_char(c);
+        if c.is_whitespace() || c == '*' {
+            continue;
+        }
+        out.push(match c {
             '【' | '〔' => '[',
             '】' | '〕' => ']',
             _ => crate::traditional::simplified(c),
-        })
-        .collect();
+        });
+    }
     while out.ends_with(':') {
         out.pop();
     }

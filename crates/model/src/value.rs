@@ -182,13 +182,16 @@ impl fmt::Display for Value {
 /// Full-width ASCII (U+FF01..U+FF5E) to ASCII, ideographic space to space; other characters
 /// unchanged. Used to read signs and digits, never to change what is stored as `raw`.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(fold_width_char).collect()
+}
+
+/// [`fold_width`] of one character.
+pub(crate) fn fold_width_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
 }
 
 fn parse_parts(raw: &str) -> Option<(Option<Op>, Decimal, Option<String>)> {

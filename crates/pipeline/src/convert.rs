@@ -236,6 +236,14 @@ impl Converted {
             return (converted, written);
         }
         for &format in formats {
+            if format == OutputFormat::Json {
+                // The JSON goes to its temporary file as it is serialized: a large document's
+                // JSON (tens of megabytes for thousands of projects) is never held whole.
+                let (output, done) = stream_json(&converted.document, base, guard);
+                converted.outputs.push(output);
+                written.push(done);
+                continue;
+            }
             let mut output = render_one(&converted.document, format, options);
             written.push(write_output(&output, base, guard));
             if let Ok(bytes) = &mut output.bytes {
@@ -268,6 +276,38 @@ impl Converted {
             .map(|o| write_output(o, base, guard))
             .collect()
     }
+}
+
+/// Writes `document` as JSON to [`output_path`]`(base, Json)` through `guard`, serialized
+/// straight into the temporary file ([`OutputGuard::write_with`]); the same bytes as
+/// [`crate::render`] gives. A panic while serializing fails this output only (nothing is left
+/// behind). The [`Output`] has no bytes: they are in the file.
+fn stream_json(document: &Document, base: &Path, guard: &OutputGuard) -> (Output, Written) {
+    let format = OutputFormat::Json;
+    let path = output_path(base, format);
+    let (bytes, result) = match catch_unwind(AssertUnwindSafe(|| {
+        guard.write_with(&path, |out| jixiao_json::to_writer(out, document))
+    })) {
+        Ok(done) => (Ok(Vec::new()), done.map_err(|e| e.to_string())),
+        Err(panic) => {
+            let e = RenderError::Internal(panic_text(&*panic));
+            let said = format!("无法生成 {}：{e}", format.extension());
+            (Err(e), Err(said))
+        }
+    };
+    let output = Output {
+        format,
+        bytes,
+        diagnostics: Vec::new(),
+    };
+    (
+        output,
+        Written {
+            format,
+            path,
+            result,
+        },
+    )
 }
 
 /// Writes one rendered output to [`output_path`]`(base, format)` through `guard`.

@@ -3,7 +3,7 @@
 //! said in Chinese.
 
 use std::collections::HashSet;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -252,6 +252,22 @@ impl OutputGuard {
     /// when the write is refused; [`WriteError::Io`] when the file system fails (nothing is
     /// left half-written).
     pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+        self.write_with(path, |file| file.write_all(bytes))
+    }
+
+    /// [`OutputGuard::write`] with the file's bytes written by `fill` as they are made (to a
+    /// temporary file through a buffer, renamed into place only when `fill` succeeds), so
+    /// that a large output is never held whole in memory.
+    ///
+    /// # Errors
+    ///
+    /// As [`OutputGuard::write`]; an error of `fill` is a [`WriteError::Io`], and nothing is
+    /// left behind.
+    pub fn write_with(
+        &self,
+        path: &Path,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), WriteError> {
         let shown = || path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| WriteError::Io(shown(), e))?;
@@ -271,7 +287,7 @@ impl OutputGuard {
                 return Err(WriteError::AlreadyWritten(shown()));
             }
         }
-        write_atomic(path, bytes).map_err(|e| WriteError::Io(shown(), e))
+        write_atomic_with(path, fill).map_err(|e| WriteError::Io(shown(), e))
     }
 }
 
@@ -294,6 +310,16 @@ pub fn resolve(path: &Path) -> Option<PathBuf> {
 /// Writes through a temporary file in the same folder, then renames it into place, so that
 /// nobody ever sees a partial file; on failure the temporary file is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |file| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with the bytes written by `fill` as they are made, through a buffer: the
+/// temporary file is renamed into place only when `fill` and the final flush succeed, and is
+/// removed otherwise (also when `fill` panics).
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -302,11 +328,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), unique()));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    // Removes the temporary file unless it was renamed into place, whatever happens in
+    // between (an error, or a panic in `fill` unwinding through here).
+    struct Cleanup<'a>(&'a Path, bool);
+    impl Drop for Cleanup<'_> {
+        fn drop(&mut self) {
+            if !self.1 {
+                let _ = std::fs::remove_file(self.0);
+            }
+        }
     }
-    result
+    let mut cleanup = Cleanup(&tmp, false);
+    let file = std::fs::File::create(&tmp)?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+    fill(&mut out)?;
+    out.into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    std::fs::rename(&tmp, path)?;
+    cleanup.1 = true;
+    Ok(())
 }
 
 /// A number unique within this process, so parallel writers never share a temporary file.
@@ -356,6 +396,29 @@ mod tests {
             Err(WriteError::AlreadyWritten(_))
         ));
         assert_eq!(std::fs::read(dir.join("out/b.json")).unwrap(), b"1");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_or_panicking_fill_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("jixiao-fsutil-fill-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("a.json");
+        let failed = write_atomic_with(&target, |out| {
+            out.write_all(b"{\"half\":")?;
+            Err(std::io::Error::other("the writer failed"))
+        });
+        assert!(failed.is_err());
+        let panicked = std::panic::catch_unwind(|| {
+            let _ = write_atomic_with(&target, |out| {
+                out.write_all(b"{")?;
+                panic!("the writer panicked")
+            });
+        });
+        assert!(panicked.is_err());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+        write_atomic_with(&target, |out| out.write_all(b"{}")).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"{}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

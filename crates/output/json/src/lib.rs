@@ -48,6 +48,17 @@ pub fn to_string(doc: &Document) -> String {
     text
 }
 
+/// Writes a document to `out` as [`to_string`] does (the same bytes), as it is serialized:
+/// a large document's JSON is never held whole in memory.
+///
+/// # Errors
+///
+/// When `out` fails.
+pub fn to_writer(out: &mut dyn std::io::Write, doc: &Document) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, doc)?;
+    out.write_all(b"\n")
+}
+
 /// Reads a document, checking that it is `jixiao/1`. A leading BOM is skipped; unknown
 /// fields are ignored (fields may be added within `jixiao/1`).
 ///
