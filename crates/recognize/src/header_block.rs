@@ -444,7 +444,8 @@ pub(crate) fn label_pairs(v: &Vocab, row: &Row) -> Option<Vec<Pair>> {
             let (value_cell, value) = match next {
                 Some((j, c))
                     if v.of(&c.text).label.is_none()
-                        && v.of(&c.text).label_with_value.is_none() =>
+                        && v.of(&c.text).label_with_value.is_none()
+                        && !(label.is_amount() && labels::is_amount_caption(v.labels, &c.text)) =>
                 {
                     (Some(j), c.text.trim().to_string())
                 }
@@ -498,7 +499,8 @@ pub(crate) fn parse_amount(
 ) -> Option<Decimal> {
     let folded = jixiao_model::value::fold_width(text);
     let mut t = folded.trim();
-    if t.is_empty() {
+    // Blank, or a dash written for "none" (`—`, `-`, `/`): no amount, and nothing to report.
+    if t.chars().all(|c| "-—–－─/／".contains(c)) {
         return None;
     }
     // An amount with its breakdown in brackets after it (`854万(高标准农田建设400万元,…)`):

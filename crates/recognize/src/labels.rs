@@ -208,6 +208,17 @@ fn fiscal_part(v: &Labels, n: &str) -> bool {
             .any(|e| name.ends_with(e.as_str()))
 }
 
+/// True when a text beside an amount label is another caption, not its amount: no digit in it
+/// and a word that names money (`金额（万元）` heading a column, `当年其他资金` after a blank
+/// amount, `其他`). The label's amount is then blank, and the caption is not read as one.
+pub fn is_amount_caption(v: &Labels, text: &str) -> bool {
+    let n = normalize_label(text);
+    !n.is_empty()
+        && !n.chars().any(|c| c.is_ascii_digit())
+        && (v.amount_words.iter().any(|w| n.contains(w.as_str()))
+            || ["其他", "其它"].iter().any(|w| n.starts_with(w)))
+}
+
 /// True when an amount label says its money is 财政 money (`本年度申请市财政预算资金`): the
 /// amount is then 财政拨款 too, unless a 财政拨款 line says otherwise.
 pub fn names_fiscal(v: &Labels, text: &str) -> bool {
@@ -919,6 +930,22 @@ mod tests {
         assert_eq!(heading_year("2023-6-30 14:55 发布者"), None);
         let prose = "2020年石嘴山市疾病预防控制中心共设置项目支出预算绩效目标1个,分别是狂犬、乙肝、流感等疫苗及美沙酮药物项目,涉及财政拨款资金300万元。";
         assert_eq!(heading_year(prose), None);
+    }
+
+    #[test]
+    fn captions_beside_an_amount_label_are_not_its_amount() {
+        let v = Labels::standard();
+        for t in ["金额（万元）", "当年其他资金", "其他"] {
+            assert!(is_amount_caption(v, t), "{t}");
+        }
+        for t in [
+            "25.00",
+            "854万(高标准农田建设400万元)",
+            "详见附件",
+            "一百万",
+        ] {
+            assert!(!is_amount_caption(v, t), "{t}");
+        }
     }
 
     /// A row of sub-column headings is known; a row with an indicator's name or value is not.
