@@ -99,9 +99,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             // line break), and ASCII text in UTF-16 is also valid UTF-8 (NULs and all).
             if let Some(enc) = utf16_without_bom(bytes) {
                 (enc, 0)
-            } else if std::str::from_utf8(bytes).is_ok() {
-                (UTF_8, 0)
-            } else if mostly_utf8(bytes) {
+            } else if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
                 (UTF_8, 0)
             } else if big5(bytes) {
                 // Before the GB18030 noise test: Big5's trail bytes 40–7E fall outside GB2312.
