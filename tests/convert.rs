@@ -184,6 +184,42 @@ fn gb18030_copy_gives_the_same_document() {
     assert_eq!(strip(gb), strip(utf8));
 }
 
+/// The seed in UTF-16 without BOM (Windows' "Unicode" text saved without its mark) and in
+/// UTF-32 with and without BOM, and the seed's HTML page in UTF-16LE and UTF-32BE without BOM:
+/// each gives the same document as its UTF-8 original, with I303 naming the encoding.
+#[test]
+fn utf16_and_utf32_copies_give_the_same_document() {
+    let html = "fixtures/html/heshuo-2022.html";
+    let original = |path: &str| stdout(&["convert", path, "-o", "-"]);
+    let (seed, page) = (original(SEED), original(html));
+    for (copy, of, encoding) in [
+        ("heshuo-2022.utf16le.txt", SEED, "UTF-16LE"),
+        ("heshuo-2022.utf16be.txt", SEED, "UTF-16BE"),
+        ("heshuo-2022.utf32le.txt", SEED, "UTF-32LE"),
+        ("heshuo-2022.utf32be.txt", SEED, "UTF-32BE"),
+        ("heshuo-2022.utf32le-bom.txt", SEED, "UTF-32LE"),
+        ("heshuo-2022.utf32be-bom.txt", SEED, "UTF-32BE"),
+        ("heshuo-2022.utf16le.html", html, "UTF-16LE"),
+        ("heshuo-2022.utf32be.html", html, "UTF-32BE"),
+    ] {
+        let path = format!("fixtures/encodings/{copy}");
+        let doc = jixiao_json::from_str(&original(&path)).unwrap();
+        assert!(
+            doc.diagnostics
+                .iter()
+                .any(|d| d.code == "I303" && d.message.contains(encoding)),
+            "{copy}: {:?}",
+            doc.diagnostics
+        );
+        let strip = |mut d: Document| {
+            d.diagnostics.retain(|x| x.code != "I303");
+            jixiao_json::to_string(&d).replace(&path, of)
+        };
+        let want = jixiao_json::from_str(if of == SEED { &seed } else { &page }).unwrap();
+        assert_eq!(strip(doc), strip(want), "{copy}");
+    }
+}
+
 #[test]
 /// To a folder, the JSON is serialized straight into its temporary file (never held whole):
 /// the same bytes as on standard output, renamed into place, nothing else left behind.

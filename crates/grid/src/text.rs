@@ -95,11 +95,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let (encoding, bom_len): (&'static Encoding, usize) = match Encoding::for_bom(bytes) {
         Some((enc, len)) => (enc, len),
         None => {
-            if std::str::from_utf8(bytes).is_ok() {
-                (UTF_8, 0)
-            } else if let Some(enc) = utf16_without_bom(bytes) {
+            // UTF-16 first: text in it has NUL bytes (the high byte of every ASCII unit, of a
+            // line break), and ASCII text in UTF-16 is also valid UTF-8 (NULs and all).
+            if let Some(enc) = utf16_without_bom(bytes) {
                 (enc, 0)
-            } else if mostly_utf8(bytes) {
+            } else if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
                 (UTF_8, 0)
             } else if big5(bytes) {
                 // Before the GB18030 noise test: Big5's trail bytes 40–7E fall outside GB2312.
@@ -397,9 +397,10 @@ enum Order {
     Big,
 }
 
-/// UTF-32 by its BOM (`FF FE 00 00`, `00 00 FE FF`), or without one when every four bytes are
-/// a code point below U+110000 and the text breaks lines (U+000A): bytes no other encoding
-/// gives. Returns the byte order and the BOM's length.
+/// UTF-32 by its BOM (`FF FE 00 00`, `00 00 FE FF`), or without one when the text breaks lines
+/// (U+000A) and every four bytes are a value below U+110000 — bytes no other encoding gives —
+/// apart from a few (one in a hundred) and a last unit cut short, read as damage. Returns the byte order and
+/// the BOM's length.
 fn utf32(bytes: &[u8]) -> Option<(Order, usize)> {
     if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
         return Some((Order::Little, 4));
@@ -407,12 +408,22 @@ fn utf32(bytes: &[u8]) -> Option<(Order, usize)> {
     if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
         return Some((Order::Big, 4));
     }
-    if bytes.len() < 8 || !bytes.len().is_multiple_of(4) {
+    if bytes.len() < 8 {
         return None;
     }
     [Order::Little, Order::Big].into_iter().find_map(|order| {
-        let units = || bytes.chunks_exact(4).map(move |u| unit32(u, order));
-        (units().all(|u| u < 0x11_0000) && units().any(|u| u == 0x0A)).then_some((order, 0))
+        // A unit past U+10FFFF is foreign to UTF-32 (a surrogate is only damaged).
+        let (mut units, mut foreign, mut breaks) = (0usize, 0usize, 0usize);
+        for u in bytes.chunks_exact(4).map(|u| unit32(u, order)) {
+            units += 1;
+            foreign += usize::from(u > 0x10_FFFF);
+            breaks += usize::from(u == 0x0A);
+            // Most other bytes fail within their first units: stop there.
+            if foreign > FEW_DAMAGED {
+                return None;
+            }
+        }
+        (breaks > 0 && foreign * 100 <= units).then_some((order, 0))
     })
 }
 
@@ -475,40 +486,63 @@ fn big5(bytes: &[u8]) -> bool {
 }
 
 /// UTF-16 without a BOM: every other byte zero in ASCII-heavy text; in Chinese text, line
-/// breaks (U+000A, the bytes `0A 00` or `00 0A` at a unit's place, which no 8-bit encoding of a
-/// text holds) and nearly every unit a character a table uses.
+/// breaks or TABs (U+000A, U+0009: the bytes `0A 00` or `00 0A` at a unit's place, which no
+/// 8-bit encoding of a text holds) and nearly every unit a character a table uses. Bytes
+/// without a NUL are never UTF-16 here (UTF-8 and GB18030 text has none). A last byte cut off
+/// and a few damaged units are allowed: they are read as damage.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if !bytes.contains(&0) {
+        return None;
+    }
     utf16_ascii_heavy(bytes).or_else(|| utf16_chinese(bytes))
 }
 
 /// Chinese UTF-16 without BOM, as Windows' "Unicode" text export writes it.
 fn utf16_chinese(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+    if bytes.len() < 4 {
         return None;
     }
-    [UTF_16LE, UTF_16BE].into_iter().find(|&enc| {
-        let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes) else {
-            return false;
-        };
-        let (mut total, mut usual, mut breaks) = (0usize, 0usize, 0usize);
-        for c in text.chars() {
-            total += 1;
-            breaks += usize::from(c == '\n');
-            usual += usize::from(matches!(c,
-                '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{FF}' | '\u{2000}'..='\u{206F}'
-                | '\u{2100}'..='\u{27BF}' | '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}'
-                | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}'
-                | '\u{FF00}'..='\u{FFEF}'));
-        }
-        breaks > 0 && usual * 100 >= total * 98
-    })
+    [(UTF_16LE, Order::Little), (UTF_16BE, Order::Big)]
+        .into_iter()
+        .find(|&(_, order)| {
+            let units = bytes.chunks_exact(2).map(|p| match order {
+                Order::Little => u16::from_le_bytes([p[0], p[1]]),
+                Order::Big => u16::from_be_bytes([p[0], p[1]]),
+            });
+            let (mut total, mut usual, mut breaks, mut damaged) = (0usize, 0, 0, 0);
+            for c in char::decode_utf16(units) {
+                // An unpaired surrogate is a damaged unit: a few are allowed.
+                let Ok(c) = c else {
+                    damaged += 1;
+                    continue;
+                };
+                total += 1;
+                breaks += usize::from(matches!(c, '\n' | '\t'));
+                usual += usize::from(usual_in_a_table(c));
+            }
+            breaks > 0 && usual * 100 >= total * 98 && damaged <= FEW_DAMAGED.max(total / 100)
+        })
+        .map(|(enc, _)| enc)
+}
+
+/// The characters a table's text is written in: ASCII, Latin-1, general punctuation, letter-like
+/// symbols to dingbats (≥, ①, №), CJK symbols and kana, the CJK ideographs (extension A, the
+/// unified block, compatibility), vertical forms, full-width forms.
+fn usual_in_a_table(c: char) -> bool {
+    matches!(c,
+        '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{FF}' | '\u{2000}'..='\u{206F}'
+        | '\u{2100}'..='\u{27BF}' | '\u{3000}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FFEF}')
 }
 
 /// UTF-16 without a BOM shows as every other byte zero in ASCII-heavy text.
 fn utf16_ascii_heavy(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+    if bytes.len() < 4 {
         return None;
     }
+    // A last byte cut off is damage, read as such.
+    let bytes = &bytes[..bytes.len() & !1];
     let pairs = bytes.len() / 2;
     let even_zero = bytes.iter().step_by(2).filter(|&&b| b == 0).count();
     let odd_zero = bytes.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
@@ -617,6 +651,94 @@ mod tests {
         assert!(!unmappable);
         let d = decode(&big5).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), (s, "Big5"));
+    }
+
+    /// UTF-16 without BOM that is all ASCII (also valid UTF-8, NULs and all), one line of
+    /// Chinese cells, cut after an odd byte, or with a damaged unit; UTF-32 without BOM cut
+    /// inside its last unit or with a damaged unit: read, the damage located.
+    #[test]
+    fn utf16_and_utf32_without_bom_when_ascii_short_cut_or_damaged() {
+        let ascii = "seq\tname\tvalue\n1\tA\t>=95%\n";
+        for (bytes, name) in [(utf16le(ascii), "UTF-16LE"), (utf16be(ascii), "UTF-16BE")] {
+            let d = decode(&bytes).unwrap();
+            assert_eq!((d.text.as_str(), d.encoding), (ascii, name));
+        }
+        let line = "一级指标\t二级指标\t三级指标\t指标值";
+        let d = decode(&utf16le(line)).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (line, "UTF-16LE"));
+        let s = "项目名称\t城市低保\n一级指标\t产出指标\n";
+        let mut cut = utf16be(s);
+        cut.pop();
+        let d = decode(&cut).unwrap();
+        assert_eq!(d.encoding, "UTF-16BE");
+        assert_eq!(d.text, "项目名称\t城市低保\n一级指标\t产出指标\u{FFFD}");
+        assert_eq!((d.damage[0].line, d.damage[0].column), (2, 10));
+        let mut damaged = utf16le(s);
+        damaged[4..6].copy_from_slice(&0xDC00u16.to_le_bytes());
+        let d = decode(&damaged).unwrap();
+        assert_eq!(d.encoding, "UTF-16LE");
+        assert_eq!(d.text, "项目\u{FFFD}称\t城市低保\n一级指标\t产出指标\n");
+        assert_eq!((d.damage[0].line, d.damage[0].column), (1, 3));
+        let long = s.repeat(20);
+        let mut le32: Vec<u8> = long
+            .chars()
+            .flat_map(|c| u32::from(c).to_le_bytes())
+            .collect();
+        le32[8..12].copy_from_slice(&0x0011_0000u32.to_le_bytes());
+        le32.truncate(le32.len() - 2);
+        let d = decode(&le32).unwrap();
+        assert_eq!(d.encoding, "UTF-32LE");
+        assert_eq!(d.text.chars().nth(2), Some('\u{FFFD}'));
+        assert!(d.text.ends_with("产出指标\u{FFFD}"));
+        assert_eq!(d.damage.len(), 2);
+    }
+
+    fn utf16le(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    fn utf16be(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(u16::to_be_bytes).collect()
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, decoding ends with text or an error, never a panic; what it
+        /// gives is free of NULs.
+        #[test]
+        fn any_bytes_decode_without_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..600)) {
+            if let Ok(d) = decode(&bytes) {
+                proptest::prop_assert!(!d.text.contains('\0'));
+            }
+        }
+
+        /// Chinese table text in UTF-8 or GB18030 (no NUL in it, as text has none) is never
+        /// taken for UTF-16 or UTF-32, however short.
+        #[test]
+        fn utf8_and_gb18030_are_never_utf16_or_utf32(
+            chars in proptest::collection::vec(table_char(), 1..200)
+        ) {
+            let s: String = chars.into_iter().collect();
+            proptest::prop_assume!(!s.trim().is_empty());
+            proptest::prop_assert_eq!(decode(s.as_bytes()).unwrap().encoding, "UTF-8");
+            let (gb, _, _) = GB18030.encode(&s);
+            if let Ok(d) = decode(&gb) {
+                proptest::prop_assert!(
+                    !d.encoding.starts_with("UTF-16") && !d.encoding.starts_with("UTF-32"),
+                    "{:?}: {}", s, d.encoding
+                );
+            }
+        }
+    }
+
+    /// A character a table's text may hold: ASCII letters, digits and punctuation, TAB and line
+    /// breaks, CJK ideographs, full-width and CJK punctuation, ≥ ≤ ％.
+    fn table_char() -> impl proptest::strategy::Strategy<Value = char> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => proptest::char::range('\u{4E00}', '\u{9FA5}'),
+            2 => proptest::char::range(' ', '~'),
+            1 => proptest::sample::select(vec!['\t', '\n', '\r', '≥', '≤', '％', '（', '）', '：', '，', '。', '、', '\u{3000}']),
+        ]
     }
 
     /// Simplified tables in GBK stay GB18030, short or long, with or without Traditional

@@ -66,10 +66,21 @@ fn image(bytes: &[u8]) -> Option<&'static str> {
         .map(|&(_, message)| message)
 }
 
-/// True when bytes look like a JSON document (the first non-space character is `{`).
+/// True when bytes look like a JSON document (the first non-space character is `{`), in UTF-8,
+/// UTF-16 or UTF-32, with or without BOM (the NUL bytes of UTF-16/32 are passed over).
 fn looks_like_json(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+    const BOMS: [&[u8]; 5] = [
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE\0\0",
+        b"\0\0\xFE\xFF",
+        b"\xFF\xFE",
+        b"\xFE\xFF",
+    ];
+    let bytes = BOMS
+        .iter()
+        .find_map(|bom| bytes.strip_prefix(*bom))
+        .unwrap_or(bytes);
+    bytes.iter().find(|&&b| !b.is_ascii_whitespace() && b != 0) == Some(&b'{')
 }
 
 /// Detects the format of an input from its first bytes.

@@ -64,21 +64,23 @@ pub(crate) fn resolve_counted(
         }
     }
     // The level 2 each row's level-3 name fits, for both levels' decisions; each distinct
-    // name (with its unit) is classified once.
-    let mut cache: std::collections::HashMap<(String, Option<String>), Option<&str>> =
-        std::collections::HashMap::new();
-    let class: Vec<Option<&str>> = rows
-        .iter()
-        .map(|r| {
-            let unit = Value::parse(&r.value).unit;
-            *cache
-                .entry((r.level3.clone(), unit.clone()))
-                .or_insert_with(|| {
-                    work.classified += 1;
-                    fw.classify(&r.level3, unit.as_deref())
-                })
-        })
-        .collect();
+    // name (with its unit) is classified once. The names are borrowed, not copied: a table of
+    // a million distinct names would hold them all twice.
+    let class: Vec<Option<&str>> = {
+        let mut cache: std::collections::HashMap<(&str, Option<String>), Option<&str>> =
+            std::collections::HashMap::new();
+        rows.iter()
+            .map(|r| {
+                let unit = Value::parse(&r.value).unit;
+                *cache
+                    .entry((r.level3.as_str(), unit.clone()))
+                    .or_insert_with(|| {
+                        work.classified += 1;
+                        fw.classify(&r.level3, unit.as_deref())
+                    })
+            })
+            .collect()
+    };
 
     // Level 1 first: a row fits a level-1 group when its level 2 (written, or implied by its
     // level-3 name) is allowed under it.

@@ -1,6 +1,7 @@
 //! Whether bytes are an HTML page, from how they start.
 
-/// True when the bytes are an HTML page: after a BOM, whitespace and comments they start with
+/// True when the bytes are an HTML page (in UTF-16 or UTF-32 too, with or without BOM): after a
+/// BOM, whitespace and comments they start with
 /// `<!DOCTYPE html`, `<html`, `<head`, `<body`, `<meta`, `<title` or `<table` (any case), or
 /// an XML declaration followed by `<html`.
 pub fn looks_like_html(bytes: &[u8]) -> bool {
@@ -20,6 +21,14 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
     } else {
         let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
         b[..b.len().min(4096)].to_vec()
+    };
+    // UTF-16 without BOM or UTF-32: the text reader's detection reads the start.
+    let start = &bytes[..bytes.len().min(4096)];
+    let head = match start.contains(&0).then(|| jixiao_grid::text::decode(start)) {
+        Some(Ok(d)) if d.encoding.starts_with("UTF-16") || d.encoding.starts_with("UTF-32") => {
+            d.text.into_bytes()
+        }
+        _ => head,
     };
     let mut rest: &[u8] = &head;
     loop {

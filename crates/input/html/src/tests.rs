@@ -285,6 +285,18 @@ fn detection_and_charsets() {
         .chain("<html>".encode_utf16().flat_map(u16::to_le_bytes))
         .collect();
     assert!(looks_like_html(&utf16));
+    // Without BOM, and in UTF-32 with or without one.
+    let page = "<html>\n<table><tr><td>预算单位</td></tr></table>\n";
+    assert!(looks_like_html(&utf16[2..]));
+    let be16: Vec<u8> = page.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    assert!(looks_like_html(&be16));
+    let le32: Vec<u8> = page
+        .chars()
+        .flat_map(|c| u32::from(c).to_le_bytes())
+        .collect();
+    assert!(looks_like_html(&le32));
+    let bom32: Vec<u8> = [0xFF, 0xFE, 0, 0].into_iter().chain(le32).collect();
+    assert!(looks_like_html(&bom32));
     assert!(!looks_like_html(b"# title\n<table>"));
     assert!(!looks_like_html(b"<tablet>"));
     assert!(!looks_like_html(b"<b>\xe9\xa2\x84\xe7\xae\x97</b>\t1"));
