@@ -154,6 +154,18 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
             return Some(found);
         }
     }
+    // A short note in brackets after a label that is not an amount (`年度绩效目标（文字）`,
+    // `项目名称（必填）`): the label before it. A unit there belongs to amounts only.
+    if let Some(open) = n.rfind('(').filter(|_| n.ends_with(')'))
+        && open > 0
+        && let inner = &n[open + 1..n.len() - 1]
+        && !inner.is_empty()
+        && inner.chars().count() <= MAX_QUALIFIER
+        && !inner.contains('元')
+        && let Some(found) = label_of(v, &n[..open]).filter(|l| !l.is_amount())
+    {
+        return Some(found);
+    }
     let (name, unit) = split_amount_unit(&n);
     unit.and_then(|_| {
         label_of(v, &name)
@@ -852,6 +864,9 @@ mod tests {
         assert_eq!(amount_unit("年度资金总额"), None);
         // Only amount labels are known without their unit.
         assert_eq!(label("项目名称（万元）"), None);
+        // A short note after a label that is no amount is the label's.
+        assert_eq!(label("年度绩效目标（文字）"), Some(Label::Goal));
+        assert_eq!(label("项目名称（必填）"), Some(Label::ProjectName));
         assert_eq!(label("本年度项目金额（人）"), None);
     }
 
