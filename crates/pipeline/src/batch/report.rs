@@ -139,13 +139,11 @@ impl Report {
             } else {
                 "内容相同".into()
             };
-            let first = d.files.first().map_or("", String::as_str);
-            let others = d.files.len().saturating_sub(1);
             s.push_str(&format!(
-                "  {}（{}）：{} 另有 {others} 个文件，{verdict}\n",
+                "  {}（{}）：{}，{verdict}\n",
                 shown(&d.project_name),
                 shown(&d.budget_unit),
-                shown(first),
+                where_found(d),
             ));
         }
         if self.duplicates.len() > MAX_DUPLICATES_SHOWN {
@@ -279,4 +277,39 @@ pub(super) fn with_extension(base: &Path, extension: &str) -> PathBuf {
     name.push(".");
     name.push(extension);
     PathBuf::from(name)
+}
+
+/// Where a repeated project stands, for the summary: `a.md 另有 2 个文件`, or `a.md 中出现不止一次`
+/// when every copy is in the one file.
+fn where_found(d: &Duplicate) -> String {
+    let first = d.files.first().map_or("", String::as_str);
+    match d.files.len().saturating_sub(1) {
+        0 => format!("{} 中出现不止一次", shown(first)),
+        others => format!("{} 另有 {others} 个文件", shown(first)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn duplicate(files: &[&str]) -> Duplicate {
+        Duplicate {
+            budget_unit: "民政局".into(),
+            project_name: "农村低保".into(),
+            files: files.iter().map(|f| f.to_string()).collect(),
+            differs: false,
+            differences: Vec::new(),
+        }
+    }
+
+    /// A project repeated inside one file is said so, not "另有 0 个文件".
+    #[test]
+    fn where_a_repeated_project_stands() {
+        assert_eq!(where_found(&duplicate(&["a.md"])), "a.md 中出现不止一次");
+        assert_eq!(
+            where_found(&duplicate(&["a.md", "b.md", "c.md"])),
+            "a.md 另有 2 个文件"
+        );
+    }
 }
