@@ -142,29 +142,23 @@ pub fn label(v: &Labels, text: &str) -> Option<Label> {
     {
         return Some(amount);
     }
-    // A qualifier in brackets inside the label (`项目(专项)名称`): the label around it.
+    // A qualifier in brackets (`项目(专项)名称`, `年度绩效目标(文字)`): the label around it.
+    // After the label, a bracket may also be an amount's unit, which belongs to amounts only
+    // (below): there it qualifies labels that are no amount, and never names 元.
     if let Some(open) = n.find('(')
         && let Some(close) = n[open..].find(')').map(|c| open + c)
         && open > 0
-        && close + 1 < n.len()
-        && n[open + 1..close].chars().count() <= MAX_QUALIFIER
-    {
-        let outer = format!("{}{}", &n[..open], &n[close + 1..]);
-        if let Some(found) = label_of(v, &outer) {
-            return Some(found);
-        }
-    }
-    // A short note in brackets after a label that is not an amount (`年度绩效目标（文字）`,
-    // `项目名称（必填）`): the label before it. A unit there belongs to amounts only.
-    if let Some(open) = n.rfind('(').filter(|_| n.ends_with(')'))
-        && open > 0
-        && let inner = &n[open + 1..n.len() - 1]
+        && let inner = &n[open + 1..close]
         && !inner.is_empty()
         && inner.chars().count() <= MAX_QUALIFIER
-        && !inner.contains('元')
-        && let Some(found) = label_of(v, &n[..open]).filter(|l| !l.is_amount())
     {
-        return Some(found);
+        let trailing = close + 1 == n.len();
+        let outer = format!("{}{}", &n[..open], &n[close + 1..]);
+        if let Some(found) =
+            label_of(v, &outer).filter(|l| !trailing || (!l.is_amount() && !inner.contains('元')))
+        {
+            return Some(found);
+        }
     }
     let (name, unit) = split_amount_unit(&n);
     unit.and_then(|_| {
@@ -221,14 +215,14 @@ fn fiscal_part(v: &Labels, n: &str) -> bool {
 }
 
 /// True when a text beside an amount label is another caption, not its amount: no digit in it
-/// and a word that names money (`金额（万元）` heading a column, `当年其他资金` after a blank
-/// amount, `其他`). The label's amount is then blank, and the caption is not read as one.
+/// and a word that names money (`amount_words`, `amount_caption_prefix`: `金额（万元）` heading a
+/// column, `当年其他资金` after a blank amount, `其他`). The label's amount is then blank, and the caption is not read as one.
 pub fn is_amount_caption(v: &Labels, text: &str) -> bool {
     let n = normalize_label(text);
     !n.is_empty()
         && !n.chars().any(|c| c.is_ascii_digit())
         && (v.amount_words.iter().any(|w| n.contains(w.as_str()))
-            || ["其他", "其它"].iter().any(|w| n.starts_with(w)))
+            || starts(&v.amount_caption_prefix, &n))
 }
 
 /// True when an amount label says its money is 财政 money (`本年度申请市财政预算资金`): the
@@ -480,17 +474,18 @@ pub fn other_column(v: &Labels, text: &str) -> Option<bool> {
 
 /// True when every cell of a row with text names a column: a column of the indicator table
 /// ([`column()`], [`other_column`]) or the heading of a value's sub-column — a short name ending
-/// in 值 with a word of what the value is (`2021年实际实现值`, `预期2022年实现值`). The second row
+/// in 值 with a word of `value_subheading_words` (`2021年实际实现值`, `预期2022年实现值`). The second row
 /// of a two-row header is such a row.
 pub fn is_subheading_row(v: &Labels, texts: &[&str]) -> bool {
-    const WORDS: [&str; 7] = ["实际", "预期", "目标", "计划", "指标", "完成", "实现"];
     let mut any = false;
     for t in texts.iter().filter(|t| !t.trim().is_empty()) {
         any = true;
         let n = normalize_label(t);
         let sub_heading = n.ends_with('值')
             && n.chars().count() <= 16
-            && WORDS.iter().any(|w| n.contains(w))
+            && v.value_subheading_words
+                .iter()
+                .any(|w| n.contains(w.as_str()))
             && !n.chars().any(|c| "≥≤><=".contains(c));
         if !(sub_heading || column(v, t).is_some() || other_column(v, t).is_some()) {
             return false;
