@@ -12,7 +12,7 @@
 #     when soffice is missing and we are root (otherwise that peer is skipped);
 #   - jixiao and the bare calamine read (benches/compare/bare_read.rs), release builds.
 # The office script on the 5,000-project workbook takes minutes: it runs once (BIG_PEER=0
-# skips it).
+# skips it). Then the PDF reader against pdfplumber (pdf_vs_pdfplumber.py; PDF=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
@@ -40,5 +40,12 @@ if [ ! -f "$WORK/corpus/big/big_5000.xlsx" ]; then
 fi
 echo "building jixiao and bare_read (release)" >&2
 cargo build --release --quiet --bin jixiao --example bare_read
-exec "$VENV/bin/python" benches/compare/run.py --work "$WORK" --runs "$RUNS" \
+"$VENV/bin/python" benches/compare/run.py --work "$WORK" --runs "$RUNS" \
   --jixiao target/release/jixiao --bare target/release/examples/bare_read
+# The PDF reader against pdfplumber on the same PDFs (its own venv packages, pinned; see
+# pdf_vs_pdfplumber.py). PDF=0 skips it.
+if [ "${PDF:-1}" != 0 ]; then
+  echo >&2; echo "PDF input: jixiao against pdfplumber" >&2
+  COMPARE_DIR="$WORK" "$VENV/bin/python" benches/compare/pdf_vs_pdfplumber.py --runs "$RUNS" \
+    --jixiao target/release/jixiao
+fi
