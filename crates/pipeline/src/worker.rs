@@ -82,7 +82,7 @@ struct Request {
 enum Answer {
     Output(OutputHeader),
     /// The document (`Ok(None)`: it is the JSON output sent before), or why there is none.
-    Done(Result<Option<Document>, NotConverted>),
+    Done(Result<Option<Box<Document>>, NotConverted>),
 }
 
 /// [`Answer`] as the worker sends it, borrowed.
@@ -349,7 +349,7 @@ impl Worker {
                 Answer::Output(o) => o,
                 Answer::Done(result) => {
                     let document = match result {
-                        Ok(Some(document)) => Ok(document),
+                        Ok(Some(document)) => Ok(*document),
                         Ok(None) => Ok(document_of_json(&outputs)?),
                         Err(why) => Err(why),
                     };
