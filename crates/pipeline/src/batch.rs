@@ -196,25 +196,29 @@ pub fn run_with_documents(
             in_order.put(i, result);
         });
     };
-    // Watches for the stop while files convert, and ends the workers busy with them.
-    let converting = AtomicBool::new(true);
+    // Watches for the stop while files convert, and ends the workers busy with them. It is
+    // told when the files are done (the channel closes), so that the batch never waits for
+    // its next look (a sleep here cost every batch up to 50 ms of wall time at its end).
+    let (done, converting) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while converting.load(Ordering::SeqCst) {
+        let (workers, stopped) = (&workers, &stopped);
+        scope.spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                converting.recv_timeout(Duration::from_millis(50))
+            {
                 if stopped() {
-                    if let Some(workers) = &workers {
+                    if let Some(workers) = workers {
                         workers.stop();
                     }
                     return;
                 }
-                std::thread::sleep(Duration::from_millis(50));
             }
         });
         match pool {
             Ok(pool) => pool.install(convert_all),
             Err(_) => convert_all(),
         }
-        converting.store(false, Ordering::SeqCst);
+        drop(done);
     });
     progress.finish();
     drop(workers);

@@ -226,15 +226,19 @@ impl OutputGuard {
     /// Why a write to `path` is refused, if it is (before the write: [`WriteError::IsInput`]
     /// or [`WriteError::Existed`]).
     fn refusal(&self, path: &Path) -> Option<fn(String) -> WriteError> {
-        let key = resolve(path)?;
-        if self.inputs.contains(&key) {
+        self.refusal_at(path, &resolve(path)?)
+    }
+
+    /// [`OutputGuard::refusal`] with `key`, the path `path` resolves to, already known.
+    fn refusal_at(&self, path: &Path, key: &Path) -> Option<fn(String) -> WriteError> {
+        if self.inputs.contains(key) {
             return Some(WriteError::IsInput);
         }
         // A link is never an earlier output (a run writes files, not links), and the rename
         // would replace the link itself, not the file it leads to: it is always kept.
         let existed = |replaceable: &HashSet<PathBuf>| {
             std::fs::symlink_metadata(path)
-                .is_ok_and(|m| m.file_type().is_symlink() || !replaceable.contains(&key))
+                .is_ok_and(|m| m.file_type().is_symlink() || !replaceable.contains(key))
         };
         if self.replaceable.as_ref().is_some_and(existed) {
             return Some(WriteError::Existed);
@@ -278,7 +282,7 @@ impl OutputGuard {
                 std::io::Error::new(std::io::ErrorKind::NotFound, "路径无法解析"),
             ));
         };
-        if let Some(refused) = self.refusal(path) {
+        if let Some(refused) = self.refusal_at(path, &key) {
             return Err(refused(shown()));
         }
         {

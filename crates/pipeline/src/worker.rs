@@ -9,10 +9,13 @@
 //! worker never writes a file.
 //!
 //! The wire format (private to one program version): a request is one JSON line
-//! `{"path": …, "name": …}`; a reply is one JSON line (the document, or why there is none, and
-//! how many outputs follow), then each output as one JSON line (its format, length, error and
-//! diagnostics) followed by its bytes. The worker renders an output, sends it and lets it go
-//! before rendering the next, so it never holds more than one.
+//! `{"path": …, "name": …}`; the answer is each output as one JSON line (its format, length,
+//! error and diagnostics) followed by its bytes, then one JSON line that ends it: the document,
+//! or why there is none. The worker renders an output, sends it and lets it go before
+//! rendering the next, so it never holds more than one. When a JSON output was sent (and is
+//! within [`MAX_ANSWER_BYTES`]), the last line does not repeat the document: the parent reads
+//! it from that output, which is the document's serde form too ([`jixiao_json`]), so the
+//! document is serialized once per file, not twice, and crosses the pipe once.
 
 use crate::convert::{ConvertError, Converted, Output};
 use crate::{Options, OutputFormat, RenderError};
@@ -74,18 +77,19 @@ struct Request {
     name: String,
 }
 
+/// One line of a worker's answer: an output's header (its bytes follow the line), or the end.
 #[derive(Deserialize)]
-struct Reply {
-    result: Result<Document, NotConverted>,
-    /// How many outputs follow.
-    outputs: usize,
+enum Answer {
+    Output(OutputHeader),
+    /// The document (`Ok(None)`: it is the JSON output sent before), or why there is none.
+    Done(Result<Option<Box<Document>>, NotConverted>),
 }
 
-/// [`Reply`] as the worker sends it, the document borrowed.
+/// [`Answer`] as the worker sends it, borrowed.
 #[derive(Serialize)]
-struct ReplySent<'a> {
-    result: Result<&'a Document, NotConverted>,
-    outputs: usize,
+enum AnswerSent<'a> {
+    Output(&'a OutputHeader),
+    Done(Result<Option<&'a Document>, NotConverted>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -148,23 +152,12 @@ pub fn serve(
             continue;
         }
         let document = crate::convert::load_file(&request.path, &request.name, options);
-        let (result, formats) = match &document {
-            Ok(d) if crate::is_empty(d) => (Ok(d), &[][..]),
-            Ok(d) => (Ok(d), formats),
-            Err(e) => (
-                Err(NotConverted {
-                    not_a_table: e.not_a_table(),
-                    message: e.to_string(),
-                }),
-                &[][..],
-            ),
+        let formats = match &document {
+            Ok(d) if !crate::is_empty(d) => formats,
+            _ => &[][..],
         };
-        let reply = ReplySent {
-            result,
-            outputs: formats.len(),
-        };
-        serde_json::to_writer(&mut output, &reply)?;
-        output.write_all(b"\n")?;
+        // Whether the document went as its JSON output (see the module's note).
+        let mut sent_as_json = false;
         if let Ok(document) = &document {
             for &format in formats {
                 let o = crate::convert::render_one(document, format, options);
@@ -174,16 +167,41 @@ pub fn serve(
                     error: o.bytes.as_ref().err().map(ToString::to_string),
                     diagnostics: o.diagnostics,
                 };
-                serde_json::to_writer(&mut output, &header)?;
+                serde_json::to_writer(&mut output, &AnswerSent::Output(&header))?;
                 output.write_all(b"\n")?;
                 if let Ok(bytes) = &o.bytes {
                     output.write_all(bytes)?;
+                    sent_as_json |= format == OutputFormat::Json && bytes.len() <= MAX_ANSWER_BYTES;
                 }
             }
         }
+        let done = match &document {
+            Ok(_) if sent_as_json => Ok(None),
+            Ok(d) => Ok(Some(d)),
+            Err(e) => Err(NotConverted {
+                not_a_table: e.not_a_table(),
+                message: e.to_string(),
+            }),
+        };
+        serde_json::to_writer(&mut output, &AnswerSent::Done(done))?;
+        output.write_all(b"\n")?;
         output.flush()?;
     }
     Ok(())
+}
+
+/// The document a worker sent as its JSON output (the first), read within
+/// [`MAX_ANSWER_BYTES`] as a document sent on its own line is.
+fn document_of_json(outputs: &[Output]) -> std::io::Result<Document> {
+    let json = outputs
+        .iter()
+        .find(|o| o.format == OutputFormat::Json)
+        .and_then(|o| o.bytes.as_ref().ok())
+        .ok_or_else(|| std::io::Error::other("缺少文档"))?;
+    if json.len() > MAX_ANSWER_BYTES {
+        return Err(std::io::Error::other(AnswerTooLarge(MAX_ANSWER_BYTES)));
+    }
+    Ok(serde_json::from_slice(json)?)
 }
 
 /// One running worker.
@@ -207,7 +225,8 @@ struct Worker {
 const STDERR_TAIL: usize = 2048;
 
 /// The largest answer line (the document, or one output's header with its diagnostics, as
-/// JSON) read from a worker: 64 MB. A performance table's document is a few hundred kilobytes, and diagnostics
+/// JSON) read from a worker, and the largest JSON output the parent reads the document from:
+/// 64 MB. A performance table's document is a few hundred kilobytes, and diagnostics
 /// are bounded per code ([`jixiao_model::diagnostic::MAX_PER_CODE`]).
 pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 
@@ -323,11 +342,23 @@ impl Worker {
         self.stdin.flush()?;
         // The answer is read within limits: a worker that would send more (a file that makes
         // it produce a huge document) fails its own file, never the process reading it.
-        let reply: Reply = serde_json::from_slice(&self.read_line()?)?;
-        let mut outputs = Vec::with_capacity(reply.outputs.min(OutputFormat::ALL.len()));
+        let mut outputs: Vec<Output> = Vec::with_capacity(OutputFormat::ALL.len());
         let mut total = 0usize;
-        for _ in 0..reply.outputs {
-            let o: OutputHeader = serde_json::from_slice(&self.read_line()?)?;
+        loop {
+            let o = match serde_json::from_slice::<Answer>(&self.read_line()?)? {
+                Answer::Output(o) => o,
+                Answer::Done(result) => {
+                    let document = match result {
+                        Ok(Some(document)) => Ok(*document),
+                        Ok(None) => Ok(document_of_json(&outputs)?),
+                        Err(why) => Err(why),
+                    };
+                    return Ok(document.map(|document| Converted { document, outputs }));
+                }
+            };
+            if outputs.len() >= OutputFormat::ALL.len() {
+                return Err(std::io::Error::other("输出过多"));
+            }
             let format = OutputFormat::ALL
                 .iter()
                 .copied()
@@ -348,7 +379,6 @@ impl Worker {
                 diagnostics: o.diagnostics,
             });
         }
-        Ok(reply.result.map(|document| Converted { document, outputs }))
     }
 
     /// One line of the answer, at most [`MAX_ANSWER_BYTES`] long.
@@ -556,5 +586,41 @@ impl Drop for Workers {
                 let _ = r.join();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json_output(bytes: Vec<u8>) -> Output {
+        Output {
+            format: OutputFormat::Json,
+            bytes: Ok(bytes),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The document read back from the JSON output is the document the worker had.
+    #[test]
+    fn the_document_is_read_from_its_json_output() {
+        let mut doc = Document::default();
+        doc.projects.push(jixiao_model::Project {
+            project_name: "城市低保".into(),
+            ..Default::default()
+        });
+        let outputs = [json_output(jixiao_json::to_string(&doc).into_bytes())];
+        assert_eq!(document_of_json(&outputs).unwrap(), doc);
+    }
+
+    /// A JSON output over the answer's bound is not parsed: the file fails as too large, as a
+    /// document line over it does.
+    #[test]
+    fn a_json_output_over_the_bound_is_not_read_as_the_document() {
+        let outputs = [json_output(vec![b' '; MAX_ANSWER_BYTES + 1])];
+        let e = document_of_json(&outputs).unwrap_err();
+        assert!(e.get_ref().is_some_and(|e| e.is::<AnswerTooLarge>()), "{e}");
+        // No JSON output at all: an answer that cannot be understood.
+        assert!(document_of_json(&[]).is_err());
     }
 }

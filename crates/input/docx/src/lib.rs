@@ -277,7 +277,7 @@ pub fn read_document_xml(xml: &str, file: Option<&str>) -> Result<Page, DocxErro
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
 fn attr(e: &BytesStart<'_>, local: &str) -> Option<String> {

@@ -180,7 +180,7 @@ pub fn detect(bytes: &[u8]) -> Result<Kind, ExcelError> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
 thread_local! {

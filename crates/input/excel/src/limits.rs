@@ -150,11 +150,9 @@ fn check_zip(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
             MAX_TOTAL_BYTES >> 20
         )));
     }
-    let sheet_names = if kind == Kind::Xlsx {
-        xlsx_sheet_names(&mut zip)
-    } else {
-        HashMap::new()
-    };
+    // The sheets' names, for the message about a binary worksheet: read only when one is
+    // scanned (an ordinary .xlsx has none, and its workbook parts are not unpacked twice).
+    let mut sheet_names: Option<HashMap<String, String>> = None;
     for (i, name, size) in names {
         let lower = name.to_ascii_lowercase();
         let what = if kind == Kind::Ods {
@@ -170,6 +168,13 @@ fn check_zip(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
         } else {
             continue;
         };
+        if matches!(what, Scan::XlsbWorksheet) && sheet_names.is_none() {
+            sheet_names = Some(if kind == Kind::Xlsx {
+                xlsx_sheet_names(&mut zip)
+            } else {
+                HashMap::new()
+            });
+        }
         let Ok(entry) = zip.by_index(i) else {
             continue;
         };
@@ -179,7 +184,8 @@ fn check_zip(kind: Kind, bytes: &[u8]) -> Result<(), ExcelError> {
             count: 0,
         };
         let sheet = sheet_names
-            .get(name.trim_start_matches('/'))
+            .as_ref()
+            .and_then(|n| n.get(name.trim_start_matches('/')))
             .cloned()
             .unwrap_or_else(|| name.clone());
         let result = match what {
