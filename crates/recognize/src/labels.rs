@@ -4,8 +4,8 @@
 
 use jixiao_model::TableKind;
 use jixiao_model::framework::{Labels, normalize_label};
+use rustc_hash::FxHashMap;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// What a cell's text is to the form: each question the recognizer asks about a cell,
@@ -29,7 +29,7 @@ pub struct CellKind {
 pub struct Vocab<'a> {
     /// The names, from `templates/labels.toml` (and `--template`).
     pub labels: &'a Labels,
-    cache: RefCell<HashMap<String, Rc<CellKind>>>,
+    cache: RefCell<FxHashMap<String, Rc<CellKind>>>,
     classified: Cell<usize>,
 }
 
@@ -38,7 +38,7 @@ impl<'a> Vocab<'a> {
     pub fn new(labels: &'a Labels) -> Self {
         Vocab {
             labels,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(FxHashMap::default()),
             classified: Cell::new(0),
         }
     }
