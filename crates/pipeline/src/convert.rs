@@ -341,6 +341,15 @@ fn stream_xlsx(
                     rendered = Some(Ok(written.diagnostics));
                     Ok(())
                 }
+                // The file failing under the writer (a full disk) is a failed write, as when
+                // the bytes were written after they were rendered.
+                Err(e) if e.io().is_some() => {
+                    rendered = Some(Ok(Vec::new()));
+                    Err(e.io().map_or_else(
+                        || std::io::Error::other(e.to_string()),
+                        |io| std::io::Error::new(io.kind(), io.to_string()),
+                    ))
+                }
                 Err(e) => {
                     let said = e.to_string();
                     rendered = Some(Err(RenderError::Writer(said.clone())));

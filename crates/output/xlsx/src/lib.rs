@@ -55,6 +55,18 @@ pub enum XlsxError {
     Writer(#[from] rust_xlsxwriter::XlsxError),
 }
 
+impl XlsxError {
+    /// The file system's error under the writer's, when that is what failed ([`write_to`]
+    /// into a file on a full disk): a failed write, not a workbook that could not be made.
+    pub fn io(&self) -> Option<&std::io::Error> {
+        match self {
+            XlsxError::Writer(rust_xlsxwriter::XlsxError::IoError(e)) => Some(e),
+            XlsxError::Writer(e) => std::error::Error::source(e).and_then(|s| s.downcast_ref()),
+            XlsxError::Empty => None,
+        }
+    }
+}
+
 /// Excel's largest row height, in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
 /// Excel's longest header or footer, in UTF-16 units.
@@ -98,8 +110,10 @@ pub fn write(doc: &Document, template: &Template) -> Result<Warned<Vec<u8>>, Xls
 /// use jixiao_model::{Document, Project};
 /// let doc = Document { projects: vec![Project::default()], ..Document::default() };
 /// let mut out = Vec::new();
-/// jixiao_xlsx::write_to(&doc, Template::standard(), &mut out).unwrap();
-/// assert_eq!(out, jixiao_xlsx::write(&doc, Template::standard()).unwrap().output);
+/// let written = jixiao_xlsx::write_to(&doc, Template::standard(), &mut out).unwrap();
+/// let in_memory = jixiao_xlsx::write(&doc, Template::standard()).unwrap();
+/// assert_eq!(out, in_memory.output);
+/// assert_eq!(written.diagnostics, in_memory.diagnostics);
 /// ```
 pub fn write_to(
     doc: &Document,
