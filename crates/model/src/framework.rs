@@ -262,7 +262,7 @@ pub struct Framework {
 struct Index {
     /// A normalized name (name, alias, or either without its `指标` suffix) → its canonical
     /// level-1 and level-2 names. A normalized text not in it is neither.
-    names: std::collections::HashMap<String, (Option<String>, Option<String>)>,
+    names: rustc_hash::FxHashMap<String, (Option<String>, Option<String>)>,
     /// Every classification keyword, in framework order: (class, keyword) per pattern.
     keywords: aho_corasick::AhoCorasick,
     classes: Vec<usize>,
@@ -533,17 +533,16 @@ impl Framework {
 /// [`normalize_label`] without a copy when the text is already in normal form (the usual case
 /// for a cell read from a workbook).
 fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
+    // One pass over the characters: a character the fold changes or drops.
     let changes = |c: char| {
         c.is_whitespace()
             || matches!(
                 c,
                 '*' | '【' | '〔' | '】' | '〕' | '\u{FF01}'..='\u{FF5E}' | '\u{3000}'
             )
+            || crate::traditional::simplified(c) != c
     };
-    if s.contains(changes)
-        || s.ends_with(':')
-        || s.chars().any(|c| crate::traditional::simplified(c) != c)
-    {
+    if s.ends_with(':') || s.chars().any(changes) {
         std::borrow::Cow::Owned(normalize_label(s))
     } else {
         std::borrow::Cow::Borrowed(s)

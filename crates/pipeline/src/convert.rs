@@ -244,6 +244,14 @@ impl Converted {
                 written.push(done);
                 continue;
             }
+            if format == OutputFormat::Xlsx {
+                // The workbook's zip goes to its temporary file as it is packed, not into a
+                // buffer beside the worksheets it is packed from.
+                let (output, done) = stream_xlsx(&converted.document, options, base, guard);
+                converted.outputs.push(output);
+                written.push(done);
+                continue;
+            }
             let mut output = render_one(&converted.document, format, options);
             written.push(write_output(&output, base, guard));
             if let Ok(bytes) = &mut output.bytes {
@@ -299,6 +307,92 @@ fn stream_json(document: &Document, base: &Path, guard: &OutputGuard) -> (Output
         format,
         bytes,
         diagnostics: Vec::new(),
+    };
+    (
+        output,
+        Written {
+            format,
+            path,
+            result,
+        },
+    )
+}
+
+/// Writes `document` as XLSX to [`output_path`]`(base, Xlsx)` through `guard`, the zip
+/// written straight into the temporary file ([`jixiao_xlsx::write_to`]); the same bytes as
+/// [`crate::render`] gives. A writer that fails or panics fails this output only (nothing is
+/// left behind), as [`render_one`] says. The [`Output`] has the writer's diagnostics and no
+/// bytes: they are in the file.
+fn stream_xlsx(
+    document: &Document,
+    options: &Options,
+    base: &Path,
+    guard: &OutputGuard,
+) -> (Output, Written) {
+    let format = OutputFormat::Xlsx;
+    let path = output_path(base, format);
+    // The writer's own outcome, apart from the file system's: a refusal of the writer is
+    // reported as render_one reports it.
+    let mut rendered: Option<Result<Vec<Diagnostic>, RenderError>> = None;
+    let done = catch_unwind(AssertUnwindSafe(|| {
+        guard.write_with(&path, |out| {
+            match jixiao_xlsx::write_to(document, &options.template, out) {
+                Ok(written) => {
+                    rendered = Some(Ok(written.diagnostics));
+                    Ok(())
+                }
+                // The file failing under the writer (a full disk) is a failed write, as when
+                // the bytes were written after they were rendered.
+                Err(e) if e.io().is_some() => {
+                    rendered = Some(Ok(Vec::new()));
+                    Err(e.io().map_or_else(
+                        || std::io::Error::other(e.to_string()),
+                        |io| std::io::Error::new(io.kind(), io.to_string()),
+                    ))
+                }
+                Err(e) => {
+                    let said = e.to_string();
+                    rendered = Some(Err(RenderError::Writer(said.clone())));
+                    Err(std::io::Error::other(said))
+                }
+            }
+        })
+    }));
+    let (bytes, diagnostics, result) = match (done, rendered) {
+        (Err(panic), _) => {
+            let e = RenderError::Internal(panic_text(&*panic));
+            let said = format!("无法生成 {}：{e}", format.extension());
+            (Err(e), Vec::new(), Err(said))
+        }
+        (Ok(_), Some(Err(e))) => {
+            let said = format!("无法生成 {}：{e}", format.extension());
+            (Err(e), Vec::new(), Err(said))
+        }
+        (Ok(done), Some(Ok(diagnostics))) => {
+            (Ok(Vec::new()), diagnostics, done.map_err(|e| e.to_string()))
+        }
+        // The guard refused the path before the writer ran: rendered in memory all the same,
+        // for the writer's diagnostics and errors, as when the bytes were written after.
+        (Ok(done), None) => {
+            let Output {
+                bytes, diagnostics, ..
+            } = render_one(document, format, options);
+            match bytes {
+                Ok(_) => (Ok(Vec::new()), diagnostics, done.map_err(|e| e.to_string())),
+                Err(e) => {
+                    let said = format!("无法生成 {}：{e}", format.extension());
+                    (Err(e), diagnostics, Err(said))
+                }
+            }
+        }
+    };
+    let output = Output {
+        format,
+        bytes,
+        diagnostics: jixiao_model::diagnostic::bound_per_code(
+            diagnostics,
+            jixiao_model::diagnostic::MAX_PER_CODE,
+        ),
     };
     (
         output,

@@ -55,8 +55,13 @@ pub fn to_string(doc: &Document) -> String {
 ///
 /// When `out` fails.
 pub fn to_writer(out: &mut dyn std::io::Write, doc: &Document) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, doc)?;
-    out.write_all(b"\n")
+    use std::io::Write;
+    // serde_json writes in small pieces (a key, a quote, an indent): gathered in a buffer of a
+    // type it knows, so that each is a copy, and `out` (behind a vtable) receives blocks.
+    let mut blocks = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut blocks, doc)?;
+    blocks.write_all(b"\n")?;
+    blocks.flush()
 }
 
 /// Reads a document, checking that it is `jixiao/1`. A leading BOM is skipped; unknown

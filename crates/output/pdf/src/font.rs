@@ -1,8 +1,8 @@
 //! The font the PDF is set in: parsed once, measured per character, embedded as a subset.
 
+use rustc_hash::FxHashMap;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::{FontRef, MetadataProvider, string::StringId};
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 /// The embedded default: Noto Serif SC Regular (a Song-style face, SIL OFL 1.1), cut down to
@@ -39,8 +39,9 @@ pub struct Font {
     notdef_advance: f32,
     name: String,
     /// Glyph id and advance (in ems) of every character the font maps, read once from its
-    /// `cmap` and `hmtx`: measuring a table looks up a few hundred characters many times.
-    glyphs: Arc<HashMap<char, (u16, f32)>>,
+    /// `cmap` and `hmtx`: measuring a table looks up a few hundred characters many times,
+    /// so it is keyed with the Fx hasher (a multiplication) rather than SipHash.
+    glyphs: Arc<FxHashMap<char, (u16, f32)>>,
 }
 
 impl std::fmt::Debug for Font {
@@ -83,7 +84,7 @@ impl Font {
             );
             let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
             let advance = |gid| metrics.advance_width(gid).unwrap_or(0.0) / units_per_em;
-            let mut glyphs = HashMap::new();
+            let mut glyphs = FxHashMap::default();
             for (code, gid) in font.charmap().mappings() {
                 if let (Some(c), Ok(id)) = (char::from_u32(code), u16::try_from(gid.to_u32()))
                     && id != 0

@@ -587,3 +587,35 @@ fn settings_that_cannot_be_applied_are_reported() {
         Some(&Data::String("很长的目标。".repeat(800)))
     );
 }
+
+/// Written into a writer, the workbook is the bytes `write` returns; a writer that fails (a
+/// full disk) is told apart from a workbook that could not be made.
+#[test]
+fn written_into_a_writer_the_same_bytes_and_its_failure_told_apart() {
+    let doc = seed();
+    let mut out = Vec::new();
+    let written = jixiao_xlsx::write_to(&doc, Template::standard(), &mut out).unwrap();
+    assert!(out == write(&doc));
+    let in_memory = jixiao_xlsx::write(&doc, Template::standard()).unwrap();
+    assert_eq!(written.diagnostics, in_memory.diagnostics);
+
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no space left",
+            ))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let failed = jixiao_xlsx::write_to(&doc, Template::standard(), Full).unwrap_err();
+    assert_eq!(
+        failed.io().map(std::io::Error::kind),
+        Some(std::io::ErrorKind::StorageFull)
+    );
+    let empty = jixiao_xlsx::write_to(&Document::default(), Template::standard(), Vec::new());
+    assert!(empty.unwrap_err().io().is_none());
+}
