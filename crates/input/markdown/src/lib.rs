@@ -190,7 +190,9 @@ fn html_block_end(lines: &[&str], start: usize) -> usize {
 
 /// Splits a line on `sep`; each field becomes a cell positioned at its first character.
 fn split_row(line: &str, sep: char, index: usize) -> Vec<Cell> {
-    let mut cells = Vec::new();
+    // Sized to the row: a grown vector would hold room for up to twice its cells, for
+    // every row of a large text.
+    let mut cells = Vec::with_capacity(line.matches(sep).count() + 1);
     let mut column = 1u32;
     for field in line.split(sep) {
         cells.push(Cell::new(
