@@ -284,14 +284,14 @@ impl Recognizer<'_> {
         placeholder_rows: &[Location],
         empty_groups: &mut Vec<String>,
     ) -> Vec<Indicator> {
-        let mut out = Vec::new();
         // The groups are rebuilt over every row (a row of group names, or a placeholder row,
         // may head the rows below it), but what the rebuilding says about a placeholder row
         // (a blank group it could not place) is moot: the row is no indicator.
         let mut group_diags = Vec::new();
-        let resolved = groups::resolve(self.fw, raw, &mut group_diags);
+        let resolved = groups::resolve_each(self.fw, raw, &mut group_diags);
         group_diags.retain(|d| !placeholder_rows.contains(&d.location));
         self.diags.extend(group_diags);
+        let mut out = Vec::with_capacity(resolved.len());
         for r in resolved {
             if !r.raw.is_indicator() {
                 // The 一级 of a placeholder row: not applicable to the project when none of
@@ -319,13 +319,13 @@ impl Recognizer<'_> {
                 ));
             }
             let evaluation = evaluated.then(|| {
-                ziping::evaluation(
+                Box::new(ziping::evaluation(
                     &self.fw.labels,
                     &r.raw.evaluation,
                     &r.raw.level3,
                     &r.raw.location,
                     &mut self.diags,
-                )
+                ))
             });
             out.push(Indicator {
                 level1: r.level1,
