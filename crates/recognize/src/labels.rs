@@ -33,6 +33,10 @@ pub struct Vocab<'a> {
     classified: Cell<usize>,
 }
 
+/// How many distinct cell texts a [`Vocab`] remembers; texts beyond are classified each
+/// time they are asked about.
+const VOCAB_CACHE: usize = 4096;
+
 impl<'a> Vocab<'a> {
     /// A vocabulary with an empty memory.
     pub fn new(labels: &'a Labels) -> Self {
@@ -55,9 +59,12 @@ impl<'a> Vocab<'a> {
             column: column(self.labels, text),
             summary_column: summary_column(self.labels, text),
         });
-        self.cache
-            .borrow_mut()
-            .insert(text.to_string(), Rc::clone(&kind));
+        // The memory is bounded: a form's vocabulary is a few hundred texts, and a table
+        // of a million distinct indicator names gains nothing from remembering each one.
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() < VOCAB_CACHE {
+            cache.insert(text.to_string(), Rc::clone(&kind));
+        }
         kind
     }
 
