@@ -114,6 +114,34 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     lossy(&bytes[bom_len..], encoding)
 }
 
+/// [`decode`], taking the bytes: a file in UTF-8 without BOM (the usual case) becomes its text
+/// in place, without a copy, so a large text is never held twice. Every other file is decoded
+/// as [`decode`] decodes it; the result is the same either way.
+///
+/// # Errors
+///
+/// As [`decode`].
+///
+/// ```
+/// use jixiao_grid::text::{decode, decode_owned};
+/// let bytes = "一级指标\t二级指标\n".as_bytes().to_vec();
+/// assert_eq!(decode_owned(bytes.clone()).unwrap(), decode(&bytes).unwrap());
+/// ```
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty()
+        || utf32(&bytes).is_some()
+        || Encoding::for_bom(&bytes).is_some()
+        || utf16_without_bom(&bytes).is_some()
+    {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        // What `lossy` makes of valid UTF-8: the same text, nothing replaced.
+        Ok(text) => finish(text, Vec::new(), 0, encoding_name(UTF_8)),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 /// True when bytes that are not valid UTF-8 still read as UTF-8 with a few damaged places:
 /// there are multi-byte UTF-8 characters and the damaged places are few beside them, or the
 /// text is ASCII apart from a stray byte or two (per 100).
