@@ -188,13 +188,13 @@ pub fn choose(readings: impl IntoIterator<Item = (Shape, Grid)>, options: &Optio
     choice
 }
 
-/// Recognizes one grid, letting it go before the document is finished: the indicator
-/// groups are rebuilt and the indicators made (`finish`) without the grid's cells still
-/// held, so a large text's grid and its finished indicators are never in memory together.
+/// Recognizes one grid, letting its rows go as they are read and the grid before the
+/// document is finished: the indicator groups are rebuilt and the indicators made (`finish`)
+/// without the grid's cells still held, so a large text's grid and its indicators are never
+/// in memory together.
 fn recognize_owned(grid: Grid, options: &Options) -> Document {
     let mut sheets = crate::SheetBySheet::new(options);
-    sheets.sheet(&grid);
-    drop(grid);
+    sheets.sheet_owned(grid);
     sheets.finish()
 }
 
