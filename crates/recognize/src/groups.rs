@@ -32,7 +32,7 @@ pub(crate) fn resolve_each(
     fw: &Framework,
     rows: Vec<RawIndicator>,
     diags: &mut Vec<Diagnostic>,
-) -> impl ExactSizeIterator<Item = Resolved> + use<> {
+) -> impl Iterator<Item = Resolved> + use<> {
     resolve_counted(fw, rows, diags, &mut Work::default())
 }
 
@@ -51,7 +51,7 @@ pub(crate) fn resolve_counted(
     mut rows: Vec<RawIndicator>,
     diags: &mut Vec<Diagnostic>,
     work: &mut Work,
-) -> impl ExactSizeIterator<Item = Resolved> + use<> {
+) -> impl Iterator<Item = Resolved> + use<> {
     let n = rows.len();
     // A row of group names that holds only a name that is both a level 1 and a level 2
     // (成本指标: a level 2 in the 88号 tree, a level 1 in the 101号 one) was read as a level 2;
@@ -171,7 +171,7 @@ pub(crate) fn resolve_counted(
     level1
         .into_iter()
         .zip(level2)
-        .zip(rows)
+        .zip(in_pieces(rows))
         .map(|((level1, level2), raw)| Resolved {
             level1,
             level2,
@@ -181,6 +181,22 @@ pub(crate) fn resolve_counted(
 
 /// How many distinct level-3 names (with their units) [`resolve_each`] remembers the class of.
 const CLASS_CACHE: usize = 4096;
+
+/// The rows in order, cut first into pieces of at most [`PIECE`] rows from the end (the
+/// vector shrinking as each is cut), each piece let go once given: the rows as read shrink
+/// as what is made from them grows, and the two are never both held whole.
+fn in_pieces(mut rows: Vec<RawIndicator>) -> impl Iterator<Item = RawIndicator> {
+    let mut pieces = Vec::with_capacity(rows.len() / PIECE + 1);
+    while rows.len() > PIECE {
+        pieces.push(rows.split_off(rows.len() - PIECE));
+        rows.shrink_to_fit();
+    }
+    pieces.push(rows);
+    pieces.into_iter().rev().flatten()
+}
+
+/// Rows in each piece [`in_pieces`] cuts.
+const PIECE: usize = 4096;
 
 /// The framework is a grammar: every level 2 belongs to one level 1. A row whose level 1 is
 /// not written (a merged cell flattened, its anchor lost or on a row of its own) and whose
@@ -396,7 +412,19 @@ fn fill(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::{RawEvaluation, labels_rows_below};
+    use crate::indicators::labels_rows_below;
+
+    /// The rows come back in order from their pieces, none larger than [`PIECE`].
+    #[test]
+    fn rows_are_given_back_in_order_piece_by_piece() {
+        let n = 3 * PIECE + 17;
+        let rows: Vec<RawIndicator> = (0..n)
+            .map(|i| raw(Slot::Blank, Slot::Blank, &i.to_string(), ""))
+            .collect();
+        let back: Vec<String> = in_pieces(rows).map(|r| r.level3).collect();
+        assert_eq!(back.len(), n);
+        assert!(back.iter().enumerate().all(|(i, l3)| *l3 == i.to_string()));
+    }
 
     /// Every row resolved, as a vector.
     fn resolve(
@@ -413,7 +441,7 @@ mod tests {
             level2: l2,
             level3: l3.to_string(),
             value: value.to_string(),
-            evaluation: RawEvaluation::default(),
+            evaluation: None,
             location: Location::default(),
         }
     }

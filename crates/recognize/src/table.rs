@@ -274,7 +274,7 @@ impl Recognizer<'_> {
             level2: slot(level2),
             level3: String::new(),
             value: String::new(),
-            evaluation: indicators::RawEvaluation::default(),
+            evaluation: None,
             location: loc.clone(),
         });
         true
