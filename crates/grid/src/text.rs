@@ -603,6 +603,27 @@ fn looks_binary(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// UTF-8 without BOM is taken as it is: the text is the input's own buffer, not a copy
+    /// (a large text is not held twice); anything else decodes as `decode` does.
+    #[test]
+    fn owned_utf8_is_not_copied() {
+        let bytes = "预算单位\t民政局\n一级指标\t二级指标\n"
+            .repeat(1_000)
+            .into_bytes();
+        let at = bytes.as_ptr();
+        let decoded = decode_owned(bytes.clone()).unwrap();
+        assert_eq!(decoded, decode(&bytes).unwrap());
+        let moved = decode_owned(bytes).unwrap();
+        assert_eq!(moved.text.as_ptr(), at);
+        for other in [
+            b"\xEF\xBB\xBFabc\n".to_vec(),
+            encoding_rs::GB18030.encode("预算单位\n").0.into_owned(),
+            b"ab\xFFcd\n".to_vec(),
+        ] {
+            assert_eq!(decode_owned(other.clone()), decode(&other));
+        }
+    }
+
     #[test]
     fn encodings() {
         let s = "预算单位\t和硕县民政局\n";

@@ -405,6 +405,20 @@ fn push_lines(texts: &mut [String], at: usize, s: &str) {
 mod tests {
     use super::*;
 
+    /// A TAB row holds room for its cells only (a large text has a million rows).
+    #[test]
+    fn a_tab_row_holds_room_for_its_cells_only() {
+        for line in [
+            "a",
+            "a\tb",
+            "一级指标\t二级指标\t三级指标\t指标值\t分值\t备注",
+        ] {
+            let cells = split_row(line, '\t', 0);
+            assert_eq!(cells.len(), line.split('\t').count());
+            assert_eq!(cells.capacity(), cells.len());
+        }
+    }
+
     fn texts(grid: &Grid) -> Vec<Vec<&str>> {
         grid.rows
             .iter()
