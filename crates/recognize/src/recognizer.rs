@@ -158,7 +158,7 @@ impl<'a> Recognizer<'a> {
         if let Some(why) = not_a_table_sheet(&self.vocab, grid) {
             let sheet = grid.sheet.as_deref().unwrap_or("");
             let loc = Location {
-                file: grid.file.clone(),
+                file: grid.file.as_deref().map(Into::into),
                 sheet: Some(sheet.to_string()),
                 ..Location::default()
             };
