@@ -79,7 +79,7 @@ pub(crate) fn check(project: &Project, fw: &Framework, w: &Weights, out: &mut Ve
     let evaluated: Vec<(&Indicator, &Evaluation)> = project
         .indicators
         .iter()
-        .filter_map(|i| i.evaluation.as_ref().map(|e| (i, e)))
+        .filter_map(|i| i.evaluation.as_deref().map(|e| (i, e)))
         .collect();
     let se = project.self_evaluation.as_ref();
     if !project.is_self_evaluation() {

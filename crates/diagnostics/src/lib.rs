@@ -25,7 +25,9 @@ pub use registry::Code;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
 
 /// How serious a diagnostic is.
 #[derive(
@@ -56,7 +58,8 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Location {
     /// The input file as named by the user.
-    pub file: Option<String>,
+    // Shared, not copied: every location of one input names the same file ([`shared_name`]).
+    pub file: Option<Arc<str>>,
     /// The worksheet, for workbook inputs.
     pub sheet: Option<String>,
     /// The cell in A1 notation, for workbook inputs.
@@ -72,7 +75,7 @@ impl Location {
     /// A location in a text file.
     pub fn line(file: Option<&str>, line: u32, column: u32) -> Self {
         Location {
-            file: file.map(str::to_string),
+            file: file.map(shared_name),
             sheet: None,
             cell: None,
             line: Some(line),
@@ -83,7 +86,7 @@ impl Location {
     /// A location in a workbook.
     pub fn cell(file: Option<&str>, sheet: &str, cell: &str) -> Self {
         Location {
-            file: file.map(str::to_string),
+            file: file.map(shared_name),
             sheet: Some(sheet.to_string()),
             cell: Some(cell.to_string()),
             line: None,
@@ -94,7 +97,7 @@ impl Location {
     /// A location naming only a file.
     pub fn file(file: &str) -> Self {
         Location {
-            file: Some(file.to_string()),
+            file: Some(shared_name(file)),
             ..Location::default()
         }
     }
@@ -105,12 +108,32 @@ impl Location {
     }
 }
 
+/// The name of a file as a location holds it: the same allocation as the last name asked for
+/// on this thread when it is the same name, so the locations of one input (a table of a
+/// million rows has a million) share its name rather than each holding a copy.
+pub fn shared_name(name: &str) -> Arc<str> {
+    thread_local! {
+        static LAST: RefCell<Option<Arc<str>>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some(known) if **known == *name => Arc::clone(known),
+            _ => {
+                let new: Arc<str> = Arc::from(name);
+                *last = Some(Arc::clone(&new));
+                new
+            }
+        }
+    })
+}
+
 /// `heshuo.md:57` or `budget.xlsx:Sheet1!C7`, the form compilers use.
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts: Vec<String> = Vec::new();
         if let Some(file) = &self.file {
-            parts.push(file.clone());
+            parts.push(file.to_string());
         }
         match (&self.sheet, &self.cell) {
             (Some(s), Some(c)) => parts.push(format!("{s}!{c}")),
@@ -311,6 +334,30 @@ fn shorten(message: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The locations of one file share its name: one allocation, however many rows; another
+    /// file gets its own, and a location reads and compares as before.
+    #[test]
+    fn locations_of_one_file_share_its_name() {
+        let path = "2024年申报/民政局/城乡低保项目支出绩效目标表.txt";
+        let places: Vec<Location> = (1..=1_000)
+            .map(|n| Location::line(Some(path), n, 1))
+            .collect();
+        let first = places[0].file.as_ref().unwrap();
+        assert!(
+            places
+                .iter()
+                .all(|l| Arc::ptr_eq(l.file.as_ref().unwrap(), first))
+        );
+        let cell = Location::cell(Some(path), "Sheet1", "C7");
+        assert!(Arc::ptr_eq(cell.file.as_ref().unwrap(), first));
+        let other = Location::line(Some("b.md"), 1, 1);
+        assert_eq!(other.file.as_deref(), Some("b.md"));
+        assert_eq!(places[4].to_string(), format!("{path}:5"));
+        assert_eq!(places[0], Location::line(Some(path), 1, 1));
+        let json = serde_json::to_string(&places[0]).unwrap();
+        assert_eq!(serde_json::from_str::<Location>(&json).unwrap(), places[0]);
+    }
 
     #[test]
     fn long_messages_are_shortened_in_the_middle() {

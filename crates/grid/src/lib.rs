@@ -122,7 +122,7 @@ impl Pos {
                 ..Location::line(file, line, column)
             },
             Pos::Sheet { .. } => Location {
-                file: file.map(str::to_string),
+                file: file.map(jixiao_diagnostics::shared_name),
                 sheet: Some(sheet.unwrap_or_default().to_string()),
                 cell: self.a1(),
                 line: None,
@@ -134,7 +134,7 @@ impl Pos {
             | Pos::Paragraph { .. }
             | Pos::PdfCell { .. }
             | Pos::PdfLine { .. } => Location {
-                file: file.map(str::to_string),
+                file: file.map(jixiao_diagnostics::shared_name),
                 cell: self.place(),
                 ..Location::default()
             },

@@ -114,6 +114,34 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     lossy(&bytes[bom_len..], encoding)
 }
 
+/// [`decode`], taking the bytes: a file in UTF-8 without BOM (the usual case) becomes its text
+/// in place, without a copy, so a large text is never held twice. Every other file is decoded
+/// as [`decode`] decodes it; the result is the same either way.
+///
+/// # Errors
+///
+/// As [`decode`].
+///
+/// ```
+/// use jixiao_grid::text::{decode, decode_owned};
+/// let bytes = "一级指标\t二级指标\n".as_bytes().to_vec();
+/// assert_eq!(decode_owned(bytes.clone()).unwrap(), decode(&bytes).unwrap());
+/// ```
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty()
+        || utf32(&bytes).is_some()
+        || Encoding::for_bom(&bytes).is_some()
+        || utf16_without_bom(&bytes).is_some()
+    {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        // What `lossy` makes of valid UTF-8: the same text, nothing replaced.
+        Ok(text) => finish(text, Vec::new(), 0, encoding_name(UTF_8)),
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 /// True when bytes that are not valid UTF-8 still read as UTF-8 with a few damaged places:
 /// there are multi-byte UTF-8 characters and the damaged places are few beside them, or the
 /// text is ASCII apart from a stray byte or two (per 100).
@@ -574,6 +602,27 @@ fn looks_binary(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// UTF-8 without BOM is taken as it is: the text is the input's own buffer, not a copy
+    /// (a large text is not held twice); anything else decodes as `decode` does.
+    #[test]
+    fn owned_utf8_is_not_copied() {
+        let bytes = "预算单位\t民政局\n一级指标\t二级指标\n"
+            .repeat(1_000)
+            .into_bytes();
+        let at = bytes.as_ptr();
+        let decoded = decode_owned(bytes.clone()).unwrap();
+        assert_eq!(decoded, decode(&bytes).unwrap());
+        let moved = decode_owned(bytes).unwrap();
+        assert_eq!(moved.text.as_ptr(), at);
+        for other in [
+            b"\xEF\xBB\xBFabc\n".to_vec(),
+            encoding_rs::GB18030.encode("预算单位\n").0.into_owned(),
+            b"ab\xFFcd\n".to_vec(),
+        ] {
+            assert_eq!(decode_owned(other.clone()), decode(&other));
+        }
+    }
 
     #[test]
     fn encodings() {

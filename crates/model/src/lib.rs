@@ -305,6 +305,8 @@ pub struct Indicator {
     pub location: Location,
     /// The 自评 columns of the row (实际完成值, 分值, 得分, 偏差原因) where the table has
     /// them; absent otherwise.
+    // Boxed: most tables have no 自评 columns, and an indicator without them should not carry
+    // their room (a large table holds a million indicators).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation: Option<Evaluation>,
+    pub evaluation: Option<Box<Evaluation>>,
 }

@@ -28,6 +28,7 @@
 use crate::fsutil::{InputError, OutputGuard};
 use crate::{Options, OutputFormat, ReadError, RenderError};
 use jixiao_model::{Diagnostic, Document};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -147,7 +148,7 @@ pub fn convert_file_to(
 /// As [`convert_file`].
 pub fn load_file(path: &Path, name: &str, options: &Options) -> Result<Document, ConvertError> {
     let bytes = crate::fsutil::read_input(path)?;
-    load_bytes(name, &bytes, options)
+    load_bytes(name, Cow::Owned(bytes), options)
 }
 
 /// Converts one input's bytes: [`crate::load`] (read, recognize, review), then renders each of
@@ -165,14 +166,22 @@ pub fn convert_bytes(
     formats: &[OutputFormat],
     options: &Options,
 ) -> Result<Converted, ConvertError> {
-    let document = load_bytes(name, bytes, options)?;
+    let document = load_bytes(name, Cow::Borrowed(bytes), options)?;
     Ok(Converted::render(document, formats, options))
 }
 
 /// The first half of [`convert_bytes`]: the document, its diagnostics bounded per code.
-fn load_bytes(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ConvertError> {
-    let mut document = catch_unwind(AssertUnwindSafe(|| crate::load(name, bytes, options)))
-        .map_err(|panic| ConvertError::Internal(panic_text(&*panic)))??;
+/// Owned bytes are handed on ([`crate::load_owned`]): a text's bytes become its text.
+fn load_bytes(
+    name: &str,
+    bytes: Cow<'_, [u8]>,
+    options: &Options,
+) -> Result<Document, ConvertError> {
+    let mut document = catch_unwind(AssertUnwindSafe(|| match bytes {
+        Cow::Owned(bytes) => crate::load_owned(name, bytes, options),
+        Cow::Borrowed(bytes) => crate::load(name, bytes, options),
+    }))
+    .map_err(|panic| ConvertError::Internal(panic_text(&*panic)))??;
     // One finding repeated over and over (a file of millions of empty nested tables) is
     // listed at its first places and counted, so every front end gets a bounded answer.
     document.diagnostics = jixiao_model::diagnostic::bound_per_code(

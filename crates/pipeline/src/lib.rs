@@ -285,7 +285,17 @@ impl Options {
 
 /// Reads one input and reviews it: [`read`], then [`review`].
 pub fn load(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
-    let mut doc = read(name, bytes, options)?;
+    load_cow(name, Cow::Borrowed(bytes), options)
+}
+
+/// [`load`], taking the bytes: a text input's bytes become its text (or are let go once
+/// decoded), so a large text is not held twice while it is recognized.
+pub fn load_owned(name: &str, bytes: Vec<u8>, options: &Options) -> Result<Document, ReadError> {
+    load_cow(name, Cow::Owned(bytes), options)
+}
+
+fn load_cow(name: &str, bytes: Cow<'_, [u8]>, options: &Options) -> Result<Document, ReadError> {
+    let mut doc = read_cow(name, bytes, options)?;
     review(&mut doc, options);
     Ok(doc)
 }
@@ -313,6 +323,13 @@ pub fn review(doc: &mut Document, options: &Options) {
 /// that is really an xls or xlsx is read as one. A file named `.pdf` that is not a PDF is
 /// refused as one.
 pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, ReadError> {
+    read_cow(name, Cow::Borrowed(bytes), options)
+}
+
+/// [`read`], with the bytes borrowed or owned: owned bytes of a text are decoded in place
+/// ([`jixiao_grid::text::decode_owned`]) and never held beside the text.
+fn read_cow(name: &str, input: Cow<'_, [u8]>, options: &Options) -> Result<Document, ReadError> {
+    let bytes: &[u8] = &input;
     if let Some(legacy) = jixiao_docx::legacy(bytes, name) {
         return Err(legacy.into());
     }
@@ -332,7 +349,10 @@ pub fn read(name: &str, bytes: &[u8], options: &Options) -> Result<Document, Rea
             Ok(doc)
         }
         Format::Markdown => {
-            let decoded = decode(bytes)?;
+            let decoded = match input {
+                Cow::Owned(bytes) => jixiao_grid::text::decode_owned(bytes)?,
+                Cow::Borrowed(bytes) => decode(bytes)?,
+            };
             // A text may be in any of several shapes: each plausible reading is recognized
             // and the one the form explains best is kept (R130 says when it is not the plain one).
             // Readings are made and recognized one at a time: a large text never has all of

@@ -25,11 +25,14 @@ pub(crate) struct Resolved {
 /// rows, the split between "above" and "below" is chosen where the rows fit their group best:
 /// level-3 names fit a level 2 (覆盖率 → 质量指标), level 2 fits a level 1 (成本指标 → 产出指标).
 /// Ties keep the usual reading (above). Every row given to the group below is reported.
-pub(crate) fn resolve(
+///
+/// The rows come out one at a time: the caller turns each into what it keeps while the rows
+/// as read are let go, so the table's rows are never held twice.
+pub(crate) fn resolve_each(
     fw: &Framework,
     rows: Vec<RawIndicator>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Resolved> {
+) -> impl Iterator<Item = Resolved> + use<> {
     resolve_counted(fw, rows, diags, &mut Work::default())
 }
 
@@ -42,13 +45,13 @@ pub(crate) struct Work {
     pub classified: usize,
 }
 
-/// [`resolve`], counting its work in `work`.
+/// [`resolve_each`], counting its work in `work`.
 pub(crate) fn resolve_counted(
     fw: &Framework,
     mut rows: Vec<RawIndicator>,
     diags: &mut Vec<Diagnostic>,
     work: &mut Work,
-) -> Vec<Resolved> {
+) -> impl Iterator<Item = Resolved> + use<> {
     let n = rows.len();
     // A row of group names that holds only a name that is both a level 1 and a level 2
     // (成本指标: a level 2 in the 88号 tree, a level 1 in the 101号 one) was read as a level 2;
@@ -66,25 +69,30 @@ pub(crate) fn resolve_counted(
     // The level 2 each row's level-3 name fits, for both levels' decisions; each distinct
     // name (with its unit) is classified once. The names are borrowed, not copied: a table of
     // a million distinct names would hold them all twice.
+    // The memory of names is bounded ([`CLASS_CACHE`] names): a table of a million distinct
+    // names gains nothing from remembering them, and each is classified once either way.
     let class: Vec<Option<&str>> = {
         let mut cache: std::collections::HashMap<(&str, Option<String>), Option<&str>> =
             std::collections::HashMap::new();
         rows.iter()
             .map(|r| {
                 let unit = Value::parse(&r.value).unit;
-                *cache
-                    .entry((r.level3.as_str(), unit.clone()))
-                    .or_insert_with(|| {
-                        work.classified += 1;
-                        fw.classify(&r.level3, unit.as_deref())
-                    })
+                if let Some(known) = cache.get(&(r.level3.as_str(), unit.clone())) {
+                    return *known;
+                }
+                work.classified += 1;
+                let c = fw.classify(&r.level3, unit.as_deref());
+                if cache.len() < CLASS_CACHE {
+                    cache.insert((r.level3.as_str(), unit), c);
+                }
+                c
             })
             .collect()
     };
 
     // Level 1 first: a row fits a level-1 group when its level 2 (written, or implied by its
     // level-3 name) is allowed under it.
-    let l1_slots: Vec<Slot> = rows.iter().map(|r| r.level1.clone()).collect();
+    let l1_slots: Vec<&Slot> = rows.iter().map(|r| &r.level1).collect();
     let l1_fit = |i: usize, label: &str| -> i32 {
         let l2 = match &rows[i].level2 {
             Slot::Text(t) => fw.level2(&label_name(t)).or(class[i]),
@@ -134,7 +142,7 @@ pub(crate) fn resolve_counted(
             (by_unit || keywords().any(|k| name.ends_with(k.as_str()))).then_some(c)
         })
         .collect();
-    let l2_slots: Vec<Slot> = rows.iter().map(|r| r.level2.clone()).collect();
+    let l2_slots: Vec<&Slot> = rows.iter().map(|r| &r.level2).collect();
     let same_group = |a: usize, b: usize| level1[a] == level1[b];
     let l2_fit = |i: usize, label: &str| -> i32 {
         match (headed[i], fw.level2(&label_name(label))) {
@@ -158,15 +166,37 @@ pub(crate) fn resolve_counted(
         work,
     );
 
-    (0..n)
-        .zip(rows)
-        .map(|(i, raw)| Resolved {
-            level1: level1[i].clone(),
-            level2: level2[i].clone(),
+    drop((l1_slots, l2_slots, class, headed));
+    // The labels move into the rows (no copy of each row's two labels is made).
+    level1
+        .into_iter()
+        .zip(level2)
+        .zip(in_pieces(rows))
+        .map(|((level1, level2), raw)| Resolved {
+            level1,
+            level2,
             raw,
         })
-        .collect()
 }
+
+/// How many distinct level-3 names (with their units) [`resolve_each`] remembers the class of.
+const CLASS_CACHE: usize = 4096;
+
+/// The rows in order, cut first into pieces of at most [`PIECE`] rows from the end (the
+/// vector shrinking as each is cut), each piece let go once given: the rows as read shrink
+/// as what is made from them grows, and the two are never both held whole.
+fn in_pieces(mut rows: Vec<RawIndicator>) -> impl Iterator<Item = RawIndicator> {
+    let mut pieces = Vec::with_capacity(rows.len() / PIECE + 1);
+    while rows.len() > PIECE {
+        pieces.push(rows.split_off(rows.len() - PIECE));
+        rows.shrink_to_fit();
+    }
+    pieces.push(rows);
+    pieces.into_iter().rev().flatten()
+}
+
+/// Rows in each piece [`in_pieces`] cuts.
+const PIECE: usize = 4096;
 
 /// The framework is a grammar: every level 2 belongs to one level 1. A row whose level 1 is
 /// not written (a merged cell flattened, its anchor lost or on a row of its own) and whose
@@ -281,7 +311,7 @@ fn parents(
 /// `fit_a[i..s] + fit_b[s..j]`, one pass: linear in the run.
 #[allow(clippy::too_many_arguments)]
 fn fill(
-    slots: &[Slot],
+    slots: &[&Slot],
     joinable: &dyn Fn(usize, usize) -> bool,
     fit: &dyn Fn(usize, &str) -> i32,
     what: &str,
@@ -319,7 +349,7 @@ fn fill(
         // Rows covered by a real merge continue the group above, so the split comes after them.
         let min_split = (i..j)
             .rev()
-            .find(|&k| slots[k] == Slot::Above)
+            .find(|&k| *slots[k] == Slot::Above)
             .map_or(i, |k| k + 1);
         let split = match (&above, &below) {
             (Some(a), Some(b)) => {
@@ -382,7 +412,28 @@ fn fill(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::{RawEvaluation, labels_rows_below};
+    use crate::indicators::labels_rows_below;
+
+    /// The rows come back in order from their pieces, none larger than [`PIECE`].
+    #[test]
+    fn rows_are_given_back_in_order_piece_by_piece() {
+        let n = 3 * PIECE + 17;
+        let rows: Vec<RawIndicator> = (0..n)
+            .map(|i| raw(Slot::Blank, Slot::Blank, &i.to_string(), ""))
+            .collect();
+        let back: Vec<String> = in_pieces(rows).map(|r| r.level3).collect();
+        assert_eq!(back.len(), n);
+        assert!(back.iter().enumerate().all(|(i, l3)| *l3 == i.to_string()));
+    }
+
+    /// Every row resolved, as a vector.
+    fn resolve(
+        fw: &Framework,
+        rows: Vec<RawIndicator>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Resolved> {
+        resolve_each(fw, rows, diags).collect()
+    }
 
     fn raw(l1: Slot, l2: Slot, l3: &str, value: &str) -> RawIndicator {
         RawIndicator {
@@ -390,7 +441,7 @@ mod tests {
             level2: l2,
             level3: l3.to_string(),
             value: value.to_string(),
-            evaluation: RawEvaluation::default(),
+            evaluation: None,
             location: Location::default(),
         }
     }
@@ -423,7 +474,7 @@ mod tests {
             ));
             let mut diags = Vec::new();
             let mut work = Work::default();
-            let out = resolve_counted(fw, rows, &mut diags, &mut work);
+            let out: Vec<_> = resolve_counted(fw, rows, &mut diags, &mut work).collect();
             assert_eq!(out.len(), n + 2);
             // Level 1 and level 2 each see the run once, two fits per blank row.
             assert!(work.fits <= 4 * n, "n = {n}: {} fits", work.fits);

@@ -194,6 +194,28 @@ pub(crate) struct RawEvaluation {
     pub deviation: String,
 }
 
+impl RawEvaluation {
+    /// No 自评 cell at all: what a row of a table without 自评 columns has.
+    pub(crate) const NONE: RawEvaluation = RawEvaluation {
+        actual: String::new(),
+        weight: String::new(),
+        score: String::new(),
+        deviation: String::new(),
+    };
+
+    /// As a row keeps it: nothing when every cell is blank (most tables have no 自评
+    /// columns, and a row should not carry room for them), else boxed.
+    pub(crate) fn boxed(self) -> Option<Box<RawEvaluation>> {
+        (self != RawEvaluation::NONE).then(|| Box::new(self))
+    }
+
+    /// The cells of a row's [`RawIndicator::evaluation`], blank when it has none.
+    pub(crate) fn of(kept: &Option<Box<RawEvaluation>>) -> &RawEvaluation {
+        static NONE: RawEvaluation = RawEvaluation::NONE;
+        kept.as_deref().unwrap_or(&NONE)
+    }
+}
+
 /// A level-1 or level-2 cell of an indicator row before groups are rebuilt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Slot {
@@ -217,8 +239,9 @@ pub(crate) struct RawIndicator {
     pub level3: String,
     /// 指标值.
     pub value: String,
-    /// The 自评 cells (实际完成值, 分值, 得分, 偏差原因).
-    pub evaluation: RawEvaluation,
+    /// The 自评 cells (实际完成值, 分值, 得分, 偏差原因); none when all are blank
+    /// ([`RawEvaluation::of`] reads them).
+    pub evaluation: Option<Box<RawEvaluation>>,
     /// Where the row is.
     pub location: Location,
 }
@@ -558,7 +581,8 @@ pub(crate) fn read_row(
             weight: text(e.weight),
             score: text(e.score),
             deviation: text(e.deviation),
-        },
+        }
+        .boxed(),
         location,
     }
 }

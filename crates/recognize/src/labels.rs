@@ -25,23 +25,62 @@ pub struct CellKind {
 /// The vocabulary with a memory: each distinct cell text is classified once per document (a
 /// table repeats the same texts — labels, group names, `≥90%` — on many rows, and every row
 /// is looked at by several stages).
+///
+/// The memory is bounded: it holds the texts asked about lately, in two generations of at
+/// most [`VOCAB_CACHE`] texts. When the newer one is full the older is forgotten and the newer
+/// becomes the older; a text found in the older is brought back. The form's own words, asked
+/// about on every row, stay; a table of a million distinct indicator names is not kept whole,
+/// yet each row's cells, asked about by several stages one after the other, are classified
+/// once.
 #[derive(Debug)]
 pub struct Vocab<'a> {
     /// The names, from `templates/labels.toml` (and `--template`).
     pub labels: &'a Labels,
-    cache: RefCell<FxHashMap<String, Rc<CellKind>>>,
+    cache: RefCell<Generations>,
     /// The empty text's entry of `cache`, answered without a lookup: a quarter of the cells
     /// asked about are empty (the covered slots of merged ranges among them).
     empty: std::cell::OnceCell<Rc<CellKind>>,
     classified: Cell<usize>,
 }
 
+/// The two generations of a [`Vocab`]'s memory: the texts asked about lately, and before.
+#[derive(Debug, Default)]
+struct Generations {
+    newer: FxHashMap<String, Rc<CellKind>>,
+    older: FxHashMap<String, Rc<CellKind>>,
+}
+
+impl Generations {
+    fn get(&mut self, text: &str) -> Option<Rc<CellKind>> {
+        if let Some(kind) = self.newer.get(text) {
+            return Some(Rc::clone(kind));
+        }
+        let (text, kind) = self.older.remove_entry(text)?;
+        self.insert(text, Rc::clone(&kind));
+        Some(kind)
+    }
+
+    fn insert(&mut self, text: String, kind: Rc<CellKind>) {
+        if self.newer.len() >= VOCAB_CACHE {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(text, kind);
+    }
+
+    fn len(&self) -> usize {
+        self.newer.len() + self.older.len()
+    }
+}
+
+/// How many distinct cell texts each generation of a [`Vocab`]'s memory holds.
+const VOCAB_CACHE: usize = 4096;
+
 impl<'a> Vocab<'a> {
     /// A vocabulary with an empty memory.
     pub fn new(labels: &'a Labels) -> Self {
         Vocab {
             labels,
-            cache: RefCell::new(FxHashMap::default()),
+            cache: RefCell::new(Generations::default()),
             empty: std::cell::OnceCell::new(),
             classified: Cell::new(0),
         }
@@ -53,16 +92,16 @@ impl<'a> Vocab<'a> {
             if let Some(kind) = self.empty.get() {
                 return Rc::clone(kind);
             }
-            let kind = self.remembered(text);
+            let kind = self.lookup(text);
             return Rc::clone(self.empty.get_or_init(|| kind));
         }
-        self.remembered(text)
+        self.lookup(text)
     }
 
     /// What `text` is to the form, from the memory or classified (and remembered).
-    fn remembered(&self, text: &str) -> Rc<CellKind> {
-        if let Some(kind) = self.cache.borrow().get(text) {
-            return Rc::clone(kind);
+    fn lookup(&self, text: &str) -> Rc<CellKind> {
+        if let Some(kind) = self.cache.borrow_mut().get(text) {
+            return kind;
         }
         self.classified.set(self.classified.get() + 1);
         let kind = Rc::new(CellKind {
@@ -75,6 +114,11 @@ impl<'a> Vocab<'a> {
             .borrow_mut()
             .insert(text.to_string(), Rc::clone(&kind));
         kind
+    }
+
+    /// How many texts the memory holds (at most twice [`VOCAB_CACHE`]).
+    pub fn remembered(&self) -> usize {
+        self.cache.borrow().len()
     }
 
     /// How many distinct texts have been classified.
@@ -1016,6 +1060,25 @@ mod tests {
             assert_eq!(v.of("≥90%").label, None);
         }
         assert_eq!(v.classified(), 3);
+    }
+
+    /// A table of many distinct texts (a million indicator names): the memory stays bounded,
+    /// the form's own words asked about all along stay in it, and a text asked about again
+    /// right after (each row is looked at by several stages) is not classified again.
+    #[test]
+    fn the_memory_of_cell_texts_is_bounded() {
+        let v = Vocab::new(Labels::standard());
+        let n = 10 * VOCAB_CACHE;
+        for i in 0..n {
+            let name = format!("培训人数{i}");
+            v.of("一级指标");
+            v.of(&name);
+            v.of(&name);
+            assert!(v.remembered() <= 2 * VOCAB_CACHE);
+        }
+        // Each name once, the form's word once.
+        assert_eq!(v.classified(), n + 1);
+        assert!(v.remembered() >= VOCAB_CACHE);
     }
 
     #[test]

@@ -152,6 +152,14 @@ impl<'a> SheetBySheet<'a> {
         self.recognizer.grid(grid);
     }
 
+    /// [`SheetBySheet::sheet`], taking the grid: each row's cells are let go once the rows
+    /// after it are read (no stage looks further back than the row above), so a large
+    /// sheet's cells and its indicators are not all held at once.
+    pub fn sheet_owned(&mut self, grid: Grid) {
+        self.file.get_or_insert_with(|| grid.file.clone());
+        self.recognizer.grid_owned(grid);
+    }
+
     /// The document of every sheet handed over.
     pub fn finish(self) -> Document {
         self.recognizer.finish(self.file.flatten().as_deref())

@@ -2,7 +2,7 @@
 //! groups, blank templates (R114) and header text that is no project (R123) dropped, the
 //! header fields not read marked, the project added to the document.
 
-use crate::indicators::{self, Header, RawIndicator};
+use crate::indicators::{self, Header, RawEvaluation, RawIndicator};
 use crate::recognizer::{Mode, Recognizer};
 use crate::{fiscal, furniture, groups, header, placeholders, stream, ziping};
 use jixiao_model::{
@@ -279,19 +279,23 @@ impl Recognizer<'_> {
     /// Rebuilds the groups of a table's rows and reports empty names and values.
     fn indicators(
         &mut self,
-        raw: Vec<RawIndicator>,
+        mut raw: Vec<RawIndicator>,
         (value_column, evaluated): (bool, bool),
         placeholder_rows: &[Location],
         empty_groups: &mut Vec<String>,
     ) -> Vec<Indicator> {
-        let mut out = Vec::new();
         // The groups are rebuilt over every row (a row of group names, or a placeholder row,
         // may head the rows below it), but what the rebuilding says about a placeholder row
         // (a blank group it could not place) is moot: the row is no indicator.
         let mut group_diags = Vec::new();
-        let resolved = groups::resolve(self.fw, raw, &mut group_diags);
+        // The rows grew by doubling: the room never used is given back before the
+        // indicators are made beside them.
+        raw.shrink_to_fit();
+        let rows = raw.len();
+        let resolved = groups::resolve_each(self.fw, raw, &mut group_diags);
         group_diags.retain(|d| !placeholder_rows.contains(&d.location));
         self.diags.extend(group_diags);
+        let mut out = Vec::with_capacity(rows);
         for r in resolved {
             if !r.raw.is_indicator() {
                 // The 一级 of a placeholder row: not applicable to the project when none of
@@ -319,13 +323,13 @@ impl Recognizer<'_> {
                 ));
             }
             let evaluation = evaluated.then(|| {
-                ziping::evaluation(
+                Box::new(ziping::evaluation(
                     &self.fw.labels,
-                    &r.raw.evaluation,
+                    RawEvaluation::of(&r.raw.evaluation),
                     &r.raw.level3,
                     &r.raw.location,
                     &mut self.diags,
-                )
+                ))
             });
             out.push(Indicator {
                 level1: r.level1,

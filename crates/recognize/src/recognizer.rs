@@ -48,7 +48,13 @@ pub(crate) struct Recognizer<'a> {
     /// The open indicator table is a long table (项目名称 in a column): its key columns and
     /// the key of its last row.
     pub(crate) long: Option<(long_table::KeyColumns, Option<long_table::Key>)>,
+    /// Rows whose cells were let go as the rows after them were read ([`Recognizer::grid_owned`]).
+    pub(crate) let_go: usize,
 }
+
+/// How many rows behind the row in hand [`Recognizer::grid_owned`] keeps: the stages look
+/// back at most at the row above.
+const KEEP_BEHIND: usize = 4;
 
 /// Skipped content (R108): how many were listed, how many more were only counted and where
 /// the first of those is.
@@ -104,14 +110,55 @@ impl<'a> Recognizer<'a> {
             skipped: Skipped::default(),
             after_table: furniture::Tally::default(),
             long: None,
+            let_go: 0,
         }
     }
 
     pub(crate) fn grid(&mut self, grid: &Grid) {
+        if self.skip_sheet(grid) {
+            return;
+        }
+        let mut r = 0;
+        while r < grid.rows.len() {
+            r += self.row(grid, r).max(1);
+        }
+        self.end_sheet();
+    }
+
+    /// [`Recognizer::grid`], taking the grid: a row's cells are let go once the row in hand is
+    /// [`KEEP_BEHIND`] rows further on (a row looks back at most at the row above it), so
+    /// the cells of a large text are let go as its indicators are made.
+    pub(crate) fn grid_owned(&mut self, mut grid: Grid) {
+        if self.skip_sheet(&grid) {
+            return;
+        }
+        let mut r = 0;
+        let mut kept_from = 0;
+        while r < grid.rows.len() {
+            r += self.row(&grid, r).max(1);
+            while kept_from + KEEP_BEHIND < r.min(grid.rows.len()) {
+                grid.rows[kept_from].cells = Vec::new();
+                kept_from += 1;
+                self.let_go += 1;
+            }
+        }
+        self.end_sheet();
+    }
+
+    /// A sheet ends whatever table was open; a project can still continue on the next
+    /// sheet only through its labels.
+    fn end_sheet(&mut self) {
+        self.mode = Mode::None;
+        self.long = None;
+    }
+
+    /// R115 for a sheet that is no table (a list of codes, a chart's data): true when the
+    /// sheet is skipped.
+    fn skip_sheet(&mut self, grid: &Grid) -> bool {
         if let Some(why) = not_a_table_sheet(&self.vocab, grid) {
             let sheet = grid.sheet.as_deref().unwrap_or("");
             let loc = Location {
-                file: grid.file.clone(),
+                file: grid.file.as_deref().map(Into::into),
                 sheet: Some(sheet.to_string()),
                 ..Location::default()
             };
@@ -120,16 +167,9 @@ impl<'a> Recognizer<'a> {
                 format!("工作表“{sheet}”{why}，已跳过"),
                 loc,
             ));
-            return;
+            return true;
         }
-        let mut r = 0;
-        while r < grid.rows.len() {
-            r += self.row(grid, r).max(1);
-        }
-        // A sheet ends whatever table was open; a project can still continue on the next
-        // sheet only through its labels.
-        self.mode = Mode::None;
-        self.long = None;
+        false
     }
 
     /// Handles row `r`; returns how many rows it consumed.
@@ -418,6 +458,34 @@ fn not_a_table_sheet(v: &Vocab, grid: &Grid) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use crate::{MAX_SKIPPED, Options, recognize};
+
+    /// A grid handed over is let go row by row as it is read: every row but the last
+    /// [`super::KEEP_BEHIND`] has its cells let go before the document is finished, and the
+    /// document is the one the borrowed grid gives (two projects, a header block, a table).
+    #[test]
+    fn an_owned_grid_is_let_go_row_by_row_with_the_same_document() {
+        let mut text = String::new();
+        for p in 0..2 {
+            text.push_str(&format!(
+                "项目支出绩效目标表\n预算单位\t示例县民政局\t项目名称\t低保{p}\n\
+                 项目资金（万元）\t年度资金总额\t12\n一级指标\t二级指标\t三级指标\t指标值\n"
+            ));
+            for i in 0..1_000 {
+                let l1 = if i % 7 == 0 { "" } else { "产出指标" };
+                text.push_str(&format!("{l1}\t数量指标\t发放人数{i}\t≥{i}人\n"));
+            }
+        }
+        let grid = jixiao_markdown::read(&text, Some("a.md"));
+        let rows = grid.rows.len();
+        let options = Options::default();
+        let borrowed = recognize(std::slice::from_ref(&grid), &options);
+        let mut recognizer = super::Recognizer::new(options.framework);
+        recognizer.grid_owned(grid);
+        assert_eq!(recognizer.let_go, rows - super::KEEP_BEHIND);
+        let owned = recognizer.finish(Some("a.md"));
+        assert_eq!(owned, borrowed);
+        assert_eq!(owned.projects[1].indicators.len(), 1_000);
+    }
 
     #[test]
     fn skipped_content_is_listed_then_counted() {

@@ -133,12 +133,12 @@ pub fn choose(readings: impl IntoIterator<Item = (Shape, Grid)>, options: &Optio
         let document = if shape.is_stream() {
             let (rebuilt, mut diags) = stream::rebuild(&grid, options.framework);
             drop(grid);
-            let mut doc = recognize(std::slice::from_ref(&rebuilt), options);
+            let mut doc = recognize_owned(rebuilt, options);
             diags.append(&mut doc.diagnostics);
             doc.diagnostics = diags;
             doc
         } else {
-            recognize(std::slice::from_ref(&grid), options)
+            recognize_owned(grid, options)
         };
         let s = score(&document, options.framework, &WEIGHTS);
         scores.push(s);
@@ -186,6 +186,16 @@ pub fn choose(readings: impl IntoIterator<Item = (Shape, Grid)>, options: &Optio
         choice.document.diagnostics.push(glued);
     }
     choice
+}
+
+/// Recognizes one grid, letting its rows go as they are read and the grid before the
+/// document is finished: the indicator groups are rebuilt and the indicators made (`finish`)
+/// without the grid's cells still held, so a large text's grid and its indicators are never
+/// in memory together.
+fn recognize_owned(grid: Grid, options: &Options) -> Document {
+    let mut sheets = crate::SheetBySheet::new(options);
+    sheets.sheet_owned(grid);
+    sheets.finish()
 }
 
 /// R131, for a document with no indicator: a cell of `grid` holds several indicator-table

@@ -227,7 +227,7 @@ impl Recognizer<'_> {
     /// A row of the indicator table that holds only group names (the anchor of a merged
     /// 一级/二级 cell printed on a line of its own) or only the wrapped tail of the name above
     /// (`项目完成` / `指标`). The first is kept as a row with no 三级指标 that labels the rows
-    /// below it ([`groups::resolve`]); the second completes the name (R134, once per
+    /// below it ([`groups::resolve_each`]); the second completes the name (R134, once per
     /// table). Only a table with one column group is read this way.
     pub(crate) fn group_row(&mut self, grid: &Grid, row: &Row, loc: &Location) -> bool {
         let Some(b) = self
@@ -274,7 +274,7 @@ impl Recognizer<'_> {
             level2: slot(level2),
             level3: String::new(),
             value: String::new(),
-            evaluation: indicators::RawEvaluation::default(),
+            evaluation: None,
             location: loc.clone(),
         });
         true

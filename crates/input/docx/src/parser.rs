@@ -170,7 +170,7 @@ impl<'f> Parser<'f> {
 
     fn location(&self, pos: Pos) -> Location {
         Location {
-            file: self.file.map(str::to_string),
+            file: self.file.map(Into::into),
             cell: pos.place(),
             ..Location::default()
         }
@@ -781,7 +781,7 @@ impl<'f> Parser<'f> {
 
     pub(crate) fn finish(mut self) -> Page {
         let file_loc = Location {
-            file: self.file.map(str::to_string),
+            file: self.file.map(Into::into),
             ..Location::default()
         };
         if let Some((count, pos)) = self.repeats.take() {

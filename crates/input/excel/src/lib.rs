@@ -339,7 +339,7 @@ fn read_kind_each(
     let mut skipped = Vec::new();
     for sheet in &sheets {
         let here = Location {
-            file: file.map(str::to_string),
+            file: file.map(Into::into),
             sheet: Some(sheet.name.clone()),
             ..Location::default()
         };

@@ -83,7 +83,7 @@ pub fn decode(bytes: &[u8], file: Option<&str>) -> Result<Warned<Decoded>, Decod
         });
         let has_bom = encoding_rs::Encoding::for_bom(bytes).is_some();
         let loc = Location {
-            file: file.map(str::to_string),
+            file: file.map(Into::into),
             ..Location::default()
         };
         match expected {

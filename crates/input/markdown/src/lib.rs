@@ -190,7 +190,9 @@ fn html_block_end(lines: &[&str], start: usize) -> usize {
 
 /// Splits a line on `sep`; each field becomes a cell positioned at its first character.
 fn split_row(line: &str, sep: char, index: usize) -> Vec<Cell> {
-    let mut cells = Vec::new();
+    // Sized to the row: a grown vector would hold room for up to twice its cells, for
+    // every row of a large text.
+    let mut cells = Vec::with_capacity(line.matches(sep).count() + 1);
     let mut column = 1u32;
     for field in line.split(sep) {
         cells.push(Cell::new(
@@ -402,6 +404,20 @@ fn push_lines(texts: &mut [String], at: usize, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A TAB row holds room for its cells only (a large text has a million rows).
+    #[test]
+    fn a_tab_row_holds_room_for_its_cells_only() {
+        for line in [
+            "a",
+            "a\tb",
+            "一级指标\t二级指标\t三级指标\t指标值\t分值\t备注",
+        ] {
+            let cells = split_row(line, '\t', 0);
+            assert_eq!(cells.len(), line.split('\t').count());
+            assert_eq!(cells.capacity(), cells.len());
+        }
+    }
 
     fn texts(grid: &Grid) -> Vec<Vec<&str>> {
         grid.rows

@@ -166,7 +166,7 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
         .map_err(|_| PdfError::Corrupt)??;
     let mut diagnostics = Vec::new();
     let at_page = |page: usize| Location {
-        file: file.map(str::to_string),
+        file: file.map(Into::into),
         cell: Some(format!("第{page}页")),
         ..Location::default()
     };
@@ -282,7 +282,7 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
                 builder.page_numbers
             ),
             Location {
-                file: file.map(str::to_string),
+                file: file.map(Into::into),
                 ..Location::default()
             },
         ));
@@ -335,7 +335,7 @@ pub fn read_with(bytes: &[u8], file: Option<&str>, limits: &Limits) -> Result<Pa
             Code::I355,
             "PDF 中没有找到画有边框的表格，只按行读取了其中的文字；如表格没有边框线，请核对识别结果，或先转换为 Excel 再转换".to_string(),
             Location {
-                file: file.map(str::to_string),
+                file: file.map(Into::into),
                 ..Location::default()
             },
         ));

@@ -413,12 +413,12 @@ mod tests {
                 level2: l2.into(),
                 level3: l3.into(),
                 value: Value::parse(v),
-                evaluation: Some(Evaluation {
+                evaluation: Some(Box::new(Evaluation {
                     actual: Some(Value::parse("226个")),
                     weight: Some(Decimal::from(20)),
                     score: Some(Decimal::from(19)),
                     ..Evaluation::default()
-                }),
+                })),
                 ..Indicator::default()
             });
         }
