@@ -56,12 +56,12 @@ pub(crate) fn check(
             // Errors first, then warnings; hints only when asked for.
             all.sort_by_key(|d| std::cmp::Reverse(d.severity));
             all.retain(|d| verbose || d.severity != Severity::Info);
-            print_diagnostics(&mut stdout, common.diagnostics, &all)?;
+            print_diagnostics(&mut stdout, common.diagnostics, &name, &all)?;
             all.clear();
         }
     }
     match common.diagnostics {
-        DiagnosticsFormat::Json => print_diagnostics(&mut stdout, common.diagnostics, &all)?,
+        DiagnosticsFormat::Json => print_diagnostics(&mut stdout, common.diagnostics, "", &all)?,
         DiagnosticsFormat::Human => {
             let [errors, warnings, hints] = counts;
             let hidden = if verbose || hints == 0 {

@@ -61,9 +61,12 @@ pub(crate) fn convert(
         };
         failed |= converted.failed();
         match common.diagnostics {
-            DiagnosticsFormat::Human => {
-                print_diagnostics(&mut stderr, common.diagnostics, converted.diagnostics())?
-            }
+            DiagnosticsFormat::Human => print_diagnostics(
+                &mut stderr,
+                common.diagnostics,
+                &name,
+                converted.diagnostics(),
+            )?,
             DiagnosticsFormat::Json => all_diags.extend(converted.diagnostics().cloned()),
         }
         if to_stdout {
@@ -94,7 +97,7 @@ pub(crate) fn convert(
         }
     }
     if common.diagnostics == DiagnosticsFormat::Json {
-        print_diagnostics(&mut stderr, common.diagnostics, &all_diags)?;
+        print_diagnostics(&mut stderr, common.diagnostics, "", &all_diags)?;
     }
     Ok(exit(failed))
 }

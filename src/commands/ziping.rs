@@ -38,7 +38,7 @@ pub(crate) fn ziping(input: &Path, output: &Path, common: &Common) -> Result<Exi
         }
     };
     let doc = converted.document;
-    print_diagnostics(&mut stderr, common.diagnostics, &doc.diagnostics)?;
+    print_diagnostics(&mut stderr, common.diagnostics, &name, &doc.diagnostics)?;
     if doc.projects.is_empty() {
         writeln!(
             stderr,
@@ -53,7 +53,7 @@ pub(crate) fn ziping(input: &Path, output: &Path, common: &Common) -> Result<Exi
             return Ok(exit(true));
         }
     };
-    print_diagnostics(&mut stderr, common.diagnostics, &written.diagnostics)?;
+    print_diagnostics(&mut stderr, common.diagnostics, &name, &written.diagnostics)?;
     std::fs::write(&target, &written.output).map_err(|e| {
         Failure::Io(format!(
             "无法写入 {}：{}",

@@ -98,7 +98,7 @@ pub(super) fn finish(
     let doc = &converted.document;
     if crate::is_empty(doc) {
         let mut outcome = outcome_without_tables(Fate::converted(name, &converted, &[]));
-        outcome.detail = detail_json(doc, &[], read);
+        outcome.detail = detail_json(name, doc, &[], read);
         return outcome;
     }
     let mut outputs = Vec::new();
@@ -128,7 +128,7 @@ pub(super) fn finish(
     }
     Outcome {
         fate: Fate::converted(name, &converted, &write_errors),
-        detail: detail_json(&shown, &outputs, read),
+        detail: detail_json(name, &shown, &outputs, read),
         outputs,
         document: Some(converted.document),
     }

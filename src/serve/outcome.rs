@@ -48,9 +48,15 @@ struct ProjectLine<'a> {
     funds_total: Option<String>,
 }
 
-pub(super) fn detail_json(doc: &Document, outputs: &[OutputFormat], read: &Options) -> String {
+/// The page's view of the document converted from the upload `name`.
+pub(super) fn detail_json(
+    name: &str,
+    doc: &Document,
+    outputs: &[OutputFormat],
+    read: &Options,
+) -> String {
     let (tables, sources) = view::tables(doc, &read.template);
-    let diagnostics = view::diagnostics(&doc.diagnostics, &sources);
+    let diagnostics = view::diagnostics(name, &doc.diagnostics, &sources);
     let projects: Vec<ProjectLine> = doc
         .projects
         .iter()

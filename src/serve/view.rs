@@ -212,9 +212,14 @@ fn push(
     });
 }
 
-/// The diagnostics with the rows each points at: a row matches when it came from the same
-/// file and the same line (text inputs) or the same sheet and spreadsheet row (workbooks).
-pub(crate) fn diagnostics(diags: &[Diagnostic], sources: &[Vec<Location>]) -> Vec<DiagnosticView> {
+/// The diagnostics of the upload `input` with the rows each points at: a row matches when it
+/// came from the same file and the same line (text inputs) or the same sheet and spreadsheet
+/// row (workbooks).
+pub(crate) fn diagnostics(
+    input: &str,
+    diags: &[Diagnostic],
+    sources: &[Vec<Location>],
+) -> Vec<DiagnosticView> {
     diags
         .iter()
         .map(|d| DiagnosticView {
@@ -222,7 +227,7 @@ pub(crate) fn diagnostics(diags: &[Diagnostic], sources: &[Vec<Location>]) -> Ve
             label: d.severity.label(),
             code: d.code,
             message: d.message.clone(),
-            place: place(&d.location),
+            place: place(input, &d.location),
             explain: explain(d.code.as_str()),
             targets: targets(&d.location, sources),
         })
@@ -267,13 +272,21 @@ fn row_of(cell: &str) -> Option<u32> {
 }
 
 /// Where, in the clerk's words.
-fn place(at: &Location) -> String {
-    match (&at.sheet, &at.cell, at.line) {
+/// Where a diagnostic of the upload `input` points, in words. A place in another file — the
+/// file a jixiao JSON document was converted from, whose places it keeps — says so.
+fn place(input: &str, at: &Location) -> String {
+    let within = match (&at.sheet, &at.cell, at.line) {
         (Some(s), Some(c), _) => format!("工作表“{s}”单元格 {c}"),
         (Some(s), None, _) => format!("工作表“{s}”"),
         (None, Some(c), _) => format!("单元格 {c}"),
         (None, None, Some(line)) => format!("第 {line} 行"),
         (None, None, None) => String::new(),
+    };
+    match at.file.as_deref() {
+        Some(file) if file != input && !within.is_empty() => {
+            format!("原始文件 {file} {within}")
+        }
+        _ => within,
     }
 }
 
@@ -287,6 +300,16 @@ pub(crate) fn explain(code: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A place in the upload itself is said as it is; one in the file a JSON upload was
+    /// converted from names that file.
+    #[test]
+    fn a_place_in_the_original_file_names_it() {
+        let at = Location::line(Some("a.md"), 51, 1);
+        assert_eq!(place("a.md", &at), "第 51 行");
+        assert_eq!(place("a.json", &at), "原始文件 a.md 第 51 行");
+        assert_eq!(place("a.json", &Location::file("a.md")), "");
+    }
 
     #[test]
     fn rows_match_by_line_or_by_sheet_row() {
