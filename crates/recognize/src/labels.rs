@@ -27,7 +27,7 @@ pub struct CellKind {
 /// is looked at by several stages).
 ///
 /// The memory is bounded: it holds the texts asked about lately, in two generations of at
-/// most [`VOCAB_CACHE`] texts. When the newer one is full the older is forgotten and the newer
+/// most `VOCAB_CACHE` (4,096) texts. When the newer one is full the older is forgotten and the newer
 /// becomes the older; a text found in the older is brought back. The form's own words, asked
 /// about on every row, stay; a table of a million distinct indicator names is not kept whole,
 /// yet each row's cells, asked about by several stages one after the other, are classified
@@ -116,7 +116,7 @@ impl<'a> Vocab<'a> {
         kind
     }
 
-    /// How many texts the memory holds (at most twice [`VOCAB_CACHE`]).
+    /// How many texts the memory holds (at most twice `VOCAB_CACHE`, 4,096).
     pub fn remembered(&self) -> usize {
         self.cache.borrow().len()
     }
